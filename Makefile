@@ -1,0 +1,57 @@
+# Meldpunt — see README.md. Targets work on a fresh machine: they find Python >= 3.12 themselves.
+SHELL := /bin/sh
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+DB ?= both            # make test DB=sqlite | postgres | both
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export MELDPUNT_DATA ?= $(CURDIR)/var
+
+.PHONY: install run test test-sqlite test-postgres bench lint clean
+
+install: $(BIN)/meldpunt
+
+$(BIN)/meldpunt: pyproject.toml requirements/constraints.txt
+	@python=$$(scripts/find-python) || exit 1; \
+	  echo "Using $$python"; \
+	  [ -x $(PY) ] || $$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements/constraints.txt -e '.[test,bench]'
+	@touch $@
+
+run: install
+	@mkdir -p $(MELDPUNT_DATA)
+	$(BIN)/meldpunt migrate --no-input -v 0
+	$(BIN)/meldpunt load_catalogs
+	$(BIN)/meldpunt load_demo
+	@$(BIN)/meldpunt compilemessages -v 0 >/dev/null 2>&1 || true
+	@echo; echo "Meldpunt runs at http://$(HOST):$(PORT)/  (Ctrl-C stops web server and worker)"
+	@$(BIN)/meldpunt demo_logins; echo
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/meldpunt db_worker --queue-name '*' >$(MELDPUNT_DATA)/worker.log 2>&1 & \
+	  $(BIN)/meldpunt runserver --noreload $(HOST):$(PORT)
+
+test: install
+	@case "$(strip $(DB))" in \
+	  sqlite) $(MAKE) --no-print-directory test-sqlite ;; \
+	  postgres) $(MAKE) --no-print-directory test-postgres ;; \
+	  *) $(MAKE) --no-print-directory test-postgres && $(MAKE) --no-print-directory test-sqlite ;; \
+	esac
+
+test-sqlite: install
+	@echo "== test suite on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== test suite on PostgreSQL"
+	scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/businesstime_bench.py
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,213 @@
+"""The ``meldpunt`` command (DESIGN.md, "The meldpunt command contract").
+
+``meldpunt deadline ...`` runs on the pure core (no database); ``meldpunt ingest-mail``
+arrives with the intake issue; anything else is a Django management command
+(``meldpunt migrate``, ``meldpunt runserver``, ``meldpunt db_worker`` ...).
+Bad input exits 2 with one line on stderr naming the bad argument, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from meldpunt.core.businesstime import Calendar, always_open
+from meldpunt.core.calendars import build_calendar
+from meldpunt.core.catalog import CatalogError
+from meldpunt.core.catalog_loader import load_catalog
+from meldpunt.core.priority import PriorityError, assign_priority
+from meldpunt.core.sla import Pause, Target, compute_deadline, format_moment
+
+
+class UsageError(Exception):
+    """One line for stderr; exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would print the usage block; we print one line
+        raise UsageError(message)
+
+
+def _deadline_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="meldpunt deadline", description="When is a clock due, and why?")
+    p.add_argument("--catalog", help="invantive, infor, erpm or the path of a catalog file")
+    p.add_argument("--package")
+    p.add_argument("--addon", action="append", default=[])
+    p.add_argument("--priority")
+    p.add_argument("--impact")
+    p.add_argument("--urgency")
+    p.add_argument("--kind", default="incident")
+    p.add_argument("--metric", choices=("response", "resolution"))
+    p.add_argument("--calendar", help="24x7 or CATALOG:CALENDAR")
+    p.add_argument("--target", help="90m, 2h, 3bd")
+    p.add_argument("--received", required=True, help="ISO 8601; without offset it is the calendar's local time")
+    p.add_argument("--pause", action="append", default=[], help="FROM/TO, ISO 8601")
+    p.add_argument("--language", choices=("en", "nl"), default="en")
+    p.add_argument("--json", action="store_true")
+    return p
+
+
+def _moment(text: str, zone: ZoneInfo, arg: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"{arg}: {text!r} is not an ISO 8601 date and time") from None
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def _pauses(items: list[str], zone: ZoneInfo) -> list[Pause]:
+    pauses = []
+    for item in items:
+        if "/" not in item:
+            raise UsageError(f"--pause: {item!r} must be FROM/TO")
+        a, b = item.split("/", 1)
+        start, end = _moment(a, zone, "--pause"), _moment(b, zone, "--pause")
+        if end <= start:
+            raise UsageError(f"--pause: {item!r} ends before it starts")
+        pauses.append(Pause(start, end))
+    return pauses
+
+
+def _calendar_form(args, language: str) -> tuple[Calendar, Target, str | None, str]:
+    for name in ("catalog", "package", "priority", "impact", "urgency", "metric"):
+        if getattr(args, name):
+            raise UsageError(f"--{name}: not used with --calendar; give --target instead")
+    if not args.target:
+        raise UsageError("--target: required with --calendar (e.g. 90m, 2h, 3bd)")
+    try:
+        target = Target.parse(args.target)
+    except ValueError as exc:
+        raise UsageError(f"--target: {exc}") from None
+    if target.by_planning:
+        calendar = always_open()
+    elif args.calendar == "24x7":
+        calendar = always_open()
+    elif ":" in args.calendar:
+        cat_name, cal_id = args.calendar.split(":", 1)
+        catalog = _catalog(cat_name, "--calendar")
+        try:
+            calendar = build_calendar(catalog.calendar(cal_id), language=language)
+        except KeyError as exc:
+            raise UsageError(f"--calendar: {exc.args[0]}") from None
+    else:
+        raise UsageError(f"--calendar: {args.calendar!r} must be 24x7 or CATALOG:CALENDAR")
+    return calendar, target, None, ""
+
+
+def _catalog(name: str, arg: str):
+    try:
+        return load_catalog(name)
+    except CatalogError as exc:
+        raise UsageError(f"{arg}: {exc}") from None
+
+
+def _catalog_form(args, language: str) -> tuple[Calendar, Target | None, str, str]:
+    if args.target:
+        raise UsageError("--target: only with --calendar; with --catalog the target comes from the catalog")
+    for name in ("package", "metric"):
+        if not getattr(args, name):
+            raise UsageError(f"--{name}: required with --catalog")
+    catalog = _catalog(args.catalog, "--catalog")
+    if args.package not in catalog.packages:
+        raise UsageError(f"--package: catalog {catalog.id} has no package {args.package!r}; packages: {', '.join(catalog.packages)}")
+    try:
+        catalog.addon_list(args.addon, args.package)
+    except KeyError as exc:
+        raise UsageError(f"--addon: {exc.args[0]}") from None
+    if args.kind not in catalog.kinds:
+        raise UsageError(f"--kind: catalog {catalog.id} takes {', '.join(catalog.kinds)}")
+    if (args.impact is None) != (args.urgency is None):
+        raise UsageError("--impact: give --impact and --urgency together")
+    if args.priority and args.impact:
+        raise UsageError("--priority: give either --priority or --impact/--urgency")
+    scheme = catalog.priority
+    if args.priority and args.kind in scheme.fixed and args.priority != scheme.fixed[args.kind]:
+        raise UsageError(f"--priority: a {args.kind} is always priority {scheme.fixed[args.kind]} in catalog {catalog.id}")
+    try:
+        decision = assign_priority(scheme, args.kind, impact=args.impact, urgency=args.urgency, requested=args.priority)
+    except PriorityError as exc:
+        arg = "--priority" if "priority" in str(exc) else "--impact" if "impact" in str(exc) else "--urgency"
+        raise UsageError(f"{arg}: {exc}") from None
+    target = catalog.target_for(args.package, args.addon, args.kind, decision.level, args.metric)
+    if target is None:
+        raise UsageError(
+            f"--metric: catalog {catalog.id} package {args.package} sets no {args.metric} target for a {args.kind} "
+            f"with priority {decision.level} (targets are set per agreement)"
+        )
+    cal_def = catalog.calendar_for(args.package, args.addon, args.kind, decision.level)
+    label = f"{args.metric}, {scheme.label(decision.level, language)}"
+    return build_calendar(cal_def, language=language), target, decision.level, label
+
+
+def deadline(argv: list[str]) -> int:
+    args = _deadline_parser().parse_args(argv)
+    if bool(args.catalog) == bool(args.calendar):
+        raise UsageError("--catalog: give either --catalog (with --package) or --calendar (with --target)")
+    language = args.language
+    if args.calendar:
+        calendar, target, priority, label = _calendar_form(args, language)
+    else:
+        calendar, target, priority, label = _catalog_form(args, language)
+    received = _moment(args.received, calendar.zone, "--received")
+    pauses = _pauses(args.pause, calendar.zone)
+    result = compute_deadline(calendar, target, received, pauses, label=label, language=language)
+    if args.json:
+        print(json.dumps({
+            "due": result.due.isoformat() if result.due else None,
+            "priority": priority,
+            "target": str(target),
+            "calendar": calendar.id,
+            "metric": args.metric,
+            "started": result.started.isoformat(),
+            "state": result.state,
+            "explanation": result.explanation,
+        }, ensure_ascii=False))
+    else:
+        due = f"{result.due.isoformat()} ({format_moment(result.due, language)})" if result.due else "none (by planning)"
+        print(f"Due:         {due}")
+        if priority:
+            print(f"Priority:    {priority}")
+        print(f"Target:      {target}")
+        print(f"Calendar:    {calendar.id}")
+        print("Explanation:")
+        for line in result.explanation:
+            print(f"  - {line}")
+    return 0
+
+
+def ingest_mail(argv: list[str]) -> int:
+    raise UsageError("ingest-mail: mail intake is not built yet (issue: intake on every channel)")
+
+
+def manage(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["meldpunt", *argv])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command, rest = (argv[0], argv[1:]) if argv else ("help", [])
+    try:
+        if command == "deadline":
+            return deadline(rest)
+        if command == "ingest-mail":
+            return ingest_mail(rest)
+        if command == "manage":
+            return manage(rest)
+        return manage(argv)
+    except UsageError as exc:
+        print(f"meldpunt {command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Bridge from stored catalog versions to the pure core: parsed catalogs and calendars.
+
+Caches are keyed by content (catalog digest, closed days), never by row id alone, so a
+process never serves a stale calendar after a vendor edits closed days elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from functools import lru_cache
+
+from meldpunt.core.businesstime import Calendar
+from meldpunt.core.calendars import build_calendar
+from meldpunt.core.catalog import Catalog
+from meldpunt.core.catalog_loader import parse_catalog
+
+
+def digest_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=32)
+def parsed_catalog(digest: str, source: str, filename: str) -> Catalog:
+    return parse_catalog(source, filename)
+
+
+@lru_cache(maxsize=128)
+def _calendar(digest: str, source: str, vendor: str, calendar_id: str, closed: tuple, language: str) -> Calendar:
+    catalog = parsed_catalog(digest, source, f"{vendor}.toml")
+    return build_calendar(catalog.calendar(calendar_id), dict(closed), language)
+
+
+def calendar_for(version, calendar_id: str, language: str = "en") -> Calendar:
+    """The business-time calendar ``calendar_id`` of a stored catalog version, closed days included."""
+    from meldpunt.contracts.models import ClosedDay
+
+    closed = tuple(
+        ClosedDay.objects.filter(vendor=version.vendor, calendar=calendar_id)
+        .order_by("date")
+        .values_list("date", "reason")
+    )
+    return _calendar(version.digest, version.source, version.vendor, calendar_id, closed, language)
+
+
+def closed_days_key(rows) -> tuple[tuple[dt.date, str], ...]:
+    return tuple(sorted(rows))

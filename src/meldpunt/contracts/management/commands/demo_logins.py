@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from meldpunt.contracts.demo import DEMO_LOGINS
+
+
+class Command(BaseCommand):
+    help = "Print the demo logins."
+
+    def handle(self, *args, **options):
+        self.stdout.write("Demo logins (username / password):")
+        for username, password, role in DEMO_LOGINS:
+            self.stdout.write(f"  {username:6} / {password:16} {role}")

@@ -1,0 +1,130 @@
+"""Catalog versions, customer organisations, contacts and agreements (SPEC.md §1).
+
+A catalog is stored as the exact TOML text it was loaded from; an agreement points at the
+version it was signed under, so editing a catalog never silently moves the deadlines of
+running agreements (DESIGN.md, "Catalog files").
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CHOICES = [("nl", _("Dutch")), ("en", _("English"))]
+
+
+class CatalogVersion(models.Model):
+    vendor = models.CharField(_("vendor"), max_length=40, db_index=True)
+    version = models.CharField(_("version"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    source = models.TextField(_("catalog file (TOML)"))
+    digest = models.CharField(_("SHA-256 of the file"), max_length=64)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("catalog version")
+        verbose_name_plural = _("catalog versions")
+        constraints = [models.UniqueConstraint(fields=["vendor", "digest"], name="catalog_once_per_content")]
+        ordering = ["vendor", "-loaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+    def parsed(self):
+        """The core :class:`Catalog` of this version (cached per process by content)."""
+        from meldpunt.contracts.catalogs import parsed_catalog
+
+        return parsed_catalog(self.digest, self.source, f"{self.vendor}.toml")
+
+
+class ClosedDay(models.Model):
+    """A day a vendor adds to a calendar's closed days (beyond the catalog's holidays)."""
+
+    vendor = models.CharField(_("vendor"), max_length=40)
+    calendar = models.CharField(_("calendar"), max_length=60)
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+        constraints = [models.UniqueConstraint(fields=["vendor", "calendar", "date"], name="closed_day_once")]
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.reason}"
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="nl")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation"))
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), db_index=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="nl")
+    is_coordinator = models.BooleanField(_("coordinator"), default=False, help_text=_("Sees all requests of the organisation and receives licence keys."))
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["organisation", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class Agreement(models.Model):
+    code = models.CharField(_("agreement code"), max_length=40, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("organisation"))
+    catalog = models.ForeignKey(CatalogVersion, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("catalog version"))
+    package = models.CharField(_("package"), max_length=60)
+    coordinator = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="coordinated_agreements", verbose_name=_("coordinator"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    declared_users = models.PositiveIntegerField(_("declared users"), default=0)
+    declared_customisation_lines = models.PositiveIntegerField(_("declared customisation lines"), default=0)
+    target_overrides = models.JSONField(
+        _("target overrides"), default=list, blank=True,
+        help_text=_('List of {"priority": "critical", "kinds": ["incident"], "response": "1h", "resolution": "1bd"}'),
+    )
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.organisation})"
+
+    def addon_ids(self) -> list[str]:
+        return [a.addon for a in self.addons.all()]
+
+
+class AgreementAddon(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="addons", verbose_name=_("agreement"))
+    addon = models.CharField(_("add-on"), max_length=60)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    names = models.JSONField(_("names"), default=list, blank=True, help_text=_("E.g. the integrations paid for."))
+
+    class Meta:
+        verbose_name = _("agreement add-on")
+        verbose_name_plural = _("agreement add-ons")
+        constraints = [models.UniqueConstraint(fields=["agreement", "addon"], name="addon_once_per_agreement")]
+
+    def __str__(self) -> str:
+        return f"{self.addon} × {self.quantity}"

@@ -1,0 +1,364 @@
+"""Business time on a service calendar.
+
+A calendar is a weekly pattern of opening ranges (several per day allowed) in an IANA
+zone, minus closed days (public holidays and a vendor's extra closed days). We turn it
+into a sorted table of open intervals in UTC epoch seconds with the cumulative business
+time before each interval. Adding business time and measuring it between two instants
+are then two bisects and some arithmetic — never a loop over minutes.
+
+Resolution is one second. Times are UTC internally and shown in the calendar's zone;
+CET/CEST changes are real because every interval is built from local wall-clock times.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_MINUTES = 24 * 60
+
+#: (start minute, end minute) since local midnight; end may be 1440 (24:00).
+Range = tuple[int, int]
+#: year -> {date: (kind, name)}; kind is "holiday" or "closed".
+ClosedDaySource = Callable[[int], Mapping[date, tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class ClosedDay:
+    day: date
+    kind: str  # "holiday" or "closed"
+    name: str
+
+
+def _no_closed_days(year: int) -> Mapping[date, tuple[str, str]]:
+    return {}
+
+
+def parse_range(text: str) -> Range:
+    """Parse ``"09:00-17:00"`` into minutes; ``24:00`` is allowed as an end."""
+    try:
+        start_s, end_s = text.split("-")
+        start, end = _minutes(start_s), _minutes(end_s)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a range like 09:00-17:00") from None
+    if not 0 <= start < end <= DAY_MINUTES:
+        raise ValueError(f"{text!r} must start before it ends, within 00:00-24:00")
+    return start, end
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.strip().split(":")
+    h, m = int(hours), int(minutes)
+    if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m):
+        raise ValueError(hhmm)
+    return h * 60 + m
+
+
+class Calendar:
+    """Service hours in a time zone, with closed days, as a searchable interval table.
+
+    ``weekly[0]`` holds Monday's ranges, ``weekly[6]`` Sunday's. ``closed_days`` is asked
+    once per year that the table covers; the table grows on demand when an instant falls
+    outside it, so a calendar object can serve any date.
+    """
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        name: str,
+        timezone: str,
+        weekly: Sequence[Sequence[Range]],
+        closed_days: ClosedDaySource = _no_closed_days,
+        description: str = "",
+    ) -> None:
+        if len(weekly) != 7:
+            raise ValueError("weekly hours need seven days, Monday first")
+        self.id = id
+        self.name = name
+        self.description = description
+        self.zone = ZoneInfo(timezone)
+        self.weekly: tuple[tuple[Range, ...], ...] = tuple(
+            _merge_ranges(day) for day in weekly
+        )
+        if not any(self.weekly):
+            raise ValueError(f"calendar {id!r} has no service hours")
+        self._closed_source = closed_days
+        lengths = {sum(e - s for s, e in day) for day in self.weekly if day}
+        #: Minutes in a service day when every service day is equally long, else None.
+        self.day_minutes: int | None = lengths.pop() if len(lengths) == 1 else None
+        self._years: tuple[int, int] | None = None
+        self._closed: dict[date, ClosedDay] = {}
+        self._closed_dates: list[date] = []
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._cum: list[int] = []
+        self._cum_end: list[int] = []
+        self._day_first: list[int] = []  # index of the first interval of each service day
+        self._interval_day: list[int] = []  # service-day index of each interval
+
+    # ------------------------------------------------------------------ table
+    def _ensure(self, seconds: int) -> None:
+        year = datetime.fromtimestamp(seconds, self.zone).year
+        if self._years is None:
+            self._build(year - 2, year + 3)
+        elif not self._years[0] < year < self._years[1]:
+            self._build(min(self._years[0], year - 2), max(self._years[1], year + 3))
+
+    def _build(self, first_year: int, last_year: int) -> None:
+        closed: dict[date, ClosedDay] = {}
+        for year in range(first_year, last_year + 1):
+            for day, (kind, name) in self._closed_source(year).items():
+                closed[day] = ClosedDay(day, kind, name)
+        starts: list[int] = []
+        ends: list[int] = []
+        day_first: list[int] = []
+        interval_day: list[int] = []
+        day = date(first_year, 1, 1)
+        last = date(last_year, 12, 31)
+        one = timedelta(days=1)
+        while day <= last:
+            ranges = self.weekly[day.weekday()]
+            if ranges and day not in closed:
+                day_first.append(len(starts))
+                for start, end in ranges:
+                    starts.append(self._local(day, start))
+                    ends.append(self._local(day, end))
+                    interval_day.append(len(day_first) - 1)
+            day += one
+        cum: list[int] = []
+        cum_end: list[int] = []
+        total = 0
+        for s, e in zip(starts, ends):
+            cum.append(total)
+            total += e - s
+            cum_end.append(total)
+        self._years = (first_year, last_year)
+        self._closed = closed
+        self._closed_dates = sorted(closed)
+        self._starts, self._ends, self._cum, self._cum_end = starts, ends, cum, cum_end
+        self._day_first, self._interval_day = day_first, interval_day
+
+    def _local(self, day: date, minute: int) -> int:
+        if minute == DAY_MINUTES:
+            day, minute = day + timedelta(days=1), 0
+        local = datetime.combine(day, time(minute // 60, minute % 60), self.zone)
+        return int(local.timestamp())
+
+    # ------------------------------------------------- epoch-second primitives
+    def position(self, t: int) -> int:
+        """Business seconds from the start of the table to instant ``t``."""
+        self._ensure(t)
+        i = bisect.bisect_right(self._starts, t) - 1
+        if i < 0:
+            return 0
+        return self._cum[i] + min(t, self._ends[i]) - self._starts[i]
+
+    def instant_at(self, position: int) -> int:
+        """Earliest instant at which ``position`` business seconds have passed."""
+        j = bisect.bisect_left(self._cum_end, position)
+        while j >= len(self._cum_end):  # past the table: grow it by a few years
+            assert self._years is not None
+            self._build(self._years[0], self._years[1] + 5)
+            j = bisect.bisect_left(self._cum_end, position)
+        return self._starts[j] + position - self._cum[j]
+
+    def next_open(self, t: int) -> int:
+        """``t`` itself when the calendar is open then, else the next opening."""
+        self._ensure(t)
+        i = bisect.bisect_right(self._starts, t) - 1
+        if i >= 0 and t < self._ends[i]:
+            return t
+        if i + 1 >= len(self._starts):
+            assert self._years is not None
+            self._build(self._years[0], self._years[1] + 5)
+            return self.next_open(t)
+        return self._starts[i + 1]
+
+    def is_open(self, t: int) -> bool:
+        return self.next_open(t) == t
+
+    def add_seconds(self, t: int, seconds: int) -> int:
+        """Earliest instant at which ``seconds`` of business time have passed since ``t``."""
+        if seconds <= 0:
+            return self.next_open(t)
+        return self.instant_at(self.position(t) + seconds)
+
+    def elapsed_seconds(self, a: int, b: int) -> int:
+        """Business seconds between ``a`` and ``b`` (0 when ``b`` is not after ``a``)."""
+        if b <= a:
+            return 0
+        self._ensure(a)  # both ends first: growing the table backwards moves the origin
+        self._ensure(b)
+        return self.position(b) - self.position(a)
+
+    def add_business_days(self, t: int, days: int) -> int:
+        """``days`` business days after ``t`` (DESIGN.md: ``bd``).
+
+        Equal service days: ``days`` × the day's length in business time. Uneven days:
+        the same position within the ``days``-th following service day (capped at that
+        day's length); position 0 means the close of the day before it, the earliest
+        instant at which that much business time has passed.
+        """
+        if self.day_minutes is not None:
+            return self.add_seconds(t, days * self.day_minutes * 60)
+        start = self.next_open(t)
+        i = bisect.bisect_right(self._starts, start) - 1
+        d = self._interval_day[i]
+        into_day = self.position(start) - self._cum[self._day_first[d]]
+        while d + days + 1 >= len(self._day_first):
+            assert self._years is not None
+            self._build(self._years[0], self._years[1] + 5)
+        target_first = self._day_first[d + days]
+        day_start = self._cum[target_first]
+        day_len = self._cum[self._day_first[d + days + 1]] - day_start
+        return self.instant_at(day_start + min(into_day, day_len))
+
+    def business_days_in_seconds(self, t: int, days: int) -> int:
+        """How many business seconds ``days`` business days from ``t`` amount to."""
+        start = self.next_open(t)
+        return self.elapsed_seconds(start, self.add_business_days(start, days))
+
+    def closed_days_between(self, a: int, b: int) -> list[ClosedDay]:
+        """Closed days falling on service weekdays between instants ``a`` and ``b``."""
+        self._ensure(a)
+        self._ensure(b)
+        first = datetime.fromtimestamp(a, self.zone).date()
+        last = datetime.fromtimestamp(b, self.zone).date()
+        lo = bisect.bisect_left(self._closed_dates, first)
+        hi = bisect.bisect_right(self._closed_dates, last)
+        return [
+            self._closed[d]
+            for d in self._closed_dates[lo:hi]
+            if self.weekly[d.weekday()]
+        ]
+
+    # ------------------------------------------------------ datetime helpers
+    def add(
+        self,
+        start: datetime,
+        duration: timedelta,
+        pauses: Iterable[tuple[datetime, datetime]] = (),
+    ) -> datetime:
+        """``start`` plus ``duration`` of business time, skipping ``pauses``."""
+        seconds = int(duration.total_seconds())
+        due = add_with_pauses(self, epoch(start), seconds, _epoch_pairs(pauses))
+        return self.localize(due)
+
+    def between(
+        self,
+        a: datetime,
+        b: datetime,
+        pauses: Iterable[tuple[datetime, datetime]] = (),
+    ) -> timedelta:
+        """Business time from ``a`` to ``b``, not counting time inside ``pauses``."""
+        seconds = elapsed_with_pauses(self, epoch(a), epoch(b), _epoch_pairs(pauses))
+        return timedelta(seconds=seconds)
+
+    def localize(self, t: int) -> datetime:
+        return datetime.fromtimestamp(t, self.zone)
+
+    def add_many(self, starts: Sequence[int], seconds: int) -> list[int]:
+        """Batch form of :meth:`add_seconds` over epoch seconds (benchmarks, recomputes)."""
+        if not starts:
+            return []
+        self._ensure(min(starts))
+        self._ensure(max(starts))
+        starts_tbl, ends, cum = self._starts, self._ends, self._cum
+        cum_end = self._cum_end
+        limit = cum_end[-1]
+        out = []
+        right, left = bisect.bisect_right, bisect.bisect_left
+        for t in starts:
+            i = right(starts_tbl, t) - 1
+            target = (cum[i] + min(t, ends[i]) - starts_tbl[i] if i >= 0 else 0) + seconds
+            if seconds <= 0 or target > limit:
+                out.append(self.add_seconds(t, seconds))
+                continue
+            j = left(cum_end, target)
+            out.append(starts_tbl[j] + target - cum[j])
+        return out
+
+
+def _merge_ranges(ranges: Iterable[Range]) -> tuple[Range, ...]:
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((s, e) for s, e in merged)
+
+
+def epoch(moment: datetime) -> int:
+    """Whole UTC epoch seconds of an aware datetime (naive input is rejected)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{moment.isoformat()} has no time zone")
+    return int(moment.timestamp() // 1)
+
+
+def _epoch_pairs(pauses: Iterable[tuple[datetime, datetime]]) -> list[tuple[int, int]]:
+    return [(epoch(a), epoch(b)) for a, b in pauses]
+
+
+def merge_pauses(pauses: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sort and merge overlapping pauses; empty or inverted pauses are dropped."""
+    merged: list[list[int]] = []
+    for a, b in sorted(p for p in pauses if p[1] > p[0]):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def add_with_pauses(
+    calendar: Calendar, start: int, seconds: int, pauses: Iterable[tuple[int, int]]
+) -> int:
+    """Earliest instant when ``seconds`` of unpaused business time have passed."""
+    current, remaining = start, seconds
+    for a, b in merge_pauses(pauses):
+        if b <= current:
+            continue
+        if a > current:
+            available = calendar.elapsed_seconds(current, a)
+            if available >= remaining:
+                break
+            remaining -= available
+        current = max(current, b)
+    return calendar.add_seconds(current, remaining)
+
+
+def elapsed_with_pauses(
+    calendar: Calendar, a: int, b: int, pauses: Iterable[tuple[int, int]]
+) -> int:
+    """Business seconds between ``a`` and ``b`` outside the pauses."""
+    total = calendar.elapsed_seconds(a, b)
+    for pa, pb in merge_pauses(pauses):
+        lo, hi = max(a, pa), min(b, pb)
+        if hi > lo:
+            total -= calendar.elapsed_seconds(lo, hi)
+    return total
+
+
+def weekly_from_mapping(hours: Mapping[str, Sequence[str]]) -> list[list[Range]]:
+    """``{"mon": ["09:00-17:00"], ...}`` into the seven-day range list; unknown keys raise."""
+    unknown = set(hours) - set(WEEKDAYS)
+    if unknown:
+        raise ValueError(f"unknown weekday {sorted(unknown)[0]!r}; use {', '.join(WEEKDAYS)}")
+    return [[parse_range(r) for r in hours.get(day, [])] for day in WEEKDAYS]
+
+
+def always_open(timezone: str = "Europe/Amsterdam") -> Calendar:
+    """The 24×7 calendar: open every minute of every day, no closed days."""
+    return Calendar(
+        id="24x7",
+        name="24×7",
+        timezone=timezone,
+        weekly=[[(0, DAY_MINUTES)]] * 7,
+        description="open around the clock, every day",
+    )

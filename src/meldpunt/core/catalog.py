@@ -1,0 +1,193 @@
+"""A vendor's support catalog as plain data: packages, add-ons, calendars, priorities.
+
+Catalog files are TOML (see ``meldpunt/catalogs/*.toml`` and docs/catalogs.md). They are
+loaded and validated by :mod:`meldpunt.core.catalog_loader`; this module holds the result
+and answers the questions the desk asks of it: which target and which calendar apply to
+a request of some kind and priority under a package with add-ons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from meldpunt.core.calendars import CalendarDef
+from meldpunt.core.priority import PriorityScheme
+from meldpunt.core.sla import Target
+
+
+class CatalogError(ValueError):
+    """A catalog file is wrong: names the file, the line when known, the field and why."""
+
+    def __init__(self, file: str, field: str, reason: str, line: int | None = None):
+        self.file, self.field, self.reason, self.line = file, field, reason, line
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {field}: {reason}")
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """Response/resolution targets for one priority, optionally only for some kinds."""
+
+    priority: str
+    kinds: frozenset[str] | None
+    response: Target | None
+    resolution: Target | None
+
+    def matches(self, kind: str, priority: str) -> bool:
+        return self.priority == priority and (self.kinds is None or kind in self.kinds)
+
+    def get(self, metric: str) -> Target | None:
+        return self.response if metric == "response" else self.resolution
+
+
+@dataclass(frozen=True)
+class CalendarRule:
+    """Use ``calendar`` for requests of these kinds and/or priorities."""
+
+    calendar: str
+    kinds: frozenset[str] | None = None
+    priorities: frozenset[str] | None = None
+
+    def matches(self, kind: str, priority: str) -> bool:
+        return (self.kinds is None or kind in self.kinds) and (
+            self.priorities is None or priority in self.priorities
+        )
+
+
+@dataclass(frozen=True)
+class Package:
+    id: str
+    name: Mapping[str, str]
+    monthly_price: Decimal
+    calendar: str
+    includes: str | None
+    limits: Mapping[str, int]
+    entitlements: frozenset[str]
+    covers: frozenset[str]
+    targets: tuple[TargetRule, ...]
+    calendar_rules: tuple[CalendarRule, ...]
+    description: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Addon:
+    id: str
+    name: Mapping[str, str]
+    monthly_price: Decimal
+    unit: str  # "month" or a counted thing such as "integration"
+    requires: frozenset[str]
+    entitlements: frozenset[str]
+    removes: frozenset[str]
+    targets: tuple[TargetRule, ...]
+    calendar_rules: tuple[CalendarRule, ...]
+    excludes: tuple[str, ...] = ()
+    description: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    id: str
+    name: str
+    version: str
+    currency: str
+    vat_rate: Decimal
+    languages: tuple[str, ...]
+    kinds: tuple[str, ...]
+    calendars: Mapping[str, CalendarDef]
+    priority: PriorityScheme
+    packages: Mapping[str, Package]
+    addons: Mapping[str, Addon]
+    billing: Mapping[str, object] = field(default_factory=dict)
+    source: str = ""
+
+    # ------------------------------------------------------------- lookups
+    def package(self, package_id: str) -> Package:
+        try:
+            return self.packages[package_id]
+        except KeyError:
+            raise KeyError(
+                f"catalog {self.id} has no package {package_id!r}; packages: {', '.join(self.packages)}"
+            ) from None
+
+    def addon_list(self, addon_ids: Iterable[str], package_id: str) -> list[Addon]:
+        result = []
+        for addon_id in addon_ids:
+            addon = self.addons.get(addon_id)
+            if addon is None:
+                raise KeyError(
+                    f"catalog {self.id} has no add-on {addon_id!r}; add-ons: {', '.join(self.addons) or 'none'}"
+                )
+            if addon.requires and package_id not in addon.requires:
+                raise KeyError(
+                    f"add-on {addon_id} needs one of the packages {', '.join(sorted(addon.requires))}"
+                )
+            result.append(addon)
+        return result
+
+    def entitlements(self, package_id: str, addon_ids: Sequence[str] = ()) -> frozenset[str]:
+        granted = set(self.package(package_id).entitlements)
+        for addon in self.addon_list(addon_ids, package_id):
+            granted -= addon.removes
+            granted |= addon.entitlements
+        return frozenset(granted)
+
+    def target_for(
+        self,
+        package_id: str,
+        addon_ids: Sequence[str],
+        kind: str,
+        priority: str,
+        metric: str,
+        overrides: Sequence[TargetRule] = (),
+    ) -> Target | None:
+        """The target that applies; agreement overrides beat add-ons beat the package.
+
+        Within each source a rule naming the kind beats a rule for all kinds. None means
+        the catalog sets no target for this combination (e.g. Infor, per agreement).
+        """
+        package = self.package(package_id)
+        sources: list[Sequence[TargetRule]] = [overrides]
+        sources += [a.targets for a in reversed(self.addon_list(addon_ids, package_id))]
+        sources.append(package.targets)
+        for rules in sources:
+            found = _most_specific(rules, kind, priority, metric)
+            if found is not None:
+                return found
+        return None
+
+    def calendar_for(
+        self, package_id: str, addon_ids: Sequence[str], kind: str, priority: str
+    ) -> CalendarDef:
+        """The calendar a clock runs on: add-on rules, then package rules, then default."""
+        package = self.package(package_id)
+        for addon in reversed(self.addon_list(addon_ids, package_id)):
+            for rule in addon.calendar_rules:
+                if rule.matches(kind, priority):
+                    return self.calendars[rule.calendar]
+        for rule in package.calendar_rules:
+            if rule.matches(kind, priority):
+                return self.calendars[rule.calendar]
+        return self.calendars[package.calendar]
+
+    def calendar(self, calendar_id: str) -> CalendarDef:
+        try:
+            return self.calendars[calendar_id]
+        except KeyError:
+            raise KeyError(
+                f"catalog {self.id} has no calendar {calendar_id!r}; calendars: {', '.join(self.calendars)}"
+            ) from None
+
+
+def _most_specific(
+    rules: Sequence[TargetRule], kind: str, priority: str, metric: str
+) -> Target | None:
+    general = None
+    for rule in rules:
+        if not rule.matches(kind, priority) or rule.get(metric) is None:
+            continue
+        if rule.kinds is not None:
+            return rule.get(metric)
+        general = general or rule.get(metric)
+    return general

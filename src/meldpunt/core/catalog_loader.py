@@ -1,0 +1,370 @@
+"""Load and validate catalog TOML files into :class:`~meldpunt.core.catalog.Catalog`.
+
+A bad file is rejected with a :class:`CatalogError` that names the file, the line when it
+can be found, the field (as a dotted path) and the reason, so a vendor can fix it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from meldpunt.core.businesstime import weekly_from_mapping
+from meldpunt.core.calendars import HOLIDAY_SETS, CalendarDef
+from meldpunt.core.catalog import (
+    Addon,
+    Catalog,
+    CatalogError,
+    CalendarRule,
+    Package,
+    TargetRule,
+)
+from meldpunt.core.priority import PriorityScheme
+from meldpunt.core.sla import Target
+from meldpunt.core.vocabulary import ENTITLEMENTS, KINDS, METRICS
+
+PRESETS = ("invantive", "infor", "erpm")
+
+
+def preset_text(name: str) -> str:
+    return resources.files("meldpunt.catalogs").joinpath(f"{name}.toml").read_text("utf-8")
+
+
+def load_preset(name: str) -> Catalog:
+    if name not in PRESETS:
+        raise CatalogError(name, "catalog", f"no preset {name!r}; presets: {', '.join(PRESETS)}")
+    return parse_catalog(preset_text(name), f"{name}.toml")
+
+
+def load_catalog(name_or_path: str) -> Catalog:
+    """A preset id (``invantive``) or the path of a catalog file."""
+    if name_or_path in PRESETS:
+        return load_preset(name_or_path)
+    path = Path(name_or_path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise CatalogError(str(path), "file", exc.strerror or "cannot be read") from None
+    except UnicodeDecodeError:
+        raise CatalogError(str(path), "file", "is not UTF-8 text") from None
+    return parse_catalog(text, str(path))
+
+
+def parse_catalog(text: str, filename: str = "<catalog>") -> Catalog:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise CatalogError(filename, "toml", getattr(exc, "msg", str(exc)), line) from None
+    return _Reader(filename, text).catalog(data)
+
+
+class _Reader:
+    def __init__(self, filename: str, text: str):
+        self.filename = filename
+        self.lines = text.splitlines()
+
+    # ------------------------------------------------------------ errors
+    def fail(self, field: str, reason: str) -> CatalogError:
+        return CatalogError(self.filename, field, reason, self._line_of(field))
+
+    def _line_of(self, field: str) -> int | None:
+        """Best effort: the line of the field's last key after its table header."""
+        parts = [p for p in re.split(r"\.|\[\d+\]", field) if p]
+        position = 0
+        found = None
+        for part in parts:
+            pattern = re.compile(rf'(^|[\s.{{,"\[]){re.escape(part)}"?\s*(=|\]|\.)')
+            for index in range(position, len(self.lines)):
+                if pattern.search(self.lines[index]):
+                    position, found = index, index + 1
+                    break
+        return found
+
+    # ----------------------------------------------------------- helpers
+    def table(self, data: Any, field: str) -> dict:
+        if not isinstance(data, dict):
+            raise self.fail(field, "must be a table")
+        return data
+
+    def need(self, data: dict, key: str, field: str, kind: type | tuple = str) -> Any:
+        if key not in data:
+            raise self.fail(f"{field}.{key}" if field else key, "is required")
+        value = data[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise self.fail(f"{field}.{key}" if field else key, f"must be a {names}")
+        return value
+
+    def names(self, data: Any, field: str) -> dict[str, str]:
+        if isinstance(data, str):
+            return {"en": data, "nl": data}
+        if not isinstance(data, dict) or not data or not all(isinstance(v, str) for v in data.values()):
+            raise self.fail(field, "must be text or a table of texts per language (nl, en)")
+        return dict(data)
+
+    def money(self, value: Any, field: str) -> Decimal:
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise self.fail(field, f"{value!r} is not an amount") from None
+        if isinstance(value, float) or amount < 0:
+            raise self.fail(field, "must be a non-negative amount written as a string, e.g. \"195.00\"")
+        return amount
+
+    def string_list(self, data: Any, field: str, allowed: Any = None) -> list[str]:
+        if not isinstance(data, list) or not all(isinstance(v, str) for v in data):
+            raise self.fail(field, "must be a list of strings")
+        if allowed is not None:
+            for value in data:
+                if value not in allowed:
+                    raise self.fail(field, f"unknown value {value!r}")
+        return data
+
+    # ----------------------------------------------------------- catalog
+    def catalog(self, data: dict) -> Catalog:
+        cat_id = self.need(data, "id", "")
+        kinds = self.string_list(data.get("kinds", list(KINDS)), "kinds", KINDS)
+        calendars = {
+            key: self.calendar(key, value)
+            for key, value in self.table(self.need(data, "calendars", "", dict), "calendars").items()
+        }
+        if not calendars:
+            raise self.fail("calendars", "must define at least one calendar")
+        priority = self.priority(self.need(data, "priority", "", dict), kinds)
+        raw_packages = self.need(data, "packages", "", dict)
+        if not raw_packages:
+            raise self.fail("packages", "must define at least one package")
+        packages: dict[str, Package] = {}
+        for key in self._include_order(raw_packages):
+            packages[key] = self.package(key, raw_packages[key], packages, calendars, priority, kinds)
+        addons = {
+            key: self.addon(key, value, packages, calendars, priority, kinds)
+            for key, value in self.table(data.get("addons", {}), "addons").items()
+        }
+        try:
+            vat = Decimal(str(data.get("vat_rate", "21")))
+        except InvalidOperation:
+            raise self.fail("vat_rate", "must be a percentage such as \"21\"") from None
+        currency = self.need(data, "currency", "")
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise self.fail("currency", f"{currency!r} is not an ISO 4217 code such as EUR")
+        return Catalog(
+            id=cat_id,
+            name=self.need(data, "name", ""),
+            version=str(self.need(data, "version", "", (str, int))),
+            currency=currency,
+            vat_rate=vat,
+            languages=tuple(self.string_list(data.get("languages", ["nl", "en"]), "languages", ("nl", "en"))),
+            kinds=tuple(kinds),
+            calendars=calendars,
+            priority=priority,
+            packages=packages,
+            addons=addons,
+            billing=self.table(data.get("billing", {}), "billing"),
+            source=str(data.get("source", "")),
+        )
+
+    def calendar(self, key: str, data: Any) -> CalendarDef:
+        field = f"calendars.{key}"
+        data = self.table(data, field)
+        try:
+            weekly = weekly_from_mapping(self.table(self.need(data, "hours", field, dict), f"{field}.hours"))
+        except ValueError as exc:
+            raise self.fail(f"{field}.hours", str(exc)) from None
+        if not any(weekly):
+            raise self.fail(f"{field}.hours", "has no service hours at all")
+        tz = self.need(data, "timezone", field)
+        try:
+            from zoneinfo import ZoneInfo
+
+            ZoneInfo(tz)
+        except Exception:
+            raise self.fail(f"{field}.timezone", f"{tz!r} is not an IANA time zone") from None
+        hol = self.table(data.get("holidays", {}), f"{field}.holidays")
+        country = hol.get("country")
+        if country is not None and country not in HOLIDAY_SETS:
+            raise self.fail(f"{field}.holidays.country", f"no holiday set {country!r}; sets: {', '.join(HOLIDAY_SETS)}")
+        closed: dict[date, str] = {}
+        for index, item in enumerate(data.get("closed", [])):
+            item_field = f"{field}.closed[{index}]"
+            item = self.table(item, item_field)
+            day = item.get("date")
+            if not isinstance(day, date):
+                raise self.fail(f"{item_field}.date", "must be a date such as 2026-12-24")
+            closed[day] = str(item.get("reason", "closed"))
+        return CalendarDef(
+            id=key,
+            name=self.names(data.get("name", key), f"{field}.name"),
+            timezone=tz,
+            weekly=tuple(tuple(day) for day in weekly),
+            holiday_set=country,
+            good_friday=bool(hol.get("good_friday", False)),
+            liberation_day=bool(hol.get("liberation_day", False)),
+            closed=closed,
+        )
+
+    def priority(self, data: dict, kinds: list[str]) -> PriorityScheme:
+        field = "priority"
+        scheme = self.need(data, "scheme", field)
+        if scheme not in ("matrix", "categories"):
+            raise self.fail(f"{field}.scheme", f"{scheme!r} must be matrix or categories")
+        levels = tuple(self.string_list(self.need(data, "levels", field, list), f"{field}.levels"))
+        if not levels:
+            raise self.fail(f"{field}.levels", "must list at least one level")
+        default = data.get("default")
+        if default is not None and default not in levels:
+            raise self.fail(f"{field}.default", f"{default!r} is not one of the levels")
+        fixed = self.table(data.get("fixed", {}), f"{field}.fixed")
+        for kind, level in fixed.items():
+            if kind not in kinds:
+                raise self.fail(f"{field}.fixed.{kind}", "is not a request kind of this catalog")
+            if level not in levels:
+                raise self.fail(f"{field}.fixed.{kind}", f"{level!r} is not one of the levels")
+        impacts: tuple[str, ...] = ()
+        urgencies: tuple[str, ...] = ()
+        matrix: dict[tuple[str, str], str] = {}
+        if scheme == "matrix":
+            impacts = tuple(self.string_list(self.need(data, "impacts", field, list), f"{field}.impacts"))
+            urgencies = tuple(self.string_list(self.need(data, "urgencies", field, list), f"{field}.urgencies"))
+            rows = self.table(self.need(data, "matrix", field, dict), f"{field}.matrix")
+            for impact in impacts:
+                row = rows.get(impact)
+                if not isinstance(row, list) or len(row) != len(urgencies):
+                    raise self.fail(f"{field}.matrix.{impact}", f"must list one level per urgency ({', '.join(urgencies)})")
+                for urgency, level in zip(urgencies, row):
+                    if level not in levels:
+                        raise self.fail(f"{field}.matrix.{impact}", f"{level!r} is not one of the levels")
+                    matrix[(impact, urgency)] = level
+        elif default is None:
+            raise self.fail(f"{field}.default", "is required for a categories scheme")
+        labels = {
+            level: self.names(value, f"{field}.labels.{level}")
+            for level, value in self.table(data.get("labels", {}), f"{field}.labels").items()
+        }
+        return PriorityScheme(scheme, levels, default, dict(fixed), impacts, urgencies, matrix, labels)
+
+    def _include_order(self, raw: dict) -> list[str]:
+        order: list[str] = []
+        visiting: set[str] = set()
+
+        def visit(key: str) -> None:
+            if key in order:
+                return
+            if key in visiting:
+                raise self.fail(f"packages.{key}.includes", "includes itself through a cycle")
+            visiting.add(key)
+            parent = self.table(raw[key], f"packages.{key}").get("includes")
+            if parent is not None:
+                if parent not in raw:
+                    raise self.fail(f"packages.{key}.includes", f"no package {parent!r}")
+                visit(parent)
+            order.append(key)
+
+        for key in raw:
+            visit(key)
+        return order
+
+    def targets(self, data: Any, field: str, levels: tuple[str, ...], kinds: list[str]) -> tuple[TargetRule, ...]:
+        if not isinstance(data, list):
+            raise self.fail(field, "must be an array of tables ([[...targets]])")
+        rules = []
+        for index, item in enumerate(data):
+            item_field = f"{field}[{index}]"
+            item = self.table(item, item_field)
+            level = self.need(item, "priority", item_field)
+            if level not in levels:
+                raise self.fail(f"{item_field}.priority", f"{level!r} is not one of {', '.join(levels)}")
+            rule_kinds = item.get("kinds")
+            if rule_kinds is not None:
+                rule_kinds = frozenset(self.string_list(rule_kinds, f"{item_field}.kinds", kinds))
+            parsed = {}
+            for metric in METRICS:
+                value = item.get(metric)
+                if value is None:
+                    parsed[metric] = None
+                    continue
+                try:
+                    parsed[metric] = Target.parse(value)
+                except ValueError as exc:
+                    raise self.fail(f"{item_field}.{metric}", str(exc)) from None
+            rules.append(TargetRule(level, rule_kinds, parsed["response"], parsed["resolution"]))
+        return tuple(rules)
+
+    def calendar_rules(self, data: Any, field: str, calendars: dict, priority: PriorityScheme, kinds: list[str]) -> tuple[CalendarRule, ...]:
+        if not isinstance(data, list):
+            raise self.fail(field, "must be an array of tables")
+        rules = []
+        for index, item in enumerate(data):
+            item_field = f"{field}[{index}]"
+            item = self.table(item, item_field)
+            cal = self.need(item, "calendar", item_field)
+            if cal not in calendars:
+                raise self.fail(f"{item_field}.calendar", f"no calendar {cal!r}")
+            rule_kinds = item.get("kinds")
+            prios = item.get("priorities")
+            rules.append(
+                CalendarRule(
+                    cal,
+                    frozenset(self.string_list(rule_kinds, f"{item_field}.kinds", kinds)) if rule_kinds is not None else None,
+                    frozenset(self.string_list(prios, f"{item_field}.priorities", priority.levels)) if prios is not None else None,
+                )
+            )
+        return tuple(rules)
+
+    def entitlement_list(self, data: Any, field: str) -> frozenset[str]:
+        return frozenset(self.string_list(data, field, ENTITLEMENTS))
+
+    def package(self, key, data, done, calendars, priority, kinds) -> Package:
+        field = f"packages.{key}"
+        data = self.table(data, field)
+        parent = done.get(data.get("includes"))
+        calendar = data.get("calendar", parent.calendar if parent else None)
+        if calendar is None:
+            raise self.fail(f"{field}.calendar", "is required")
+        if calendar not in calendars:
+            raise self.fail(f"{field}.calendar", f"no calendar {calendar!r}")
+        limits = self.table(data.get("limits", {}), f"{field}.limits")
+        for name, value in limits.items():
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise self.fail(f"{field}.limits.{name}", "must be a whole number")
+        own_targets = self.targets(data.get("targets", []), f"{field}.targets", priority.levels, kinds)
+        own_rules = self.calendar_rules(data.get("calendar_rules", []), f"{field}.calendar_rules", calendars, priority, kinds)
+        return Package(
+            id=key,
+            name=self.names(self.need(data, "name", field, (str, dict)), f"{field}.name"),
+            monthly_price=self.money(data.get("monthly_price", "0"), f"{field}.monthly_price"),
+            calendar=calendar,
+            includes=data.get("includes"),
+            limits={**(parent.limits if parent else {}), **limits},
+            entitlements=self.entitlement_list(data.get("entitlements", []), f"{field}.entitlements")
+            | (parent.entitlements if parent else frozenset()),
+            covers=frozenset(self.string_list(data.get("covers", []), f"{field}.covers", kinds))
+            | (parent.covers if parent else frozenset()),
+            targets=own_targets + (parent.targets if parent else ()),
+            calendar_rules=own_rules + (parent.calendar_rules if parent else ()),
+            description=self.names(data.get("description", ""), f"{field}.description") if data.get("description") else {},
+        )
+
+    def addon(self, key, data, packages, calendars, priority, kinds) -> Addon:
+        field = f"addons.{key}"
+        data = self.table(data, field)
+        requires = frozenset(self.string_list(data.get("requires", []), f"{field}.requires", packages))
+        return Addon(
+            id=key,
+            name=self.names(self.need(data, "name", field, (str, dict)), f"{field}.name"),
+            monthly_price=self.money(data.get("monthly_price", "0"), f"{field}.monthly_price"),
+            unit=str(data.get("unit", "month")),
+            requires=requires,
+            entitlements=self.entitlement_list(data.get("entitlements", []), f"{field}.entitlements"),
+            removes=self.entitlement_list(data.get("removes", []), f"{field}.removes"),
+            targets=self.targets(data.get("targets", []), f"{field}.targets", priority.levels, kinds),
+            calendar_rules=self.calendar_rules(data.get("calendar_rules", []), f"{field}.calendar_rules", calendars, priority, kinds),
+            excludes=tuple(self.string_list(data.get("excludes", []), f"{field}.excludes")),
+            description=self.names(data.get("description", ""), f"{field}.description") if data.get("description") else {},
+        )

@@ -1,0 +1,77 @@
+"""Priority of a request from catalog data (seed 004 matrix, seeds 000/001 categories).
+
+Two schemes exist, both plain data in the catalog:
+
+- ``matrix``: incidents get a level from impact × urgency; kinds listed under ``fixed``
+  (ERP.M: questions and change requests) always get that level (seed 004).
+- ``categories``: a list of levels with a default (Invantive I/II/III, default III); the
+  customer may ask for another category, which an agent accepts or refuses (seed 001).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+class PriorityError(ValueError):
+    """The inputs do not give a priority under this scheme."""
+
+
+@dataclass(frozen=True)
+class PriorityScheme:
+    scheme: str  # "matrix" or "categories"
+    levels: tuple[str, ...]  # most urgent first
+    default: str | None = None
+    fixed: Mapping[str, str] = field(default_factory=dict)
+    impacts: tuple[str, ...] = ()
+    urgencies: tuple[str, ...] = ()
+    matrix: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def label(self, level: str, language: str = "en") -> str:
+        names = self.labels.get(level, {})
+        return names.get(language) or names.get("en") or level
+
+
+@dataclass(frozen=True)
+class PriorityDecision:
+    level: str
+    reason: str
+
+
+def assign_priority(
+    scheme: PriorityScheme,
+    kind: str,
+    *,
+    impact: str | None = None,
+    urgency: str | None = None,
+    requested: str | None = None,
+) -> PriorityDecision:
+    """The priority a request of ``kind`` gets, and why.
+
+    ``requested`` is an explicit level (a category the customer asked for and an agent
+    accepted, or an agent's choice); it must be one of the scheme's levels. Fixed kinds
+    ignore it: seed 004 says questions and change requests are *always* D.
+    """
+    if kind in scheme.fixed:
+        level = scheme.fixed[kind]
+        return PriorityDecision(level, f"{kind} is always priority {level} (catalog)")
+    if requested is not None:
+        if requested not in scheme.levels:
+            raise PriorityError(
+                f"priority {requested!r} is not one of {', '.join(scheme.levels)}"
+            )
+        return PriorityDecision(requested, f"priority {requested} chosen explicitly")
+    if scheme.scheme == "matrix" and (impact is not None or urgency is not None):
+        if impact not in scheme.impacts:
+            raise PriorityError(f"impact {impact!r} is not one of {', '.join(scheme.impacts)}")
+        if urgency not in scheme.urgencies:
+            raise PriorityError(f"urgency {urgency!r} is not one of {', '.join(scheme.urgencies)}")
+        level = scheme.matrix[(impact, urgency)]
+        return PriorityDecision(level, f"impact {impact} × urgency {urgency} → {level} (matrix)")
+    if scheme.default is not None:
+        return PriorityDecision(scheme.default, f"default priority {scheme.default} (catalog)")
+    raise PriorityError(
+        f"a {kind} needs impact and urgency (or an explicit priority) under this catalog"
+    )

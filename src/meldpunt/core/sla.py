@@ -1,0 +1,246 @@
+"""SLA targets, clocks and explainable due moments (DESIGN.md, "SLA semantics").
+
+- Units: ``m`` and ``h`` are business minutes/hours; ``bd`` business days (see
+  :meth:`Calendar.add_business_days` for equal and uneven service days).
+- A clock starts at receipt; receipt outside service hours starts it at the next opening.
+- The due moment is the earliest instant at which the target's business time has passed.
+- Business time inside a pause does not count; an open pause stops the clock (no due).
+- ``planning`` targets have no automatic due; an agent's planned date becomes the due.
+
+Every result carries its explanation: the calendar, the target, each holiday or closed
+day skipped and each pause, in Dutch or English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from meldpunt.core.businesstime import (
+    Calendar,
+    add_with_pauses,
+    elapsed_with_pauses,
+    epoch,
+    merge_pauses,
+)
+
+UNITS = ("m", "h", "bd")
+_TARGET_RE = re.compile(r"^\s*(\d+)\s*(m|h|bd)\s*$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A response or resolution target: ``90m``, ``2h``, ``3bd`` or ``planning``."""
+
+    amount: int
+    unit: str  # "m", "h", "bd" or "planning"
+
+    @classmethod
+    def parse(cls, text: str) -> Target:
+        value = str(text).strip().lower()
+        if value in ("planning", "by planning"):
+            return cls(0, "planning")
+        match = _TARGET_RE.match(value)
+        if not match or int(match.group(1)) <= 0:
+            raise ValueError(f"{text!r} is not a target like 90m, 2h, 3bd or planning")
+        return cls(int(match.group(1)), match.group(2))
+
+    @property
+    def by_planning(self) -> bool:
+        return self.unit == "planning"
+
+    def __str__(self) -> str:
+        return "planning" if self.by_planning else f"{self.amount}{self.unit}"
+
+    def describe(self, language: str = "en") -> str:
+        if self.by_planning:
+            return "in overleg met planning" if language == "nl" else "by planning"
+        words = {
+            "en": {"m": ("business minute", "business minutes"), "h": ("business hour", "business hours"), "bd": ("business day", "business days")},
+            "nl": {"m": ("werkminuut", "werkminuten"), "h": ("werkuur", "werkuren"), "bd": ("werkdag", "werkdagen")},
+        }[language if language == "nl" else "en"][self.unit]
+        return f"{self.amount} {words[0] if self.amount == 1 else words[1]}"
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Time the vendor waits on the customer; ``end`` is None while still waiting."""
+
+    start: datetime
+    end: datetime | None = None
+    reason: str = ""
+
+
+@dataclass
+class Deadline:
+    """The outcome of one clock: when it is due and why."""
+
+    due: datetime | None
+    target: Target
+    calendar_id: str
+    calendar_name: str
+    started: datetime
+    state: str  # "running", "paused" or "planning"
+    explanation: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "due": self.due.isoformat() if self.due else None,
+            "target": str(self.target),
+            "calendar": self.calendar_id,
+            "started": self.started.isoformat(),
+            "state": self.state,
+            "explanation": list(self.explanation),
+        }
+
+
+_NL_DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+
+
+def format_moment(moment: datetime, language: str = "en") -> str:
+    """``Mon 2026-11-30 09:00 CET`` (``ma 2026-11-30 09:00 CET`` in Dutch)."""
+    day = _NL_DAYS[moment.weekday()] if language == "nl" else moment.strftime("%a")
+    return f"{day} {moment:%Y-%m-%d %H:%M} {moment.tzname()}"
+
+
+def format_span(seconds: int, language: str = "en") -> str:
+    """Business time as ``2h 30m`` (``0m`` for nothing)."""
+    minutes = seconds // 60
+    hours, minutes = divmod(minutes, 60)
+    parts = ([f"{hours}{'u' if language == 'nl' else 'h'}"] if hours else []) + (
+        [f"{minutes}m"] if minutes or not hours else []
+    )
+    return " ".join(parts)
+
+
+def target_seconds(calendar: Calendar, target: Target, start: int) -> int:
+    """Business seconds a target amounts to when its clock starts at ``start``."""
+    if target.unit == "m":
+        return target.amount * 60
+    if target.unit == "h":
+        return target.amount * 3600
+    if target.unit == "bd":
+        if calendar.day_minutes is not None:
+            return target.amount * calendar.day_minutes * 60
+        return calendar.business_days_in_seconds(start, target.amount)
+    raise ValueError(f"a {target} target has no business time")
+
+
+def compute_deadline(
+    calendar: Calendar,
+    target: Target,
+    received: datetime,
+    pauses: Sequence[Pause] = (),
+    *,
+    planned: datetime | None = None,
+    label: str = "",
+    language: str = "en",
+) -> Deadline:
+    """When a clock on ``calendar`` with ``target`` is due, with the explanation.
+
+    ``label`` names the clock in the explanation (e.g. "resolution, priority A").
+    """
+    nl = language == "nl"
+    received_s = epoch(received)
+    start_s = calendar.next_open(received_s)
+    started = calendar.localize(start_s)
+    lines = [
+        (f"Kalender: {calendar.name} ({calendar.description}), tijdzone {calendar.zone.key}")
+        if nl
+        else f"Calendar: {calendar.name} ({calendar.description}), time zone {calendar.zone.key}"
+    ]
+    lines.append(_target_line(calendar, target, start_s, label, language))
+    if start_s != received_s:
+        lines.append(
+            f"Ontvangen {format_moment(calendar.localize(received_s), language)} buiten de servicetijden; de klok start bij opening {format_moment(started, language)}"
+            if nl
+            else f"Received {format_moment(calendar.localize(received_s), language)} outside service hours; the clock starts at the next opening, {format_moment(started, language)}"
+        )
+    else:
+        lines.append(
+            f"Ontvangen {format_moment(started, language)}; de klok start direct"
+            if nl
+            else f"Received {format_moment(started, language)} within service hours; the clock starts at once"
+        )
+    closed_pauses = [(epoch(p.start), epoch(p.end)) for p in pauses if p.end is not None]
+    open_pause = next((p for p in pauses if p.end is None), None)
+
+    if target.by_planning:
+        due = planned
+        lines.append(
+            ("Oplostijd in overleg met planning: " if nl else "By planning: ")
+            + (
+                (f"geplande datum {format_moment(planned.astimezone(calendar.zone), language)}" if nl else f"the agent planned {format_moment(planned.astimezone(calendar.zone), language)}")
+                if planned
+                else ("nog geen geplande datum" if nl else "no automatic due until an agent plans a date")
+            )
+        )
+        return Deadline(
+            due.astimezone(calendar.zone) if due else None,
+            target, calendar.id, calendar.name, started, "planning", lines,
+        )
+
+    seconds = target_seconds(calendar, target, start_s)
+    due_s = add_with_pauses(calendar, start_s, seconds, closed_pauses)
+    for day in calendar.closed_days_between(start_s, due_s):
+        kind = ("feestdag" if day.kind == "holiday" else "gesloten dag") if nl else ("holiday" if day.kind == "holiday" else "closed day")
+        lines.append(
+            f"{'Overgeslagen' if nl else 'Skipped'} {kind}: {_NL_DAYS[day.day.weekday()] if nl else day.day.strftime('%a')} {day.day.isoformat()} {day.name}"
+        )
+    for a, b in merge_pauses(closed_pauses):
+        if b <= start_s or a >= due_s:
+            continue
+        lost = calendar.elapsed_seconds(max(a, start_s), b)
+        lines.append(
+            f"Gepauzeerd {format_moment(calendar.localize(a), language)} – {format_moment(calendar.localize(b), language)}: {format_span(lost, language)} werktijd telt niet mee"
+            if nl
+            else f"Paused {format_moment(calendar.localize(a), language)} – {format_moment(calendar.localize(b), language)}: {format_span(lost, language)} of business time not counted"
+        )
+    if open_pause is not None:
+        since = open_pause.start.astimezone(calendar.zone)
+        lines.append(
+            f"Gepauzeerd sinds {format_moment(since, language)}: de klok staat stil tot de klant antwoordt"
+            if nl
+            else f"Paused since {format_moment(since, language)}: the clock stands still until the customer answers"
+        )
+        return Deadline(None, target, calendar.id, calendar.name, started, "paused", lines)
+    due = calendar.localize(due_s)
+    lines.append(
+        f"Uiterlijk: {format_moment(due, language)} (het vroegste moment waarop de werktijd verstreken is)"
+        if nl
+        else f"Due: {format_moment(due, language)} (the earliest moment the business time has passed)"
+    )
+    return Deadline(due, target, calendar.id, calendar.name, started, "running", lines)
+
+
+def _target_line(calendar: Calendar, target: Target, start: int, label: str, language: str) -> str:
+    nl = language == "nl"
+    head = ("Doel" if nl else "Target") + (f" ({label})" if label else "")
+    if target.by_planning:
+        return f"{head}: {target.describe(language)}"
+    span = format_span(target_seconds(calendar, target, start), language)
+    if target.unit == "bd" and calendar.day_minutes is not None:
+        per_day = format_span(calendar.day_minutes * 60, language)
+        detail = f"{target.amount} × {per_day} = {span} {'werktijd' if nl else 'business time'}"
+    elif target.unit == "bd":
+        detail = (
+            f"zelfde positie in de {target.amount}e volgende servicedag, {span} werktijd"
+            if nl
+            else f"same position in the {target.amount}th following service day, {span} of business time"
+        )
+    else:
+        detail = f"{span} {'werktijd' if nl else 'business time'}"
+    return f"{head}: {target.describe(language)} ({detail})"
+
+
+def business_time_left(
+    calendar: Calendar, now: datetime, due: datetime, pauses: Iterable[Pause] = ()
+) -> int:
+    """Business seconds from ``now`` until ``due``; negative when the clock is breached."""
+    closed = [(epoch(p.start), epoch(p.end)) for p in pauses if p.end is not None]
+    a, b = epoch(now), epoch(due)
+    if b >= a:
+        return elapsed_with_pauses(calendar, a, b, closed)
+    return -elapsed_with_pauses(calendar, b, a, closed)

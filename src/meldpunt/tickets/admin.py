@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from meldpunt.tickets.models import Clock, Message, Ticket, TicketEvent
+
+
+class ClockInline(admin.TabularInline):
+    model = Clock
+    extra = 0
+    readonly_fields = ["metric", "state", "calendar", "target", "started_at", "due_at", "stopped_at", "pauses", "explanation"]
+    can_delete = False
+
+
+class MessageInline(admin.StackedInline):
+    model = Message
+    extra = 0
+
+
+class EventInline(admin.TabularInline):
+    model = TicketEvent
+    extra = 0
+    readonly_fields = ["at", "actor", "kind", "data"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ["id", "subject", "organisation", "kind", "status", "priority", "received_at"]
+    list_filter = ["status", "kind", "priority", "channel"]
+    search_fields = ["subject", "organisation__name"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    inlines = [ClockInline, MessageInline, EventInline]
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "ticket", "kind", "actor"]
+    list_filter = ["kind"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

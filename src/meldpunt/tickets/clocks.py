@@ -1,0 +1,81 @@
+"""Compute a ticket's SLA clocks with the core engine and store them as rows.
+
+The ticket model never computes; services call :func:`recompute_clocks` after any change
+of status, priority, planning or pauses (DESIGN.md: clocks are recomputed then).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from meldpunt.contracts.catalogs import calendar_for
+from meldpunt.contracts.services import agreement_overrides
+from meldpunt.core.sla import Deadline, Pause, Target, compute_deadline
+from meldpunt.core.vocabulary import METRICS
+from meldpunt.tickets.models import Clock, Ticket
+
+
+def pauses_of(clock: Clock) -> list[Pause]:
+    return [
+        Pause(datetime.fromisoformat(a), datetime.fromisoformat(b) if b else None, reason)
+        for a, b, *rest in clock.pauses
+        for reason in [rest[0] if rest else ""]
+    ]
+
+
+def deadline_for(ticket: Ticket, metric: str, pauses: list[Pause], language: str = "en") -> Deadline | None:
+    """The core deadline of one clock of ``ticket``, or None when no target applies."""
+    agreement = ticket.agreement
+    if agreement is None or not ticket.priority:
+        return None
+    version = agreement.catalog
+    catalog = version.parsed()
+    addons = agreement.addon_ids()
+    target: Target | None = catalog.target_for(
+        agreement.package, addons, ticket.kind, ticket.priority, metric, agreement_overrides(agreement)
+    )
+    if target is None:
+        return None
+    cal_def = catalog.calendar_for(agreement.package, addons, ticket.kind, ticket.priority)
+    calendar = calendar_for(version, cal_def.id, language)
+    label = f"{metric}, {catalog.priority.label(ticket.priority, language)}"
+    return compute_deadline(
+        calendar, target, ticket.received_at, pauses,
+        planned=ticket.planned_at if metric == "resolution" else None,
+        label=label, language=language,
+    )
+
+
+def recompute_clocks(ticket: Ticket) -> list[Clock]:
+    """Create or update both clocks of ``ticket`` from its current state."""
+    clocks = {c.metric: c for c in ticket.clocks.all()}
+    result = []
+    for metric in METRICS:
+        clock = clocks.get(metric) or Clock(ticket=ticket, metric=metric)
+        deadline = deadline_for(ticket, metric, pauses_of(clock))
+        if deadline is None:
+            clock.state, clock.target, clock.calendar = "none", "", ""
+            clock.due_at = clock.started_at = None
+            clock.explanation = [
+                "No agreement on this request, so no service levels apply"
+                if ticket.agreement_id is None
+                else f"The agreement sets no {metric} target for a {ticket.kind} with priority {ticket.priority}"
+            ]
+        else:
+            clock.target = str(deadline.target)
+            clock.calendar = deadline.calendar_id
+            clock.started_at = deadline.started
+            clock.due_at = deadline.due
+            clock.explanation = deadline.explanation
+            clock.state = "stopped" if clock.stopped_at else deadline.state
+        clock.save()
+        result.append(clock)
+    return result
+
+
+def explain(clock: Clock, language: str) -> list[str]:
+    """The clock's explanation in ``language`` (stored text is English)."""
+    if language == "en" or clock.state == "none":
+        return list(clock.explanation)
+    deadline = deadline_for(clock.ticket, clock.metric, pauses_of(clock), language)
+    return deadline.explanation if deadline else list(clock.explanation)

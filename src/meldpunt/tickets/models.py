@@ -1,0 +1,165 @@
+"""Tickets, their thread, the append-only event log and SLA clock rows (SPEC.md §2, §4).
+
+Clock due moments are stored in indexed columns so the database finds what is due or
+breached; a clock keeps its pauses as data, so recomputing it is cheap (STYLE.md).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from meldpunt.contracts.models import LANGUAGE_CHOICES, Agreement, Contact, Organisation
+
+KIND_CHOICES = [
+    ("incident", _("Incident")),
+    ("question", _("Question")),
+    ("change", _("Change request")),
+    ("advisory", _("Advisory-services request")),
+    ("licence_key", _("Licence key request")),
+    ("installation", _("Installation request")),
+    ("consultant", _("Consultant request")),
+]
+
+STATUS_CHOICES = [
+    ("new", _("New")),
+    ("approved", _("Approved")),
+    ("in_progress", _("In progress")),
+    ("waiting_customer", _("Waiting on customer")),
+    ("resolved", _("Resolved")),
+    ("closed", _("Closed")),
+]
+OPEN_STATUSES = ("new", "approved", "in_progress", "waiting_customer")
+
+CHANNEL_CHOICES = [
+    ("email", _("Email")),
+    ("portal", _("Portal")),
+    ("phone", _("Phone")),
+    ("chat", _("Chat")),
+    ("api", _("API")),
+    ("monitoring", _("Monitoring")),
+]
+
+
+class Ticket(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("organisation"))
+    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("agreement"))
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets", verbose_name=_("reporter"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_tickets", verbose_name=_("assignee"))
+    kind = models.CharField(_("kind"), max_length=20, choices=KIND_CHOICES, default="incident")
+    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, default="new", db_index=True)
+    priority = models.CharField(_("priority"), max_length=20, blank=True)
+    priority_reason = models.CharField(_("priority reason"), max_length=300, blank=True)
+    impact = models.CharField(_("impact"), max_length=20, blank=True)
+    urgency = models.CharField(_("urgency"), max_length=20, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=CHANNEL_CHOICES, default="portal")
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="nl")
+    received_at = models.DateTimeField(_("received at"))
+    planned_at = models.DateTimeField(_("planned resolution"), null=True, blank=True, help_text=_("For 'by planning' targets: the agreed date."))
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, help_text=_("Raised on every change; a stale save is refused."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "idempotency_key"], name="ticket_registered_once"),
+        ]
+        indexes = [models.Index(fields=["organisation", "status", "-id"], name="ticket_org_status")]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.subject}"
+
+    @property
+    def number(self) -> int:
+        return self.pk
+
+
+class Message(models.Model):
+    """One entry in a ticket's thread: a public reply or an internal note."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages", verbose_name=_("ticket"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("author"))
+    from_customer = models.BooleanField(_("from customer"), default=False)
+    public = models.BooleanField(_("public"), default=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=CHANNEL_CHOICES, default="portal")
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class TicketEvent(models.Model):
+    """What happened to a ticket, who did it and when. Rows are never changed or deleted."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events", verbose_name=_("ticket"))
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("actor"))
+    kind = models.CharField(_("kind"), max_length=40)
+    data = models.JSONField(_("data"), default=dict)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("ticket events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("ticket events are append-only")
+
+
+CLOCK_STATES = [
+    ("running", _("Running")),
+    ("paused", _("Paused")),
+    ("stopped", _("Stopped")),
+    ("planning", _("By planning")),
+    ("none", _("No target")),
+]
+
+
+class Clock(models.Model):
+    """A response or resolution clock of a ticket, with its pauses and explanation."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks", verbose_name=_("ticket"))
+    metric = models.CharField(_("metric"), max_length=20, choices=[("response", _("Response")), ("resolution", _("Resolution"))])
+    state = models.CharField(_("state"), max_length=20, choices=CLOCK_STATES, default="running")
+    calendar = models.CharField(_("calendar"), max_length=60, blank=True)
+    target = models.CharField(_("target"), max_length=20, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    pauses = models.JSONField(_("pauses"), default=list, blank=True, help_text=_('[["from ISO", "to ISO or null", "reason"], ...]'))
+    explanation = models.JSONField(_("explanation"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
+        constraints = [models.UniqueConstraint(fields=["ticket", "metric"], name="one_clock_per_metric")]
+        indexes = [models.Index(fields=["state", "due_at"], name="clock_state_due")]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.target} due {self.due_at}"
+
+    @property
+    def met(self) -> bool | None:
+        """True/False once stopped with a due moment; None while running or without target."""
+        if self.stopped_at is None or self.due_at is None:
+            return None
+        return self.stopped_at <= self.due_at

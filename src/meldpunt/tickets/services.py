@@ -1,0 +1,206 @@
+"""Writes on tickets: register, reply, change status or priority, plan (HackSoft services).
+
+Each is one business action inside a transaction that appends to the event log and
+recomputes the clocks. Pages, API, CLI and worker all call these functions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from meldpunt.contracts.models import Agreement, Contact, Organisation
+from meldpunt.core.priority import PriorityError, assign_priority
+from meldpunt.tickets.clocks import recompute_clocks
+from meldpunt.tickets.models import (
+    KIND_CHOICES,
+    OPEN_STATUSES,
+    STATUS_CHOICES,
+    Clock,
+    Message,
+    Ticket,
+    TicketEvent,
+)
+
+KINDS = {k for k, _ in KIND_CHOICES}
+STATUSES = {s for s, _ in STATUS_CHOICES}
+
+
+class TicketError(ValueError):
+    """A request that cannot be carried out, with a message for the person who asked."""
+
+
+class ConflictError(TicketError):
+    """Someone else changed the ticket since it was read."""
+
+
+def _event(ticket: Ticket, event: str, actor=None, **data) -> TicketEvent:
+    return TicketEvent.objects.create(ticket=ticket, kind=event, actor=actor, data=data)
+
+
+def _decide_priority(agreement: Agreement | None, kind: str, impact: str, urgency: str, requested: str | None):
+    if agreement is None:
+        return None
+    scheme = agreement.catalog.parsed().priority
+    try:
+        return assign_priority(scheme, kind, impact=impact or None, urgency=urgency or None, requested=requested or None)
+    except PriorityError as exc:
+        raise TicketError(str(exc)) from None
+
+
+def create_ticket(
+    *,
+    organisation: Organisation,
+    subject: str,
+    kind: str = "incident",
+    description: str = "",
+    agreement: Agreement | None = None,
+    contact: Contact | None = None,
+    channel: str = "portal",
+    received_at: datetime | None = None,
+    impact: str = "",
+    urgency: str = "",
+    priority: str | None = None,
+    language: str | None = None,
+    actor=None,
+    idempotency_key: str | None = None,
+) -> tuple[Ticket, bool]:
+    """Register a request once; returns ``(ticket, created)``.
+
+    The same ``idempotency_key`` within an organisation returns the existing ticket
+    instead of a second one (a request is registered once however often it is sent).
+    """
+    if kind not in KINDS:
+        raise TicketError(f"kind must be one of {', '.join(sorted(KINDS))}")
+    if not subject.strip():
+        raise TicketError("subject is required")
+    if agreement is not None and agreement.organisation_id != organisation.pk:
+        raise TicketError("the agreement belongs to another organisation")
+    if agreement is not None and kind not in agreement.catalog.parsed().kinds:
+        raise TicketError(f"catalog {agreement.catalog.vendor} does not take {kind} requests")
+    if idempotency_key:
+        existing = Ticket.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
+        if existing:
+            return existing, False
+    decision = _decide_priority(agreement, kind, impact, urgency, priority)
+    try:
+        with transaction.atomic():
+            ticket = Ticket.objects.create(
+                organisation=organisation,
+                agreement=agreement,
+                contact=contact,
+                kind=kind,
+                subject=subject.strip()[:300],
+                description=description,
+                channel=channel,
+                received_at=received_at or timezone.now(),
+                impact=impact or "",
+                urgency=urgency or "",
+                priority=decision.level if decision else "",
+                priority_reason=decision.reason if decision else "",
+                language=language or (contact.language if contact else organisation.language),
+                idempotency_key=idempotency_key or None,
+            )
+            _event(ticket, "created", actor, channel=channel, kind=kind, priority=ticket.priority, reason=ticket.priority_reason)
+            recompute_clocks(ticket)
+    except IntegrityError:
+        if idempotency_key:  # a concurrent twin won the race: hand back its ticket
+            return Ticket.objects.get(organisation=organisation, idempotency_key=idempotency_key), False
+        raise
+    return ticket, True
+
+
+def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
+    """Lock the row and refuse a stale write (optimistic concurrency on ``version``)."""
+    fresh = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise ConflictError(
+            f"ticket #{fresh.pk} was changed by someone else (version {fresh.version}, you had {expected_version}); reload and try again"
+        )
+    return fresh
+
+
+def _bump(ticket: Ticket, fields: list[str]) -> None:
+    ticket.version += 1
+    ticket.save(update_fields=[*fields, "version", "updated_at"])
+
+
+@transaction.atomic
+def change_status(ticket: Ticket, status: str, *, actor=None, expected_version: int | None = None, at: datetime | None = None) -> Ticket:
+    """Move a ticket to ``status``; waiting on the customer pauses the resolution clock."""
+    if status not in STATUSES:
+        raise TicketError(f"status must be one of {', '.join(s for s, _ in STATUS_CHOICES)}")
+    ticket = _lock(ticket, expected_version)
+    old = ticket.status
+    if old == status:
+        return ticket
+    at = at or timezone.now()
+    resolution = Clock.objects.filter(ticket=ticket, metric="resolution").first()
+    if resolution is not None:
+        pauses = [list(p) for p in resolution.pauses]
+        if status == "waiting_customer" and not (pauses and pauses[-1][1] is None):
+            pauses.append([at.isoformat(), None, "waiting on customer"])
+        elif old == "waiting_customer" and pauses and pauses[-1][1] is None:
+            pauses[-1][1] = at.isoformat()
+        resolution.pauses = pauses
+        if status in ("resolved", "closed") and resolution.stopped_at is None:
+            resolution.stopped_at = at
+        elif status in OPEN_STATUSES:
+            resolution.stopped_at = None
+        resolution.save()
+    ticket.status = status
+    _bump(ticket, ["status"])
+    _event(ticket, "status", actor, old=old, new=status, at=at.isoformat())
+    recompute_clocks(ticket)
+    return ticket
+
+
+@transaction.atomic
+def set_priority(ticket: Ticket, *, actor=None, priority: str | None = None, impact: str = "", urgency: str = "", reason: str = "", expected_version: int | None = None) -> Ticket:
+    """Set a new priority (explicitly or from impact × urgency); the clocks move with it."""
+    ticket = _lock(ticket, expected_version)
+    decision = _decide_priority(ticket.agreement, ticket.kind, impact, urgency, priority)
+    if decision is None:
+        raise TicketError("a ticket without an agreement has no priority scheme")
+    old = ticket.priority
+    ticket.priority, ticket.impact, ticket.urgency = decision.level, impact or ticket.impact, urgency or ticket.urgency
+    ticket.priority_reason = reason or decision.reason
+    _bump(ticket, ["priority", "impact", "urgency", "priority_reason"])
+    _event(ticket, "priority", actor, old=old, new=decision.level, reason=ticket.priority_reason)
+    recompute_clocks(ticket)
+    return ticket
+
+
+@transaction.atomic
+def add_message(ticket: Ticket, body: str, *, author=None, public: bool = True, from_customer: bool = False, channel: str = "portal", at: datetime | None = None) -> Message:
+    """Add to the thread. The first public reply from the vendor stops the response clock;
+    a customer's answer to a request for information resumes the resolution clock."""
+    if not body.strip():
+        raise TicketError("the message is empty")
+    ticket = _lock(ticket, None)
+    at = at or timezone.now()
+    message = Message.objects.create(ticket=ticket, author=author, body=body, public=public, from_customer=from_customer, channel=channel)
+    _event(ticket, "reply" if public else "note", author, message=message.pk, from_customer=from_customer)
+    if public and not from_customer:
+        response = Clock.objects.filter(ticket=ticket, metric="response", stopped_at__isnull=True).first()
+        if response is not None:
+            response.stopped_at = at
+            response.save(update_fields=["stopped_at"])
+            _event(ticket, "clock", author, metric="response", stopped=at.isoformat())
+        recompute_clocks(ticket)
+    elif from_customer and ticket.status == "waiting_customer":
+        change_status(ticket, "in_progress", actor=author, at=at)
+    return message
+
+
+@transaction.atomic
+def plan_resolution(ticket: Ticket, planned_at: datetime, *, actor=None) -> Ticket:
+    """For 'by planning' targets: the agent's planned date becomes the due moment."""
+    ticket = _lock(ticket, None)
+    ticket.planned_at = planned_at
+    _bump(ticket, ["planned_at"])
+    _event(ticket, "planned", actor, planned=planned_at.isoformat())
+    recompute_clocks(ticket)
+    return ticket
