@@ -1,0 +1,58 @@
+"""Small factories for Django tests: real rows in the real database, no mocks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from itertools import count
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+
+from meldpunt.api.models import ApiToken
+from meldpunt.contracts.models import Agreement, AgreementAddon, Contact, Organisation
+from meldpunt.contracts.services import current_version, load_presets
+
+AMS = ZoneInfo("Europe/Amsterdam")
+_seq = count(1)
+
+
+def ams(*args) -> datetime:
+    return datetime(*args, tzinfo=AMS)
+
+
+def catalogs() -> None:
+    load_presets()
+
+
+def staff_user(username: str | None = None):
+    name = username or f"agent{next(_seq)}"
+    return get_user_model().objects.create_user(name, f"{name}@vendor.test", "pw-agent-123", is_staff=True)
+
+
+def organisation(name: str | None = None, language: str = "nl") -> Organisation:
+    return Organisation.objects.create(name=name or f"Org {next(_seq)}", language=language)
+
+
+def contact(org: Organisation, *, coordinator: bool = True, username: str | None = None, language: str | None = None) -> Contact:
+    name = username or f"contact{next(_seq)}"
+    user = get_user_model().objects.create_user(name, f"{name}@customer.test", "pw-customer-123")
+    return Contact.objects.create(
+        organisation=org, user=user, name=name.title(), email=user.email,
+        language=language or org.language, is_coordinator=coordinator,
+    )
+
+
+def agreement(org: Organisation, vendor: str = "erpm", package: str = "small", addons=(), **extra) -> Agreement:
+    catalogs()
+    result = Agreement.objects.create(
+        code=f"AGR-{next(_seq):05d}", organisation=org, catalog=current_version(vendor),
+        package=package, starts_on=extra.pop("starts_on", date(2026, 1, 1)), **extra,
+    )
+    for item in addons:
+        addon, quantity = (item, 1) if isinstance(item, str) else item
+        AgreementAddon.objects.create(agreement=result, addon=addon, quantity=quantity)
+    return result
+
+
+def token(user) -> str:
+    return ApiToken.issue(user, "test")[1]
