@@ -25,7 +25,7 @@ run: install
 	$(BIN)/meldpunt migrate --no-input -v 0
 	$(BIN)/meldpunt load_catalogs
 	$(BIN)/meldpunt load_demo
-	@$(BIN)/meldpunt compilemessages -v 0 >/dev/null 2>&1 || true
+	$(BIN)/meldpunt collectstatic --no-input -v 0
 	@echo; echo "Meldpunt runs at http://$(HOST):$(PORT)/  (Ctrl-C stops web server and worker)"
 	@$(BIN)/meldpunt demo_logins; echo
 	@trap 'kill 0' INT TERM EXIT; \

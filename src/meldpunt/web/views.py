@@ -17,7 +17,7 @@ from meldpunt.core.sla import Pause, business_time_left, format_span
 from meldpunt.core.vocabulary import ENTITLEMENTS, label
 from meldpunt.tickets.clocks import explain, pauses_of
 from meldpunt.tickets.models import OPEN_STATUSES
-from meldpunt.tickets.selectors import visible_tickets
+from meldpunt.tickets.selectors import visible_messages, visible_tickets
 
 
 def _lang() -> str:
@@ -109,5 +109,5 @@ def ticket(request, pk: int):
             "left": left,
             "breached": bool(clock.due_at and (clock.stopped_at or now) > clock.due_at),
         })
-    messages_ = ticket.messages.all() if request.user.is_staff else ticket.messages.filter(public=True)
+    messages_ = visible_messages(request.user, ticket)
     return render(request, "web/ticket.html", {"ticket": ticket, "clocks": clocks, "messages_": messages_})
