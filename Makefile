@@ -29,7 +29,7 @@ run: install
 	@echo; echo "Meldpunt runs at http://$(HOST):$(PORT)/  (Ctrl-C stops web server and worker)"
 	@$(BIN)/meldpunt demo_logins; echo
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/meldpunt db_worker --queue-name '*' >$(MELDPUNT_DATA)/worker.log 2>&1 & \
+	  $(BIN)/meldpunt db_worker --queue-name '*' --no-reload >$(MELDPUNT_DATA)/worker.log 2>&1 & \
 	  $(BIN)/meldpunt runserver --noreload $(HOST):$(PORT)
 
 test: install

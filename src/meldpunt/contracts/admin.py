@@ -1,7 +1,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from meldpunt.contracts.models import Agreement, AgreementAddon, CatalogVersion, ClosedDay, Contact, Organisation
+from meldpunt.contracts.models import (
+    Agreement,
+    AgreementAddon,
+    CatalogVersion,
+    ClosedDay,
+    Contact,
+    Organisation,
+)
 from meldpunt.contracts.services import check_limits, validate_agreement
 
 
@@ -17,8 +24,24 @@ class CatalogVersionAdmin(admin.ModelAdmin):
 
 @admin.register(ClosedDay)
 class ClosedDayAdmin(admin.ModelAdmin):
+    """Adding or removing a closed day moves the open clocks on that calendar, in the background."""
+
     list_display = ["date", "vendor", "calendar", "reason"]
     list_filter = ["vendor", "calendar"]
+
+    def _recompute(self, request, obj):
+        from meldpunt.tickets.tasks import recompute_calendar_clocks
+
+        recompute_calendar_clocks.enqueue(vendor=obj.vendor, calendar=obj.calendar)
+        messages.info(request, _("Open clocks on this calendar are being recomputed in the background."))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._recompute(request, obj)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._recompute(request, obj)
 
 
 class ContactInline(admin.TabularInline):

@@ -6,7 +6,6 @@ process never serves a stale calendar after a vendor edits closed days elsewhere
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from functools import lru_cache
 
@@ -41,7 +40,3 @@ def calendar_for(version, calendar_id: str, language: str = "en") -> Calendar:
         .values_list("date", "reason")
     )
     return _calendar(version.digest, version.source, version.vendor, calendar_id, closed, language)
-
-
-def closed_days_key(rows) -> tuple[tuple[dt.date, str], ...]:
-    return tuple(sorted(rows))

@@ -92,17 +92,23 @@ class Calendar:
         #: Minutes in a service day when every service day is equally long, else None.
         self.day_minutes: int | None = lengths.pop() if len(lengths) == 1 else None
         self._years: tuple[int, int] | None = None
+        # Instants in [_safe_lo, _safe_hi) need no table check (their local year is strictly
+        # inside _years); an int comparison instead of a zone conversion per call.
+        self._safe_lo = self._safe_hi = 0
         self._closed: dict[date, ClosedDay] = {}
         self._closed_dates: list[date] = []
         self._starts: list[int] = []
         self._ends: list[int] = []
         self._cum: list[int] = []
         self._cum_end: list[int] = []
+        self._base: list[int] = []  # cum[i] - starts[i]: position(t) = base[i] + min(t, ends[i])
         self._day_first: list[int] = []  # index of the first interval of each service day
         self._interval_day: list[int] = []  # service-day index of each interval
 
     # ------------------------------------------------------------------ table
     def _ensure(self, seconds: int) -> None:
+        if self._safe_lo <= seconds < self._safe_hi:
+            return
         year = datetime.fromtimestamp(seconds, self.zone).year
         if self._years is None:
             self._build(year - 2, year + 3)
@@ -133,14 +139,17 @@ class Calendar:
         cum: list[int] = []
         cum_end: list[int] = []
         total = 0
-        for s, e in zip(starts, ends):
+        for s, e in zip(starts, ends, strict=True):
             cum.append(total)
             total += e - s
             cum_end.append(total)
         self._years = (first_year, last_year)
+        self._safe_lo = self._local(date(first_year + 1, 1, 1), 0)
+        self._safe_hi = self._local(date(last_year, 1, 1), 0)
         self._closed = closed
         self._closed_dates = sorted(closed)
         self._starts, self._ends, self._cum, self._cum_end = starts, ends, cum, cum_end
+        self._base = [c - s for c, s in zip(cum, starts, strict=True)]
         self._day_first, self._interval_day = day_first, interval_day
 
     def _local(self, day: date, minute: int) -> int:
@@ -186,7 +195,15 @@ class Calendar:
         """Earliest instant at which ``seconds`` of business time have passed since ``t``."""
         if seconds <= 0:
             return self.next_open(t)
-        return self.instant_at(self.position(t) + seconds)
+        if not self._safe_lo <= t < self._safe_hi:
+            self._ensure(t)
+        starts, cum, cum_end = self._starts, self._cum, self._cum_end
+        i = bisect.bisect_right(starts, t) - 1  # position(t), inlined: this is the hot path
+        target = cum[i] + min(t, self._ends[i]) - starts[i] + seconds
+        if target > cum_end[-1]:
+            return self.instant_at(target)  # grows the table
+        j = bisect.bisect_left(cum_end, target)
+        return starts[j] + target - cum[j]
 
     def elapsed_seconds(self, a: int, b: int) -> int:
         """Business seconds between ``a`` and ``b`` (0 when ``b`` is not after ``a``)."""
@@ -246,6 +263,8 @@ class Calendar:
     ) -> datetime:
         """``start`` plus ``duration`` of business time, skipping ``pauses``."""
         seconds = int(duration.total_seconds())
+        if not pauses:
+            return self.localize(self.add_seconds(epoch(start), seconds))
         due = add_with_pauses(self, epoch(start), seconds, _epoch_pairs(pauses))
         return self.localize(due)
 
@@ -262,25 +281,33 @@ class Calendar:
     def localize(self, t: int) -> datetime:
         return datetime.fromtimestamp(t, self.zone)
 
-    def add_many(self, starts: Sequence[int], seconds: int) -> list[int]:
-        """Batch form of :meth:`add_seconds` over epoch seconds (benchmarks, recomputes)."""
+    def add_many(self, starts: Sequence[int], seconds: int | Sequence[int]) -> list[int]:
+        """Batch :meth:`add_seconds` over epoch seconds: one duration for all, or one each.
+
+        For recomputes and benchmarks: the table is checked once for the whole batch and
+        the loop is two C bisects and some integer arithmetic per item.
+        """
         if not starts:
             return []
+        spans = [seconds] * len(starts) if isinstance(seconds, int) else list(seconds)
+        if len(spans) != len(starts):
+            raise ValueError("give one duration, or one per start")
         self._ensure(min(starts))
         self._ensure(max(starts))
-        starts_tbl, ends, cum = self._starts, self._ends, self._cum
-        cum_end = self._cum_end
+        table, ends, base, cum_end = self._starts, self._ends, self._base, self._cum_end
         limit = cum_end[-1]
-        out = []
         right, left = bisect.bisect_right, bisect.bisect_left
-        for t in starts:
-            i = right(starts_tbl, t) - 1
-            target = (cum[i] + min(t, ends[i]) - starts_tbl[i] if i >= 0 else 0) + seconds
-            if seconds <= 0 or target > limit:
-                out.append(self.add_seconds(t, seconds))
-                continue
-            j = left(cum_end, target)
-            out.append(starts_tbl[j] + target - cum[j])
+        out = []
+        append = out.append
+        for t, span in zip(starts, spans, strict=True):
+            # the table starts years before min(starts), so i >= 0
+            i = right(table, t) - 1
+            end = ends[i]
+            target = base[i] + (t if t < end else end) + span
+            if span > 0 and target <= limit:
+                append(target - base[left(cum_end, target)])
+            else:
+                append(self.add_seconds(t, span))
         return out
 
 

@@ -18,9 +18,9 @@ from meldpunt.core.businesstime import weekly_from_mapping
 from meldpunt.core.calendars import HOLIDAY_SETS, CalendarDef
 from meldpunt.core.catalog import (
     Addon,
+    CalendarRule,
     Catalog,
     CatalogError,
-    CalendarRule,
     Package,
     TargetRule,
 )
@@ -237,7 +237,7 @@ class _Reader:
                 row = rows.get(impact)
                 if not isinstance(row, list) or len(row) != len(urgencies):
                     raise self.fail(f"{field}.matrix.{impact}", f"must list one level per urgency ({', '.join(urgencies)})")
-                for urgency, level in zip(urgencies, row):
+                for urgency, level in zip(urgencies, row, strict=True):
                     if level not in levels:
                         raise self.fail(f"{field}.matrix.{impact}", f"{level!r} is not one of the levels")
                     matrix[(impact, urgency)] = level

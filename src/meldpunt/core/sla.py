@@ -226,9 +226,9 @@ def _target_line(calendar: Calendar, target: Target, start: int, label: str, lan
         detail = f"{target.amount} × {per_day} = {span} {'werktijd' if nl else 'business time'}"
     elif target.unit == "bd":
         detail = (
-            f"zelfde positie in de {target.amount}e volgende servicedag, {span} werktijd"
+            f"zelfde positie op de servicedag {target.amount} servicedagen later, {span} werktijd"
             if nl
-            else f"same position in the {target.amount}th following service day, {span} of business time"
+            else f"same position in the service day {target.amount} service days later, {span} of business time"
         )
     else:
         detail = f"{span} {'werktijd' if nl else 'business time'}"
