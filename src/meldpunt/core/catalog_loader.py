@@ -59,7 +59,9 @@ def parse_catalog(text: str, filename: str = "<catalog>") -> Catalog:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        line = getattr(exc, "lineno", None)  # Python 3.14+; before, only in the message
+        if line is None and (found := re.search(r"at line (\d+)", str(exc))):
+            line = int(found.group(1))
         raise CatalogError(filename, "toml", getattr(exc, "msg", str(exc)), line) from None
     return _Reader(filename, text).catalog(data)
 
