@@ -15,3 +15,14 @@ def pytest_sessionfinish(session, exitstatus):
     if hidden:
         reporter.write_line(f"CI=true: {hidden} test(s) skipped or xfailed; that fails the run", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request):
+    """Test users need no slow key stretching; production keeps Django's default hasher."""
+    if "settings" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield

@@ -1,11 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 
 from meldpunt.api.routes import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    re_path(r"^api/", lambda request: JsonResponse({"detail": "Not Found"}, status=404)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("meldpunt.web.urls")),
 ]

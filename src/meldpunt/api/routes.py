@@ -1,3 +1,23 @@
+"""The REST API (django-ninja): OpenAPI at /api/openapi.json, docs at /api/docs.
+
+Every operation needs a bearer token or a logged-in session (see :mod:`meldpunt.api.auth`);
+the routers live in ``routes_contracts`` and ``routes_tickets``.
+"""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Meldpunt API", version="1")
+from meldpunt.api.auth import API_AUTH
+from meldpunt.api.errors import install_error_handlers
+from meldpunt.api.routes_contracts import router as contracts_router
+from meldpunt.api.routes_tickets import router as tickets_router
+
+api = NinjaAPI(
+    title="Meldpunt API",
+    version="1",
+    description="Contract-aware service desk: catalogs, agreements, tickets with SLA clocks.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", contracts_router)
+api.add_router("/", tickets_router)

@@ -1,0 +1,60 @@
+"""Reads on tickets, scoped to who asks (HackSoft selectors).
+
+Visibility (SPEC: customers see only their own organisation's data): vendor staff see
+every ticket; a coordinator sees all tickets of their organisation; a plain contact only
+the tickets they reported; anyone else nothing. Customers never see internal notes.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from meldpunt.contracts.selectors import contact_of, is_staff
+from meldpunt.tickets.models import Message, Ticket
+
+
+def visible_tickets(user) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.select_related("organisation", "agreement", "contact")
+    if is_staff(user):
+        return tickets
+    contact = contact_of(user)
+    if contact is None:
+        return tickets.none()
+    tickets = tickets.filter(organisation_id=contact.organisation_id)
+    if not contact.is_coordinator:
+        tickets = tickets.filter(contact_id=contact.pk)
+    return tickets
+
+
+def ticket_page(
+    user,
+    *,
+    before: int | None = None,
+    limit: int = 50,
+    status: str | None = None,
+    kind: str | None = None,
+    priority: str | None = None,
+    organisation: int | None = None,
+) -> tuple[list[Ticket], int | None]:
+    """One page of visible tickets, newest first, and the ``before`` of the next page.
+
+    Keyset paging on the id (``id < before``) rather than OFFSET, and no COUNT(*): the
+    cost of a page stays the same however many tickets the desk holds.
+    """
+    tickets = visible_tickets(user)
+    filters = {"status": status, "kind": kind, "priority": priority, "organisation_id": organisation}
+    tickets = tickets.filter(**{field: value for field, value in filters.items() if value is not None})
+    if before is not None:
+        tickets = tickets.filter(id__lt=before)
+    rows = list(tickets.order_by("-id")[: limit + 1])
+    if len(rows) > limit:
+        return rows[:limit], rows[limit - 1].pk
+    return rows, None
+
+
+def visible_messages(user, ticket: Ticket) -> QuerySet[Message]:
+    """The thread as the caller may read it: customers get public messages only."""
+    messages = ticket.messages.select_related("author").order_by("created_at", "id")
+    if is_staff(user):
+        return messages
+    return messages.filter(public=True)
