@@ -48,7 +48,7 @@ def test_the_three_presets_load_by_name():
 def test_invantive_preset_has_the_subscription_package(invantive):
     assert list(invantive.packages) == ["subscription"]
     assert invantive.addons == {}
-    assert list(invantive.calendars) == ["service"]
+    assert list(invantive.calendars) == ["service", "around-the-clock"]
     assert invantive.priority.default == "III"
     assert invantive.billing["session_unit_minutes"] == 30
 

@@ -157,3 +157,21 @@ def test_pause_pushes_the_due_moment_and_is_explained(capsys):
                       "--received", MON, "--pause", "2026-11-30T11:00:00+01:00/2026-11-30T14:30:00+01:00")
     assert result["due"] == "2026-12-01T13:30:00+01:00"
     assert "Paused Mon 2026-11-30 11:00 CET – Mon 2026-11-30 14:30 CET: 3h 30m of business time not counted" in result["explanation"]
+
+
+def test_invantive_licence_key_within_24_real_hours(capsys):
+    # Seed 000: the key is available within 24 hours — on the around-the-clock calendar
+    result = deadline(capsys, "--catalog", "invantive", "--package", "subscription", "--kind", "licence_key",
+                      "--metric", "resolution", "--received", "2026-12-24T16:00:00+01:00")
+    assert result["calendar"] == "around-the-clock"
+    assert result["due"] == "2026-12-25T16:00:00+01:00"
+
+
+def test_target_rule_for_any_priority_yields_to_a_specific_one():
+    from meldpunt.core.catalog_loader import load_preset
+
+    erpm = load_preset("erpm")
+    assert str(erpm.target_for("small", [], "incident", "A", "response")) == "2h"
+    invantive = load_preset("invantive")
+    assert str(invantive.target_for("subscription", [], "licence_key", "I", "resolution")) == "24h"
+    assert invantive.target_for("subscription", [], "licence_key", "I", "response") is None

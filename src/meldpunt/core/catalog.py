@@ -28,7 +28,7 @@ class CatalogError(ValueError):
 
 @dataclass(frozen=True)
 class TargetRule:
-    """Response/resolution targets for one priority, optionally only for some kinds."""
+    """Response/resolution targets for one priority (``*``: any), optionally only for some kinds."""
 
     priority: str
     kinds: frozenset[str] | None
@@ -36,7 +36,7 @@ class TargetRule:
     resolution: Target | None
 
     def matches(self, kind: str, priority: str) -> bool:
-        return self.priority == priority and (self.kinds is None or kind in self.kinds)
+        return self.priority in (priority, "*") and (self.kinds is None or kind in self.kinds)
 
     def get(self, metric: str) -> Target | None:
         return self.response if metric == "response" else self.resolution
@@ -183,11 +183,12 @@ class Catalog:
 def _most_specific(
     rules: Sequence[TargetRule], kind: str, priority: str, metric: str
 ) -> Target | None:
-    general = None
+    """The best matching rule: naming the kind beats all kinds; naming the priority beats ``*``."""
+    best, best_score = None, -1
     for rule in rules:
         if not rule.matches(kind, priority) or rule.get(metric) is None:
             continue
-        if rule.kinds is not None:
-            return rule.get(metric)
-        general = general or rule.get(metric)
-    return general
+        score = (2 if rule.kinds is not None else 0) + (1 if rule.priority != "*" else 0)
+        if score > best_score:
+            best, best_score = rule.get(metric), score
+    return best

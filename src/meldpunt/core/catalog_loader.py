@@ -280,8 +280,8 @@ class _Reader:
             item_field = f"{field}[{index}]"
             item = self.table(item, item_field)
             level = self.need(item, "priority", item_field)
-            if level not in levels:
-                raise self.fail(f"{item_field}.priority", f"{level!r} is not one of {', '.join(levels)}")
+            if level not in levels and level != "*":
+                raise self.fail(f"{item_field}.priority", f"{level!r} is not one of {', '.join(levels)} or *")
             rule_kinds = item.get("kinds")
             if rule_kinds is not None:
                 rule_kinds = frozenset(self.string_list(rule_kinds, f"{item_field}.kinds", kinds))
