@@ -80,3 +80,20 @@ def test_admin_pages_work_in_both_languages(client, language, word):
         "/admin/contracts/closedday/add/", "/admin/contracts/catalogversion/", "/admin/api/apitoken/",
     ):
         assert client.get(url, **headers).status_code == 200, url
+
+
+def test_agreement_with_unknown_package_or_bad_override_is_refused():
+    from django.core.exceptions import ValidationError
+
+    org = f.organisation()
+    agreement = f.agreement(org, "infor", "xtreme")
+    agreement.target_overrides = [{"priority": "critical", "response": "soon"}]
+    with pytest.raises(ValidationError) as info:
+        agreement.full_clean()
+    assert "target_overrides" in info.value.message_dict
+    assert "'soon' is not a target" in info.value.message_dict["target_overrides"][0]
+    agreement.target_overrides = [{"priority": "critical", "response": "2h"}]
+    agreement.package = "platinum"
+    with pytest.raises(ValidationError) as info:
+        agreement.full_clean()
+    assert "xtreme, xtreme-premium, xtreme-elite" in info.value.message_dict["package"][0]

@@ -111,6 +111,23 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return f"{self.code} ({self.organisation})"
 
+    def clean(self) -> None:
+        """Refuse a package the catalog version lacks and target overrides it cannot read."""
+        from django.core.exceptions import ValidationError
+
+        from meldpunt.contracts.services import agreement_overrides
+        from meldpunt.core.catalog import CatalogError
+
+        if self.catalog_id is None:
+            return
+        catalog = self.catalog.parsed()
+        if self.package not in catalog.packages:
+            raise ValidationError({"package": _("Choose one of: %(ids)s") % {"ids": ", ".join(catalog.packages)}})
+        try:
+            agreement_overrides(self)
+        except CatalogError as exc:
+            raise ValidationError({"target_overrides": str(exc)}) from None
+
     def addon_ids(self) -> list[str]:
         return [a.addon for a in self.addons.all()]
 

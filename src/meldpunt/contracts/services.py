@@ -8,9 +8,8 @@ from django.db import transaction
 
 from meldpunt.contracts.catalogs import digest_of
 from meldpunt.contracts.models import Agreement, CatalogVersion
-from meldpunt.core.catalog import TargetRule
-from meldpunt.core.catalog_loader import PRESETS, parse_catalog, preset_text
-from meldpunt.core.sla import Target
+from meldpunt.core.catalog import CatalogError, TargetRule
+from meldpunt.core.catalog_loader import PRESETS, parse_catalog, parse_target_rules, preset_text
 
 
 @transaction.atomic
@@ -35,19 +34,12 @@ def current_version(vendor: str) -> CatalogVersion:
     return CatalogVersion.objects.filter(vendor=vendor).latest("loaded_at", "id")
 
 
-def agreement_overrides(agreement: Agreement) -> list[TargetRule]:
-    rules = []
-    for item in agreement.target_overrides or []:
-        kinds = item.get("kinds")
-        rules.append(
-            TargetRule(
-                priority=item["priority"],
-                kinds=frozenset(kinds) if kinds else None,
-                response=Target.parse(item["response"]) if item.get("response") else None,
-                resolution=Target.parse(item["resolution"]) if item.get("resolution") else None,
-            )
-        )
-    return rules
+def agreement_overrides(agreement: Agreement) -> tuple[TargetRule, ...]:
+    """The agreement's own targets (they beat add-ons and package); validated like a catalog's."""
+    if not agreement.target_overrides:
+        return ()
+    catalog = agreement.catalog.parsed()
+    return parse_target_rules(agreement.target_overrides, catalog.priority.levels, catalog.kinds, f"agreement {agreement.code}")
 
 
 @dataclass(frozen=True)
@@ -85,17 +77,9 @@ def validate_agreement(agreement: Agreement) -> list[str]:
         catalog.addon_list(agreement.addon_ids(), agreement.package)
     except KeyError as exc:
         problems.append(str(exc.args[0]))
-    for item in agreement.target_overrides or []:
-        try:
-            agreement_overrides_item_check(item, catalog.priority.levels)
-        except (KeyError, ValueError) as exc:
-            problems.append(f"target override {item}: {exc}")
+    try:
+        agreement_overrides(agreement)
+    except CatalogError as exc:
+        problems.append(str(exc))
     return problems
 
-
-def agreement_overrides_item_check(item: dict, levels: tuple[str, ...]) -> None:
-    if item.get("priority") not in levels:
-        raise ValueError(f"priority must be one of {', '.join(levels)}")
-    for metric in ("response", "resolution"):
-        if item.get(metric):
-            Target.parse(item[metric])

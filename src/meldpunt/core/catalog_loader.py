@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -64,6 +65,13 @@ def parse_catalog(text: str, filename: str = "<catalog>") -> Catalog:
             line = int(found.group(1))
         raise CatalogError(filename, "toml", getattr(exc, "msg", str(exc)), line) from None
     return _Reader(filename, text).catalog(data)
+
+
+def parse_target_rules(
+    items: Any, levels: tuple[str, ...], kinds: Sequence[str], source: str = "agreement"
+) -> tuple[TargetRule, ...]:
+    """Target rules outside a catalog file (an agreement's overrides), validated the same way."""
+    return _Reader(source, "").targets(items, "target_overrides", levels, list(kinds))
 
 
 class _Reader:
