@@ -12,12 +12,13 @@ export MELDPUNT_DATA ?= $(CURDIR)/var
 
 install: $(BIN)/meldpunt
 
-$(BIN)/meldpunt: pyproject.toml requirements/constraints.txt
+$(BIN)/meldpunt: pyproject.toml requirements/constraints.txt package-lock.json
 	@python=$$(scripts/find-python) || exit 1; \
 	  echo "Using $$python"; \
 	  [ -x $(PY) ] || $$python -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c requirements/constraints.txt -e '.[test,bench]'
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 run: install

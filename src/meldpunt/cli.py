@@ -201,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             return ingest_mail(rest)
         if command == "manage":
             return manage(rest)
-        return manage(argv)
+        # `meldpunt invoice-run` is the management command `invoice_run`
+        return manage([command.replace("-", "_"), *rest])
     except UsageError as exc:
         print(f"meldpunt {command}: {exc}", file=sys.stderr)
         return 2

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "meldpunt.contracts",
     "meldpunt.tickets",
+    "meldpunt.intake",
+    "meldpunt.billing",
     "meldpunt.api",
     "meldpunt.web",
 ]
@@ -112,6 +114,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# htmx and Chart.js come from the npm registry at pinned versions (package.json, `npm ci` in
+# `make install`) and are served locally as static/vendor/… — no CDN.
+NODE_MODULES = Path(os.environ.get("MELDPUNT_NODE_MODULES", BASE_DIR.parent.parent / "node_modules"))
+STATICFILES_DIRS = [
+    (f"vendor/{name}", NODE_MODULES / package / "dist")
+    for name, package in (("htmx", "htmx.org"), ("chartjs", "chart.js"))
+    if (NODE_MODULES / package / "dist").is_dir()
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
