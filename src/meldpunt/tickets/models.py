@@ -55,6 +55,12 @@ class Ticket(models.Model):
     urgency = models.CharField(_("urgency"), max_length=20, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    # What an incident report needs to be complete (seeds 000/001): product, version,
+    # error code (Invantive: itgen…) and a minimal reproduction.
+    product = models.CharField(_("product"), max_length=120, blank=True)
+    product_version = models.CharField(_("version"), max_length=60, blank=True)
+    error_code = models.CharField(_("error code"), max_length=120, blank=True)
+    reproduction = models.TextField(_("reproduction steps"), blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=CHANNEL_CHOICES, default="portal")
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="nl")
     received_at = models.DateTimeField(_("received at"))

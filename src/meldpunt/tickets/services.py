@@ -66,6 +66,10 @@ def create_ticket(
     language: str | None = None,
     actor=None,
     idempotency_key: str | None = None,
+    product: str = "",
+    product_version: str = "",
+    error_code: str = "",
+    reproduction: str = "",
 ) -> tuple[Ticket, bool]:
     """Register a request once; returns ``(ticket, created)``.
 
@@ -102,6 +106,10 @@ def create_ticket(
                 priority_reason=decision.reason if decision else "",
                 language=language or (contact.language if contact else organisation.language),
                 idempotency_key=idempotency_key or None,
+                product=product.strip()[:120],
+                product_version=product_version.strip()[:60],
+                error_code=error_code.strip()[:120],
+                reproduction=reproduction,
             )
             _event(ticket, "created", actor, channel=channel, kind=kind, priority=ticket.priority, reason=ticket.priority_reason)
             recompute_clocks(ticket)
