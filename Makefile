@@ -21,6 +21,7 @@ $(BIN)/meldpunt: pyproject.toml requirements/constraints.txt package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
+run: export MELDPUNT_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 run: install
 	@mkdir -p $(MELDPUNT_DATA)
 	$(BIN)/meldpunt migrate --no-input -v 0
@@ -29,6 +30,7 @@ run: install
 	$(BIN)/meldpunt collectstatic --no-input -v 0
 	@echo; echo "Meldpunt runs at http://$(HOST):$(PORT)/  (Ctrl-C stops web server and worker)"
 	@$(BIN)/meldpunt demo_logins; echo
+	@echo "Mail out is written to $(MELDPUNT_DATA)/mail/ (set MELDPUNT_SMTP_HOST to send for real)."
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(BIN)/meldpunt db_worker --queue-name '*' --no-reload >$(MELDPUNT_DATA)/worker.log 2>&1 & \
 	  $(BIN)/meldpunt runserver --noreload $(HOST):$(PORT)

@@ -180,7 +180,32 @@ def deadline(argv: list[str]) -> int:
 
 
 def ingest_mail(argv: list[str]) -> int:
-    raise UsageError("ingest-mail: mail intake is not built yet (issue: intake on every channel)")
+    """Run raw RFC 5322 files through exactly the code path IMAP intake uses."""
+    parser = _Parser(prog="meldpunt ingest-mail", description="Register raw mail files (.eml)")
+    parser.add_argument("files", nargs="+", metavar="FILE.eml")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    raws = []
+    for name in args.files:
+        try:
+            with open(name, "rb") as fh:
+                raws.append((name, fh.read()))
+        except OSError as exc:
+            raise UsageError(f"{name}: {exc.strerror or 'cannot be read'}") from None
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
+    import django
+
+    django.setup()
+    from meldpunt.intake.services import ingest
+
+    for name, raw in raws:
+        result = ingest(raw, source=name)
+        if args.json:
+            print(json.dumps({"file": name, **result.as_dict()}, ensure_ascii=False))
+        else:
+            ticket = f"ticket #{result.ticket}" if result.ticket else "no ticket"
+            print(f"{name}: {result.outcome}, {ticket} — {result.reason}")
+    return 0
 
 
 def manage(argv: list[str]) -> int:

@@ -130,3 +130,25 @@ STORAGES = {
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Mail out through Django's mailers (MAILERS, Django 6.1): SMTP by default with
+# MELDPUNT_SMTP_HOST/PORT/USER/PASSWORD and MELDPUNT_SMTP_TLS=1; `make run` writes mail to
+# files in $MELDPUNT_DATA/mail instead (MELDPUNT_EMAIL_BACKEND).
+_MAIL_BACKEND = os.environ.get("MELDPUNT_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _MAIL_OPTIONS = {
+        "host": os.environ.get("MELDPUNT_SMTP_HOST", "localhost"),
+        "port": int(os.environ.get("MELDPUNT_SMTP_PORT", "25")),
+        "username": os.environ.get("MELDPUNT_SMTP_USER", ""),
+        "password": os.environ.get("MELDPUNT_SMTP_PASSWORD", ""),
+        "use_tls": os.environ.get("MELDPUNT_SMTP_TLS", "0") == "1",
+        "timeout": 20,
+    }
+elif _MAIL_BACKEND.endswith("filebased.EmailBackend"):
+    _MAIL_OPTIONS = {"file_path": str(DATA_DIR / "mail")}
+else:
+    _MAIL_OPTIONS = {}
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
+MELDPUNT_MAIL_FROM = os.environ.get("MELDPUNT_MAIL_FROM", "support@meldpunt.test")
+#: Mails per sender per hour; beyond it mail is recorded but not acted on (no mail loops).
+MELDPUNT_MAIL_THROTTLE_PER_HOUR = int(os.environ.get("MELDPUNT_MAIL_THROTTLE_PER_HOUR", "30"))

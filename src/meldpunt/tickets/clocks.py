@@ -59,6 +59,8 @@ def recompute_clocks(ticket: Ticket) -> list[Clock]:
             clock.explanation = [
                 "No agreement on this request, so no service levels apply"
                 if ticket.agreement_id is None
+                else "The priority is not assessed yet; the clock counts from receipt once it is"
+                if not ticket.priority
                 else f"The agreement sets no {metric} target for a {ticket.kind} with priority {ticket.priority}"
             ]
         else:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement, Contact, Organisation
 from meldpunt.core.priority import PriorityError, assign_priority
+from meldpunt.tickets import signals
 from meldpunt.tickets.clocks import recompute_clocks
 from meldpunt.tickets.models import (
     KIND_CHOICES,
@@ -44,6 +45,9 @@ def _decide_priority(agreement: Agreement | None, kind: str, impact: str, urgenc
     if agreement is None:
         return None
     scheme = agreement.catalog.parsed().priority
+    unassessed = not (impact or urgency or requested) and kind not in scheme.fixed and scheme.default is None
+    if unassessed:  # seed 004 step 2: the desk assesses the priority after intake
+        return None
     try:
         return assign_priority(scheme, kind, impact=impact or None, urgency=urgency or None, requested=requested or None)
     except PriorityError as exc:
@@ -52,7 +56,7 @@ def _decide_priority(agreement: Agreement | None, kind: str, impact: str, urgenc
 
 def create_ticket(
     *,
-    organisation: Organisation,
+    organisation: Organisation | None,
     subject: str,
     kind: str = "incident",
     description: str = "",
@@ -70,6 +74,7 @@ def create_ticket(
     product_version: str = "",
     error_code: str = "",
     reproduction: str = "",
+    reporter_email: str = "",
 ) -> tuple[Ticket, bool]:
     """Register a request once; returns ``(ticket, created)``.
 
@@ -80,7 +85,7 @@ def create_ticket(
         raise TicketError(f"kind must be one of {', '.join(sorted(KINDS))}")
     if not subject.strip():
         raise TicketError("subject is required")
-    if agreement is not None and agreement.organisation_id != organisation.pk:
+    if agreement is not None and (organisation is None or agreement.organisation_id != organisation.pk):
         raise TicketError("the agreement belongs to another organisation")
     if agreement is not None and kind not in agreement.catalog.parsed().kinds:
         raise TicketError(f"catalog {agreement.catalog.vendor} does not take {kind} requests")
@@ -103,16 +108,18 @@ def create_ticket(
                 impact=impact or "",
                 urgency=urgency or "",
                 priority=decision.level if decision else "",
-                priority_reason=decision.reason if decision else "",
-                language=language or (contact.language if contact else organisation.language),
+                priority_reason=decision.reason if decision else ("" if agreement is None else "to be assessed"),
+                language=language or (contact.language if contact else organisation.language if organisation else "en"),
                 idempotency_key=idempotency_key or None,
                 product=product.strip()[:120],
                 product_version=product_version.strip()[:60],
                 error_code=error_code.strip()[:120],
                 reproduction=reproduction,
+                reporter_email=reporter_email or (contact.email if contact else ""),
             )
             _event(ticket, "created", actor, channel=channel, kind=kind, priority=ticket.priority, reason=ticket.priority_reason)
             recompute_clocks(ticket)
+            signals.ticket_created.send(Ticket, ticket=ticket)
     except IntegrityError:
         if idempotency_key:  # a concurrent twin won the race: hand back its ticket
             return Ticket.objects.get(organisation=organisation, idempotency_key=idempotency_key), False
@@ -162,6 +169,7 @@ def change_status(ticket: Ticket, status: str, *, actor=None, expected_version: 
     _bump(ticket, ["status"])
     _event(ticket, "status", actor, old=old, new=status, at=at.isoformat())
     recompute_clocks(ticket)
+    signals.status_changed.send(Ticket, ticket=ticket, old=old, new=status)
     return ticket
 
 
@@ -169,9 +177,11 @@ def change_status(ticket: Ticket, status: str, *, actor=None, expected_version: 
 def set_priority(ticket: Ticket, *, actor=None, priority: str | None = None, impact: str = "", urgency: str = "", reason: str = "", expected_version: int | None = None) -> Ticket:
     """Set a new priority (explicitly or from impact × urgency); the clocks move with it."""
     ticket = _lock(ticket, expected_version)
-    decision = _decide_priority(ticket.agreement, ticket.kind, impact, urgency, priority)
-    if decision is None:
+    if ticket.agreement is None:
         raise TicketError("a ticket without an agreement has no priority scheme")
+    if not (priority or impact or urgency):
+        raise TicketError("give a priority, or impact and urgency")
+    decision = _decide_priority(ticket.agreement, ticket.kind, impact, urgency, priority)
     old = ticket.priority
     ticket.priority, ticket.impact, ticket.urgency = decision.level, impact or ticket.impact, urgency or ticket.urgency
     ticket.priority_reason = reason or decision.reason
@@ -191,6 +201,7 @@ def add_message(ticket: Ticket, body: str, *, author=None, public: bool = True, 
     at = at or timezone.now()
     message = Message.objects.create(ticket=ticket, author=author, body=body, public=public, from_customer=from_customer, channel=channel)
     _event(ticket, "reply" if public else "note", author, message=message.pk, from_customer=from_customer)
+    signals.message_added.send(Ticket, ticket=ticket, message=message)
     if public and not from_customer:
         response = Clock.objects.filter(ticket=ticket, metric="response", stopped_at__isnull=True).first()
         if response is not None:
@@ -238,3 +249,11 @@ def recompute_open_clocks(*, vendor: str, calendar: str) -> int:
                 moved += 1
                 _event(ticket, "clock", None, reason=f"closed days of calendar {calendar} changed")
     return moved
+
+
+@transaction.atomic
+def request_information(ticket: Ticket, body: str, *, actor=None, at: datetime | None = None) -> Message:
+    """Ask the customer for what is missing: the ticket waits on them (the resolution clock
+    pauses) and the question goes out as one request-for-information mail."""
+    ticket = change_status(ticket, "waiting_customer", actor=actor, at=at)
+    return add_message(ticket, body, author=actor, public=True, at=at)

@@ -1,0 +1,134 @@
+"""Mail in and out: mailboxes, every inbound message kept raw, attachments, the outbox.
+
+An inbound message is registered once: its key (Message-ID, or the SHA-256 of its bytes
+when it has none) is unique, so fetching it again after a crash finds it already done.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from meldpunt.tickets.models import Message, Ticket
+
+OUTCOMES = [
+    ("created", _("created a ticket")),
+    ("appended", _("appended to a ticket")),
+    ("quarantined", _("quarantined")),
+    ("ignored", _("ignored")),
+]
+
+
+class Mailbox(models.Model):
+    """An IMAP mailbox the worker reads for one vendor (the password is never shown back)."""
+
+    vendor = models.CharField(_("vendor"), max_length=40, help_text=_("Catalog vendor id, e.g. erpm."))
+    name = models.CharField(_("name"), max_length=100)
+    host = models.CharField(_("IMAP host"), max_length=200)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    use_ssl = models.BooleanField(_("TLS"), default=True)
+    username = models.CharField(_("username"), max_length=200)
+    password = models.CharField(_("password"), max_length=200)
+    folder = models.CharField(_("folder"), max_length=200, default="INBOX")
+    done_folder = models.CharField(_("move handled mail to"), max_length=200, blank=True, help_text=_("Empty: keep it in the folder, flagged."))
+    reply_address = models.EmailField(_("reply address"), help_text=_("From address of confirmations and replies."))
+    active = models.BooleanField(_("active"), default=True)
+    last_polled_at = models.DateTimeField(_("last polled at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.username}@{self.host})"
+
+
+class InboundMail(models.Model):
+    key = models.CharField(_("message key"), max_length=255, unique=True, help_text=_("Message-ID, or sha256: of the raw bytes."))
+    mailbox = models.ForeignKey(Mailbox, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("mailbox"))
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=_("imap, a file name, or forwarded by an agent."))
+    raw = models.BinaryField(_("raw message"))
+    sender = models.CharField(_("sender"), max_length=254, blank=True, db_index=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=OUTCOMES, db_index=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_mails", verbose_name=_("ticket"))
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("message"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("inbound mail")
+        verbose_name_plural = _("inbound mail")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["sender", "received_at"], name="inbound_sender_time")]
+
+    def __str__(self) -> str:
+        return f"{self.outcome}: {self.subject or self.key}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("message"))
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    data = models.BinaryField(_("data"), blank=True)
+    too_large = models.BooleanField(_("too large to keep apart"), default=False, help_text=_("Still inside the raw message."))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class OutboundMail(models.Model):
+    """The outbox: a row per mail we send, written in the same transaction as its cause."""
+
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_mails", verbose_name=_("ticket"))
+    kind = models.CharField(_("kind"), max_length=30)
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
+    references = models.TextField(_("References"), blank=True)
+    from_address = models.CharField(_("from"), max_length=254)
+    to = models.CharField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    language = models.CharField(_("language"), max_length=2, default="en")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbound mail")
+        verbose_name_plural = _("outbound mail")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to}: {self.subject}"
+
+
+class MailTemplate(models.Model):
+    """A vendor's own wording of a mail; without one the built-in template is used."""
+
+    KINDS = [
+        ("confirmation", _("Confirmation of a new request")),
+        ("reply", _("Reply from an agent")),
+        ("info_request", _("Request for information")),
+        ("status", _("Status change")),
+    ]
+    vendor = models.CharField(_("vendor"), max_length=40, blank=True, help_text=_("Empty: every vendor."))
+    kind = models.CharField(_("kind"), max_length=30, choices=KINDS)
+    language = models.CharField(_("language"), max_length=2, choices=[("nl", _("Dutch")), ("en", _("English"))])
+    subject = models.CharField(_("subject"), max_length=300, help_text=_("Django template; {{ ticket }}, {{ number }}, {{ subject }}."))
+    body = models.TextField(_("body"), help_text=_("Django template; {{ ticket }}, {{ number }}, {{ message }}, {{ contact }}, {{ status }}."))
+
+    class Meta:
+        verbose_name = _("mail template")
+        verbose_name_plural = _("mail templates")
+        constraints = [models.UniqueConstraint(fields=["vendor", "kind", "language"], name="one_template_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor or '*'} {self.kind} {self.language}"

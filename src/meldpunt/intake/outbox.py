@@ -1,0 +1,125 @@
+"""Mail out: confirmations, replies, requests for information and status changes.
+
+Every mail is first written to the outbox (:class:`OutboundMail`) in the transaction that
+caused it, then sent through Django's SMTP backend after the commit. A failed send stays in
+the outbox and :func:`send_pending` retries it, so a crash or an SMTP hiccup loses nothing.
+Mails are threaded (Message-ID, In-Reply-To, References) and written in the customer's
+language from templates the vendor can edit (:class:`MailTemplate`), else the built-in ones.
+"""
+
+from __future__ import annotations
+
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.template import Context, Template
+from django.template.loader import get_template
+from django.utils import timezone
+
+from meldpunt.intake.models import InboundMail, Mailbox, MailTemplate, OutboundMail
+from meldpunt.tickets.models import Ticket
+
+STATUS_WORDS = {
+    "en": {"new": "new", "approved": "accepted", "in_progress": "in progress",
+           "waiting_customer": "waiting on you", "resolved": "resolved", "closed": "closed"},
+    "nl": {"new": "nieuw", "approved": "geaccepteerd", "in_progress": "in behandeling",
+           "waiting_customer": "wacht op u", "resolved": "opgelost", "closed": "gesloten"},
+}
+#: Status changes the customer hears of by mail (waiting_customer sends an info request).
+NOTIFY_STATUSES = ("approved", "resolved", "closed")
+
+
+def _from_address(ticket: Ticket) -> str:
+    vendor = ticket.agreement.catalog.vendor if ticket.agreement_id else None
+    box = Mailbox.objects.filter(active=True, vendor=vendor).first() if vendor else None
+    return box.reply_address if box else getattr(settings, "MELDPUNT_MAIL_FROM", "support@meldpunt.test")
+
+
+def _render(kind: str, language: str, vendor: str, context: dict) -> tuple[str, str]:
+    row = (
+        MailTemplate.objects.filter(kind=kind, language=language, vendor=vendor).first()
+        or MailTemplate.objects.filter(kind=kind, language=language, vendor="").first()
+    )
+    if row is not None:
+        subject = Template("{% autoescape off %}" + row.subject + "{% endautoescape %}").render(Context(context))
+        body = Template("{% autoescape off %}" + row.body + "{% endautoescape %}").render(Context(context))
+    else:
+        text = get_template(f"intake/mail/{kind}_{language}.txt").template.source
+        rendered = Template("{% autoescape off %}" + text + "{% endautoescape %}").render(Context(context))
+        subject, _, body = rendered.partition("\n")
+    return " ".join(subject.split())[:300], body.strip() + "\n"
+
+
+def _thread(ticket_id: int, before: OutboundMail) -> tuple[str, str]:
+    """In-Reply-To and References for ``before``: the ticket's mail up to it, oldest first."""
+    ids = list(
+        OutboundMail.objects.filter(ticket_id=ticket_id, id__lt=before.pk).order_by("id").values_list("message_id", flat=True)
+    )
+    inbound = list(
+        InboundMail.objects.filter(ticket_id=ticket_id, key__startswith="<").order_by("received_at", "id").values_list("key", flat=True)
+    )
+    chain = (inbound[:1] + ids + inbound[1:])[-20:]
+    last = inbound[-1] if inbound else (ids[-1] if ids else "")
+    return last, " ".join(chain)
+
+
+def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "") -> OutboundMail | None:
+    """Write a mail for the ticket's reporter to the outbox; it is sent after commit."""
+    to = ticket.contact.email if ticket.contact_id else ticket.reporter_email
+    if not to:
+        return None
+    language = ticket.contact.language if ticket.contact_id else ticket.language
+    language = language if language in ("nl", "en") else "en"
+    vendor = ticket.agreement.catalog.vendor if ticket.agreement_id else ""
+    vendor_name = ticket.agreement.catalog.name if ticket.agreement_id else "Meldpunt"
+    context = {
+        "ticket": ticket, "number": ticket.pk, "subject": ticket.subject, "message": message,
+        "name": ticket.contact.name if ticket.contact_id else to, "contact": ticket.contact,
+        "status": STATUS_WORDS[language].get(status, status), "vendor": vendor_name,
+    }
+    subject, body = _render(kind, language, vendor, context)
+    domain = _from_address(ticket).rpartition("@")[2] or "meldpunt.test"
+    mail = OutboundMail.objects.create(
+        ticket=ticket, kind=kind, message_id=make_msgid(f"t{ticket.pk}", domain=domain),
+        from_address=_from_address(ticket), to=to,
+        subject=subject, body=body, language=language,
+    )
+    transaction.on_commit(lambda: send(mail.pk))
+    return mail
+
+
+def send(mail_id: int) -> bool:
+    """Send one outbox mail if not sent yet; True when it went out."""
+    with transaction.atomic():
+        mail = OutboundMail.objects.select_for_update().filter(pk=mail_id, sent_at__isnull=True).first()
+        if mail is None:
+            return False
+        if mail.ticket_id and not mail.references:  # threaded at send time: the cause is committed
+            mail.in_reply_to, mail.references = _thread(mail.ticket_id, mail)
+        headers = {"Message-ID": mail.message_id}
+        if mail.in_reply_to:
+            headers["In-Reply-To"] = mail.in_reply_to
+        if mail.references:
+            headers["References"] = mail.references
+        if mail.kind in ("confirmation", "status"):  # RFC 3834: auto-responders must not answer these
+            headers["Auto-Submitted"] = "auto-replied"
+        email = EmailMessage(mail.subject, mail.body, mail.from_address, [mail.to], headers=headers)
+        mail.attempts += 1
+        try:
+            mailers.default.send_messages([email])
+        except Exception as exc:  # SMTP down, refused…: keep it in the outbox for a retry
+            mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            mail.save(update_fields=["attempts", "last_error", "in_reply_to", "references"])
+            return False
+        mail.sent_at = timezone.now()
+        mail.last_error = ""
+        mail.save(update_fields=["attempts", "last_error", "sent_at", "in_reply_to", "references"])
+        return True
+
+
+def send_pending(limit: int = 500) -> int:
+    """Retry outbox mail that has not gone out yet; returns how many were sent."""
+    ids = list(OutboundMail.objects.filter(sent_at__isnull=True, attempts__lt=20).order_by("id").values_list("pk", flat=True)[:limit])
+    return sum(send(pk) for pk in ids)

@@ -1,0 +1,251 @@
+"""Read a raw RFC 5322 message into plain data (stdlib ``email`` with ``policy.default``).
+
+No Django here: the same function serves IMAP intake, ``meldpunt ingest-mail`` and the
+agent's "forward a mail" form. A message that cannot be read raises :class:`Unreadable`,
+and the caller keeps the raw bytes in quarantine — nothing is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+from html.parser import HTMLParser
+
+#: Largest attachment kept as a separate file; bigger ones stay inside the raw message.
+MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+TICKET_TAG = re.compile(r"\[#(\d{1,12})\]")
+_MSGID = re.compile(r"<[^<>\s]+>")
+
+
+class Unreadable(ValueError):
+    """The bytes are not a message we can read; the reason says why."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+    too_large: bool = False
+
+
+@dataclass
+class ParsedMail:
+    key: str  # Message-ID, or sha256:<hex> of the raw bytes when it has none
+    message_id: str | None
+    sender: str  # lower-case address
+    sender_name: str
+    subject: str
+    date: datetime | None
+    body: str
+    in_reply_to: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    automatic: str | None = None  # why it is an auto-reply/bounce/list mail, or None
+    language_hint: str | None = None
+    forwarded: EmailMessage | None = None  # an attached message/rfc822, for forwards
+
+    @property
+    def ticket_number(self) -> int | None:
+        match = TICKET_TAG.search(self.subject)
+        return int(match.group(1)) if match else None
+
+    @property
+    def thread_ids(self) -> list[str]:
+        return [*self.in_reply_to, *reversed(self.references)]
+
+
+def digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def parse(raw: bytes) -> ParsedMail:
+    if not raw or not raw.strip():
+        raise Unreadable("empty message")
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+    except Exception as exc:  # the parser is lenient; anything it raises is fatal
+        raise Unreadable(f"cannot parse: {exc}") from None
+    defects = [d for d in message.defects if type(d).__name__ in ("MissingHeaderBodySeparatorDefect",)]
+    if not _has_headers(message) or defects and not message.get("From"):
+        raise Unreadable("no message headers found")
+    try:
+        sender_name, sender = _sender(message)
+    except Exception as exc:
+        raise Unreadable(f"unreadable From header: {exc}") from None
+    if not sender:
+        raise Unreadable("no sender address (From)")
+    message_id = _first_id(message.get("Message-ID"))
+    body, attachments, forwarded = _content(message)
+    return ParsedMail(
+        key=message_id or f"sha256:{digest(raw)}",
+        message_id=message_id,
+        sender=sender,
+        sender_name=sender_name,
+        subject=_header(message, "Subject")[:300],
+        date=_date(message),
+        body=body,
+        in_reply_to=_ids(message.get("In-Reply-To")),
+        references=_ids(message.get("References")),
+        attachments=attachments,
+        automatic=automatic_reason(message, sender),
+        language_hint=_language(message),
+        forwarded=forwarded,
+    )
+
+
+def parse_message(message: EmailMessage) -> ParsedMail:
+    """Parse an already parsed message (e.g. the original inside a forward)."""
+    return parse(message.as_bytes(policy=policy.default.clone(linesep="\r\n")))
+
+
+def _has_headers(message: EmailMessage) -> bool:
+    return any(message.get(h) for h in ("From", "Subject", "Message-ID", "Date", "To"))
+
+
+def _header(message: EmailMessage, name: str) -> str:
+    try:
+        value = message.get(name)
+    except Exception:
+        return ""
+    return " ".join(str(value or "").split())
+
+
+def _sender(message: EmailMessage) -> tuple[str, str]:
+    pairs = getaddresses([str(message.get("From", ""))])
+    for name, address in pairs:
+        if "@" in address:
+            return name.strip(), address.strip().lower()
+    return "", ""
+
+
+def _first_id(value) -> str | None:
+    ids = _ids(value)
+    return ids[0] if ids else None
+
+
+def _ids(value) -> list[str]:
+    if not value:
+        return []
+    return _MSGID.findall(str(value))[:50]
+
+
+def _date(message: EmailMessage) -> datetime | None:
+    try:
+        value = parsedate_to_datetime(str(message.get("Date", "")))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value and value.tzinfo else None
+
+
+def automatic_reason(message: EmailMessage, sender: str) -> str | None:
+    """Why this mail was sent by a machine (RFC 3834 and common practice), or None."""
+    auto = _header(message, "Auto-Submitted").lower()
+    if auto and auto != "no":
+        return f"Auto-Submitted: {auto}"
+    precedence = _header(message, "Precedence").lower()
+    if precedence in ("bulk", "junk", "list", "auto_reply"):
+        return f"Precedence: {precedence}"
+    for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", "List-Id", "List-Unsubscribe", "Feedback-ID"):
+        if message.get(name):
+            return f"{name} header"
+    if _header(message, "Return-Path") == "<>":
+        return "empty Return-Path (bounce)"
+    local = sender.split("@", 1)[0]
+    if local in ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply"):
+        return f"sent by {local}"
+    if message.get_content_type() == "multipart/report":
+        return "delivery report"
+    return None
+
+
+def _language(message: EmailMessage) -> str | None:
+    value = _header(message, "Content-Language").lower()
+    return value[:2] if value[:2] in ("nl", "en") else None
+
+
+def _text(part: EmailMessage) -> str:
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeError, AssertionError, KeyError):
+        payload = part.get_payload(decode=True) or b""
+        for charset in ("utf-8", "cp1252"):
+            try:
+                return payload.decode(charset)
+            except UnicodeDecodeError:
+                continue
+        return payload.decode("latin-1")
+
+
+def _content(message: EmailMessage) -> tuple[str, list[Attachment], EmailMessage | None]:
+    """Body text, attachments and a forwarded original, without descending into the latter."""
+    attachments: list[Attachment] = []
+    plain: list[str] = []
+    html: list[str] = []
+    forwarded: list[EmailMessage] = []
+
+    def visit(part: EmailMessage) -> None:
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822":
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner:
+                forwarded.append(inner[0])
+            return
+        if part.is_multipart():
+            for sub in part.iter_parts():
+                visit(sub)
+            return
+        disposition = part.get_content_disposition()
+        if disposition != "attachment" and ctype == "text/plain":
+            plain.append(_text(part))
+        elif disposition != "attachment" and ctype == "text/html":
+            html.append(_text(part))
+        else:
+            data = part.get_payload(decode=True) or b""
+            name = part.get_filename() or f"attachment-{len(attachments) + 1}"
+            big = len(data) > MAX_ATTACHMENT_BYTES
+            attachments.append(Attachment(str(name)[:200], ctype, b"" if big else data, big))
+
+    visit(message)
+    body = "\n".join(p.strip() for p in plain if p.strip())
+    if not body and html:
+        body = html_to_text("\n".join(html))
+    return body, attachments, forwarded[0] if forwarded else None
+
+
+class _TextExtractor(HTMLParser):
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "table", "blockquote"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "head"):
+            self.skip += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "head") and self.skip:
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Readable text from an HTML-only mail (scripts and styles dropped)."""
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    lines = [" ".join(line.split()) for line in "".join(extractor.parts).splitlines()]
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,190 @@
+"""Register inbound mail: once, matched to a contact and a ticket, nothing lost.
+
+One code path for IMAP intake, ``meldpunt ingest-mail`` and an agent's forward:
+:func:`ingest` takes the raw bytes and returns what became of them. It never raises on bad
+mail: unreadable bytes are kept raw in quarantine for an agent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from meldpunt.contracts.models import Agreement, Contact
+from meldpunt.intake.models import Attachment, InboundMail, Mailbox, OutboundMail
+from meldpunt.intake.parsing import ParsedMail, Unreadable, digest, parse
+from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.services import add_message, create_ticket
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    outcome: str  # created, appended, quarantined, ignored
+    ticket: int | None
+    reason: str
+    duplicate: bool = False
+
+    def as_dict(self) -> dict:
+        return {"outcome": self.outcome, "ticket": self.ticket, "reason": self.reason}
+
+
+def throttle_limit() -> int:
+    """Mails per sender per hour before further mail is only recorded (no loops)."""
+    return int(getattr(settings, "MELDPUNT_MAIL_THROTTLE_PER_HOUR", 30))
+
+
+def ingest(raw: bytes, *, source: str = "", mailbox: Mailbox | None = None) -> IngestResult:
+    """Register one raw message; calling it again with the same message changes nothing."""
+    try:
+        mail = parse(raw)
+    except Unreadable as exc:
+        return _record(raw, f"sha256:{digest(raw)}", "quarantined", f"unreadable: {exc}", source, mailbox)
+    known = InboundMail.objects.filter(key=mail.key).first()
+    if known is not None:
+        return _result(known, duplicate=True)
+    try:
+        with transaction.atomic():
+            return _register(raw, mail, source, mailbox)
+    except IntegrityError:  # a concurrent worker registered the same message first
+        known = InboundMail.objects.filter(key=mail.key).first()
+        if known is None:
+            raise
+        return _result(known, duplicate=True)
+
+
+def _result(row: InboundMail, duplicate: bool = False) -> IngestResult:
+    reason = row.reason + (" (already registered)" if duplicate else "")
+    return IngestResult(row.outcome, row.ticket_id, reason, duplicate)
+
+
+def _record(raw, key, outcome, reason, source, mailbox, mail: ParsedMail | None = None, ticket=None, message=None) -> IngestResult:
+    row, created = InboundMail.objects.get_or_create(
+        key=key[:255],
+        defaults=dict(
+            raw=raw, outcome=outcome, reason=reason[:500], source=source[:300], mailbox=mailbox,
+            sender=(mail.sender if mail else "")[:254], subject=(mail.subject if mail else "")[:300],
+            ticket=ticket, message=message,
+        ),
+    )
+    return _result(row, duplicate=not created)
+
+
+def _register(raw: bytes, mail: ParsedMail, source: str, mailbox: Mailbox | None) -> IngestResult:
+    if mail.automatic:
+        ticket = _thread_ticket(mail)
+        return _record(raw, mail.key, "ignored", f"automatic mail ({mail.automatic}); recorded, never answered", source, mailbox, mail, ticket)
+    since = timezone.now() - timedelta(hours=1)
+    recent = InboundMail.objects.filter(sender=mail.sender, received_at__gte=since).count()
+    if recent >= throttle_limit():
+        return _record(raw, mail.key, "ignored", f"throttled: more than {throttle_limit()} mails from {mail.sender} in an hour", source, mailbox, mail)
+    contact = Contact.objects.filter(email__iexact=mail.sender).select_related("organisation").first()
+    ticket = _thread_ticket(mail)
+    if ticket is not None and _may_write(ticket, contact, mail.sender):
+        message = add_message(ticket, _body(mail), from_customer=True, channel="email", at=timezone.now())
+        _keep_attachments(message, mail)
+        return _record(raw, mail.key, "appended", f"reply to ticket #{ticket.pk}", source, mailbox, mail, ticket, message)
+    agreement = _agreement_for(contact, mailbox)
+    ticket, _ = create_ticket(
+        organisation=contact.organisation if contact else None,
+        agreement=agreement,
+        contact=contact,
+        subject=mail.subject or "(no subject)",
+        description=_body(mail),
+        kind="incident",
+        channel="email",
+        language=(contact.language if contact else mail.language_hint or _guess_language(mail)),
+        reporter_email=mail.sender,
+    )
+    message = ticket.messages.first()
+    if mail.attachments:
+        from meldpunt.tickets.models import Message
+
+        message = message or Message.objects.create(ticket=ticket, from_customer=True, channel="email", body=_body(mail) or "(attachments)")
+        _keep_attachments(message, mail)
+    reason = (
+        f"new request from {contact.name} ({contact.organisation})" if contact
+        else f"unknown sender {mail.sender}: in the triage queue"
+    )
+    return _record(raw, mail.key, "created", reason, source, mailbox, mail, ticket, message)
+
+
+def _body(mail: ParsedMail) -> str:
+    return mail.body.strip() or ("(no text; see attachments)" if mail.attachments else "(empty message)")
+
+
+def _thread_ticket(mail: ParsedMail) -> Ticket | None:
+    """The ticket this mail answers: by our Message-IDs it refers to, else ``[#N]`` in the subject."""
+    ids = mail.thread_ids
+    if ids:
+        out = OutboundMail.objects.filter(message_id__in=ids, ticket__isnull=False).values_list("ticket_id", flat=True).first()
+        if out is None:
+            out = InboundMail.objects.filter(key__in=ids, ticket__isnull=False).values_list("ticket_id", flat=True).first()
+        if out is not None:
+            return Ticket.objects.filter(pk=out).first()
+    number = mail.ticket_number
+    if number is not None:
+        return Ticket.objects.filter(pk=number).first()
+    return None
+
+
+def _may_write(ticket: Ticket, contact: Contact | None, sender: str) -> bool:
+    """Only the organisation's contacts (or the original reporter) may add to a ticket."""
+    if contact is not None and ticket.organisation_id == contact.organisation_id:
+        return True
+    return bool(ticket.reporter_email) and ticket.reporter_email.lower() == sender
+
+
+def _agreement_for(contact: Contact | None, mailbox: Mailbox | None) -> Agreement | None:
+    if contact is None:
+        return None
+    today = timezone.localdate()
+    agreements = Agreement.objects.filter(organisation=contact.organisation, starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    ).select_related("catalog")
+    if mailbox is not None:
+        agreements = agreements.filter(catalog__vendor=mailbox.vendor) or agreements
+    return agreements.order_by("starts_on", "id").first()
+
+
+_DUTCH = {"de", "het", "een", "niet", "wij", "ik", "graag", "bedankt", "groet", "geen", "werkt", "met", "vriendelijke"}
+
+
+def _guess_language(mail: ParsedMail) -> str:
+    words = (mail.subject + " " + mail.body[:2000]).lower().split()
+    return "nl" if sum(word.strip(".,!?:;") in _DUTCH for word in words) >= 2 else "en"
+
+
+def _keep_attachments(message, mail: ParsedMail) -> None:
+    Attachment.objects.bulk_create(
+        Attachment(message=message, filename=a.filename, content_type=a.content_type[:100],
+                   size=len(a.data), data=a.data, too_large=a.too_large)
+        for a in mail.attachments
+    )
+
+
+@transaction.atomic
+def quarantine_to_ticket(inbound: InboundMail, *, agent, subject: str = "", contact: Contact | None = None) -> Ticket:
+    """An agent turns a quarantined (unreadable) mail into a ticket; the raw bytes stay attached."""
+    inbound = InboundMail.objects.select_for_update().get(pk=inbound.pk)
+    if inbound.ticket_id:
+        return inbound.ticket
+    text = bytes(inbound.raw).decode("utf-8", errors="replace")
+    ticket, _ = create_ticket(
+        organisation=contact.organisation if contact else None,
+        agreement=_agreement_for(contact, inbound.mailbox),
+        contact=contact,
+        subject=subject or inbound.subject or f"Quarantined mail {inbound.pk}",
+        description=text[:20000],
+        channel="email",
+        actor=agent,
+        reporter_email=contact.email if contact else "",
+    )
+    inbound.ticket = ticket
+    inbound.reason = f"{inbound.reason}; turned into ticket #{ticket.pk} by {agent}"[:500]
+    inbound.save(update_fields=["ticket", "reason"])
+    return ticket

@@ -1,0 +1,17 @@
+"""Background jobs of mail intake (django-tasks-db)."""
+
+from django.tasks import task
+
+from meldpunt.intake import imap, outbox
+from meldpunt.intake.models import Mailbox
+
+
+@task()
+def poll_mailboxes() -> int:
+    """One round over the active mailboxes; returns how many messages were fetched."""
+    return sum(imap.poll(mailbox).fetched for mailbox in Mailbox.objects.filter(active=True))
+
+
+@task()
+def send_pending_mail() -> int:
+    return outbox.send_pending()

@@ -1,0 +1,15 @@
+"""What happened to tickets, for other apps to act on (mail out, notifications).
+
+Sent inside the transaction of the change, so a listener writes its own rows (an outbox
+mail) atomically with it and defers side effects (sending) with ``transaction.on_commit``.
+The tickets app never imports the apps that listen.
+"""
+
+from django.dispatch import Signal
+
+#: kwargs: ticket
+ticket_created = Signal()
+#: kwargs: ticket, message
+message_added = Signal()
+#: kwargs: ticket, old, new
+status_changed = Signal()

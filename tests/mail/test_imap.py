@@ -1,0 +1,90 @@
+"""IMAP intake against a real Dovecot server: registered once, flagged after the commit."""
+
+import pytest
+
+from meldpunt.contracts.models import Contact
+from meldpunt.intake import imap
+from meldpunt.intake.models import InboundMail, Mailbox
+from meldpunt.tickets.models import Ticket
+from tests.desk import factories as f
+from tests.mail.samples import mail
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def mailbox(dovecot, imap_folder):
+    host, port, user, password = dovecot
+    folder, append, client = imap_folder
+    org = f.organisation("Northwind", language="en")
+    Contact.objects.create(organisation=org, name="Emma", email="emma@northwind.test", language="en")
+    f.agreement(org, "invantive", "subscription")
+    box = Mailbox.objects.create(vendor="invantive", name="support", host=host, port=port, use_ssl=False,
+                                 username=user, password=password, folder=folder, reply_address="support@vendor.test")
+    return box, append, client
+
+
+def emma(n: int) -> bytes:
+    return mail(sender="Emma <emma@northwind.test>", subject=f"Export fails {n}", body=f"itgenclr0{n} on export",
+                message_id=f"<e-{n}@northwind.test>")
+
+
+def flagged(client, folder) -> int:
+    client.select_folder(folder, readonly=True)
+    return len(client.search(["KEYWORD", "$Meldpunt"]))
+
+
+def test_poll_registers_each_message_and_flags_it(mailbox, smtp_sink):
+    box, append, client = mailbox
+    for n in range(3):
+        append(emma(n))
+    report = imap.poll(box)
+    assert report.fetched == 3 and report.outcomes == {"created": 3} and not report.error
+    assert Ticket.objects.filter(channel="email").count() == 3
+    assert flagged(client, box.folder) == 3
+    assert imap.poll(box).fetched == 0  # flagged mail is not fetched again
+    assert len(smtp_sink.wait_for(3)) == 3  # each reporter confirmed
+
+
+def test_a_crash_between_commit_and_flag_loses_nothing_and_doubles_nothing(mailbox, smtp_sink):
+    box, append, client = mailbox
+    for n in range(3):
+        append(emma(n))
+
+    class Crash(Exception):
+        pass
+
+    def crash_on_second(uid, result):
+        if result.ticket and Ticket.objects.count() == 2:
+            raise Crash("worker killed after the commit, before the flag")
+
+    with pytest.raises(Crash):
+        imap.poll(box, after_commit=crash_on_second)
+    assert Ticket.objects.count() == 2 and flagged(client, box.folder) == 1
+
+    report = imap.poll(box)  # the restarted worker
+    assert report.outcomes == {"duplicate": 1, "created": 1}
+    assert Ticket.objects.count() == 3 and InboundMail.objects.count() == 3
+    assert flagged(client, box.folder) == 3
+
+
+def test_handled_mail_moves_to_the_done_folder(mailbox, smtp_sink):
+    box, append, client = mailbox
+    client.create_folder(box.folder + "-done")
+    box.done_folder = box.folder + "-done"
+    box.save()
+    append(emma(7))
+    assert imap.poll(box).fetched == 1
+    client.select_folder(box.folder, readonly=True)
+    assert client.search(["ALL"]) == []
+    client.select_folder(box.done_folder, readonly=True)
+    assert len(client.search(["KEYWORD", "$Meldpunt"])) == 1
+
+
+def test_wrong_password_is_reported_on_the_mailbox_not_raised(mailbox):
+    box, _, _ = mailbox
+    box.password = "wrong"
+    report = imap.poll(box)
+    box.refresh_from_db()
+    assert report.error and "LoginError" in report.error
+    assert box.last_error == report.error and box.last_polled_at is not None
