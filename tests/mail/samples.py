@@ -14,7 +14,7 @@ def mail(
     encoding: str = "utf-8",
 ) -> bytes:
     lines = [f"From: {sender}", "To: support@vendor.test", f"Subject: {subject}",
-             "Date: Mon, 30 Nov 2026 10:00:00 +0100", "MIME-Version: 1.0", f"Content-Type: {content_type}"]
+             "Date: Fri, 27 Nov 2026 10:00:00 +0100", "MIME-Version: 1.0", f"Content-Type: {content_type}"]
     if message_id:
         lines.append(f"Message-ID: {message_id}")
     for name, value in (headers or {}).items():

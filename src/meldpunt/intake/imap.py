@@ -65,9 +65,12 @@ def poll(
         can_move = b"MOVE" in client.capabilities()
         for start in range(0, len(uids), BATCH):
             batch = uids[start : start + BATCH]
-            for uid, data in client.fetch(batch, ["BODY.PEEK[]"]).items():
+            for uid, data in client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"]).items():
                 raw = data.get(b"BODY[]") or b""
-                result = ingest(raw, source=f"imap:{mailbox.pk}:{uid}", mailbox=mailbox)
+                arrived = data.get(b"INTERNALDATE")
+                if arrived is not None and arrived.tzinfo is None:
+                    arrived = arrived.astimezone()  # imapclient gives local naive times by default
+                result = ingest(raw, source=f"imap:{mailbox.pk}:{uid}", mailbox=mailbox, received_at=arrived)
                 report.count(result)
                 if after_commit is not None:
                     after_commit(uid, result)

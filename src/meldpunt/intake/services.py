@@ -8,7 +8,7 @@ mail: unreadable bytes are kept raw in quarantine for an agent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -38,8 +38,14 @@ def throttle_limit() -> int:
     return int(getattr(settings, "MELDPUNT_MAIL_THROTTLE_PER_HOUR", 30))
 
 
-def ingest(raw: bytes, *, source: str = "", mailbox: Mailbox | None = None) -> IngestResult:
-    """Register one raw message; calling it again with the same message changes nothing."""
+def ingest(
+    raw: bytes, *, source: str = "", mailbox: Mailbox | None = None, received_at: datetime | None = None
+) -> IngestResult:
+    """Register one raw message; calling it again with the same message changes nothing.
+
+    ``received_at`` is when the desk received it (IMAP INTERNALDATE, or the original Date of
+    a mail an agent forwards); the clocks start there. Default: now.
+    """
     try:
         mail = parse(raw)
     except Unreadable as exc:
@@ -49,7 +55,7 @@ def ingest(raw: bytes, *, source: str = "", mailbox: Mailbox | None = None) -> I
         return _result(known, duplicate=True)
     try:
         with transaction.atomic():
-            return _register(raw, mail, source, mailbox)
+            return _register(raw, mail, source, mailbox, received_at or timezone.now())
     except IntegrityError:  # a concurrent worker registered the same message first
         known = InboundMail.objects.filter(key=mail.key).first()
         if known is None:
@@ -74,7 +80,7 @@ def _record(raw, key, outcome, reason, source, mailbox, mail: ParsedMail | None 
     return _result(row, duplicate=not created)
 
 
-def _register(raw: bytes, mail: ParsedMail, source: str, mailbox: Mailbox | None) -> IngestResult:
+def _register(raw: bytes, mail: ParsedMail, source: str, mailbox: Mailbox | None, received_at: datetime) -> IngestResult:
     if mail.automatic:
         ticket = _thread_ticket(mail)
         return _record(raw, mail.key, "ignored", f"automatic mail ({mail.automatic}); recorded, never answered", source, mailbox, mail, ticket)
@@ -85,7 +91,7 @@ def _register(raw: bytes, mail: ParsedMail, source: str, mailbox: Mailbox | None
     contact = Contact.objects.filter(email__iexact=mail.sender).select_related("organisation").first()
     ticket = _thread_ticket(mail)
     if ticket is not None and _may_write(ticket, contact, mail.sender):
-        message = add_message(ticket, _body(mail), from_customer=True, channel="email", at=timezone.now())
+        message = add_message(ticket, _body(mail), from_customer=True, channel="email", at=received_at)
         _keep_attachments(message, mail)
         return _record(raw, mail.key, "appended", f"reply to ticket #{ticket.pk}", source, mailbox, mail, ticket, message)
     agreement = _agreement_for(contact, mailbox)
@@ -97,6 +103,7 @@ def _register(raw: bytes, mail: ParsedMail, source: str, mailbox: Mailbox | None
         description=_body(mail),
         kind="incident",
         channel="email",
+        received_at=received_at,
         language=(contact.language if contact else mail.language_hint or _guess_language(mail)),
         reporter_email=mail.sender,
     )
@@ -188,3 +195,25 @@ def quarantine_to_ticket(inbound: InboundMail, *, agent, subject: str = "", cont
     inbound.reason = f"{inbound.reason}; turned into ticket #{ticket.pk} by {agent}"[:500]
     inbound.save(update_fields=["ticket", "reason"])
     return ticket
+
+
+def register_forward(raw: bytes, *, agent) -> IngestResult:
+    """Seed 001: mail that reached an employee's own mailbox is not a request until it is
+    registered and confirmed. The agent forwards it as an attachment (or pastes the
+    original with its headers); it is registered as the customer's request with the original
+    sender, date and body, and the customer gets the confirmation."""
+    try:
+        outer = parse(raw)
+    except Unreadable:
+        outer = None
+    if outer is not None and outer.forwarded is not None:
+        original = outer.forwarded.as_bytes(policy=outer.forwarded.policy.clone(linesep="\r\n"))
+    else:
+        original = raw  # pasted: the original message itself
+    try:
+        when = parse(original).date
+    except Unreadable:
+        when = None
+    if when is not None:
+        when = min(when, timezone.now())  # a Date in the future would start the clocks late
+    return ingest(original, source=f"forwarded by {agent}", received_at=when)

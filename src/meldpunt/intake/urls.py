@@ -1,0 +1,8 @@
+from django.urls import path
+
+from meldpunt.intake import views
+
+urlpatterns = [
+    path("forward/", views.forward, name="intake-forward"),
+    path("log/", views.contact_log, name="intake-log"),
+]

@@ -1,0 +1,46 @@
+"""Agent pages of intake: register a mail that reached a personal mailbox; log a call or chat."""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from meldpunt.intake.contact_log import log_contact
+from meldpunt.intake.forms import ContactLogForm, ForwardForm
+from meldpunt.intake.services import register_forward
+from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.services import TicketError
+
+
+@staff_member_required
+def forward(request):
+    form = ForwardForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = register_forward(form.raw(), agent=request.user)
+        form = ForwardForm()
+    return render(request, "intake/forward.html", {"form": form, "result": result})
+
+
+@staff_member_required
+def contact_log(request):
+    form = ContactLogForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ticket = None
+        if data["ticket"]:
+            ticket = Ticket.objects.filter(pk=data["ticket"]).first()
+            if ticket is None:
+                form.add_error("ticket", _("No such ticket."))
+        if not form.errors:
+            try:
+                ticket = log_contact(
+                    channel=data["channel"], agent=request.user, summary=data["summary"], contact=data["contact"],
+                    agreement=data["agreement"], ticket=ticket, subject=data["subject"],
+                )
+            except TicketError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Logged on ticket #%(n)s.") % {"n": ticket.pk})
+                return redirect("intake-log")
+    return render(request, "intake/contact_log.html", {"form": form})
