@@ -9,25 +9,14 @@ from __future__ import annotations
 
 import email
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
 from email import policy
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from imapclient import IMAPClient
 
-DOVECOT = "/usr/sbin/dovecot"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.mail.servers import DOVECOT, free_port, start_dovecot
 
 
 @pytest.fixture(scope="session")
@@ -35,54 +24,9 @@ def dovecot():
     """A running Dovecot with one user; yields (host, port, user, password)."""
     if not os.path.exists(DOVECOT):
         pytest.fail("Dovecot is not installed (apt-get install dovecot-imapd); .ci/run installs it")
-    root = Path(tempfile.mkdtemp(prefix="meldpunt-dovecot-"))
-    root.chmod(0o755)  # Dovecot's unprivileged auth and mail processes must reach their files
-    (root / "mail").mkdir()
-    (root / "run").mkdir()
-    shutil.chown(root / "mail", "dovenull", "dovenull")
-    port = free_port()
-    (root / "users").write_text("support@example.test:{PLAIN}secret\n")
-    (root / "users").chmod(0o644)
-    (root / "dovecot.conf").write_text(f"""
-base_dir = {root}/run
-state_dir = {root}/state
-log_path = {root}/dovecot.log
-protocols = imap
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-service imap-login {{
-  inet_listener imap {{
-    port = {port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {root}/users
-}}
-userdb {{
-  driver = static
-  args = uid=dovenull gid=dovenull home={root}/mail/%u
-}}
-first_valid_uid = 1
-mail_location = maildir:~/Maildir
-""")
-    subprocess.run([DOVECOT, "-c", str(root / "dovecot.conf")], check=True)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield "127.0.0.1", port, "support@example.test", "secret"
-    pid = (root / "run" / "master.pid").read_text().strip()
-    subprocess.run(["kill", pid], check=False)
-    shutil.rmtree(root, ignore_errors=True)
+    server = start_dovecot()
+    yield server.host, server.port, server.user, server.password
+    server.stop()
 
 
 @pytest.fixture
@@ -122,6 +66,8 @@ def smtp_sink(settings):
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
+    # Mail is sent by a task after the commit; in these tests the task runs at once.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
                                     "OPTIONS": {"host": controller.hostname, "port": controller.port, "timeout": 5}}}
     yield sink

@@ -10,6 +10,7 @@ language from templates the vendor can edit (:class:`MailTemplate`), else the bu
 from __future__ import annotations
 
 from email.utils import make_msgid
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
@@ -31,24 +32,29 @@ STATUS_WORDS = {
 NOTIFY_STATUSES = ("approved", "resolved", "closed")
 
 
-def _from_address(ticket: Ticket) -> str:
-    vendor = ticket.agreement.catalog.vendor if ticket.agreement_id else None
-    box = Mailbox.objects.filter(active=True, vendor=vendor).first() if vendor else None
+def _from_address(vendor: str) -> str:
+    box = Mailbox.objects.filter(active=True, vendor=vendor).only("reply_address").first() if vendor else None
     return box.reply_address if box else getattr(settings, "MELDPUNT_MAIL_FROM", "support@meldpunt.test")
 
 
+@lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    """Templates compiled once per text (a vendor's edit is a new text, so a new entry)."""
+    return Template("{% autoescape off %}" + source + "{% endautoescape %}")
+
+
 def _render(kind: str, language: str, vendor: str, context: dict) -> tuple[str, str]:
-    row = (
-        MailTemplate.objects.filter(kind=kind, language=language, vendor=vendor).first()
-        or MailTemplate.objects.filter(kind=kind, language=language, vendor="").first()
-    )
+    rows = {
+        row.vendor: row
+        for row in MailTemplate.objects.filter(kind=kind, language=language, vendor__in=[vendor, ""])
+    }
+    row = rows.get(vendor) or rows.get("")
     if row is not None:
-        subject = Template("{% autoescape off %}" + row.subject + "{% endautoescape %}").render(Context(context))
-        body = Template("{% autoescape off %}" + row.body + "{% endautoescape %}").render(Context(context))
+        subject = _compiled(row.subject).render(Context(context))
+        body = _compiled(row.body).render(Context(context))
     else:
         text = get_template(f"intake/mail/{kind}_{language}.txt").template.source
-        rendered = Template("{% autoescape off %}" + text + "{% endautoescape %}").render(Context(context))
-        subject, _, body = rendered.partition("\n")
+        subject, _, body = _compiled(text).render(Context(context)).partition("\n")
     return " ".join(subject.split())[:300], body.strip() + "\n"
 
 
@@ -80,14 +86,21 @@ def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "") -> 
         "status": STATUS_WORDS[language].get(status, status), "vendor": vendor_name,
     }
     subject, body = _render(kind, language, vendor, context)
-    domain = _from_address(ticket).rpartition("@")[2] or "meldpunt.test"
+    sender = _from_address(vendor)
     mail = OutboundMail.objects.create(
-        ticket=ticket, kind=kind, message_id=make_msgid(f"t{ticket.pk}", domain=domain),
-        from_address=_from_address(ticket), to=to,
+        ticket=ticket, kind=kind, message_id=make_msgid(f"t{ticket.pk}", domain=sender.rpartition("@")[2] or "meldpunt.test"),
+        from_address=sender, to=to,
         subject=subject, body=body, language=language,
     )
-    transaction.on_commit(lambda: send(mail.pk))
+    transaction.on_commit(lambda: _send_later(mail.pk))
     return mail
+
+
+def _send_later(mail_id: int) -> None:
+    """Hand the send to the task worker: intake never waits on SMTP (the outbox keeps it)."""
+    from meldpunt.intake.tasks import send_outbound_mail
+
+    send_outbound_mail.enqueue(mail_id)
 
 
 def send(mail_id: int) -> bool:

@@ -146,16 +146,19 @@ def _date(message: EmailMessage) -> datetime | None:
 
 def automatic_reason(message: EmailMessage, sender: str) -> str | None:
     """Why this mail was sent by a machine (RFC 3834 and common practice), or None."""
-    auto = _header(message, "Auto-Submitted").lower()
-    if auto and auto != "no":
-        return f"Auto-Submitted: {auto}"
-    precedence = _header(message, "Precedence").lower()
-    if precedence in ("bulk", "junk", "list", "auto_reply"):
-        return f"Precedence: {precedence}"
+    present = {name.lower() for name in message.keys()}  # cheap: no header parsing
+    if "auto-submitted" in present:
+        auto = _header(message, "Auto-Submitted").lower()
+        if auto and auto != "no":
+            return f"Auto-Submitted: {auto}"
+    if "precedence" in present:
+        precedence = _header(message, "Precedence").lower()
+        if precedence in ("bulk", "junk", "list", "auto_reply"):
+            return f"Precedence: {precedence}"
     for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", "List-Id", "List-Unsubscribe", "Feedback-ID"):
-        if message.get(name):
+        if name.lower() in present:
             return f"{name} header"
-    if _header(message, "Return-Path") == "<>":
+    if "return-path" in present and _header(message, "Return-Path") == "<>":
         return "empty Return-Path (bounce)"
     local = sender.split("@", 1)[0]
     if local in ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply"):

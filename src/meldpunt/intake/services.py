@@ -12,13 +12,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.intake.models import Attachment, InboundMail, Mailbox, OutboundMail
 from meldpunt.intake.parsing import ParsedMail, Unreadable, digest, parse
-from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.models import Message, Ticket
 from meldpunt.tickets.services import add_message, create_ticket
 
 
@@ -49,7 +48,15 @@ def ingest(
     try:
         mail = parse(raw)
     except Unreadable as exc:
-        return _record(raw, f"sha256:{digest(raw)}", "quarantined", f"unreadable: {exc}", source, mailbox)
+        key = f"sha256:{digest(raw)}"
+        known = InboundMail.objects.filter(key=key).first()
+        if known is not None:
+            return _result(known, duplicate=True)
+        try:
+            with transaction.atomic():
+                return _record(raw, key, "quarantined", f"unreadable: {exc}", source, mailbox)
+        except IntegrityError:
+            return _result(InboundMail.objects.get(key=key), duplicate=True)
     known = InboundMail.objects.filter(key=mail.key).first()
     if known is not None:
         return _result(known, duplicate=True)
@@ -69,15 +76,13 @@ def _result(row: InboundMail, duplicate: bool = False) -> IngestResult:
 
 
 def _record(raw, key, outcome, reason, source, mailbox, mail: ParsedMail | None = None, ticket=None, message=None) -> IngestResult:
-    row, created = InboundMail.objects.get_or_create(
-        key=key[:255],
-        defaults=dict(
-            raw=raw, outcome=outcome, reason=reason[:500], source=source[:300], mailbox=mailbox,
-            sender=(mail.sender if mail else "")[:254], subject=(mail.subject if mail else "")[:300],
-            ticket=ticket, message=message,
-        ),
+    # The key was looked up before; a concurrent twin makes this insert fail (IntegrityError).
+    row = InboundMail.objects.create(
+        key=key[:255], raw=raw, outcome=outcome, reason=reason[:500], source=source[:300], mailbox=mailbox,
+        sender=(mail.sender if mail else "")[:254], subject=(mail.subject if mail else "")[:300],
+        ticket=ticket, message=message,
     )
-    return _result(row, duplicate=not created)
+    return _result(row)
 
 
 def _register(raw: bytes, mail: ParsedMail, source: str, mailbox: Mailbox | None, received_at: datetime) -> IngestResult:
@@ -107,11 +112,9 @@ def _register(raw: bytes, mail: ParsedMail, source: str, mailbox: Mailbox | None
         language=(contact.language if contact else mail.language_hint or _guess_language(mail)),
         reporter_email=mail.sender,
     )
-    message = ticket.messages.first()
-    if mail.attachments:
-        from meldpunt.tickets.models import Message
-
-        message = message or Message.objects.create(ticket=ticket, from_customer=True, channel="email", body=_body(mail) or "(attachments)")
+    message = None
+    if mail.attachments:  # the description holds the text; the files hang on a thread message
+        message = Message.objects.create(ticket=ticket, from_customer=True, channel="email", body=_body(mail))
         _keep_attachments(message, mail)
     reason = (
         f"new request from {contact.name} ({contact.organisation})" if contact
@@ -147,15 +150,18 @@ def _may_write(ticket: Ticket, contact: Contact | None, sender: str) -> bool:
 
 
 def _agreement_for(contact: Contact | None, mailbox: Mailbox | None) -> Agreement | None:
+    """The contact's organisation's running agreement, preferring the mailbox's vendor."""
     if contact is None:
         return None
     today = timezone.localdate()
-    agreements = Agreement.objects.filter(organisation=contact.organisation, starts_on__lte=today).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    ).select_related("catalog")
+    running = [
+        a for a in Agreement.objects.filter(organisation_id=contact.organisation_id, starts_on__lte=today)
+        .select_related("catalog").order_by("starts_on", "id")
+        if a.ends_on is None or a.ends_on >= today
+    ]
     if mailbox is not None:
-        agreements = agreements.filter(catalog__vendor=mailbox.vendor) or agreements
-    return agreements.order_by("starts_on", "id").first()
+        running = [a for a in running if a.catalog.vendor == mailbox.vendor] or running
+    return running[0] if running else None
 
 
 _DUTCH = {"de", "het", "een", "niet", "wij", "ik", "graag", "bedankt", "groet", "geen", "werkt", "met", "vriendelijke"}

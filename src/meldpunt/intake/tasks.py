@@ -15,3 +15,9 @@ def poll_mailboxes() -> int:
 @task()
 def send_pending_mail() -> int:
     return outbox.send_pending()
+
+
+@task()
+def send_outbound_mail(mail_id: int) -> bool:
+    """Send one outbox mail (enqueued after the commit that wrote it)."""
+    return outbox.send(mail_id)

@@ -46,9 +46,12 @@ def deadline_for(ticket: Ticket, metric: str, pauses: list[Pause], language: str
     )
 
 
-def recompute_clocks(ticket: Ticket) -> list[Clock]:
-    """Create or update both clocks of ``ticket`` from its current state."""
-    clocks = {c.metric: c for c in ticket.clocks.all()}
+def recompute_clocks(ticket: Ticket, *, new: bool = False) -> list[Clock]:
+    """Create or update both clocks of ``ticket`` from its current state.
+
+    ``new``: the ticket was just created and has no clocks yet (one insert, no lookup).
+    """
+    clocks = {} if new else {c.metric: c for c in ticket.clocks.all()}
     result = []
     for metric in METRICS:
         clock = clocks.get(metric) or Clock(ticket=ticket, metric=metric)
@@ -70,8 +73,11 @@ def recompute_clocks(ticket: Ticket) -> list[Clock]:
             clock.due_at = deadline.due
             clock.explanation = deadline.explanation
             clock.state = "stopped" if clock.stopped_at else deadline.state
-        clock.save()
+        if not new:
+            clock.save()
         result.append(clock)
+    if new:
+        Clock.objects.bulk_create(result)
     return result
 
 

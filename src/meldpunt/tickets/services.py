@@ -118,7 +118,7 @@ def create_ticket(
                 reporter_email=reporter_email or (contact.email if contact else ""),
             )
             _event(ticket, "created", actor, channel=channel, kind=kind, priority=ticket.priority, reason=ticket.priority_reason)
-            recompute_clocks(ticket)
+            recompute_clocks(ticket, new=True)
             signals.ticket_created.send(Ticket, ticket=ticket)
     except IntegrityError:
         if idempotency_key:  # a concurrent twin won the race: hand back its ticket
