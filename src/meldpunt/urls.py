@@ -9,5 +9,7 @@ urlpatterns = [
     path("api/", api.urls),
     re_path(r"^api/", lambda request: JsonResponse({"detail": "Not Found"}, status=404)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("intake/", include("meldpunt.intake.urls")),
+    path("billing/", include("meldpunt.billing.urls")),
     path("", include("meldpunt.web.urls")),
 ]

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from meldpunt.contracts.catalogs import digest_of
-from meldpunt.contracts.models import Agreement, CatalogVersion
+from meldpunt.contracts.models import Agreement, CatalogVersion, Contact, Organisation
 from meldpunt.core.catalog import CatalogError, TargetRule
 from meldpunt.core.catalog_loader import PRESETS, parse_catalog, parse_target_rules, preset_text
 
@@ -83,3 +89,53 @@ def validate_agreement(agreement: Agreement) -> list[str]:
         problems.append(str(exc))
     return problems
 
+
+class ContactError(ValueError):
+    """A contact change that cannot be made, with a message for the coordinator."""
+
+
+@transaction.atomic
+def add_contact(
+    *, organisation: Organisation, name: str, email: str, phone: str = "", language: str = "nl",
+    is_coordinator: bool = False,
+) -> Contact:
+    """A new contact with a login that has no password yet (see :func:`invitation_path`)."""
+    email = email.strip().lower()
+    User = get_user_model()
+    if Contact.objects.filter(organisation=organisation, email__iexact=email).exists():
+        raise ContactError(_("This organisation already has a contact with that email address."))
+    if User.objects.filter(username__iexact=email).exists():
+        raise ContactError(_("That email address already has an account."))
+    user = User(username=email, email=email)
+    user.set_unusable_password()
+    user.save()
+    return Contact.objects.create(
+        organisation=organisation, user=user, name=name.strip(), email=email, phone=phone.strip(),
+        language=language, is_coordinator=is_coordinator,
+    )
+
+
+def invitation_path(contact: Contact) -> str:
+    """A one-time link where the contact sets a password (until mail invitations exist)."""
+    user = contact.user
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("set_password", args=[uid, default_token_generator.make_token(user)])
+
+
+@transaction.atomic
+def set_contact_active(contact: Contact, active: bool, *, by: Contact) -> Contact:
+    if contact.pk == by.pk and not active:
+        raise ContactError(_("You cannot deactivate yourself."))
+    if contact.user is None:
+        raise ContactError(_("This contact has no login."))
+    contact.user.is_active = active
+    contact.user.save(update_fields=["is_active"])
+    return contact
+
+
+def remember_language(user, language: str) -> None:
+    """Store a contact's language choice so mail and the next login use it."""
+    contact = getattr(user, "contact", None) if user.is_authenticated else None
+    if contact is not None and contact.language != language:
+        contact.language = language
+        contact.save(update_fields=["language"])

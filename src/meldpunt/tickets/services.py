@@ -257,3 +257,19 @@ def request_information(ticket: Ticket, body: str, *, actor=None, at: datetime |
     pauses) and the question goes out as one request-for-information mail."""
     ticket = change_status(ticket, "waiting_customer", actor=actor, at=at)
     return add_message(ticket, body, author=actor, public=True, at=at)
+
+
+@transaction.atomic
+def assign_ticket(ticket: Ticket, assignee, *, actor=None, expected_version: int | None = None) -> Ticket:
+    """Hand the ticket to ``assignee`` (a staff user, or None to unassign)."""
+    if assignee is not None and not assignee.is_staff:
+        raise TicketError("only vendor staff can be assigned")
+    ticket = _lock(ticket, expected_version)
+    old = ticket.assignee_id
+    new = assignee.pk if assignee is not None else None
+    if old == new:
+        return ticket
+    ticket.assignee = assignee
+    _bump(ticket, ["assignee"])
+    _event(ticket, "assigned", actor, old=old, new=new)
+    return ticket

@@ -1,0 +1,30 @@
+"""``meldpunt invoice-export --month 2026-10 [--output FILE]``: the bookkeeping CSV."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from meldpunt.billing.export import write_csv
+from meldpunt.billing.models import Invoice
+from meldpunt.core.billing import BillingError, Month
+
+
+class Command(BaseCommand):
+    help = "Write the invoices and credit notes of a month as CSV (UBL column names)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--month", required=True, help="e.g. 2026-10")
+        parser.add_argument("--output", help="file to write; default standard output")
+
+    def handle(self, *args, **options):
+        try:
+            month = Month.parse(options["month"])
+        except BillingError as exc:
+            raise CommandError(f"--month: {exc}", returncode=2) from None
+        invoices = Invoice.objects.filter(period=month.first).select_related("organisation", "credits").order_by("vendor", "year", "sequence")
+        if options["output"]:
+            with open(options["output"], "w", newline="", encoding="utf-8") as stream:
+                count = write_csv(invoices, stream)
+            self.stderr.write(f"{count} invoice lines written to {options['output']}")
+        else:
+            write_csv(invoices, self.stdout)

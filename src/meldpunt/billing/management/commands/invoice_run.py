@@ -1,0 +1,60 @@
+"""``meldpunt invoice-run --month 2026-10``: bill a month; running it twice bills nothing new."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from meldpunt.billing.services import RunResult, run_month
+from meldpunt.core.billing import BillingError, Month
+
+
+class Command(BaseCommand):
+    help = "Bill package fees, add-ons and billable time of one month (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--month", required=True, help="the month to bill, e.g. 2026-10")
+        parser.add_argument("--date", help="invoice date (ISO), default today")
+        parser.add_argument("--enqueue", action="store_true", help="run on the background worker instead")
+
+    def handle(self, *args, **options):
+        try:
+            month = Month.parse(options["month"])
+            issued = date.fromisoformat(options["date"]) if options["date"] else None
+        except (BillingError, ValueError) as exc:
+            arg = "--month" if isinstance(exc, BillingError) else "--date"
+            raise CommandError(f"{arg}: {exc}", returncode=2) from None
+        if options["enqueue"]:
+            from meldpunt.billing.tasks import invoice_month
+
+            result = invoice_month.enqueue(month=str(month), today=issued.isoformat() if issued else None)
+            self.stdout.write(f"Invoice run {month} queued as task {result.id}; `meldpunt db_worker` runs it.")
+            return
+        started = time.monotonic()
+        shown = [0.0]
+
+        def progress(done: int, total: int, result: RunResult) -> None:
+            now = time.monotonic()
+            if done < total and now - shown[0] < 1.0:
+                return
+            shown[0] = now
+            elapsed = now - started
+            left = elapsed / done * (total - done)
+            self.stdout.write(
+                f"  {done}/{total} customers · {len(result.invoices)} invoices · {result.lines} lines"
+                f" · {elapsed:.1f} s, about {left:.0f} s left"
+            )
+
+        self.stdout.write(f"Invoice run {month}")
+        result = run_month(month=month, today=issued, on_progress=progress)
+        totals = ", ".join(f"{currency} {amount}" for currency, amount in sorted(result.net.items())) or "nothing"
+        self.stdout.write(
+            f"Done: {len(result.invoices)} invoices, {result.lines} lines, {totals} excl. VAT"
+            + (f", {result.skipped} skipped (billed by a concurrent run)" if result.skipped else "")
+        )
+        for number in result.invoices:
+            self.stdout.write(f"  {number}")
+        if not result.invoices:
+            self.stdout.write("Nothing new to bill.")

@@ -1,0 +1,62 @@
+"""Invoice documents: the PDF (WeasyPrint) in the customer's language, with the vendor's
+details and VAT, every line carrying where it comes from (SPEC.md §5: explainable)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from meldpunt.billing.models import Invoice, VendorProfile
+from meldpunt.billing.selectors import invoice_lines
+from meldpunt.contracts.models import CatalogVersion
+from meldpunt.core.billing import format_money, format_quantity
+
+
+def vendor_details(vendor: str) -> VendorProfile:
+    """The vendor's profile, or an unsaved one named after its catalog until staff fill it in."""
+    profile = VendorProfile.objects.filter(vendor=vendor).first()
+    if profile is not None:
+        return profile
+    catalog = CatalogVersion.objects.filter(vendor=vendor).order_by("-loaded_at", "-id").first()
+    return VendorProfile(vendor=vendor, name=catalog.name if catalog else vendor)
+
+
+def invoice_context(invoice: Invoice) -> dict:
+    lang = invoice.language
+
+    def fmt(value):
+        return format_money(value, invoice.currency, lang)
+
+    vendor = vendor_details(invoice.vendor)
+    lines = [{
+        "position": line.position,
+        "description": line.description,
+        "source": line.source,
+        "quantity": format_quantity(line.quantity, lang),
+        "unit_price": fmt(line.unit_price),
+        "amount": fmt(line.amount),
+    } for line in invoice_lines(invoice)]
+    return {
+        "invoice": invoice,
+        "vendor": vendor,
+        "lines": lines,
+        "net": fmt(invoice.net),
+        "vat": fmt(invoice.vat),
+        "total": fmt(invoice.total),
+        "vat_rate": format_quantity(invoice.vat_rate, lang),
+        "period": invoice.period.strftime("%Y-%m"),
+        "due_on": invoice.issued_on + timedelta(days=vendor.payment_days),
+    }
+
+
+def render_invoice_html(invoice: Invoice) -> str:
+    with translation.override(invoice.language):
+        return render_to_string("billing/invoice_pdf.html", invoice_context(invoice))
+
+
+def render_invoice_pdf(invoice: Invoice) -> bytes:
+    from weasyprint import HTML  # heavy import; only when a PDF is asked for
+
+    return HTML(string=render_invoice_html(invoice)).write_pdf()

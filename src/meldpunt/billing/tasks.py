@@ -1,0 +1,16 @@
+"""Background work on Django's tasks framework (django-tasks-db; run ``meldpunt db_worker``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.tasks import task
+
+from meldpunt.billing.services import run_month
+
+
+@task()
+def invoice_month(month: str, today: str | None = None) -> dict:
+    """The monthly invoice run (``meldpunt invoice-run --month 2026-10 --enqueue``)."""
+    issued = date.fromisoformat(today) if today else None
+    return run_month(month=month, today=issued).as_dict()

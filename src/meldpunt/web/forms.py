@@ -1,0 +1,167 @@
+"""Forms of the console and the portal: they validate input, services do the work."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from meldpunt.contracts.models import LANGUAGE_CHOICES, Organisation
+from meldpunt.tickets.models import KIND_CHOICES, STATUS_CHOICES
+from meldpunt.web.queries import QUEUES
+
+IMPACT_CHOICES = [
+    ("one", _("One user")),
+    ("multiple", _("Multiple users")),
+    ("organisation", _("The whole organisation")),
+]
+URGENCY_CHOICES = [
+    ("low", _("Low: a non-essential process")),
+    ("medium", _("Medium: a process is limited")),
+    ("high", _("High: a critical process")),
+]
+KIND_LABELS = dict(KIND_CHOICES)
+
+
+class VersionForm(forms.Form):
+    """Carries the ticket version the page was rendered with (a stale save is refused)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+# ------------------------------------------------------------------ console
+class QueueFilterForm(forms.Form):
+    queue = forms.ChoiceField(required=False, choices=[(q, q) for q in QUEUES])
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+        ("deadline", _("Next deadline")), ("newest", _("Newest first")), ("oldest", _("Oldest first"))])
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Open"))] + STATUS_CHOICES)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + KIND_CHOICES)
+    priority = forms.CharField(label=_("Priority"), required=False, max_length=20)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), required=False, queryset=Organisation.objects.order_by("name"),
+        empty_label=_("All organisations"))
+    cursor = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+
+    def __init__(self, *args, priorities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].widget = forms.Select(choices=[("", _("All priorities"))] + [(p, p) for p in priorities])
+
+
+class ReplyForm(VersionForm):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    visibility = forms.ChoiceField(label=_("Send as"), initial="public", widget=forms.RadioSelect, choices=[
+        ("public", _("Reply to the customer")), ("note", _("Internal note"))])
+    then_status = forms.ChoiceField(label=_("Then set the status to"), required=False,
+                                    choices=[("", _("(leave as it is)"))] + STATUS_CHOICES)
+
+
+class StatusForm(VersionForm):
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES)
+
+
+class PriorityForm(VersionForm):
+    priority = forms.ChoiceField(label=_("Priority"), required=False)
+    impact = forms.ChoiceField(label=_("Impact"), required=False, choices=[("", "–")] + IMPACT_CHOICES)
+    urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", "–")] + URGENCY_CHOICES)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, scheme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        levels = scheme.levels if scheme else ()
+        self.fields["priority"].choices = [("", "–")] + [(lvl, scheme.label(lvl) if scheme else lvl) for lvl in levels]
+        self.matrix = bool(scheme and scheme.scheme == "matrix")
+        if not self.matrix:
+            del self.fields["impact"], self.fields["urgency"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("priority") and not (data.get("impact") and data.get("urgency")):
+            raise forms.ValidationError(_("Choose a priority, or both impact and urgency."))
+        return data
+
+
+class AssignForm(VersionForm):
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), required=False, empty_label=_("(nobody)"),
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username"))
+
+
+# ------------------------------------------------------------------ portal
+class PortalReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+
+
+class NewRequestForm(forms.Form):
+    """The portal's request form. Customers never set the priority: an incident gives impact
+    and urgency (seed 004 matrix) and the catalog decides; categories start at the default."""
+
+    agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label=_("Kind of request"))
+    subject = forms.CharField(label=_("Subject"), max_length=300,
+                              help_text=_("One line that tells us what is wrong or what you need."))
+    product = forms.CharField(label=_("Product"), max_length=120, required=False)
+    product_version = forms.CharField(label=_("Version"), max_length=60, required=False)
+    description = forms.CharField(
+        label=_("Problem description"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What did you do, what did you expect and what happened instead?"))
+    error_code = forms.CharField(
+        label=_("Error code"), max_length=120, required=False,
+        help_text=_("As shown in the message, if there is one. Invantive error codes start with itgen."))
+    reproduction = forms.CharField(
+        label=_("Minimal reproduction steps"), max_length=20000, required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The fewest steps that still show the problem, numbered."))
+    impact = forms.ChoiceField(label=_("Who is affected?"), required=False, choices=[("", "–")] + IMPACT_CHOICES)
+    urgency = forms.ChoiceField(label=_("How urgent is it?"), required=False, choices=[("", "–")] + URGENCY_CHOICES)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, agreements, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = agreements
+        self.fields["agreement"].label_from_instance = lambda a: f"{a.code} – {a.catalog.name}"
+        kinds: list[str] = []
+        self.matrix = False
+        for agreement in agreements:
+            catalog = agreement.catalog.parsed()
+            self.matrix |= catalog.priority.scheme == "matrix"
+            kinds += [k for k in catalog.kinds if k not in kinds]
+        self.fields["kind"].choices = [(k, KIND_LABELS.get(k, k)) for k in kinds]
+        for name in ("product", "product_version", "reproduction", "impact", "urgency"):
+            if name in self.fields:  # required for incidents only; the page marks them so
+                self.fields[name].incident_required = True
+                self.fields[name].widget.attrs["aria-required"] = "true"
+        if not self.matrix:
+            del self.fields["impact"], self.fields["urgency"]
+
+    def clean(self):
+        data = super().clean()
+        agreement, kind = data.get("agreement"), data.get("kind")
+        if agreement is None or not kind:
+            return data
+        catalog = agreement.catalog.parsed()
+        if kind not in catalog.kinds:
+            self.add_error("kind", _("This agreement does not take this kind of request."))
+        if kind == "incident":
+            # Seeds 000/001: an incident report is complete only with these; an incomplete
+            # one is sent back for information instead of being worked on.
+            for name in ("product", "product_version", "reproduction"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, _("An incident report needs this to be worked on."))
+            if catalog.priority.scheme == "matrix" and kind not in catalog.priority.fixed:
+                for name in ("impact", "urgency"):
+                    if not data.get(name):
+                        self.add_error(name, _("Choose one: it decides the priority and the deadlines."))
+        return data
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="nl")
+    is_coordinator = forms.BooleanField(
+        label=_("Coordinator"), required=False,
+        help_text=_("Sees all requests of the organisation and manages its contacts."))

@@ -1,0 +1,306 @@
+"""Reads for the console and the portal, shaped for pages (HackSoft selectors).
+
+Kept next to the pages rather than in ``tickets.selectors`` because they answer page
+questions (which queue, which row, what to show in the deadline panel); visibility still
+comes from :func:`visible_tickets` and :func:`visible_agreements`.
+
+The queue pages with keyset cursors on indexed columns and never count the table:
+sorted by next deadline they walk the ``clock_state_due`` index (state, due_at), then
+the tickets without a running deadline newest first on the primary key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from meldpunt.contracts.catalogs import calendar_for
+from meldpunt.contracts.models import Agreement
+from meldpunt.contracts.services import check_limits
+from meldpunt.core.businesstime import epoch
+from meldpunt.core.calendars import describe_hours
+from meldpunt.core.sla import business_time_left, format_span
+from meldpunt.core.vocabulary import ENTITLEMENTS, label
+from meldpunt.tickets.clocks import explain, pauses_of
+from meldpunt.tickets.models import OPEN_STATUSES, Clock, Ticket, TicketEvent
+from meldpunt.tickets.selectors import visible_tickets
+
+#: A running clock due within this much wall-clock time is "breaching soon".
+SOON = timedelta(hours=4)
+QUEUES = ("mine", "all", "triage", "waiting", "soon", "breached")
+SORTS = ("deadline", "newest", "oldest")
+
+
+# ------------------------------------------------------------------ the queue
+@dataclass
+class QueueQuery:
+    queue: str = "all"
+    sort: str = "deadline"
+    status: str = ""
+    kind: str = ""
+    priority: str = ""
+    organisation: int | None = None
+    cursor: str = ""
+
+
+@dataclass
+class QueueRow:
+    ticket: Ticket
+    next_clock: Clock | None = None
+    paused: bool = False
+    breached: bool = False
+    soon: bool = False
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow] = field(default_factory=list)
+    next_cursor: str = ""
+
+
+def _ticket_filter(user, q: QueueQuery, now: datetime) -> Q:
+    """The queue and the filters as a condition on tickets (field names without prefix)."""
+    cond = Q()
+    if q.status:
+        cond &= Q(status=q.status)
+    elif q.queue != "waiting":
+        cond &= Q(status__in=OPEN_STATUSES)
+    if q.queue == "mine":
+        cond &= Q(assignee_id=user.pk)
+    elif q.queue == "triage":
+        cond &= Q(status="new", assignee__isnull=True)
+    elif q.queue == "waiting":
+        cond &= Q(status="waiting_customer")
+    if q.kind:
+        cond &= Q(kind=q.kind)
+    if q.priority:
+        cond &= Q(priority=q.priority)
+    if q.organisation:
+        cond &= Q(organisation_id=q.organisation)
+    return cond
+
+
+def _prefixed(cond: Q, prefix: str) -> Q:
+    """``cond`` on tickets rewritten for a query on a related model (``ticket__…``)."""
+    result = Q()
+    result.connector, result.negated = cond.connector, cond.negated
+    for child in cond.children:
+        if isinstance(child, Q):
+            result.children.append(_prefixed(child, prefix))
+        else:
+            key, value = child
+            result.children.append((f"{prefix}{key}", value))
+    return result
+
+
+def _running_due() -> QuerySet[Clock]:
+    return Clock.objects.filter(state="running", due_at__isnull=False)
+
+
+def _encode(moment: datetime) -> str:
+    return str(int(moment.timestamp() * 1_000_000))
+
+
+def _decode(text: str) -> datetime:
+    return datetime.fromtimestamp(int(text) / 1_000_000, UTC)
+
+
+def queue_page(user, q: QueueQuery, *, limit: int = 50, now: datetime | None = None) -> QueuePage:
+    """One page of the console queue and the cursor of the next page ("" at the end).
+
+    A bad cursor is treated as the first page: a hand-edited URL never errors.
+    """
+    now = now or timezone.now()
+    cond = _ticket_filter(user, q, now)
+    tickets_base = visible_tickets(user).filter(cond)
+    try:
+        kind, *parts = q.cursor.split(".") if q.cursor else ("",)
+        if kind == "d":
+            after_due, after_id = _decode(parts[0]), int(parts[1])
+        elif kind in ("t", "i"):
+            after_ticket = int(parts[0])
+        elif kind:
+            raise ValueError(kind)
+    except (ValueError, IndexError, OverflowError, OSError):
+        kind = ""
+
+    ids: list[int] = []
+    next_cursor = ""
+    if q.sort in ("newest", "oldest"):
+        tickets = tickets_base
+        if kind == "i":
+            tickets = tickets.filter(id__lt=after_ticket) if q.sort == "newest" else tickets.filter(id__gt=after_ticket)
+        ids = list(tickets.order_by("-id" if q.sort == "newest" else "id").values_list("id", flat=True)[: limit + 1])
+        if len(ids) > limit:
+            ids = ids[:limit]
+            next_cursor = f"i.{ids[-1]}"
+    else:
+        deadline_queue = q.queue in ("soon", "breached")
+        if kind != "t":
+            earlier = _running_due().filter(ticket_id=OuterRef("ticket_id")).filter(
+                Q(due_at__lt=OuterRef("due_at")) | Q(due_at=OuterRef("due_at"), id__lt=OuterRef("id"))
+            )
+            clocks = _running_due().filter(_prefixed(cond, "ticket__")).filter(~Exists(earlier))
+            if q.queue == "breached":
+                clocks = clocks.filter(due_at__lt=now)
+            elif q.queue == "soon":
+                clocks = clocks.filter(due_at__gte=now, due_at__lt=now + SOON)
+            if kind == "d":
+                clocks = clocks.filter(Q(due_at__gt=after_due) | Q(due_at=after_due, id__gt=after_id))
+            found = list(clocks.order_by("due_at", "id").values_list("ticket_id", "due_at", "id")[: limit + 1])
+            if len(found) > limit:
+                found = found[:limit]
+                next_cursor = f"d.{_encode(found[-1][1])}.{found[-1][2]}"
+            ids = [t for t, _, _ in found]
+        if not deadline_queue and not next_cursor and len(ids) < limit:
+            # Then the open tickets without a running deadline (paused, by planning, no target).
+            rest = tickets_base.filter(~Exists(_running_due().filter(ticket_id=OuterRef("pk"))))
+            if kind == "t":
+                rest = rest.filter(id__lt=after_ticket)
+            room = limit - len(ids)
+            more = list(rest.order_by("-id").values_list("id", flat=True)[: room + 1])
+            if len(more) > room:
+                more = more[:room]
+                next_cursor = f"t.{more[-1]}"
+            ids += more
+    return QueuePage(rows_for(ids, now), next_cursor)
+
+
+def rows_for(ids: list[int], now: datetime) -> list[QueueRow]:
+    """Hydrate the page's tickets and their clocks in two queries, in ``ids`` order."""
+    if not ids:
+        return []
+    tickets = {
+        t.pk: t
+        for t in Ticket.objects.filter(pk__in=ids).select_related("organisation", "assignee", "agreement")
+    }
+    clocks: dict[int, list[Clock]] = {}
+    for clock in Clock.objects.filter(ticket_id__in=ids):
+        clocks.setdefault(clock.ticket_id, []).append(clock)
+    rows = []
+    for pk in ids:
+        ticket = tickets.get(pk)
+        if ticket is None:
+            continue
+        mine = clocks.get(pk, [])
+        running = sorted((c for c in mine if c.state == "running" and c.due_at), key=lambda c: (c.due_at, c.pk))
+        nxt = running[0] if running else None
+        rows.append(QueueRow(
+            ticket=ticket, next_clock=nxt,
+            paused=any(c.state == "paused" for c in mine),
+            breached=bool(nxt and nxt.due_at < now),
+            soon=bool(nxt and now <= nxt.due_at < now + SOON),
+        ))
+    return rows
+
+
+# ------------------------------------------------------------------ one ticket
+def deadline_panel(ticket: Ticket, language: str, now: datetime | None = None) -> list[dict]:
+    """Each clock with its due moment, business time left and explanation (SPEC §4)."""
+    now = now or timezone.now()
+    panel = []
+    for clock in sorted(ticket.clocks.all(), key=lambda c: 0 if c.metric == "response" else 1):
+        clock.ticket = ticket
+        left, overdue = None, False
+        if clock.state == "running" and clock.due_at and ticket.agreement_id:
+            calendar = calendar_for(ticket.agreement.catalog, clock.calendar, language)
+            seconds = business_time_left(calendar, now, clock.due_at, pauses_of(clock))
+            overdue = seconds < 0
+            left = format_span(abs(seconds), language)
+        panel.append({
+            "clock": clock,
+            "lines": explain(clock, language),
+            "left": left,
+            "overdue": overdue,
+            "breached": bool(clock.due_at and (clock.stopped_at or now) > clock.due_at),
+        })
+    return panel
+
+
+def ticket_events(ticket: Ticket) -> QuerySet[TicketEvent]:
+    return ticket.events.select_related("actor").order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class RequestState:
+    """Seed 002: what the customer reads from category and status."""
+
+    category: str
+    status: str
+    code: str  # "not_accepted", "accepted" or "advisory"
+    meaning: str
+
+
+def request_state(ticket: Ticket) -> RequestState:
+    """Category "Call" + status New = not yet accepted; Call + Approved or later = accepted
+    under the contract; any other category = advisory request with a proposal (seed 002)."""
+    status = ticket.get_status_display()
+    if ticket.kind == "advisory":
+        return RequestState(_("Advisory"), status, "advisory",
+                            _("Advisory-services request: you receive a proposal before billable work starts."))
+    if ticket.status == "new":
+        return RequestState("Call", status, "not_accepted",
+                            _("Not yet accepted for handling under the support contract."))
+    return RequestState("Call", status, "accepted", _("Accepted for handling under the support contract."))
+
+
+# ------------------------------------------------------------------ agreements
+LIMIT_LABELS = {"users": gettext_lazy("Users"), "customisation_lines": gettext_lazy("Customisation lines")}
+
+
+def agreement_summary(agreement: Agreement, language: str, now: datetime | None = None, holidays: int = 8) -> dict:
+    """The agreement at a glance: package, add-ons, entitlements, usage against limits,
+    service hours per calendar and the next closed days (SPEC §1, §4)."""
+    now = now or timezone.now()
+    version = agreement.catalog
+    catalog = version.parsed()
+    package = catalog.package(agreement.package)
+    addon_rows = list(agreement.addons.all())
+    addon_ids = [a.addon for a in addon_rows if a.addon in catalog.addons]
+    try:
+        granted = catalog.entitlements(agreement.package, addon_ids)
+        addons = catalog.addon_list(addon_ids, agreement.package)
+    except KeyError:
+        granted, addons = package.entitlements, []
+    declared = {"users": agreement.declared_users, "customisation_lines": agreement.declared_customisation_lines}
+    excess = {e.limit for e in check_limits(agreement)}
+    limits = [
+        {"name": str(LIMIT_LABELS.get(name, name)), "allowed": allowed, "declared": declared.get(name),
+         "exceeded": name in excess, "percent": min(100, round(100 * (declared.get(name) or 0) / allowed)) if allowed else 0}
+        for name, allowed in package.limits.items()
+    ]
+    calendar_ids = [package.calendar]
+    for rule in [*package.calendar_rules, *(r for a in addons for r in a.calendar_rules)]:
+        if rule.calendar not in calendar_ids:
+            calendar_ids.append(rule.calendar)
+    calendars, closed = [], {}
+    for cal_id in calendar_ids:
+        definition = catalog.calendar(cal_id)
+        calendars.append({"name": definition.label(language),
+                          "hours": describe_hours(definition.weekly, definition.holiday_set, language)})
+        built = calendar_for(version, cal_id, language)
+        for day in built.closed_days_between(epoch(now), epoch(now + timedelta(days=366))):
+            closed.setdefault(day.day, day.name)
+    return {
+        "agreement": agreement,
+        "package": package.name.get(language, package.id),
+        "price": package.monthly_price or None,
+        "currency": catalog.currency,
+        "catalog": f"{catalog.name} {catalog.version}",
+        "addons": [
+            {"name": catalog.addons[a.addon].name.get(language, a.addon) if a.addon in catalog.addons else a.addon,
+             "quantity": a.quantity, "names": a.names}
+            for a in addon_rows
+        ],
+        "entitlements": sorted(label(ENTITLEMENTS, e, language) for e in granted),
+        "limits": limits,
+        "calendars": calendars,
+        "holidays": sorted(closed.items())[:holidays],
+        "kinds": catalog.kinds,
+        "scheme": catalog.priority,
+    }

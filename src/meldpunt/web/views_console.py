@@ -1,0 +1,209 @@
+"""The agent console: queues and the ticket page. Reads through :mod:`meldpunt.web.queries`,
+writes through ``tickets.services`` (and :mod:`meldpunt.web.actions` for the hand-over)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from meldpunt.contracts.models import CatalogVersion
+from meldpunt.tickets.models import STATUS_CHOICES, Ticket
+from meldpunt.tickets.selectors import visible_messages, visible_tickets
+from meldpunt.tickets.services import (
+    ConflictError,
+    TicketError,
+    add_message,
+    assign_ticket,
+    change_status,
+    set_priority,
+)
+from meldpunt.web.access import language, staff_required
+from meldpunt.web.forms import AssignForm, PriorityForm, QueueFilterForm, ReplyForm, StatusForm
+from meldpunt.web.queries import QueueQuery, agreement_summary, deadline_panel, queue_page, ticket_events
+
+QUEUE_LABELS = {
+    "mine": gettext_lazy("My tickets"), "all": gettext_lazy("All open"), "triage": gettext_lazy("Triage"),
+    "waiting": gettext_lazy("Waiting on customer"), "soon": gettext_lazy("Breaching soon"),
+    "breached": gettext_lazy("Breached"),
+}
+
+
+def _priorities() -> list[str]:
+    levels: list[str] = []
+    for version in CatalogVersion.objects.order_by("vendor", "-loaded_at"):
+        levels += [lvl for lvl in version.parsed().priority.levels if lvl not in levels]
+    return levels
+
+
+@staff_required
+def queue(request):
+    form = QueueFilterForm(request.GET or None, priorities=_priorities())
+    form.is_valid()  # a bad filter value is dropped, the rest still applies
+    data = getattr(form, "cleaned_data", {})
+    q = QueueQuery(
+        queue=data.get("queue") or "all", sort=data.get("sort") or "deadline",
+        status=data.get("status") or "", kind=data.get("kind") or "", priority=data.get("priority") or "",
+        organisation=data["organisation"].pk if data.get("organisation") else None,
+        cursor=data.get("cursor") or "",
+    )
+    page = queue_page(request.user, q)
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    params.pop("queue", None)
+    base = params.urlencode()
+    tabs = [{"id": key, "label": str(text), "active": key == q.queue,
+             "url": f"?queue={key}" + (f"&{base}" if base else "")} for key, text in QUEUE_LABELS.items()]
+    next_url = ""
+    if page.next_cursor:
+        more = request.GET.copy()
+        more["cursor"] = page.next_cursor
+        next_url = f"?{more.urlencode()}"
+    context = {"form": form, "page": page, "q": q, "tabs": tabs, "next_url": next_url,
+               "title": str(QUEUE_LABELS[q.queue]), "refresh_url": request.get_full_path()}
+    if request.htmx:
+        return render(request, "web/console/_queue_rows.html", context)
+    return render(request, "web/console/queue.html", context)
+
+
+def _ticket(request, pk: int) -> Ticket:
+    ticket = (
+        visible_tickets(request.user)
+        .select_related("organisation", "agreement__catalog", "assignee", "contact")
+        .filter(pk=pk).first()
+    )
+    if ticket is None:
+        raise Http404("no such request")
+    return ticket
+
+
+def _event_text(event, users: dict, statuses: dict) -> str | None:
+    data = event.data or {}
+    if event.kind == "status":
+        return _("Status: %(old)s → %(new)s") % {"old": statuses.get(data.get("old"), data.get("old")),
+                                                  "new": statuses.get(data.get("new"), data.get("new"))}
+    if event.kind == "priority":
+        return _("Priority: %(old)s → %(new)s (%(reason)s)") % {
+            "old": data.get("old") or "–", "new": data.get("new"), "reason": data.get("reason", "")}
+    if event.kind == "assigned":
+        who = users.get(data.get("new"))
+        return _("Assigned to %(name)s") % {"name": who} if who else _("Unassigned")
+    if event.kind == "created":
+        return _("Registered via %(channel)s") % {"channel": data.get("channel", "")}
+    return None
+
+
+def _timeline(request, ticket: Ticket) -> list[dict]:
+    statuses = {k: str(v) for k, v in STATUS_CHOICES}
+    events = list(ticket_events(ticket))
+    ids = {e.data.get("new") for e in events if e.kind == "assigned" and e.data.get("new")}
+    users = {u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in=ids)}
+    items = [{"at": m.created_at, "message": m} for m in visible_messages(request.user, ticket)]
+    for event in events:
+        text = _event_text(event, users, statuses)
+        if text:
+            items.append({"at": event.at, "event": text, "actor": event.actor})
+    return sorted(items, key=lambda i: i["at"])
+
+
+def _render_ticket(request, ticket: Ticket, *, status: int = 200, error: str = "", **forms):
+    lang = language()
+    scheme = ticket.agreement.catalog.parsed().priority if ticket.agreement_id else None
+    initial = {"version": ticket.version}
+    context = {
+        "ticket": ticket,
+        "clocks": deadline_panel(ticket, lang),
+        "timeline": _timeline(request, ticket),
+        "summary": agreement_summary(ticket.agreement, lang) if ticket.agreement_id else None,
+        "priority_label": scheme.label(ticket.priority, lang) if scheme and ticket.priority else "",
+        "error": error,
+        "reply_form": forms.get("reply_form") or ReplyForm(initial=initial),
+        "status_form": forms.get("status_form") or StatusForm(initial={**initial, "status": ticket.status}),
+        "priority_form": forms.get("priority_form") or PriorityForm(
+            initial={**initial, "priority": ticket.priority, "impact": ticket.impact, "urgency": ticket.urgency},
+            scheme=scheme),
+        "assign_form": forms.get("assign_form") or AssignForm(initial={**initial, "assignee": ticket.assignee_id}),
+    }
+    return render(request, "web/console/ticket.html", context, status=status)
+
+
+@staff_required
+def ticket(request, pk: int):
+    return _render_ticket(request, _ticket(request, pk))
+
+
+def _conflict(request, pk: int, form_class, name: str, **kwargs):
+    """Re-show the page with the other person's change and the user's input kept; the form
+    now carries the current version, so saving again is a deliberate second decision."""
+    fresh = _ticket(request, pk)
+    data = request.POST.copy()
+    data["version"] = str(fresh.version)
+    error = _("Someone else changed this request while you had it open. Nothing of yours was saved: "
+              "check their change below, then save again if you still want to.")
+    return _render_ticket(request, fresh, status=409, error=error, **{name: form_class(data, **kwargs)})
+
+
+def _act(request, pk: int, form_class, name: str, action, success: str, **kwargs):
+    ticket = _ticket(request, pk)
+    form = form_class(request.POST, **kwargs)
+    if not form.is_valid():
+        return _render_ticket(request, ticket, status=400, error=_("Please correct the marked fields."),
+                              **{name: form})
+    try:
+        action(ticket, form.cleaned_data)
+    except ConflictError:
+        return _conflict(request, pk, form_class, name, **kwargs)
+    except TicketError as exc:
+        return _render_ticket(request, ticket, status=400, error=str(exc), **{name: form})
+    messages.success(request, success)
+    return redirect(reverse("console:ticket", args=[pk]))
+
+
+@require_POST
+@staff_required
+def reply(request, pk: int):
+    def action(ticket, data):
+        with transaction.atomic():
+            add_message(ticket, data["body"], author=request.user, public=data["visibility"] == "public",
+                        channel="portal")
+            if data["then_status"]:
+                change_status(ticket, data["then_status"], actor=request.user, expected_version=data["version"])
+
+    return _act(request, pk, ReplyForm, "reply_form", action, _("Your message was added."))
+
+
+@require_POST
+@staff_required
+def status(request, pk: int):
+    def action(ticket, data):
+        change_status(ticket, data["status"], actor=request.user, expected_version=data["version"])
+
+    return _act(request, pk, StatusForm, "status_form", action, _("The status was changed."))
+
+
+@require_POST
+@staff_required
+def priority(request, pk: int):
+    ticket = _ticket(request, pk)
+    scheme = ticket.agreement.catalog.parsed().priority if ticket.agreement_id else None
+
+    def action(ticket, data):
+        set_priority(ticket, actor=request.user, priority=data["priority"] or None, impact=data.get("impact") or "",
+                     urgency=data.get("urgency") or "", reason=data["reason"], expected_version=data["version"])
+
+    return _act(request, pk, PriorityForm, "priority_form", action, _("The priority was changed."), scheme=scheme)
+
+
+@require_POST
+@staff_required
+def assign(request, pk: int):
+    def action(ticket, data):
+        assign_ticket(ticket, data["assignee"], actor=request.user, expected_version=data["version"])
+
+    return _act(request, pk, AssignForm, "assign_form", action, _("The assignee was changed."))

@@ -1,0 +1,168 @@
+"""The customer portal: the organisation's requests, one request with its deadlines and
+conversation, the new-request form, the agreement, and (coordinators) the contacts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meldpunt.contracts.models import Contact
+from meldpunt.contracts.selectors import visible_agreements
+from meldpunt.contracts.services import ContactError, add_contact, invitation_path, set_contact_active
+from meldpunt.tickets.models import STATUS_CHOICES, Ticket
+from meldpunt.tickets.selectors import ticket_page, visible_messages, visible_tickets
+from meldpunt.tickets.services import TicketError, add_message, create_ticket
+from meldpunt.web.access import contact_required, language
+from meldpunt.web.forms import ContactForm, NewRequestForm, PortalReplyForm
+from meldpunt.web.queries import agreement_summary, deadline_panel, request_state, rows_for
+
+MAX_ID = 2**63 - 1
+
+
+def _agreements(request):
+    return visible_agreements(request.user).filter(organisation_id=request.contact.organisation_id)
+
+
+def _request(request, pk: int) -> Ticket:
+    ticket = (visible_tickets(request.user).select_related("agreement__catalog")
+              .filter(pk=pk, organisation_id=request.contact.organisation_id).first())
+    if ticket is None:
+        raise Http404("no such request")
+    return ticket
+
+
+@contact_required
+def requests(request):
+    status = request.GET.get("status", "")
+    status = status if status in dict(STATUS_CHOICES) else None
+    try:
+        before = int(request.GET.get("before", ""))
+        before = before if 0 < before <= MAX_ID else None
+    except ValueError:
+        before = None
+    tickets, next_before = ticket_page(request.user, before=before, status=status, limit=25)
+    rows = [(row, request_state(row.ticket)) for row in rows_for([t.pk for t in tickets], timezone.now())]
+    return render(request, "web/portal/requests.html", {
+        "rows": rows, "next_before": next_before, "status": status or "", "statuses": STATUS_CHOICES,
+        "agreements": _agreements(request),
+    })
+
+
+@contact_required
+def request_detail(request, pk: int):
+    ticket = _request(request, pk)
+    form = PortalReplyForm()
+    status = 200
+    if request.method == "POST":
+        form = PortalReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                # A customer's answer resumes a clock paused for information (tickets.services).
+                add_message(ticket, form.cleaned_data["body"], author=request.user, from_customer=True,
+                            channel="portal")
+            except TicketError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Thank you, your answer was added."))
+                return redirect(reverse("portal:request", args=[pk]))
+        status = 400
+    return render(request, "web/portal/request.html", {
+        "ticket": ticket, "state": request_state(ticket), "clocks": deadline_panel(ticket, language()),
+        "messages_": visible_messages(request.user, ticket), "form": form,
+    }, status=status)
+
+
+@contact_required
+def new_request(request):
+    agreements = _agreements(request).select_related("catalog")
+    if not agreements:
+        return render(request, "web/portal/new.html", {"form": None})
+    form = NewRequestForm(request.POST if request.method == "POST" else None, agreements=agreements)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket, _created = create_ticket(
+                organisation=request.contact.organisation, agreement=data["agreement"], contact=request.contact,
+                kind=data["kind"], subject=data["subject"], description=data["description"],
+                product=data["product"], product_version=data["product_version"],
+                error_code=data["error_code"], reproduction=data["reproduction"],
+                impact=data.get("impact") or "", urgency=data.get("urgency") or "",
+                channel="portal", language=language(), actor=request.user,
+                idempotency_key=f"portal:{request.contact.pk}:{data['idempotency_key']}",
+            )
+        except TicketError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect(reverse("portal:confirmation", args=[ticket.pk]))
+    return render(request, "web/portal/new.html", {"form": form}, status=400 if form.is_bound else 200)
+
+
+@contact_required
+def confirmation(request, pk: int):
+    ticket = _request(request, pk)
+    return render(request, "web/portal/confirmation.html", {"ticket": ticket, "state": request_state(ticket)})
+
+
+@contact_required
+def agreements(request):
+    found = list(_agreements(request))
+    if len(found) == 1:
+        return redirect(reverse("portal:agreement", args=[found[0].pk]))
+    return render(request, "web/portal/agreements.html", {"agreements": found})
+
+
+@contact_required
+def agreement(request, pk: int):
+    found = _agreements(request).filter(pk=pk).first()
+    if found is None:
+        raise Http404("no such agreement")
+    return render(request, "web/portal/agreement.html", {"s": agreement_summary(found, language())})
+
+
+def _coordinator(request) -> None:
+    if not request.contact.is_coordinator:
+        raise Http404("coordinators only")
+
+
+@contact_required
+def contacts(request):
+    _coordinator(request)
+    org = request.contact.organisation
+    form = ContactForm(request.POST if request.method == "POST" else None, initial={"language": org.language})
+    invitation = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = add_contact(organisation=org, **form.cleaned_data)
+        except ContactError as exc:
+            form.add_error("email", str(exc))
+        else:
+            invitation = request.build_absolute_uri(invitation_path(added))
+            messages.success(request, _("%(name)s was added.") % {"name": added.name})
+            form = ContactForm(initial={"language": org.language})
+    people = Contact.objects.filter(organisation=org).select_related("user").order_by("name")
+    return render(request, "web/portal/contacts.html", {
+        "people": people, "form": form, "invitation": invitation,
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+@require_POST
+@contact_required
+def contact_active(request, pk: int):
+    _coordinator(request)
+    person = Contact.objects.filter(organisation_id=request.contact.organisation_id, pk=pk).select_related("user").first()
+    if person is None:
+        raise Http404("no such contact")
+    active = request.POST.get("active") == "1"
+    try:
+        set_contact_active(person, active, by=request.contact)
+    except ContactError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, (_("%(name)s can log in again.") if active else _("%(name)s can no longer log in."))
+                         % {"name": person.name})
+    return redirect(reverse("portal:contacts"))
