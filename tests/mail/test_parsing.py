@@ -78,3 +78,8 @@ def test_forward_carries_the_original_message():
     parsed = parse(forwarded(mail()))
     assert parsed.forwarded is not None
     assert parsed.body == "Kwam binnen in mijn eigen mailbox."
+
+
+def test_nul_characters_are_removed_so_any_database_can_store_the_text():
+    parsed = parse(mail(subject="Fout\x00code", body="regel\x00 een"))
+    assert parsed.subject == "Foutcode" and parsed.body == "regel een"

@@ -87,10 +87,10 @@ def parse(raw: bytes) -> ParsedMail:
         key=message_id or f"sha256:{digest(raw)}",
         message_id=message_id,
         sender=sender,
-        sender_name=sender_name,
-        subject=_header(message, "Subject")[:300],
+        sender_name=clean_text(sender_name),
+        subject=clean_text(_header(message, "Subject"))[:300],
         date=_date(message),
-        body=body,
+        body=clean_text(body),
         in_reply_to=_ids(message.get("In-Reply-To")),
         references=_ids(message.get("References")),
         attachments=attachments,
@@ -103,6 +103,11 @@ def parse(raw: bytes) -> ParsedMail:
 def parse_message(message: EmailMessage) -> ParsedMail:
     """Parse an already parsed message (e.g. the original inside a forward)."""
     return parse(message.as_bytes(policy=policy.default.clone(linesep="\r\n")))
+
+
+def clean_text(text: str) -> str:
+    """Text a database can store: NUL characters (PostgreSQL refuses them) removed."""
+    return text.replace("\x00", "")
 
 
 def _has_headers(message: EmailMessage) -> bool:
@@ -213,7 +218,7 @@ def _content(message: EmailMessage) -> tuple[str, list[Attachment], EmailMessage
             data = part.get_payload(decode=True) or b""
             name = part.get_filename() or f"attachment-{len(attachments) + 1}"
             big = len(data) > MAX_ATTACHMENT_BYTES
-            attachments.append(Attachment(str(name)[:200], ctype, b"" if big else data, big))
+            attachments.append(Attachment(clean_text(str(name))[:200], ctype, b"" if big else data, big))
 
     visit(message)
     body = "\n".join(p.strip() for p in plain if p.strip())

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.intake.models import Attachment, InboundMail, Mailbox, OutboundMail
-from meldpunt.intake.parsing import ParsedMail, Unreadable, digest, parse
+from meldpunt.intake.parsing import ParsedMail, Unreadable, clean_text, digest, parse
 from meldpunt.tickets.models import Message, Ticket
 from meldpunt.tickets.services import add_message, create_ticket
 
@@ -186,7 +186,7 @@ def quarantine_to_ticket(inbound: InboundMail, *, agent, subject: str = "", cont
     inbound = InboundMail.objects.select_for_update().get(pk=inbound.pk)
     if inbound.ticket_id:
         return inbound.ticket
-    text = bytes(inbound.raw).decode("utf-8", errors="replace")
+    text = clean_text(bytes(inbound.raw).decode("utf-8", errors="replace"))
     ticket, _ = create_ticket(
         organisation=contact.organisation if contact else None,
         agreement=_agreement_for(contact, inbound.mailbox),
