@@ -65,18 +65,23 @@ def poll(
         can_move = b"MOVE" in client.capabilities()
         for start in range(0, len(uids), BATCH):
             batch = uids[start : start + BATCH]
-            for uid, data in client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"]).items():
-                raw = data.get(b"BODY[]") or b""
-                arrived = data.get(b"INTERNALDATE")
-                if arrived is not None and arrived.tzinfo is None:
-                    arrived = arrived.astimezone()  # imapclient gives local naive times by default
-                result = ingest(raw, source=f"imap:{mailbox.pk}:{uid}", mailbox=mailbox, received_at=arrived)
-                report.count(result)
-                if after_commit is not None:
-                    after_commit(uid, result)
-                client.add_flags([uid], [DONE_FLAG])
-                if mailbox.done_folder and can_move:
-                    client.move([uid], mailbox.done_folder)
+            done: list[int] = []
+            try:
+                for uid, data in client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"]).items():
+                    raw = data.get(b"BODY[]") or b""
+                    arrived = data.get(b"INTERNALDATE")
+                    if arrived is not None and arrived.tzinfo is None:
+                        arrived = arrived.astimezone()  # imapclient gives local naive times by default
+                    result = ingest(raw, source=f"imap:{mailbox.pk}:{uid}", mailbox=mailbox, received_at=arrived)
+                    report.count(result)
+                    if after_commit is not None:
+                        after_commit(uid, result)
+                    done.append(uid)  # committed; flagged below, one round trip per batch
+            finally:
+                if done:
+                    client.add_flags(done, [DONE_FLAG])
+                    if mailbox.done_folder and can_move:
+                        client.move(done, mailbox.done_folder)
         mailbox.last_error = ""
     except (IMAPClientError, OSError) as exc:
         report.error = f"{type(exc).__name__}: {exc}"
