@@ -14,6 +14,8 @@ from meldpunt.core.sla import Deadline, Pause, Target, compute_deadline
 from meldpunt.core.vocabulary import METRICS
 from meldpunt.tickets.models import Clock, Ticket
 
+METRIC_WORDS = {"nl": {"response": "reactie", "resolution": "oplossing"}}
+
 
 def pauses_of(clock: Clock) -> list[Pause]:
     return [
@@ -38,7 +40,8 @@ def deadline_for(ticket: Ticket, metric: str, pauses: list[Pause], language: str
         return None
     cal_def = catalog.calendar_for(agreement.package, addons, ticket.kind, ticket.priority)
     calendar = calendar_for(version, cal_def.id, language)
-    label = f"{metric}, {catalog.priority.label(ticket.priority, language)}"
+    metric_word = METRIC_WORDS.get(language, {}).get(metric, metric)
+    label = f"{metric_word}, {catalog.priority.label(ticket.priority, language)}"
     return compute_deadline(
         calendar, target, ticket.received_at, pauses,
         planned=ticket.planned_at if metric == "resolution" else None,
