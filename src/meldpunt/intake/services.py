@@ -223,3 +223,19 @@ def register_forward(raw: bytes, *, agent) -> IngestResult:
     if when is not None:
         when = min(when, timezone.now())  # a Date in the future would start the clocks late
     return ingest(original, source=f"forwarded by {agent}", received_at=when)
+
+
+@transaction.atomic
+def attach_uploads(ticket: Ticket, uploads, *, author) -> Message:
+    """Files sent with a portal request: kept on a thread message from the customer."""
+    message = Message.objects.create(
+        ticket=ticket, author=author, from_customer=True, channel="portal",
+        body=", ".join(clean_text(upload.name) for upload in uploads)[:2000],
+    )
+    Attachment.objects.bulk_create(
+        Attachment(message=message, filename=clean_text(upload.name)[:200],
+                   content_type=(upload.content_type or "application/octet-stream")[:100],
+                   size=upload.size, data=upload.read())
+        for upload in uploads
+    )
+    return message

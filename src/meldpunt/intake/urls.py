@@ -5,4 +5,5 @@ from meldpunt.intake import views
 urlpatterns = [
     path("forward/", views.forward, name="intake-forward"),
     path("log/", views.contact_log, name="intake-log"),
+    path("attachments/<int:pk>/", views.attachment, name="intake-attachment"),
 ]

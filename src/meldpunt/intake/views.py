@@ -2,13 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from meldpunt.intake.contact_log import log_contact
 from meldpunt.intake.forms import ContactLogForm, ForwardForm
+from meldpunt.intake.models import Attachment
 from meldpunt.intake.services import register_forward
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.selectors import visible_tickets
 from meldpunt.tickets.services import TicketError
 
 
@@ -44,3 +49,18 @@ def contact_log(request):
                 messages.success(request, _("Logged on ticket #%(n)s.") % {"n": ticket.pk})
                 return redirect("intake-log")
     return render(request, "intake/contact_log.html", {"form": form})
+
+
+@login_required
+def attachment(request, pk: int):
+    """Download a file from a ticket's thread: staff, or a customer who may see the ticket
+    and the message (another organisation's ids answer 404)."""
+    found = Attachment.objects.select_related("message").filter(pk=pk).first()
+    if found is None or not visible_tickets(request.user).filter(pk=found.message.ticket_id).exists():
+        raise Http404("no such attachment")
+    if not request.user.is_staff and not found.message.public:
+        raise Http404("no such attachment")
+    response = HttpResponse(bytes(found.data), content_type=found.content_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, found.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -95,6 +95,27 @@ class PortalReplyForm(forms.Form):
     body = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+MAX_UPLOADS = 10
+
+
 class NewRequestForm(forms.Form):
     """The portal's request form. Customers never set the priority: an incident gives impact
     and urgency (seed 004 matrix) and the catalog decides; categories start at the default."""
@@ -117,7 +138,21 @@ class NewRequestForm(forms.Form):
         help_text=_("The fewest steps that still show the problem, numbered."))
     impact = forms.ChoiceField(label=_("Who is affected?"), required=False, choices=[("", "–")] + IMPACT_CHOICES)
     urgency = forms.ChoiceField(label=_("How urgent is it?"), required=False, choices=[("", "–")] + URGENCY_CHOICES)
+    attachments = MultipleFileField(
+        label=_("Attachments"), required=False,
+        help_text=_("Screenshots, log files: at most 10 files of 25 MB each."))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def clean_attachments(self):
+        from meldpunt.intake.parsing import MAX_ATTACHMENT_BYTES
+
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_UPLOADS:
+            raise forms.ValidationError(_("At most 10 files."))
+        for upload in files:
+            if upload.size > MAX_ATTACHMENT_BYTES:
+                raise forms.ValidationError(_("%(name)s is larger than 25 MB.") % {"name": upload.name})
+        return files
 
     def __init__(self, *args, agreements, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from meldpunt.contracts.models import Contact
 from meldpunt.contracts.selectors import visible_agreements
 from meldpunt.contracts.services import ContactError, add_contact, invitation_path, set_contact_active
+from meldpunt.intake.contact_log import channels_open
+from meldpunt.intake.services import attach_uploads
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.selectors import ticket_page, visible_messages, visible_tickets
 from meldpunt.tickets.services import TicketError, add_message, create_ticket
@@ -82,7 +84,8 @@ def new_request(request):
     agreements = _agreements(request).select_related("catalog")
     if not agreements:
         return render(request, "web/portal/new.html", {"form": None})
-    form = NewRequestForm(request.POST if request.method == "POST" else None, agreements=agreements)
+    form = NewRequestForm(request.POST if request.method == "POST" else None,
+                          request.FILES if request.method == "POST" else None, agreements=agreements)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -98,6 +101,8 @@ def new_request(request):
         except TicketError as exc:
             form.add_error(None, str(exc))
         else:
+            if _created and data["attachments"]:
+                attach_uploads(ticket, data["attachments"], author=request.user)
             return redirect(reverse("portal:confirmation", args=[ticket.pk]))
     return render(request, "web/portal/new.html", {"form": form}, status=400 if form.is_bound else 200)
 
@@ -121,7 +126,7 @@ def agreement(request, pk: int):
     found = _agreements(request).filter(pk=pk).first()
     if found is None:
         raise Http404("no such agreement")
-    return render(request, "web/portal/agreement.html", {"s": agreement_summary(found, language())})
+    return render(request, "web/portal/agreement.html", {"s": agreement_summary(found, language()), "live": channels_open(found)})
 
 
 def _coordinator(request) -> None:
