@@ -88,3 +88,14 @@ def test_wrong_password_is_reported_on_the_mailbox_not_raised(mailbox):
     box.refresh_from_db()
     assert report.error and "LoginError" in report.error
     assert box.last_error == report.error and box.last_polled_at is not None
+
+
+def test_two_sharded_workers_split_a_mailbox_without_overlap(mailbox, smtp_sink):
+    box, append, client = mailbox
+    for n in range(6):
+        append(emma(n))
+    first = imap.poll(box, shard=(0, 2))
+    second = imap.poll(box, shard=(1, 2))
+    assert first.fetched == 3 and second.fetched == 3
+    assert Ticket.objects.filter(channel="email").count() == 6
+    assert imap.poll(box).fetched == 0

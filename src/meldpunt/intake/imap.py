@@ -51,8 +51,13 @@ def poll(
     *,
     client: IMAPClient | None = None,
     after_commit: Callable[[int, IngestResult], None] | None = None,
+    shard: tuple[int, int] = (0, 1),
 ) -> PollReport:
     """Register every message in the folder not yet flagged ``$Meldpunt``.
+
+    ``shard=(k, n)`` takes only the messages whose UID modulo n is k, so n workers (on any
+    hosts) share one mailbox without fetching each other's mail; a message taken twice
+    anyway is still registered once.
 
     ``after_commit(uid, result)`` runs between the commit and the flag — the moment a crash
     would hurt most; tests use it to show that such a crash loses and doubles nothing.
@@ -61,7 +66,8 @@ def poll(
     own = client is None
     try:
         client = client or connect(mailbox)
-        uids = client.search(["NOT", "KEYWORD", DONE_FLAG.decode()])
+        index, count = shard
+        uids = [uid for uid in client.search(["NOT", "KEYWORD", DONE_FLAG.decode()]) if uid % count == index]
         can_move = b"MOVE" in client.capabilities()
         for start in range(0, len(uids), BATCH):
             batch = uids[start : start + BATCH]
