@@ -28,13 +28,13 @@ run: install
 	$(BIN)/meldpunt load_catalogs
 	$(BIN)/meldpunt load_demo
 	$(BIN)/meldpunt collectstatic --no-input -v 0
-	@echo; echo "Meldpunt runs at http://$(HOST):$(PORT)/  (Ctrl-C stops web server and worker)"
+	@echo; echo "Meldpunt runs at http://$(HOST):$(PORT)/  (Ctrl-C stops web server, worker and scheduler)"
 	@$(BIN)/meldpunt demo_logins; echo
 	@echo "Mail out is written to $(MELDPUNT_DATA)/mail/ (MELDPUNT_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend"
 	@echo "and MELDPUNT_SMTP_HOST send it for real). IMAP mailboxes are set up in /admin/ (Intake > Mailboxes)."
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/meldpunt db_worker --queue-name '*' --no-reload >$(MELDPUNT_DATA)/worker.log 2>&1 & \
-	  $(BIN)/meldpunt mail_intake --interval 30 >$(MELDPUNT_DATA)/mail-intake.log 2>&1 & \
+	  $(BIN)/meldpunt worker --queue-name '*' --no-reload >$(MELDPUNT_DATA)/worker.log 2>&1 & \
+	  $(BIN)/meldpunt scheduler >$(MELDPUNT_DATA)/scheduler.log 2>&1 & \
 	  $(BIN)/meldpunt runserver --noreload $(HOST):$(PORT)
 
 test: install
@@ -56,6 +56,8 @@ bench: install
 	$(PY) bench/businesstime_bench.py
 	@echo
 	scripts/with-postgres $(PY) bench/intake_bench.py
+	@echo
+	scripts/with-postgres sh -c '$(PY) bench/generate_tickets.py --tickets $${BENCH_TICKETS:-1000000} && $(PY) bench/alert_scan_bench.py && $(PY) bench/queue_bench.py'
 
 lint: install
 	$(BIN)/ruff check src tests bench

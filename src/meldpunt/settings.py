@@ -34,9 +34,14 @@ INSTALLED_APPS = [
     "meldpunt.contracts",
     "meldpunt.tickets",
     "meldpunt.intake",
+    "meldpunt.bookings",
     "meldpunt.billing",
+    "meldpunt.triage",
+    "meldpunt.knowledge",
+    "meldpunt.reports",
     "meldpunt.api",
     "meldpunt.web",
+    "meldpunt.escalation",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +104,8 @@ DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+AUTHENTICATION_BACKENDS = ["meldpunt.escalation.ratelimit.RateLimitedModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

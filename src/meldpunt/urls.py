@@ -11,5 +11,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("intake/", include("meldpunt.intake.urls")),
     path("billing/", include("meldpunt.billing.urls")),
+    path("bookings/", include("meldpunt.bookings.urls")),
+    path("alerts/", include("meldpunt.escalation.urls")),
+    path("knowledge/", include("meldpunt.knowledge.urls")),
+    path("reports/", include("meldpunt.reports.urls")),
+    path("", include("meldpunt.triage.urls")),
     path("", include("meldpunt.web.urls")),
 ]

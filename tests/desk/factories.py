@@ -56,3 +56,14 @@ def agreement(org: Organisation, vendor: str = "erpm", package: str = "small", a
 
 def token(user) -> str:
     return ApiToken.issue(user, "test")[1]
+
+
+def approved_proposal(ticket, hours: str = "10", rate: str = "100.00"):
+    """Seed 002: billable work on an advisory request needs the customer's approved proposal."""
+    from meldpunt.triage import services
+
+    agent = staff_user()
+    ticket = services.convert_to_advisory(ticket, actor=agent)
+    proposal = services.draft_proposal(ticket, actor=agent, hours=hours, rate=rate, description="Advisory work")
+    services.send_proposal(proposal, actor=agent)
+    return services.decide_proposal(proposal, approve=True, by=agent)

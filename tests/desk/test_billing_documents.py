@@ -34,6 +34,7 @@ def billed(db):
     devries = Agreement.objects.get(code="ERPM-2026-0042")
     ticket, _ = create_ticket(organisation=devries.organisation, agreement=devries, kind="advisory",
                               subject="Rapport voorraadwaarde")
+    f.approved_proposal(ticket)
     book_time(ticket=ticket, agent=f.staff_user(), minutes=90, rate="100.00", started_at=f.ams(2026, 10, 6, 10, 0))
     run_month(month="2026-10", today=ISSUED)
     return Invoice.objects.get(organisation=devries.organisation)

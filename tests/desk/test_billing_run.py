@@ -70,6 +70,7 @@ def test_the_database_itself_refuses_a_fee_billed_twice(devries):
 def test_billable_time_is_billed_per_ticket_once(devries):
     ticket, _ = create_ticket(organisation=devries.organisation, agreement=devries, kind="advisory",
                               subject="Rapport voorraadwaarde")
+    f.approved_proposal(ticket)
     agent = f.staff_user()
     e1 = book_time(ticket=ticket, agent=agent, minutes=45, rate="100.00", started_at=f.ams(2026, 10, 6, 10, 0)).entry
     e2 = book_time(ticket=ticket, agent=agent, minutes=15, rate="100.00", started_at=f.ams(2026, 10, 31, 23, 30)).entry
@@ -89,6 +90,7 @@ def test_billable_time_is_billed_per_ticket_once(devries):
 
 def test_time_booked_late_for_a_billed_month_comes_on_a_new_invoice(devries):
     ticket, _ = create_ticket(organisation=devries.organisation, agreement=devries, kind="advisory", subject="Extra")
+    f.approved_proposal(ticket)
     run_month(month="2026-10", today=ISSUED)
     book_time(ticket=ticket, agent=f.staff_user(), minutes=60, rate="100.00", started_at=f.ams(2026, 10, 20, 9, 0))
     late = run_month(month="2026-10", today=ISSUED)

@@ -79,6 +79,7 @@ def test_erpm_bills_minutes_as_worked_at_the_given_rate():
     org = f.organisation()
     agreement = f.agreement(org, "erpm", "medium")
     ticket, _ = create_ticket(organisation=org, agreement=agreement, kind="advisory", subject="Custom report design")
+    f.approved_proposal(ticket)
     entry = book_time(ticket=ticket, agent=f.staff_user(), minutes=31, rate="90.00").entry
     assert (entry.billable, entry.billed_minutes, entry.amount) == (True, 31, Decimal("46.50"))
 

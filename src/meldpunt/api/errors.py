@@ -21,7 +21,47 @@ class NotFound(Exception):
         super().__init__(f"{what} not found")
 
 
+#: ninja's answer to input that fails validation (422), as the OpenAPI document states it.
+VALIDATION_ERROR_SCHEMA = {
+    "title": "ValidationErrorOut",
+    "type": "object",
+    "properties": {"detail": {"type": "array", "items": {
+        "type": "object",
+        "properties": {"type": {"type": "string"}, "loc": {"type": "array", "items": {}}, "msg": {"type": "string"}},
+        "required": ["type", "loc", "msg"],
+    }}},
+    "required": ["detail"],
+}
+ERROR_SCHEMA = {"title": "ErrorOut", "type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+
+
+def _document_common_errors(api: NinjaAPI) -> None:
+    """List on every operation the answers any operation can give: 401 without valid
+    credentials and 422 for input that fails validation (found by schemathesis: both were
+    answered but undocumented)."""
+    build = api.get_openapi_schema
+
+    def get_openapi_schema(*args, **kwargs):
+        schema = build(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ValidationErrorOut", VALIDATION_ERROR_SCHEMA)
+        components.setdefault("ErrorOut", ERROR_SCHEMA)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                responses.setdefault("401", {"description": "No valid credentials", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}})
+                if operation.get("parameters") or operation.get("requestBody"):
+                    responses.setdefault("422", {"description": "The input failed validation", "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/ValidationErrorOut"}}}})
+        return schema
+
+    api.get_openapi_schema = get_openapi_schema
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
+    _document_common_errors(api)
+
     def detail(request: HttpRequest, message: str, status: int) -> HttpResponse:
         return api.create_response(request, {"detail": message}, status=status)
 

@@ -10,6 +10,7 @@ from meldpunt.api.auth import API_AUTH
 from meldpunt.api.errors import install_error_handlers
 from meldpunt.api.routes_contracts import router as contracts_router
 from meldpunt.api.routes_tickets import router as tickets_router
+from meldpunt.api.routes_triage import router as triage_router
 
 api = NinjaAPI(
     title="Meldpunt API",
@@ -21,3 +22,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", contracts_router)
 api.add_router("/", tickets_router)
+api.add_router("/", triage_router)

@@ -158,9 +158,18 @@ def ticket_out(ticket: Ticket) -> dict:
         **{
             field: getattr(ticket, field)
             for field in ("kind", "status", "priority", "priority_reason", "impact", "urgency", "subject",
-                          "channel", "language", "received_at", "planned_at", "version", "created_at", "updated_at")
+                          "channel", "language", "received_at", "planned_at", "version", "created_at", "updated_at",
+                          "triage_state")
         },
+        **_seed_002(ticket),
     }
+
+
+def _seed_002(ticket: Ticket) -> dict:
+    from meldpunt.triage.selectors import customer_state
+
+    state = customer_state(ticket)
+    return {"category": state.category_code, "customer_status": state.status_code}
 
 
 def ticket_detail(request, ticket: Ticket, lang: str = "en") -> dict:

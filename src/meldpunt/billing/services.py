@@ -75,6 +75,7 @@ def book_time(
     rate: Decimal | str | None = None,
     note: str = "",
     allow_overrun: bool = False,
+    override_reason: str = "",
 ) -> Booking:
     """Log a session on a ticket. Billable sessions are rounded and priced by the catalog.
 
@@ -87,6 +88,8 @@ def book_time(
     if ticket.organisation_id is None:
         raise BillingError("this request has no organisation yet; place it before booking time")
     billable = (not covered_by_contract(ticket)) if billable is None else billable
+    if billable:
+        _check_proposal(ticket, agent, override_reason)
     entry = TimeEntry(ticket=ticket, agent=agent, started_at=started_at or timezone.now(), minutes=minutes,
                       billable=billable, note=note[:500])
     booking = Booking(entry)
@@ -107,6 +110,26 @@ def book_time(
     for warning in booking.warnings:
         TicketEvent.objects.create(ticket=ticket, kind="budget_warning", actor=agent, data={"warning": warning})
     return booking
+
+
+class ProposalNotApproved(BillingError):
+    """Seed 002: no billable work on an advisory request before the customer approved its proposal."""
+
+
+def _check_proposal(ticket: Ticket, agent, override_reason: str) -> None:
+    """Refuse billable time on an advisory request without an approved proposal; a manager
+    with ``triage.override_proposal`` may book it anyway, with a reason in the event log."""
+    from meldpunt.triage.selectors import proposal_block
+
+    block = proposal_block(ticket)
+    if block is None:
+        return
+    if not override_reason.strip():
+        raise ProposalNotApproved(block)
+    if agent is None or not agent.has_perm("triage.override_proposal"):
+        raise ProposalNotApproved(block + "; only a support manager may override this")
+    TicketEvent.objects.create(ticket=ticket, kind="proposal_override", actor=agent,
+                               data={"reason": override_reason.strip()[:500], "block": block})
 
 
 def _check_budget(ticket: Ticket, amount: Decimal, allow_overrun: bool) -> tuple[BudgetState | None, list[str]]:

@@ -30,9 +30,9 @@ class ClosedDayAdmin(admin.ModelAdmin):
     list_filter = ["vendor", "calendar"]
 
     def _recompute(self, request, obj):
-        from meldpunt.tickets.tasks import recompute_calendar_clocks
+        from meldpunt.escalation.tasks import recompute_calendar
 
-        recompute_calendar_clocks.enqueue(vendor=obj.vendor, calendar=obj.calendar)
+        recompute_calendar.enqueue(vendor=obj.vendor, calendar=obj.calendar, days=[obj.date.isoformat()])
         messages.info(request, _("Open clocks on this calendar are being recomputed in the background."))
 
     def save_model(self, request, obj, form, change):

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from meldpunt.core.calendars import CalendarDef
+from meldpunt.core.completeness import Requirement
+from meldpunt.core.coverage import CoverageRules
 from meldpunt.core.priority import PriorityScheme
 from meldpunt.core.sla import Target
 
@@ -54,6 +56,57 @@ class CalendarRule:
         return (self.kinds is None or kind in self.kinds) and (
             self.priorities is None or priority in self.priorities
         )
+
+
+#: Who an alert can go to (the escalation chain names these roles, in order).
+ESCALATION_ROLES = ("assignee", "team_lead", "support_manager")
+
+
+@dataclass(frozen=True)
+class WarningPoint:
+    """When to warn before a clock is due, measured in business time on the clock's calendar.
+
+    ``percent``: that share of the target's business time is used (``"80%"``);
+    ``before_seconds``: that much business time is left (``"30m"``). Exactly one is set.
+    """
+
+    percent: int | None = None
+    before_seconds: int | None = None
+
+    @property
+    def key(self) -> str:
+        if self.percent is not None:
+            return f"{self.percent}%"
+        minutes = (self.before_seconds or 0) // 60
+        return f"{minutes // 60}h" if minutes and minutes % 60 == 0 else f"{minutes}m"
+
+    def lead_seconds(self, target_seconds: int) -> int:
+        """Business seconds left on a clock of ``target_seconds`` when this point is reached."""
+        if self.percent is not None:
+            return target_seconds * (100 - self.percent) // 100
+        return min(self.before_seconds or 0, target_seconds)
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    """One link of the chain: tell ``role`` once the clock is ``after_seconds`` of business time overdue."""
+
+    role: str
+    after_seconds: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.role}+{self.after_seconds // 60}m"
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    """A catalog's ``[escalation]`` section: warning points, who is warned, the breach chain."""
+
+    warnings: tuple[WarningPoint, ...] = ()
+    warn_roles: tuple[str, ...] = ("assignee",)
+    chain: tuple[EscalationStep, ...] = (EscalationStep("assignee", 0),)
+    metrics: frozenset[str] = frozenset({"response", "resolution"})
 
 
 @dataclass(frozen=True)
@@ -101,6 +154,11 @@ class Catalog:
     addons: Mapping[str, Addon]
     billing: Mapping[str, object] = field(default_factory=dict)
     source: str = ""
+    #: kind → what a complete request of that kind holds (seeds 000/001; ``[[completeness.<kind>]]``)
+    completeness: Mapping[str, tuple[Requirement, ...]] = field(default_factory=dict)
+    #: what is covered beyond the package's kinds (seed 002, 004 add-ons; ``[coverage]``)
+    coverage: CoverageRules = field(default_factory=CoverageRules)
+    escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
 
     # ------------------------------------------------------------- lookups
     def package(self, package_id: str) -> Package:

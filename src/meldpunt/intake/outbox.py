@@ -9,7 +9,8 @@ language from templates the vendor can edit (:class:`MailTemplate`), else the bu
 
 from __future__ import annotations
 
-from email.utils import make_msgid
+import secrets
+import time
 from functools import lru_cache
 
 from django.conf import settings
@@ -30,6 +31,12 @@ STATUS_WORDS = {
 }
 #: Status changes the customer hears of by mail (waiting_customer sends an info request).
 NOTIFY_STATUSES = ("approved", "resolved", "closed")
+
+
+def new_message_id(tag: str, domain: str) -> str:
+    """A unique Message-ID from OS randomness (``email.utils.make_msgid`` draws on the global
+    ``random``, which a test framework may reseed)."""
+    return f"<{int(time.time())}.{secrets.token_hex(8)}.{tag}@{domain or 'meldpunt.test'}>"
 
 
 def _from_address(vendor: str) -> str:
@@ -71,24 +78,29 @@ def _thread(ticket_id: int, before: OutboundMail) -> tuple[str, str]:
     return last, " ".join(chain)
 
 
-def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "") -> OutboundMail | None:
-    """Write a mail for the ticket's reporter to the outbox; it is sent after commit."""
-    to = ticket.contact.email if ticket.contact_id else ticket.reporter_email
+def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", recipient=None) -> OutboundMail | None:
+    """Write a mail about ``ticket`` to the outbox; it is sent by a task after the commit.
+
+    It goes to the reporter, or to ``recipient`` (a Contact) when given — seed 001: licence
+    keys go only to the organisation's coordinator.
+    """
+    person = recipient or (ticket.contact if ticket.contact_id else None)
+    to = person.email if person else ticket.reporter_email
     if not to:
         return None
-    language = ticket.contact.language if ticket.contact_id else ticket.language
+    language = person.language if person else ticket.language
     language = language if language in ("nl", "en") else "en"
     vendor = ticket.agreement.catalog.vendor if ticket.agreement_id else ""
     vendor_name = ticket.agreement.catalog.name if ticket.agreement_id else "Meldpunt"
     context = {
         "ticket": ticket, "number": ticket.pk, "subject": ticket.subject, "message": message,
-        "name": ticket.contact.name if ticket.contact_id else to, "contact": ticket.contact,
+        "name": person.name if person else to, "contact": person,
         "status": STATUS_WORDS[language].get(status, status), "vendor": vendor_name,
     }
     subject, body = _render(kind, language, vendor, context)
     sender = _from_address(vendor)
     mail = OutboundMail.objects.create(
-        ticket=ticket, kind=kind, message_id=make_msgid(f"t{ticket.pk}", domain=sender.rpartition("@")[2] or "meldpunt.test"),
+        ticket=ticket, kind=kind, message_id=new_message_id(f"t{ticket.pk}", sender.rpartition("@")[2]),
         from_address=sender, to=to,
         subject=subject, body=body, language=language,
     )

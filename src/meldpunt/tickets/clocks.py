@@ -6,6 +6,7 @@ of status, priority, planning or pauses (DESIGN.md: clocks are recomputed then).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from meldpunt.contracts.catalogs import calendar_for
@@ -15,6 +16,11 @@ from meldpunt.core.vocabulary import METRICS
 from meldpunt.tickets.models import Clock, Ticket
 
 METRIC_WORDS = {"nl": {"response": "reactie", "resolution": "oplossing"}}
+
+
+#: Other apps may switch a ticket's calendar: ``hook(ticket, catalog, language) -> (calendar_id, why) | None``.
+#: Triage registers the Xtreme Elite special-event weekend (seed 003: all urgencies 24×7).
+CALENDAR_HOOKS: list[Callable] = []
 
 
 def pauses_of(clock: Clock) -> list[Pause]:
@@ -38,15 +44,23 @@ def deadline_for(ticket: Ticket, metric: str, pauses: list[Pause], language: str
     )
     if target is None:
         return None
-    cal_def = catalog.calendar_for(agreement.package, addons, ticket.kind, ticket.priority)
-    calendar = calendar_for(version, cal_def.id, language)
+    cal_id, why = catalog.calendar_for(agreement.package, addons, ticket.kind, ticket.priority).id, ""
+    for hook in CALENDAR_HOOKS:
+        switched = hook(ticket, catalog, language)
+        if switched:
+            cal_id, why = switched
+            break
+    calendar = calendar_for(version, cal_id, language)
     metric_word = METRIC_WORDS.get(language, {}).get(metric, metric)
     label = f"{metric_word}, {catalog.priority.label(ticket.priority, language)}"
-    return compute_deadline(
+    deadline = compute_deadline(
         calendar, target, ticket.received_at, pauses,
         planned=ticket.planned_at if metric == "resolution" else None,
         label=label, language=language,
     )
+    if why:  # e.g. the special-event weekend's 24×7 calendar: say so right after the calendar
+        deadline.explanation.insert(1, why)
+    return deadline
 
 
 def recompute_clocks(ticket: Ticket, *, new: bool = False) -> list[Clock]:

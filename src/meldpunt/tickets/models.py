@@ -32,6 +32,14 @@ STATUS_CHOICES = [
 ]
 OPEN_STATUSES = ("new", "approved", "in_progress", "waiting_customer")
 
+#: Seed 002 triage: where the on-duty support manager's decision stands.
+TRIAGE_CHOICES = [
+    ("", _("Not triaged yet")),
+    ("incomplete", _("Sent back for information")),
+    ("accepted", _("Accepted under the contract")),
+    ("advisory", _("Advisory request with a proposal")),
+]
+
 CHANNEL_CHOICES = [
     ("email", _("Email")),
     ("portal", _("Portal")),
@@ -66,6 +74,7 @@ class Ticket(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=CHANNEL_CHOICES, default="portal")
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="nl")
     received_at = models.DateTimeField(_("received at"))
+    triage_state = models.CharField(_("triage"), max_length=20, choices=TRIAGE_CHOICES, blank=True, default="")
     planned_at = models.DateTimeField(_("planned resolution"), null=True, blank=True, help_text=_("For 'by planning' targets: the agreed date."))
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, help_text=_("Raised on every change; a stale save is refused."))

@@ -143,8 +143,12 @@ def _bump(ticket: Ticket, fields: list[str]) -> None:
 
 
 @transaction.atomic
-def change_status(ticket: Ticket, status: str, *, actor=None, expected_version: int | None = None, at: datetime | None = None) -> Ticket:
-    """Move a ticket to ``status``; waiting on the customer pauses the resolution clock."""
+def change_status(ticket: Ticket, status: str, *, actor=None, expected_version: int | None = None, at: datetime | None = None,
+                  resume: str | None = None) -> Ticket:
+    """Move a ticket to ``status``; waiting on the customer pauses the resolution clock.
+
+    ``resume``: with ``waiting_customer``, the status the customer's answer returns the
+    ticket to (default in progress; triage sends an incomplete new request back to new)."""
     if status not in STATUSES:
         raise TicketError(f"status must be one of {', '.join(s for s, _ in STATUS_CHOICES)}")
     ticket = _lock(ticket, expected_version)
@@ -167,7 +171,8 @@ def change_status(ticket: Ticket, status: str, *, actor=None, expected_version: 
         resolution.save()
     ticket.status = status
     _bump(ticket, ["status"])
-    _event(ticket, "status", actor, old=old, new=status, at=at.isoformat())
+    extra = {"resume": resume} if resume and status == "waiting_customer" else {}
+    _event(ticket, "status", actor, old=old, new=status, at=at.isoformat(), **extra)
     recompute_clocks(ticket)
     signals.status_changed.send(Ticket, ticket=ticket, old=old, new=status)
     return ticket
@@ -210,8 +215,15 @@ def add_message(ticket: Ticket, body: str, *, author=None, public: bool = True, 
             _event(ticket, "clock", author, metric="response", stopped=at.isoformat())
         recompute_clocks(ticket)
     elif from_customer and ticket.status == "waiting_customer":
-        change_status(ticket, "in_progress", actor=author, at=at)
+        change_status(ticket, _resume_status(ticket), actor=author, at=at)
     return message
+
+
+def _resume_status(ticket: Ticket) -> str:
+    """Where an answer takes a waiting ticket: what the wait asked for, else in progress."""
+    last = ticket.events.filter(kind="status", data__new="waiting_customer").order_by("-at", "-id").first()
+    resume = (last.data or {}).get("resume") if last else None
+    return resume if resume in STATUSES else "in_progress"
 
 
 @transaction.atomic
@@ -252,11 +264,53 @@ def recompute_open_clocks(*, vendor: str, calendar: str) -> int:
 
 
 @transaction.atomic
-def request_information(ticket: Ticket, body: str, *, actor=None, at: datetime | None = None) -> Message:
+def request_information(ticket: Ticket, body: str, *, actor=None, at: datetime | None = None,
+                        resume: str | None = None) -> Message:
     """Ask the customer for what is missing: the ticket waits on them (the resolution clock
-    pauses) and the question goes out as one request-for-information mail."""
-    ticket = change_status(ticket, "waiting_customer", actor=actor, at=at)
+    pauses) and the question goes out as one request-for-information mail. ``resume``: the
+    status their answer returns the ticket to (see :func:`change_status`)."""
+    ticket = change_status(ticket, "waiting_customer", actor=actor, at=at, resume=resume)
     return add_message(ticket, body, author=actor, public=True, at=at)
+
+
+@transaction.atomic
+def change_kind(ticket: Ticket, kind: str, *, actor=None, reason: str = "", expected_version: int | None = None) -> Ticket:
+    """Turn a request into another kind (seed 002: not covered → advisory-services request).
+
+    Nothing is lost: the thread and events stay, the old kind is in the event log, and the
+    clocks are recomputed for the new kind (with a fixed priority when the catalog has one)."""
+    if kind not in KINDS:
+        raise TicketError(f"kind must be one of {', '.join(sorted(KINDS))}")
+    ticket = _lock(ticket, expected_version)
+    if ticket.agreement_id is not None and kind not in ticket.agreement.catalog.parsed().kinds:
+        raise TicketError(f"catalog {ticket.agreement.catalog.vendor} does not take {kind} requests")
+    old = ticket.kind
+    if old == kind:
+        return ticket
+    ticket.kind = kind
+    fields = ["kind"]
+    if ticket.agreement_id is not None:
+        fixed = ticket.agreement.catalog.parsed().priority.fixed.get(kind)
+        if fixed and fixed != ticket.priority:
+            ticket.priority, ticket.priority_reason = fixed, f"{kind} is always priority {fixed} (catalog)"
+            fields += ["priority", "priority_reason"]
+    _bump(ticket, fields)
+    _event(ticket, "kind", actor, old=old, new=kind, reason=reason, priority=ticket.priority)
+    recompute_clocks(ticket)
+    return ticket
+
+
+@transaction.atomic
+def set_triage_state(ticket: Ticket, state: str, *, actor=None, reason: str = "") -> Ticket:
+    """Record where seed 002's triage stands (the customer reads it as category and status)."""
+    ticket = _lock(ticket, None)
+    old = ticket.triage_state
+    if old == state:
+        return ticket
+    ticket.triage_state = state
+    _bump(ticket, ["triage_state"])
+    _event(ticket, "triage", actor, old=old, new=state, reason=reason)
+    return ticket
 
 
 @transaction.atomic

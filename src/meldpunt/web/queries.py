@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meldpunt.contracts.catalogs import calendar_for
@@ -239,14 +238,10 @@ class RequestState:
 def request_state(ticket: Ticket) -> RequestState:
     """Category "Call" + status New = not yet accepted; Call + Approved or later = accepted
     under the contract; any other category = advisory request with a proposal (seed 002)."""
-    status = ticket.get_status_display()
-    if ticket.kind == "advisory":
-        return RequestState(_("Advisory"), status, "advisory",
-                            _("Advisory-services request: you receive a proposal before billable work starts."))
-    if ticket.status == "new":
-        return RequestState("Call", status, "not_accepted",
-                            _("Not yet accepted for handling under the support contract."))
-    return RequestState("Call", status, "accepted", _("Accepted for handling under the support contract."))
+    from meldpunt.triage.selectors import customer_state  # triage knows where a request stands
+
+    state = customer_state(ticket)
+    return RequestState(state.category, state.status, state.code, state.meaning)
 
 
 # ------------------------------------------------------------------ agreements

@@ -76,6 +76,8 @@ def request_detail(request, pk: int):
     return render(request, "web/portal/request.html", {
         "ticket": ticket, "state": request_state(ticket), "clocks": deadline_panel(ticket, language()),
         "messages_": visible_messages(request.user, ticket), "form": form,
+        "categories": bool(ticket.agreement_id and ticket.kind not in ticket.agreement.catalog.parsed().priority.fixed
+                           and ticket.agreement.catalog.parsed().priority.scheme == "categories"),
     }, status=status)
 
 

@@ -1,0 +1,185 @@
+"""Generate N realistic tickets with their SLA clocks on PostgreSQL, fast, with COPY.
+
+Run: ``scripts/with-postgres .venv/bin/python bench/generate_tickets.py`` (N from
+``BENCH_TICKETS``, default 1,000,000; ``--open-share`` of them open, default 1.0 because the
+alert scan is measured over open tickets). Prints progress with counts, rate and ETA.
+
+Realistic means: 200 customer organisations on ERP.M Small/Medium/Large (a fifth with the
+Premium add-on), kinds and priorities in plausible shares, receipts spread over the last
+15 business days in service hours (some outside), an assignee on most tickets, and both
+clocks computed with the real engine and calendars (:meth:`Calendar.add_many`), so due
+moments fall where the product would put them: some breached, many running into the next
+days. Response clocks of tickets older than their target are mostly stopped (answered).
+Rows are streamed with psycopg's ``COPY ... FROM STDIN``; ids are taken from the
+sequences up front, so the generator may run while the desk is live.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from datetime import UTC, datetime
+
+from benchdb import desk, setup
+
+KINDS = [("incident", 0.7), ("question", 0.2), ("change", 0.1)]
+IMPACT_URGENCY = [("one", "low"), ("one", "medium"), ("multiple", "medium"), ("one", "high"),
+                  ("organisation", "medium"), ("multiple", "high"), ("organisation", "high")]
+SUBJECTS = ["Export to Excel stops", "Order entry slow", "Invoice run failed", "Login loop on portal",
+            "Stock levels wrong", "Integration with webshop down", "Report shows no data", "VAT codes missing"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=int(__import__("os").environ.get("BENCH_TICKETS", 1_000_000)))
+    parser.add_argument("--open-share", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=20260409)
+    args = parser.parse_args()
+    setup()
+    generate(args.tickets, args.open_share, args.seed)
+
+
+def generate(n: int, open_share: float = 1.0, seed: int = 20260409) -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from meldpunt.contracts.catalogs import calendar_for
+    from meldpunt.core.priority import assign_priority
+    from meldpunt.core.sla import Target, target_seconds
+    from meldpunt.tickets.models import Clock, Ticket
+
+    rng = random.Random(seed)
+    agreements, staff = desk()
+    version = agreements[0].catalog
+    catalog = version.parsed()
+    calendars = {cid: calendar_for(version, cid) for cid in catalog.calendars}
+    addons = {a.pk: a.addon_ids() for a in agreements}
+    now = int(timezone.now().timestamp())
+    work = calendars["workdays"]
+    window_start = work.instant_at(work.position(now) - 15 * 8 * 3600)  # 15 business days back
+    print(f"Generating {n:,} tickets (+ {2 * n:,} clocks), {open_share:.0%} open, on {connection.vendor}")
+
+    # Plan per (agreement, kind, impact, urgency): priority, calendar and targets (few combinations).
+    plans: dict[tuple, tuple] = {}
+
+    def plan(agreement, kind, iu):
+        key = (agreement.pk, kind, iu)
+        if key not in plans:
+            decision = assign_priority(catalog.priority, kind, impact=iu[0], urgency=iu[1])
+            cal = catalog.calendar_for(agreement.package, addons[agreement.pk], kind, decision.level)
+            targets = {m: catalog.target_for(agreement.package, addons[agreement.pk], kind, decision.level, m)
+                       for m in ("response", "resolution")}
+            plans[key] = (decision, cal.id, targets)
+        return plans[key]
+
+    ticket_fields = [f for f in Ticket._meta.concrete_fields if not f.primary_key]
+    clock_fields = [f for f in Clock._meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM tickets_ticket")
+        first_id = cursor.fetchone()[0] + 1
+    began = time.perf_counter()
+    batch = 50_000
+    done = 0
+    while done < n:
+        size = min(batch, n - done)
+        tickets, clocks = [], []
+        received_all = [rng.randint(window_start, now) for _ in range(size)]
+        rows = []
+        for _ in range(size):
+            agreement = agreements[rng.randrange(len(agreements))]
+            kind = rng.choices([k for k, _ in KINDS], [w for _, w in KINDS])[0]
+            iu = IMPACT_URGENCY[rng.randrange(len(IMPACT_URGENCY))]
+            rows.append((agreement, kind, iu, *plan(agreement, kind, iu)))
+        # Due moments in batches per (calendar, target) with the engine's add_many.
+        groups: dict[tuple, list[int]] = {}
+        for i, (_a, _k, _iu, _d, cal_id, targets) in enumerate(rows):
+            for metric, target in targets.items():
+                groups.setdefault((cal_id, str(target) if target else None, metric), []).append(i)
+        due: dict[tuple[int, str], tuple[int, int]] = {}
+        for (cal_id, text, metric), idx in groups.items():
+            if text is None or text == "planning":
+                continue
+            cal = calendars[cal_id]
+            starts = [cal.next_open(received_all[i]) for i in idx]
+            target = Target.parse(text)
+            spans = [target_seconds(cal, target, s) for s in starts] if target.unit == "bd" and cal.day_minutes is None \
+                else target_seconds(cal, target, starts[0] if starts else now)
+            for i, start, end in zip(idx, starts, cal.add_many(starts, spans), strict=True):
+                due[(i, metric)] = (start, end)
+        for i, (agreement, kind, iu, decision, cal_id, targets) in enumerate(rows):
+            ticket_id = first_id + done + i
+            received = datetime.fromtimestamp(received_all[i], UTC)
+            is_open = rng.random() < open_share
+            status = rng.choice(["new", "approved", "in_progress", "in_progress"]) if is_open else "closed"
+            values = {
+                "organisation": agreement.organisation_id, "agreement": agreement.pk, "contact": None,
+                "reporter_email": f"user{rng.randrange(9999)}@customer.test",
+                "assignee": staff[rng.randrange(len(staff))].pk if rng.random() < 0.8 else None,
+                "kind": kind, "status": status, "priority": decision.level, "priority_reason": decision.reason[:300],
+                "impact": iu[0], "urgency": iu[1], "subject": f"{SUBJECTS[rng.randrange(len(SUBJECTS))]} ({ticket_id})",
+                "description": "Generated for the scale benchmark.", "channel": rng.choice(["email", "portal", "phone"]),
+                "language": "nl", "received_at": received, "planned_at": None, "idempotency_key": None, "version": 1,
+                "created_at": received, "updated_at": received,
+            }
+            tickets.append([_value(f, values) for f in ticket_fields])
+            for metric, target in targets.items():
+                state, start, end, stopped = "none", None, None, None
+                if target is not None and str(target) == "planning":
+                    state = "planning"
+                elif (i, metric) in due:
+                    start_s, due_s = due[(i, metric)]
+                    start, end = datetime.fromtimestamp(start_s, UTC), datetime.fromtimestamp(due_s, UTC)
+                    state = "running"
+                    if metric == "response" and rng.random() < 0.85 and start_s + 1800 < now:
+                        stopped = datetime.fromtimestamp(min(now, start_s + rng.randint(600, max(601, due_s - start_s))), UTC)
+                        state = "stopped"
+                    if not is_open:
+                        state, stopped = "stopped", stopped or datetime.fromtimestamp(min(now, due_s), UTC)
+                clock_values = {
+                    "ticket": ticket_id, "metric": metric, "state": state, "calendar": cal_id if target else "",
+                    "target": str(target) if target else "", "started_at": start, "due_at": end, "stopped_at": stopped,
+                    "pauses": [], "explanation": [f"Generated: {metric} {target or 'no target'} on {cal_id}"],
+                }
+                clocks.append([_value(f, clock_values) for f in clock_fields])
+        _copy(connection, Ticket, ticket_fields, tickets)
+        _copy(connection, Clock, clock_fields, clocks)
+        done += size
+        elapsed = time.perf_counter() - began
+        rate = done / elapsed
+        print(f"  {done:>10,} / {n:,} tickets  {rate:>9,.0f}/s  ETA {(n - done) / rate:5.0f} s", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), (SELECT MAX(id) FROM tickets_ticket))")
+        cursor.execute("ANALYZE tickets_ticket")
+        cursor.execute("ANALYZE tickets_clock")
+    print(f"Generated {n:,} tickets and {2 * n:,} clocks in {time.perf_counter() - began:.1f} s")
+
+
+def _value(field, values: dict):
+    name = field.name
+    if name in values:
+        value = values[name]
+    elif field.attname in values:
+        value = values[field.attname]
+    else:  # a column this generator does not know (added later): the model's default
+        value = field.get_default()
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    return value
+
+
+def _copy(connection, model, fields, rows) -> None:
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)

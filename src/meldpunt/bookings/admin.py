@@ -1,0 +1,36 @@
+"""Admin for bookings: availability is editable; bookings change through the desk's services."""
+
+from django.contrib import admin
+
+from meldpunt.bookings.models import Availability, Booking, BookingMail
+
+
+@admin.register(Availability)
+class AvailabilityAdmin(admin.ModelAdmin):
+    list_display = ["agent", "vendor", "weekday", "on_date", "starts", "ends", "hourly_rate"]
+    list_filter = ["vendor", "weekday"]
+
+
+class MailInline(admin.TabularInline):
+    model = BookingMail
+    extra = 0
+    can_delete = False
+    fields = ["kind", "to", "subject", "sent_at", "attempts", "last_error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["id", "starts_at", "minutes", "agent", "name", "organisation", "status", "actual_minutes"]
+    list_filter = ["status", "vendor"]
+    search_fields = ["name", "email", "topic", "organisation__name"]
+    inlines = [MailInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # book, move and cancel through the desk so slots and mail stay right
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,29 @@
+"""``meldpunt booking_reminders``: send the reminders that are due, each once.
+
+Run it from cron or a scheduler every few minutes (or enqueue the task with ``--enqueue``);
+a reminder is a unique row per booking and start, so overlapping runs send nothing twice.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from meldpunt.bookings import mail, services
+
+
+class Command(BaseCommand):
+    help = "Send booking reminders that are due (each once) and retry unsent booking mail."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--enqueue", action="store_true", help="hand the work to the task worker")
+
+    def handle(self, *args, enqueue: bool = False, **options):
+        if enqueue:
+            from meldpunt.bookings.tasks import send_booking_reminders
+
+            result = send_booking_reminders.enqueue()
+            self.stdout.write(f"enqueued {result.id}")
+            return
+        queued = services.send_due_reminders()
+        sent = mail.send_pending()
+        self.stdout.write(f"{queued} reminder(s) queued, {sent} mail(s) sent")

@@ -1,0 +1,111 @@
+"""Reading the triage parts of a catalog file: ``[[completeness.<kind>]]`` and ``[coverage]``.
+
+A mixin of the catalog loader's reader, so bad data is reported the same way: the file,
+the field as a dotted path, the reason and the line when it can be found (seed 002).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from meldpunt.core.completeness import FIELDS, Requirement
+from meldpunt.core.coverage import Area, CoverageRules
+from meldpunt.core.vocabulary import ENTITLEMENTS
+
+
+class TriageReader:
+    """Needs ``fail``, ``table``, ``need``, ``names`` and ``string_list`` of the loader's reader."""
+
+    def whole(self, data: dict, key: str, field: str, default: int) -> int:
+        value = data.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise self.fail(f"{field}.{key}", "must be a whole number")
+        return value
+
+    def completeness(self, data: Any, kinds: list[str]) -> dict[str, tuple[Requirement, ...]]:
+        result = {}
+        for kind, items in self.table(data, "completeness").items():
+            field = f"completeness.{kind}"
+            if kind not in kinds:
+                raise self.fail(field, "is not a request kind of this catalog")
+            if not isinstance(items, list):
+                raise self.fail(field, "must be an array of tables ([[completeness.<kind>]])")
+            rules = []
+            for index, item in enumerate(items):
+                item_field = f"{field}[{index}]"
+                item = self.table(item, item_field)
+                name = self.need(item, "field", item_field)
+                if name not in FIELDS:
+                    raise self.fail(f"{item_field}.field", f"unknown field {name!r}; fields: {', '.join(FIELDS)}")
+                pattern = item.get("pattern")
+                if pattern is not None:
+                    try:
+                        re.compile(self.need(item, "pattern", item_field))
+                    except re.error as exc:
+                        raise self.fail(f"{item_field}.pattern", f"is not a regular expression: {exc}") from None
+                required = item.get("required", True)
+                if not isinstance(required, bool):
+                    raise self.fail(f"{item_field}.required", "must be true or false")
+                rules.append(Requirement(
+                    field=name,
+                    ask=self.names(self.need(item, "ask", item_field, (str, dict)), f"{item_field}.ask"),
+                    required=required,
+                    min_length=self.whole(item, "min_length", item_field, 1),
+                    pattern=pattern,
+                    hint=self.names(item["hint"], f"{item_field}.hint") if "hint" in item else {},
+                ))
+            result[kind] = tuple(rules)
+        return result
+
+    def coverage(self, data: Any, kinds: list[str], calendars: dict, addons: dict) -> CoverageRules:
+        field = "coverage"
+        data = self.table(data, field)
+        not_covered = {}
+        for kind, text in self.table(data.get("not_covered", {}), f"{field}.not_covered").items():
+            if kind not in kinds:
+                raise self.fail(f"{field}.not_covered.{kind}", "is not a request kind of this catalog")
+            not_covered[kind] = self.names(text, f"{field}.not_covered.{kind}")
+        raw_areas = data.get("areas", [])
+        if not isinstance(raw_areas, list):
+            raise self.fail(f"{field}.areas", "must be an array of tables ([[coverage.areas]])")
+        areas = [self.area(item, f"{field}.areas[{index}]", addons) for index, item in enumerate(raw_areas)]
+        weekend = data.get("weekend_calendar")
+        if weekend is not None and weekend not in calendars:
+            raise self.fail(f"{field}.weekend_calendar", f"no calendar {weekend!r}")
+        for key in ("advisory_kind", "consultant_kind"):
+            if key in data and data[key] not in kinds:
+                raise self.fail(f"{field}.{key}", f"{data[key]!r} is not a request kind of this catalog")
+        return CoverageRules(
+            not_covered=not_covered,
+            areas=tuple(areas),
+            advisory_kind=data.get("advisory_kind", "advisory"),
+            consultant_kind=data.get("consultant_kind", "consultant"),
+            proposal_valid_days=self.whole(data, "proposal_valid_days", field, 14),
+            weekend_calendar=weekend,
+            weekend_notice_days=self.whole(data, "weekend_notice_days", field, 14),
+            remote_access_rule=self.names(data["remote_access_rule"], f"{field}.remote_access_rule")
+            if "remote_access_rule" in data else {},
+        )
+
+    def area(self, item: Any, field: str, addons: dict) -> Area:
+        item = self.table(item, field)
+        entitlement = self.need(item, "entitlement", field)
+        if entitlement not in ENTITLEMENTS:
+            raise self.fail(f"{field}.entitlement", f"unknown entitlement {entitlement!r}")
+        named_by = item.get("named_by")
+        if named_by is not None and named_by not in addons:
+            raise self.fail(f"{field}.named_by", f"no add-on {named_by!r}")
+        scopes = {
+            scope: tuple(self.string_list(words, f"{field}.scopes.{scope}"))
+            for scope, words in self.table(item.get("scopes", {}), f"{field}.scopes").items()
+        }
+        covered = tuple(self.string_list(item.get("covered_scopes", []), f"{field}.covered_scopes", scopes))
+        if scopes and not covered:
+            raise self.fail(f"{field}.covered_scopes", "must name at least one of the scopes")
+        return Area(
+            id=self.need(item, "id", field), entitlement=entitlement,
+            keywords=tuple(self.string_list(item.get("keywords", []), f"{field}.keywords")),
+            named_by=named_by, scopes=scopes, covered_scopes=covered,
+            label=self.names(item.get("label", item.get("id", "")), f"{field}.label"),
+        )

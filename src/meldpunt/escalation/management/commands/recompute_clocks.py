@@ -1,0 +1,23 @@
+"""``meldpunt recompute_clocks --vendor erpm --calendar workdays [--day 2026-12-24 ...]``."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from meldpunt.escalation.recompute import recompute_calendar
+
+
+class Command(BaseCommand):
+    help = "Recompute the open clocks of a calendar in bulk (after a closed-day edit); says how many moved."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--vendor", required=True)
+        parser.add_argument("--calendar", required=True)
+        parser.add_argument("--day", action="append", default=[], help="only clocks that can span this day (ISO date)")
+
+    def handle(self, *, vendor, calendar, day, **options):
+        try:
+            days = [date.fromisoformat(d) for d in day]
+        except ValueError as exc:
+            raise CommandError(f"--day: {exc}") from None
+        self.stdout.write(str(recompute_calendar(vendor=vendor, calendar=calendar, days=days or None)))

@@ -1,0 +1,22 @@
+"""``meldpunt worker``: ``db_worker`` with a heartbeat, so a killed worker's jobs run again.
+
+Same options as ``db_worker``. Every ``MELDPUNT_WORKER_HEARTBEAT`` seconds (5) the worker
+records that it lives and requeues the jobs of workers silent for ``MELDPUNT_WORKER_STALE``
+seconds (60).
+"""
+
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from meldpunt.escalation.workers import Heartbeat
+
+
+class Command(DbWorkerCommand):
+    help = "Run a database task worker that beats; jobs of dead workers go back to the queue."
+
+    def handle(self, *args, **options):
+        heartbeat = Heartbeat(options["worker_id"])
+        heartbeat.start()
+        try:
+            return super().handle(*args, **options)
+        finally:
+            heartbeat.stop()

@@ -1,0 +1,347 @@
+"""Warnings and breaches of running SLA clocks, found through the indexed due column.
+
+A warning point is reached when the business time left until due is at most its lead
+(``80%`` of an 8-hour target leaves 96 business minutes; ``30m`` leaves 30). For a running
+clock the business time left is measured from now to its due moment on the clock's own
+calendar, so pauses in the past need no replay. That turns every point into a range of
+``due_at``: the clocks that reached lead L between two scans are those with ``due_at`` in
+``(cal.add(since, L), cal.add(now, L)]``. A breach step ``after`` A is the mirror image:
+``due_at`` in ``(cal.sub(since, A), cal.sub(now, A)]``. The scan asks the database only for
+those ranges (the ``clock_state_due`` index on (state, due_at)), then checks each candidate
+exactly with the core engine, so its cost follows what happened since the last scan, not
+how many tickets are open (STYLE.md: let the database find what is due).
+
+Each alert row is unique per (clock, kind, point); several workers scanning at once insert
+with ON CONFLICT DO NOTHING and notify only for the rows their own scan inserted, so every
+warning and every escalation step is told once, in-app and by mail.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
+
+from meldpunt.contracts.catalogs import calendar_for
+from meldpunt.contracts.models import Agreement, CatalogVersion
+from meldpunt.core.businesstime import Calendar, elapsed_with_pauses, epoch
+from meldpunt.core.catalog import Catalog, EscalationPolicy, WarningPoint
+from meldpunt.core.sla import Target, format_moment
+from meldpunt.escalation.models import ClockAlert, Duty, Notification, ScanMark, StaffMail
+from meldpunt.tickets.models import OPEN_STATUSES, Clock
+
+#: A scan looks this far back before the previous one ended (clock skew, slow commits).
+OVERLAP = timedelta(minutes=5)
+#: A full sweep looks for breach steps of clocks due at most this long ago (wall time).
+LOOKBACK = timedelta(days=7)
+MARK = "alerts"
+ROLE_LABELS = {"assignee": gettext_lazy("assignee"), "team_lead": gettext_lazy("team lead"),
+               "support_manager": gettext_lazy("support manager")}
+
+
+@dataclass
+class ScanReport:
+    """What one scan did: candidates checked, alerts fired, people told."""
+
+    since: datetime | None
+    until: datetime
+    candidates: int = 0
+    alerts: int = 0
+    notifications: int = 0
+    mails: list[int] = field(default_factory=list)
+    queries: int = 0
+
+    def as_dict(self) -> dict:
+        return {"since": self.since.isoformat() if self.since else None, "until": self.until.isoformat(),
+                "candidates": self.candidates, "alerts": self.alerts, "notifications": self.notifications}
+
+
+# ------------------------------------------------------------ business time
+def subtract_business(calendar: Calendar, t: int, seconds: int) -> int:
+    """The latest instant from which ``seconds`` of business time run until ``t``."""
+    target = calendar.position(t) - seconds
+    if target <= 0:
+        return t - 366 * 86400  # before the table: nothing lies that far back in a scan
+    return calendar.instant_at(target)
+
+
+def target_bounds(calendar: Calendar, target: Target) -> tuple[int, int]:
+    """Least and most business seconds ``target`` can amount to on ``calendar``."""
+    if target.unit == "m":
+        return target.amount * 60, target.amount * 60
+    if target.unit == "h":
+        return target.amount * 3600, target.amount * 3600
+    lengths = [sum(e - s for s, e in day) * 60 for day in calendar.weekly if day]
+    return target.amount * min(lengths), target.amount * max(lengths)
+
+
+def closed_pauses(raw: list) -> list[tuple[int, int]]:
+    return [(epoch(datetime.fromisoformat(a)), epoch(datetime.fromisoformat(b))) for a, b, *_ in raw if b]
+
+
+def reached_points(calendar: Calendar, policy: EscalationPolicy, *, started: datetime, due: datetime,
+                   pauses: list, now: datetime) -> list[tuple[str, str]]:
+    """Exact check with the core engine: which (kind, point) a running clock has reached by ``now``."""
+    start_s, due_s, now_s = epoch(started), epoch(due), epoch(now)
+    if now_s >= due_s:
+        overdue = calendar.elapsed_seconds(due_s, now_s)
+        return [("breach", step.key) for step in policy.chain if overdue >= step.after_seconds]
+    total = elapsed_with_pauses(calendar, start_s, due_s, closed_pauses(pauses))
+    left = calendar.elapsed_seconds(now_s, due_s)
+    return [("warning", point.key) for point in policy.warnings if left <= point.lead_seconds(total)]
+
+
+def warning_moment(calendar: Calendar, point: WarningPoint, *, started: datetime, due: datetime,
+                   pauses: list = ()) -> datetime:
+    """When a running clock reaches ``point`` (for explanations, tests and the naive peer)."""
+    start_s, due_s = epoch(started), epoch(due)
+    total = elapsed_with_pauses(calendar, start_s, due_s, closed_pauses(list(pauses)))
+    return calendar.localize(subtract_business(calendar, due_s, point.lead_seconds(total)))
+
+
+# ------------------------------------------------------------------- ranges
+def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for lo, hi in sorted(r for r in ranges if r[1] > r[0]):
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return [(lo, hi) for lo, hi in merged]
+
+
+def _targets_of(version: CatalogVersion, catalog: Catalog) -> set[str]:
+    """Every target text a clock under this catalog version can carry (catalog + agreement overrides)."""
+    texts: set[str] = set()
+    for source in [*catalog.packages.values(), *catalog.addons.values()]:
+        for rule in source.targets:
+            texts |= {str(t) for t in (rule.response, rule.resolution) if t is not None}
+    for overrides in Agreement.objects.filter(catalog=version).values_list("target_overrides", flat=True):
+        for item in overrides or []:
+            if isinstance(item, dict):
+                texts |= {str(item[m]) for m in ("response", "resolution") if item.get(m)}
+    return texts
+
+
+def due_ranges(calendar: Calendar, policy: EscalationPolicy, targets: Iterable[str],
+               since: datetime | None, now: datetime) -> list[tuple[int, int]]:
+    """The ``due_at`` ranges (epoch seconds, lo exclusive, hi inclusive) holding every clock
+    that reached a point between ``since`` and ``now`` (``since`` None: ever, within LOOKBACK)."""
+    now_s = epoch(now)
+    since_s = epoch(since) if since else None
+    ranges = []
+    for text in targets:
+        try:
+            target = Target.parse(text)
+        except ValueError:
+            continue
+        if target.by_planning:
+            continue
+        least, most = target_bounds(calendar, target)
+        for point in policy.warnings:
+            hi = calendar.add_seconds(now_s, point.lead_seconds(most)) if point.lead_seconds(most) else now_s
+            lo = calendar.add_seconds(since_s, point.lead_seconds(least)) if since_s else now_s
+            ranges.append((min(lo, hi), hi))
+    for step in policy.chain:
+        hi = subtract_business(calendar, now_s, step.after_seconds) if step.after_seconds else now_s
+        lo = (subtract_business(calendar, since_s, step.after_seconds) if step.after_seconds else since_s) if since_s \
+            else hi - int(LOOKBACK.total_seconds())
+        ranges.append((min(lo, hi) - 1, hi))
+    return _merge(ranges)
+
+
+def _as_dt(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+# --------------------------------------------------------------------- scan
+def scan_alerts(*, now: datetime | None = None, full: bool = False) -> ScanReport:
+    """Fire the warnings and breach steps reached since the last scan (``full``: all of them).
+
+    One scan at a time holds the scan mark; a second worker waits for it and then looks only
+    at what happened since. Alerts, notifications and staff mail are written in one
+    transaction; the mail goes out after the commit.
+    """
+    now = now or timezone.now()
+    token = secrets.token_hex(8)
+    with transaction.atomic():
+        mark, created = ScanMark.objects.select_for_update().get_or_create(name=MARK, defaults={"scanned_until": now})
+        since = None if (full or created) else min(mark.scanned_until, now) - OVERLAP
+        report = ScanReport(since=since, until=now)
+        fired = _fire(token, since, now, report)
+        if fired:
+            _notify(token, report)
+        mark.scanned_until = max(mark.scanned_until, now)
+        mark.save(update_fields=["scanned_until"])
+    if report.mails:
+        from meldpunt.escalation.tasks import send_staff_mail
+
+        transaction.on_commit(lambda: [send_staff_mail.enqueue(pk) for pk in report.mails])
+    return report
+
+
+def _fire(token: str, since: datetime | None, now: datetime, report: ScanReport) -> int:
+    alerts: list[ClockAlert] = []
+    for version in CatalogVersion.objects.all():
+        catalog = version.parsed()
+        policy = catalog.escalation
+        if not policy.warnings and not policy.chain:
+            continue
+        targets = _targets_of(version, catalog)
+        for calendar_id in catalog.calendars:
+            calendar = calendar_for(version, calendar_id)
+            ranges = due_ranges(calendar, policy, targets, since, now)
+            if not ranges:
+                continue
+            window = Q()
+            for lo, hi in ranges:
+                window |= Q(due_at__gt=_as_dt(lo), due_at__lte=_as_dt(hi))
+            rows = (
+                Clock.objects.filter(window, state="running", calendar=calendar_id,
+                                     metric__in=policy.metrics, ticket__agreement__catalog_id=version.pk,
+                                     ticket__status__in=OPEN_STATUSES)
+                .values_list("pk", "started_at", "due_at", "pauses")
+            )
+            report.queries += 1
+            rows = list(rows)
+            report.candidates += len(rows)
+            if not rows:
+                continue
+            known = set(
+                ClockAlert.objects.filter(clock_id__in=[r[0] for r in rows]).values_list("clock_id", "kind", "point")
+            )
+            for pk, started, due, pauses in rows:
+                for kind, point in reached_points(calendar, policy, started=started, due=due, pauses=pauses, now=now):
+                    if (pk, kind, point) not in known:
+                        alerts.append(ClockAlert(clock_id=pk, kind=kind, point=point, due_at=due, scan=token))
+    ClockAlert.objects.bulk_create(alerts, batch_size=1000, ignore_conflicts=True)
+    report.alerts = ClockAlert.objects.filter(scan=token).count() if alerts else 0
+    return report.alerts
+
+
+# ------------------------------------------------------------------- notify
+def _staff_for(vendor: str, role: str, assignee) -> list:
+    if role == "assignee":
+        if assignee is not None and assignee.is_active:
+            return [assignee]
+        role = "team_lead"  # nobody assigned: the team lead hears of it instead
+    return [d.user for d in Duty.objects.filter(vendor=vendor, role=role, user__is_active=True).select_related("user")]
+
+
+def _text(alert: ClockAlert, role: str, zone_calendar: Calendar | None) -> str:
+    clock = alert.clock
+    ticket = clock.ticket
+    due = alert.due_at.astimezone(zone_calendar.zone) if zone_calendar else timezone.localtime(alert.due_at)
+    metric = _("response") if clock.metric == "response" else _("resolution")
+    values = {"number": ticket.pk, "subject": ticket.subject[:120], "metric": metric,
+              "due": format_moment(due), "point": alert.point, "role": ROLE_LABELS[role]}
+    if alert.kind == "warning":
+        return _("Ticket #%(number)s %(subject)s: %(metric)s due %(due)s (warning point %(point)s)") % values
+    return _("Ticket #%(number)s %(subject)s: %(metric)s target breached, due %(due)s; escalated to you as %(role)s") % values
+
+
+def _notify(token: str, report: ScanReport) -> None:
+    """Tell the right people of the alerts this scan inserted: the latest warning point per
+    clock (earlier points reached in the same scan are recorded, not told) and each breach step."""
+    from django.conf import settings
+
+    fired = list(
+        ClockAlert.objects.filter(scan=token)
+        .select_related("clock__ticket__assignee", "clock__ticket__agreement__catalog")
+    )
+    by_clock: dict[int, list[ClockAlert]] = defaultdict(list)
+    for alert in fired:
+        by_clock[alert.clock_id].append(alert)
+    notifications: list[Notification] = []
+    mails: list[tuple[Notification, str]] = []
+    with override(settings.LANGUAGE_CODE):
+        for alerts in by_clock.values():
+            warnings = [a for a in alerts if a.kind == "warning"]
+            told = [a for a in alerts if a.kind == "breach"]
+            if warnings:
+                told.append(_latest(warnings))
+            for alert in told:
+                ticket = alert.clock.ticket
+                version = ticket.agreement.catalog
+                policy = version.parsed().escalation
+                calendar = calendar_for(version, alert.clock.calendar) if alert.clock.calendar else None
+                roles = policy.warn_roles if alert.kind == "warning" else (alert.point.split("+")[0],)
+                seen: set[int] = set()
+                for role in roles:
+                    for user in _staff_for(version.vendor, role, ticket.assignee):
+                        if user.pk in seen:
+                            continue
+                        seen.add(user.pk)
+                        note = Notification(user=user, ticket=ticket, alert=alert, role=role,
+                                            text=_text(alert, role, calendar)[:400])
+                        notifications.append(note)
+                        if user.email:
+                            mails.append((note, user.email))
+    Notification.objects.bulk_create(notifications, batch_size=1000)
+    report.notifications = len(notifications)
+    staff_mail = [
+        StaffMail(notification=note, to=to, subject=note.text[:300],
+                  body=f"{note.text}\n\n/console/tickets/{note.ticket_id}/\n")
+        for note, to in mails
+    ]
+    StaffMail.objects.bulk_create(staff_mail, batch_size=1000)
+    report.mails = list(StaffMail.objects.filter(notification__alert__scan=token).values_list("pk", flat=True))
+
+
+def _latest(warnings: list[ClockAlert]) -> ClockAlert:
+    """The most advanced of the warnings one clock reached in one scan (least time left)."""
+    clock = warnings[0].clock
+    version = clock.ticket.agreement.catalog
+    points = {p.key: p for p in version.parsed().escalation.warnings}
+    calendar = calendar_for(version, clock.calendar)
+    total = elapsed_with_pauses(calendar, epoch(clock.started_at), epoch(clock.due_at), closed_pauses(clock.pauses))
+    return min(warnings, key=lambda a: points[a.point].lead_seconds(total) if a.point in points else 0)
+
+
+# --------------------------------------------------------------------- mail
+def send_staff_mail(mail_id: int) -> bool:
+    """Send one staff mail if not sent yet (row-locked, so two workers never both send it)."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage, mailers
+
+    with transaction.atomic():
+        mail = StaffMail.objects.select_for_update().filter(pk=mail_id, sent_at__isnull=True).first()
+        if mail is None:
+            return False
+        mail.attempts += 1
+        message = EmailMessage(mail.subject, mail.body, getattr(settings, "MELDPUNT_MAIL_FROM", "support@meldpunt.test"),
+                               [mail.to], headers={"Auto-Submitted": "auto-generated"})
+        try:
+            mailers.default.send_messages([message])
+        except Exception as exc:  # SMTP down: it stays pending and the periodic job retries it
+            mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            mail.save(update_fields=["attempts", "last_error"])
+            return False
+        mail.sent_at = timezone.now()
+        mail.last_error = ""
+        mail.save(update_fields=["attempts", "last_error", "sent_at"])
+        return True
+
+
+def send_pending_staff_mail(limit: int = 500) -> int:
+    ids = list(StaffMail.objects.filter(sent_at__isnull=True, attempts__lt=20).order_by("id").values_list("pk", flat=True)[:limit])
+    return sum(send_staff_mail(pk) for pk in ids)
+
+
+def unread_notifications(user) -> list[Notification]:
+    return list(Notification.objects.filter(user=user, read_at__isnull=True).select_related("ticket")[:100])
+
+
+def mark_read(user, ids: Iterable[int] | None = None) -> int:
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from meldpunt.reports.models import ReportDelivery
+
+
+@admin.register(ReportDelivery)
+class ReportDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "period", "sent_to", "sent_at")
+    list_filter = ("period",)
+    readonly_fields = ("organisation", "period", "sent_to", "sent_at")

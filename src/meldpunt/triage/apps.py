@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TriageConfig(AppConfig):
+    name = "meldpunt.triage"
+    verbose_name = _("Triage")
+
+    def ready(self):
+        from meldpunt.tickets.clocks import CALENDAR_HOOKS
+        from meldpunt.triage import receivers
+        from meldpunt.triage.weekends import weekend_calendar
+
+        receivers.connect()
+        if weekend_calendar not in CALENDAR_HOOKS:
+            CALENDAR_HOOKS.append(weekend_calendar)

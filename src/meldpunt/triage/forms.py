@@ -1,0 +1,56 @@
+"""Forms of the triage pages: they validate input, the services do the work."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalForm(forms.Form):
+    description = forms.CharField(label=_("What we will do"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    hours = forms.DecimalField(label=_("Estimated hours"), min_value=0.25, max_value=99999, decimal_places=2)
+    rate = forms.DecimalField(label=_("Hourly rate"), required=False, min_value=0, max_digits=12, decimal_places=2,
+                              help_text=_("Empty: the catalog's rate."))
+    valid_until = forms.DateField(label=_("Valid until"), required=False, help_text=_("Empty: the catalog's validity."),
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ConsentForm(forms.Form):
+    authorised_by = forms.CharField(label=_("Authorised by"), max_length=200)
+    authorised = forms.BooleanField(label=_("The customer authorised the session"), required=False)
+    present = forms.BooleanField(label=_("The customer is present"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class CategoryForm(forms.Form):
+    requested = forms.ChoiceField(label=_("Category you ask for"))
+    motivation = forms.CharField(label=_("Why does this category fit better?"), max_length=2000,
+                                 widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, scheme, language="en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requested"].choices = [(lvl, scheme.label(lvl, language)) for lvl in scheme.levels]
+
+
+class LicenceKeyRequestForm(forms.Form):
+    agreement_code = forms.CharField(label=_("Agreement code"), max_length=40)
+    product = forms.CharField(label=_("Product"), max_length=120, required=False)
+    version = forms.CharField(label=_("Version"), max_length=60)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WeekendForm(forms.Form):
+    agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=None, empty_label=None)
+    saturday = forms.DateField(label=_("Saturday of the weekend"), widget=forms.DateInput(attrs={"type": "date"}))
+    purpose = forms.CharField(label=_("What is the event?"), max_length=300, required=False)
+
+    def __init__(self, *args, agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = agreements
+
+
+class EngineerForm(forms.Form):
+    engineer = forms.ModelChoiceField(label=_("Engineer"), required=False,
+                                      queryset=get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username"))
+    reason = forms.CharField(label=_("Reason (when refusing)"), max_length=500, required=False)

@@ -1,0 +1,143 @@
+"""Requests beside triage proper: another category (seed 001), licence keys (seed 001) and
+remote-access consent (seeds 001, 003). Plain functions in transactions, events logged."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from meldpunt.contracts.models import Agreement, Contact
+from meldpunt.tickets.models import Ticket, TicketEvent
+from meldpunt.tickets.services import add_message, change_status, create_ticket, set_priority
+from meldpunt.triage.mail import queue_to
+from meldpunt.triage.models import CategoryRequest, LicenceKey, RemoteConsent
+from meldpunt.triage.services import TriageError, terms_of
+
+
+def _event(ticket: Ticket, kind: str, actor=None, **data) -> None:
+    TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, data=data)
+
+
+# ------------------------------------------------------------------ category (seed 001)
+@transaction.atomic
+def request_category(ticket: Ticket, *, requested: str, motivation: str, by=None) -> CategoryRequest:
+    """Seed 001: all incidents start at the default category; the customer may ask for
+    another one and motivate it. An agent decides (:func:`decide_category`)."""
+    if ticket.agreement_id is None:
+        raise TriageError("this request has no agreement, so no categories")
+    scheme = ticket.agreement.catalog.parsed().priority
+    if scheme.scheme != "categories" or ticket.kind in scheme.fixed:
+        raise TriageError("this agreement's priority comes from impact and urgency; give those instead")
+    if requested not in scheme.levels:
+        raise TriageError(f"category must be one of {', '.join(scheme.levels)}")
+    if requested == ticket.priority:
+        raise TriageError(f"the request already has category {requested}")
+    if len(motivation.strip()) < 10:
+        raise TriageError("motivation: say in a sentence why this category fits better")
+    if ticket.category_requests.filter(state="pending").exists():
+        raise TriageError("a category request for this request is already waiting for an agent")
+    found = CategoryRequest.objects.create(ticket=ticket, current=ticket.priority, requested=requested,
+                                           motivation=motivation.strip(), requested_by=by)
+    _event(ticket, "category_request", by, request=found.pk, current=ticket.priority, requested=requested,
+           motivation=found.motivation)
+    return found
+
+
+@transaction.atomic
+def decide_category(found: CategoryRequest, *, accept: bool, actor=None, reason: str = "") -> CategoryRequest:
+    """Accept (the priority and the clocks move, with the motivation as explanation) or
+    refuse with a reason the customer sees."""
+    found = CategoryRequest.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=found.pk)
+    if found.state != "pending":
+        raise TriageError(f"this category request was already {found.get_state_display().lower()}")
+    if not accept and not reason.strip():
+        raise TriageError("reason: say why the category stays as it is")
+    found.state = "accepted" if accept else "refused"
+    found.decided_by, found.decided_at, found.reason = actor, timezone.now(), reason.strip()[:500]
+    found.save(update_fields=["state", "decided_by", "decided_at", "reason"])
+    ticket = found.ticket
+    _event(ticket, "category_decision", actor, request=found.pk, state=found.state, requested=found.requested,
+           reason=found.reason)
+    if accept:
+        why = f"category {found.requested} on the customer's request ({found.motivation[:120]})"
+        set_priority(ticket, actor=actor, priority=found.requested, reason=(f"{why}; {found.reason}" if found.reason else why)[:300])
+    return found
+
+
+# ------------------------------------------------------------------ licence keys (seed 001)
+def _running(agreement: Agreement) -> bool:
+    today = timezone.localdate()
+    return agreement.starts_on <= today and (agreement.ends_on is None or agreement.ends_on >= today)
+
+
+@transaction.atomic
+def request_licence_key(*, contact: Contact, agreement_code: str, version: str, product: str = "",
+                        note: str = "", channel: str = "portal", actor=None) -> Ticket:
+    """Seed 001: a new licence key is requested with the agreement code, which is checked
+    against the organisation's running agreements."""
+    code = agreement_code.strip()
+    agreement = Agreement.objects.filter(organisation_id=contact.organisation_id, code__iexact=code).select_related("catalog").first()
+    if agreement is None:
+        raise TriageError(f"agreement code {code!r} is not an agreement of {contact.organisation}")
+    if not _running(agreement):
+        raise TriageError(f"agreement {agreement.code} is not running today")
+    if "licence_key" not in agreement.catalog.parsed().kinds:
+        raise TriageError(f"agreement {agreement.code} does not issue licence keys")
+    if not version.strip():
+        raise TriageError("version: say which version you need a key for")
+    ticket, _ = create_ticket(
+        organisation=contact.organisation, agreement=agreement, contact=contact, kind="licence_key",
+        subject=f"Licence key {product.strip()} {version.strip()}".replace("  ", " ")[:300],
+        description=note.strip(), product=product, product_version=version, channel=channel,
+        actor=actor or contact.user,
+    )
+    return ticket
+
+
+@transaction.atomic
+def issue_licence_key(ticket: Ticket, *, key: str, actor=None) -> LicenceKey:
+    """The key goes only to the organisation's coordinator (seed 001), is kept for the portal,
+    and the request is resolved (its resolution clock stops)."""
+    if ticket.kind != "licence_key" or ticket.agreement_id is None:
+        raise TriageError("only a licence key request on an agreement gets a key")
+    if not key.strip():
+        raise TriageError("key: paste the licence key")
+    coordinator = ticket.agreement.coordinator
+    if coordinator is None or not coordinator.email or coordinator.organisation_id != ticket.organisation_id:
+        raise TriageError(f"agreement {ticket.agreement.code} has no coordinator to send the key to; set one first")
+    issued = LicenceKey.objects.create(agreement=ticket.agreement, ticket=ticket, product=ticket.product,
+                                       version=ticket.product_version, key=key.strip(), sent_to=coordinator.email,
+                                       issued_by=actor)
+    queue_to(coordinator, ticket, "licence_key", message=issued.key)
+    _event(ticket, "licence_key", actor, key=issued.pk, sent_to=coordinator.email)
+    add_message(ticket, f"The licence key was sent to your coordinator {coordinator.name}; it is also listed in the portal.\n"
+                f"De licentiesleutel is naar uw coördinator {coordinator.name} gestuurd en staat ook in het portaal.",
+                author=actor)
+    change_status(ticket, "resolved", actor=actor)
+    return issued
+
+
+# ------------------------------------------------------------------ remote access
+def remote_rule(ticket: Ticket, language: str) -> str:
+    """What the agent must know before a remote session (catalog text; Invantive: only look)."""
+    if ticket.agreement_id is None:
+        return ""
+    texts = ticket.agreement.catalog.parsed().coverage.remote_access_rule
+    return texts.get(language) or texts.get("en", "")
+
+
+@transaction.atomic
+def record_remote_consent(ticket: Ticket, *, authorised_by: str, authorised: bool, present: bool,
+                          actor=None, contact: Contact | None = None, note: str = "") -> RemoteConsent:
+    """Seeds 001/003: remote access needs the customer's full authorisation and presence."""
+    if ticket.agreement_id is None or "remote_access" not in terms_of(ticket.agreement).entitlements:
+        raise TriageError("the agreement grants no remote access")
+    if not authorised_by.strip():
+        raise TriageError("authorised_by: who authorised the session?")
+    if not (authorised and present):
+        raise TriageError("a remote session needs the customer's authorisation and the customer present")
+    consent = RemoteConsent.objects.create(ticket=ticket, contact=contact, authorised_by=authorised_by.strip()[:200],
+                                           authorised=True, present=True, note=note.strip()[:500], recorded_by=actor)
+    _event(ticket, "remote_consent", actor, consent=consent.pk, authorised_by=consent.authorised_by,
+           rule=remote_rule(ticket, "en"))
+    return consent
