@@ -12,7 +12,7 @@ from email.message import MIMEPart
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 
 from meldpunt.bookings import ics
 from meldpunt.bookings.models import Booking, BookingMail
-from meldpunt.intake.outbox import new_message_id
+from meldpunt.intake.outbox import deliver, new_message_id
 
 TOKEN_SALT = "meldpunt.bookings.manage"
 
@@ -131,17 +131,7 @@ def send(mail_id: int) -> bool:
                                headers={"Message-ID": mail.message_id, "Auto-Submitted": "auto-generated"})
         if mail.ics:
             message.attach(_invite_part(mail.ics, mail.ics_method))
-        mail.attempts += 1
-        try:
-            mailers.default.send_messages([message])
-        except Exception as exc:  # SMTP down or refusing: the row stays for a retry
-            mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            mail.save(update_fields=["attempts", "last_error"])
-            return False
-        mail.sent_at = timezone.now()
-        mail.last_error = ""
-        mail.save(update_fields=["attempts", "last_error", "sent_at"])
-        return True
+        return deliver(mail, message)
 
 
 def send_pending(limit: int = 200) -> int:

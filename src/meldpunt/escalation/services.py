@@ -36,6 +36,7 @@ from meldpunt.core.businesstime import Calendar, elapsed_with_pauses, epoch
 from meldpunt.core.catalog import Catalog, EscalationPolicy, WarningPoint
 from meldpunt.core.sla import Target, format_moment
 from meldpunt.escalation.models import ClockAlert, Duty, Notification, ScanMark, StaffMail
+from meldpunt.intake.outbox import deliver
 from meldpunt.tickets.models import OPEN_STATUSES, Clock
 
 #: A scan looks this far back before the previous one ended (clock skew, slow commits).
@@ -310,25 +311,15 @@ def _latest(warnings: list[ClockAlert]) -> ClockAlert:
 def send_staff_mail(mail_id: int) -> bool:
     """Send one staff mail if not sent yet (row-locked, so two workers never both send it)."""
     from django.conf import settings
-    from django.core.mail import EmailMessage, mailers
+    from django.core.mail import EmailMessage
 
     with transaction.atomic():
         mail = StaffMail.objects.select_for_update().filter(pk=mail_id, sent_at__isnull=True).first()
         if mail is None:
             return False
-        mail.attempts += 1
         message = EmailMessage(mail.subject, mail.body, getattr(settings, "MELDPUNT_MAIL_FROM", "support@meldpunt.test"),
                                [mail.to], headers={"Auto-Submitted": "auto-generated"})
-        try:
-            mailers.default.send_messages([message])
-        except Exception as exc:  # SMTP down: it stays pending and the periodic job retries it
-            mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            mail.save(update_fields=["attempts", "last_error"])
-            return False
-        mail.sent_at = timezone.now()
-        mail.last_error = ""
-        mail.save(update_fields=["attempts", "last_error", "sent_at"])
-        return True
+        return deliver(mail, message)
 
 
 def send_pending_staff_mail(limit: int = 500) -> int:

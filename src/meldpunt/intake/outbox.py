@@ -131,17 +131,23 @@ def send(mail_id: int) -> bool:
         if mail.kind in ("confirmation", "status"):  # RFC 3834: auto-responders must not answer these
             headers["Auto-Submitted"] = "auto-replied"
         email = EmailMessage(mail.subject, mail.body, mail.from_address, [mail.to], headers=headers)
-        mail.attempts += 1
-        try:
-            mailers.default.send_messages([email])
-        except Exception as exc:  # SMTP down, refused…: keep it in the outbox for a retry
-            mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            mail.save(update_fields=["attempts", "last_error", "in_reply_to", "references"])
-            return False
-        mail.sent_at = timezone.now()
-        mail.last_error = ""
-        mail.save(update_fields=["attempts", "last_error", "sent_at", "in_reply_to", "references"])
-        return True
+        return deliver(mail, email, also=("in_reply_to", "references"))
+
+
+def deliver(row, email: EmailMessage, also: tuple[str, ...] = ()) -> bool:
+    """Send ``email`` for an outbox ``row`` (any model with attempts, last_error and sent_at;
+    the caller holds its row lock). A failure stays on the row for the next retry."""
+    row.attempts += 1
+    try:
+        mailers.default.send_messages([email])
+    except Exception as exc:  # SMTP down, refused…: keep it in the outbox for a retry
+        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        row.save(update_fields=["attempts", "last_error", *also])
+        return False
+    row.sent_at = timezone.now()
+    row.last_error = ""
+    row.save(update_fields=["attempts", "last_error", "sent_at", *also])
+    return True
 
 
 def send_pending(limit: int = 500) -> int:
