@@ -148,3 +148,21 @@ def test_the_database_refuses_invoicing_a_time_entry_twice(invantive):
     billed = InvoicedTime.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         InvoicedTime.objects.create(entry=billed.entry, line=billed.line)
+
+
+def test_an_approved_proposal_is_a_budget_warned_before_and_never_silently_overrun():
+    # Seed 002: the customer approved 1.5 h at 100.00 = 150.00 for this advisory request.
+    org = f.organisation()
+    agreement = f.agreement(org, "erpm", "medium")
+    ticket, _ = create_ticket(organisation=org, agreement=agreement, kind="advisory", subject="Custom report design")
+    f.approved_proposal(ticket, hours="1.5", rate="100.00")
+    agent = f.staff_user()
+    first = book_time(ticket=ticket, agent=agent, minutes=60, rate="100.00")  # 100 of 150: 67 %
+    assert first.warnings == [] and first.budget.remaining == Decimal("50.00")
+    second = book_time(ticket=ticket, agent=agent, minutes=30, rate="100.00")  # 150 of 150: 100 %
+    assert second.warnings == [f"approved proposal of request #{ticket.pk}: 100% used, 0.00 left of 150.00"]
+    with pytest.raises(BudgetExceeded, match="approved proposal .* exceeded: 160.00 booked of 150.00"):
+        book_time(ticket=ticket, agent=agent, minutes=6, rate="100.00")
+    assert ticket.time_entries.count() == 2
+    third = book_time(ticket=ticket, agent=agent, minutes=6, rate="100.00", allow_overrun=True)
+    assert third.warnings[0].endswith("booked with explicit approval") and ticket.time_entries.count() == 3

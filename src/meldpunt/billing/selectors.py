@@ -53,6 +53,23 @@ def budget_state(agreement: Agreement) -> BudgetState | None:
     return BudgetState(budget.approved, booked, invoiced, budget.warn_percent)
 
 
+def proposal_budget_state(ticket) -> BudgetState | None:
+    """Seed 002 per proposal: the approved proposal's amount against the billable time booked
+    and invoiced on its request; None when the request has no approved proposal."""
+    from meldpunt.triage.models import Proposal
+
+    proposal = Proposal.objects.filter(ticket_id=ticket.pk, state="approved").order_by("-decided_at", "-id").first()
+    if proposal is None:
+        return None
+    entries = TimeEntry.objects.filter(ticket_id=ticket.pk, billable=True).exclude(invoiced__line__credited_by__isnull=False)
+    booked = entries.aggregate(s=Sum("amount"))["s"] or ZERO
+    invoiced = (
+        InvoiceLine.objects.filter(ticket_id=ticket.pk, source_type__in=["time", "credit"]).aggregate(s=Sum("amount"))["s"]
+        or ZERO
+    )
+    return BudgetState(proposal.amount, booked, invoiced)
+
+
 def visible_budgets(user) -> list[tuple[Agreement, BudgetState]]:
     agreements = visible_agreements(user).filter(budget__isnull=False).select_related("budget")
     if not is_staff(user):

@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from meldpunt.billing.models import Budget, Invoice, InvoiceCounter, InvoicedTime, InvoiceLine, TimeEntry
-from meldpunt.billing.selectors import budget_state
+from meldpunt.billing.selectors import budget_state, proposal_budget_state
 from meldpunt.contracts.models import Agreement
 from meldpunt.core.billing import (
     BillingError,
@@ -133,23 +133,29 @@ def _check_proposal(ticket: Ticket, agent, override_reason: str) -> None:
 
 
 def _check_budget(ticket: Ticket, amount: Decimal, allow_overrun: bool) -> tuple[BudgetState | None, list[str]]:
-    if ticket.agreement_id is None:
-        return None, []
-    locked = Budget.objects.select_for_update().filter(agreement_id=ticket.agreement_id).first()
-    if locked is None:
-        return None, []
-    agreement = Agreement.objects.get(pk=ticket.agreement_id)
-    after = budget_state(agreement).after(amount)
-    code = agreement.code
+    """Seed 002, no silent overrun: the agreement's budget and the approved proposal's amount.
+    Each warns from its warning level and refuses an overrun unless ``allow_overrun``."""
+    state, warnings = None, []
+    if ticket.agreement_id is not None and Budget.objects.select_for_update().filter(agreement_id=ticket.agreement_id).first():
+        agreement = Agreement.objects.get(pk=ticket.agreement_id)
+        state = budget_state(agreement).after(amount)
+        warnings += _judge(state, f"budget of agreement {agreement.code}", amount, allow_overrun)
+    proposal = proposal_budget_state(ticket)
+    if proposal is not None:
+        warnings += _judge(proposal.after(amount), f"approved proposal of request #{ticket.pk}", amount, allow_overrun)
+        state = state or proposal.after(amount)
+    return state, warnings
+
+
+def _judge(after: BudgetState, what: str, amount: Decimal, allow_overrun: bool) -> list[str]:
     if after.exceeded:
-        message = (f"budget of agreement {code} exceeded: {after.booked} booked of {after.approved} approved "
-                   f"(this session {amount})")
+        message = f"{what} exceeded: {after.booked} booked of {after.approved} approved (this session {amount})"
         if not allow_overrun:
             raise BudgetExceeded(message + "; ask the coordinator to approve more first")
-        return after, [message + "; booked with explicit approval"]
+        return [message + "; booked with explicit approval"]
     if after.warning:
-        return after, [f"budget of agreement {code}: {after.used_percent}% used, {after.remaining} left of {after.approved}"]
-    return after, []
+        return [f"{what}: {after.used_percent}% used, {after.remaining} left of {after.approved}"]
+    return []
 
 
 # ----------------------------------------------------------- invoice run
