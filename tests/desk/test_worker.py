@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from meldpunt.contracts.models import ClosedDay
+from meldpunt.escalation.tasks import recompute_calendar
 from meldpunt.tickets.models import TicketEvent
 from meldpunt.tickets.services import create_ticket
-from meldpunt.tickets.tasks import recompute_calendar_clocks
 from tests.desk import factories as f
 
 
@@ -19,11 +19,11 @@ def test_closed_day_moves_open_clocks_through_the_database_worker():
     assert ticket.clocks.get(metric="resolution").due_at == f.ams(2026, 12, 24, 10, 0)
 
     ClosedDay.objects.create(vendor="erpm", calendar="workdays", date=f.ams(2026, 12, 24, 0, 0).date(), reason="Christmas Eve")
-    result = recompute_calendar_clocks.enqueue(vendor="erpm", calendar="workdays")
+    result = recompute_calendar.enqueue(vendor="erpm", calendar="workdays", days=["2026-12-24"])
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
     result.refresh()
-    assert result.status == "SUCCESSFUL" and result.return_value == 1
+    assert result.status == "SUCCESSFUL" and result.return_value["tickets"] == 1
     resolution = ticket.clocks.get(metric="resolution")
     # 24th closed, 25th Christmas, weekend: 7 h left on the 23rd, 1 h on Mon the 28th
     assert resolution.due_at == f.ams(2026, 12, 28, 10, 0)

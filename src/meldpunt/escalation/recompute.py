@@ -1,7 +1,7 @@
 """Move the open clocks of a calendar in bulk after a vendor edits its closed days.
 
-``tickets.services.recompute_open_clocks`` recomputes ticket by ticket (two reads and two
-writes per ticket). Here the running clocks are read in keyset chunks as plain tuples, the
+Recomputing ticket by ticket (``tickets.clocks.recompute_clocks``: two reads and two writes
+per ticket) is far too slow for a million clocks. Here the running clocks are read in keyset chunks as plain tuples, the
 new due moments come from :meth:`Calendar.add_many` (one batch per chunk; clocks with past
 pauses or uneven business days go through the pause-aware path), and only the clocks that
 moved get a new explanation, a bulk UPDATE and one event per ticket. With ``days`` only the

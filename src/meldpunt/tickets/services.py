@@ -237,32 +237,6 @@ def plan_resolution(ticket: Ticket, planned_at: datetime, *, actor=None) -> Tick
     return ticket
 
 
-def recompute_open_clocks(*, vendor: str, calendar: str) -> int:
-    """Recompute the clocks of open tickets on ``vendor``'s ``calendar``; returns how many moved.
-
-    Runs per ticket for now; the bulk recompute for a million clocks belongs to the
-    scale issue. Each ticket is its own transaction so a long run never holds locks.
-    """
-    moved = 0
-    tickets = (
-        Ticket.objects.filter(
-            status__in=OPEN_STATUSES,
-            agreement__catalog__vendor=vendor,
-            clocks__calendar=calendar,
-        )
-        .distinct()
-        .select_related("agreement__catalog")
-    )
-    for ticket in tickets.iterator(chunk_size=500):
-        with transaction.atomic():
-            before = dict(Clock.objects.filter(ticket=ticket).values_list("metric", "due_at"))
-            after = {c.metric: c.due_at for c in recompute_clocks(ticket)}
-            if before != after:
-                moved += 1
-                _event(ticket, "clock", None, reason=f"closed days of calendar {calendar} changed")
-    return moved
-
-
 @transaction.atomic
 def request_information(ticket: Ticket, body: str, *, actor=None, at: datetime | None = None,
                         resume: str | None = None) -> Message:
