@@ -9,7 +9,6 @@ import io
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 
 from meldpunt.billing.export import write_csv
 from meldpunt.billing.forms import BookTimeForm
@@ -20,6 +19,7 @@ from meldpunt.billing.services import book_time
 from meldpunt.contracts.selectors import is_staff
 from meldpunt.core.billing import BillingError, Month, format_money
 from meldpunt.tickets.models import Ticket
+from meldpunt.web.access import language
 
 
 def _visible(request, pk: int):
@@ -31,7 +31,7 @@ def _visible(request, pk: int):
 
 @login_required
 def invoices(request):
-    lang = "nl" if (get_language() or "en").startswith("nl") else "en"
+    lang = language()
     rows = [
         {"invoice": i, "net": format_money(i.net, i.currency, lang), "total": format_money(i.total, i.currency, lang)}
         for i in visible_invoices(request.user).order_by("-period", "-year", "-sequence")[:200]

@@ -6,11 +6,11 @@ import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.contracts.models import LANGUAGE_CHOICES, Organisation
 from meldpunt.tickets.models import KIND_CHOICES, STATUS_CHOICES
+from meldpunt.web.access import language
 from meldpunt.web.queries import QUEUES
 
 IMPACT_CHOICES = [
@@ -71,8 +71,8 @@ class PriorityForm(VersionForm):
     def __init__(self, *args, scheme=None, **kwargs):
         super().__init__(*args, **kwargs)
         levels = scheme.levels if scheme else ()
-        language = "nl" if (get_language() or "en").startswith("nl") else "en"
-        self.fields["priority"].choices = [("", "–")] + [(lvl, scheme.label(lvl, language) if scheme else lvl) for lvl in levels]
+        lang = language()
+        self.fields["priority"].choices = [("", "–")] + [(lvl, scheme.label(lvl, lang) if scheme else lvl) for lvl in levels]
         self.matrix = bool(scheme and scheme.scheme == "matrix")
         if not self.matrix:
             del self.fields["impact"], self.fields["urgency"]
