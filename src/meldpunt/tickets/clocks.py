@@ -7,6 +7,7 @@ of status, priority, planning or pauses (DESIGN.md: clocks are recomputed then).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from meldpunt.contracts.catalogs import calendar_for
@@ -31,35 +32,57 @@ def pauses_of(clock: Clock) -> list[Pause]:
     ]
 
 
-def deadline_for(ticket: Ticket, metric: str, pauses: list[Pause], language: str = "en") -> Deadline | None:
-    """The core deadline of one clock of ``ticket``, or None when no target applies."""
+@dataclass(frozen=True)
+class _Terms:
+    """What both clocks of a ticket share: its catalog, add-ons, overrides and calendar."""
+
+    catalog: object
+    addons: list[str]
+    overrides: tuple
+    calendar: object
+    why: str
+
+
+def _terms(ticket: Ticket, language: str) -> _Terms | None:
     agreement = ticket.agreement
     if agreement is None or not ticket.priority:
         return None
     version = agreement.catalog
     catalog = version.parsed()
     addons = agreement.addon_ids()
-    target: Target | None = catalog.target_for(
-        agreement.package, addons, ticket.kind, ticket.priority, metric, agreement_overrides(agreement)
-    )
-    if target is None:
-        return None
     cal_id, why = catalog.calendar_for(agreement.package, addons, ticket.kind, ticket.priority).id, ""
     for hook in CALENDAR_HOOKS:
         switched = hook(ticket, catalog, language)
         if switched:
             cal_id, why = switched
             break
-    calendar = calendar_for(version, cal_id, language)
+    return _Terms(catalog, addons, agreement_overrides(agreement), calendar_for(version, cal_id, language), why)
+
+
+def deadline_for(
+    ticket: Ticket, metric: str, pauses: list[Pause], language: str = "en", terms: _Terms | None = None
+) -> Deadline | None:
+    """The core deadline of one clock of ``ticket``, or None when no target applies.
+
+    ``terms`` (from :func:`_terms`) lets both clocks share one lookup of the agreement."""
+    terms = terms or _terms(ticket, language)
+    if terms is None:
+        return None
+    catalog = terms.catalog
+    target: Target | None = catalog.target_for(
+        ticket.agreement.package, terms.addons, ticket.kind, ticket.priority, metric, terms.overrides
+    )
+    if target is None:
+        return None
     metric_word = METRIC_WORDS.get(language, {}).get(metric, metric)
     label = f"{metric_word}, {catalog.priority.label(ticket.priority, language)}"
     deadline = compute_deadline(
-        calendar, target, ticket.received_at, pauses,
+        terms.calendar, target, ticket.received_at, pauses,
         planned=ticket.planned_at if metric == "resolution" else None,
         label=label, language=language,
     )
-    if why:  # e.g. the special-event weekend's 24×7 calendar: say so right after the calendar
-        deadline.explanation.insert(1, why)
+    if terms.why:  # e.g. the special-event weekend's 24×7 calendar: say so right after the calendar
+        deadline.explanation.insert(1, terms.why)
     return deadline
 
 
@@ -69,10 +92,11 @@ def recompute_clocks(ticket: Ticket, *, new: bool = False) -> list[Clock]:
     ``new``: the ticket was just created and has no clocks yet (one insert, no lookup).
     """
     clocks = {} if new else {c.metric: c for c in ticket.clocks.all()}
+    terms = _terms(ticket, "en")
     result = []
     for metric in METRICS:
         clock = clocks.get(metric) or Clock(ticket=ticket, metric=metric)
-        deadline = deadline_for(ticket, metric, pauses_of(clock))
+        deadline = deadline_for(ticket, metric, pauses_of(clock), terms=terms) if terms else None
         if deadline is None:
             clock.state, clock.target, clock.calendar = "none", "", ""
             clock.due_at = clock.started_at = None
