@@ -114,17 +114,7 @@ def generate(n: int, open_share: float = 1.0, seed: int = 20260409) -> None:
             received = datetime.fromtimestamp(received_all[i], UTC)
             is_open = rng.random() < open_share
             status = rng.choice(["new", "approved", "in_progress", "in_progress"]) if is_open else "closed"
-            values = {
-                "organisation": agreement.organisation_id, "agreement": agreement.pk, "contact": None,
-                "reporter_email": f"user{rng.randrange(9999)}@customer.test",
-                "assignee": staff[rng.randrange(len(staff))].pk if rng.random() < 0.8 else None,
-                "kind": kind, "status": status, "priority": decision.level, "priority_reason": decision.reason[:300],
-                "impact": iu[0], "urgency": iu[1], "subject": f"{SUBJECTS[rng.randrange(len(SUBJECTS))]} ({ticket_id})",
-                "description": "Generated for the scale benchmark.", "channel": rng.choice(["email", "portal", "phone"]),
-                "language": "nl", "received_at": received, "planned_at": None, "idempotency_key": None, "version": 1,
-                "created_at": received, "updated_at": received,
-            }
-            tickets.append([_value(f, values) for f in ticket_fields])
+            next_due = None
             for metric, target in targets.items():
                 state, start, end, stopped = "none", None, None, None
                 if target is not None and str(target) == "planning":
@@ -144,6 +134,20 @@ def generate(n: int, open_share: float = 1.0, seed: int = 20260409) -> None:
                     "pauses": [], "explanation": [f"Generated: {metric} {target or 'no target'} on {cal_id}"],
                 }
                 clocks.append([_value(f, clock_values) for f in clock_fields])
+                if state == "running":
+                    next_due = min(next_due or end, end)
+            values = {
+                "organisation": agreement.organisation_id, "agreement": agreement.pk, "contact": None,
+                "reporter_email": f"user{rng.randrange(9999)}@customer.test",
+                "assignee": staff[rng.randrange(len(staff))].pk if rng.random() < 0.8 else None,
+                "kind": kind, "status": status, "priority": decision.level, "priority_reason": decision.reason[:300],
+                "impact": iu[0], "urgency": iu[1], "subject": f"{SUBJECTS[rng.randrange(len(SUBJECTS))]} ({ticket_id})",
+                "description": "Generated for the scale benchmark.", "channel": rng.choice(["email", "portal", "phone"]),
+                "language": "nl", "received_at": received, "planned_at": None, "idempotency_key": None, "version": 1,
+                "created_at": received, "updated_at": received,
+                "next_due_at": next_due, "priority_rank": catalog.priority.rank(decision.level),
+            }
+            tickets.append([_value(f, values) for f in ticket_fields])
         _copy(connection, Ticket, ticket_fields, tickets)
         _copy(connection, Clock, clock_fields, clocks)
         done += size

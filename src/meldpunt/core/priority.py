@@ -33,6 +33,11 @@ class PriorityScheme:
         names = self.labels.get(level, {})
         return names.get(language) or names.get("en") or level
 
+    def rank(self, level: str, unranked: int = 9) -> int:
+        """The level's place, most urgent 0, so queues can sort across catalogs; a level
+        outside the scheme (or none) gets ``unranked``."""
+        return min(self.levels.index(level), unranked - 1) if level in self.levels else unranked
+
 
 @dataclass(frozen=True)
 class PriorityDecision:

@@ -21,6 +21,7 @@ from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import CatalogVersion
 from meldpunt.core.businesstime import Calendar, add_with_pauses, epoch
 from meldpunt.core.sla import Pause, Target, compute_deadline, format_moment, target_seconds
+from meldpunt.tickets.clocks import refresh_next_due
 from meldpunt.tickets.models import OPEN_STATUSES, Clock, TicketEvent
 
 CHUNK = 20_000
@@ -130,6 +131,7 @@ def _recompute_chunk(cal: Calendar, catalog, batch: list[tuple], report: Recompu
     reason = f"closed days of calendar {cal.id} changed"
     with transaction.atomic():
         _write(moved)
+        refresh_next_due(tickets)
         TicketEvent.objects.bulk_create(
             [TicketEvent(ticket_id=t, kind="clock", data={"reason": reason, "bulk": True}) for t in sorted(tickets)],
             batch_size=5000,

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import OuterRef, Subquery
+
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.services import agreement_overrides
 from meldpunt.core.sla import Deadline, Pause, Target, compute_deadline
@@ -87,11 +89,46 @@ def deadline_for(
 
 
 def recompute_clocks(ticket: Ticket, *, new: bool = False) -> list[Clock]:
-    """Create or update both clocks of ``ticket`` from its current state.
+    """Create or update both clocks of ``ticket`` from its current state, and keep the
+    ticket's ``next_due_at`` (the queues sort on it) in step.
 
     ``new``: the ticket was just created and has no clocks yet (one insert, no lookup).
     """
     clocks = {} if new else {c.metric: c for c in ticket.clocks.all()}
+    result = _computed(ticket, clocks)
+    if new:
+        Clock.objects.bulk_create(result)
+    else:
+        for clock in result:
+            clock.save()
+    due = next_due(result)
+    if due != ticket.next_due_at:
+        ticket.next_due_at = due
+        Ticket.objects.filter(pk=ticket.pk).update(next_due_at=due)
+    return result
+
+
+def clocks_for_new(ticket: Ticket) -> list[Clock]:
+    """Both clocks of a ticket not saved yet, with its ``next_due_at`` set, so registering a
+    request is one ticket insert and one clock insert (save the clocks after the ticket)."""
+    result = _computed(ticket, {})
+    ticket.next_due_at = next_due(result)
+    return result
+
+
+def next_due(clocks: list[Clock]) -> datetime | None:
+    """The earliest due moment of the running clocks: what the console queues sort on."""
+    return min((c.due_at for c in clocks if c.state == "running" and c.due_at), default=None)
+
+
+def refresh_next_due(ticket_ids) -> int:
+    """Set ``next_due_at`` from the stored clocks, for writers that move clocks in bulk."""
+    earliest = (Clock.objects.filter(ticket_id=OuterRef("pk"), state="running", due_at__isnull=False)
+                .order_by("due_at").values("due_at")[:1])
+    return Ticket.objects.filter(pk__in=list(ticket_ids)).update(next_due_at=Subquery(earliest))
+
+
+def _computed(ticket: Ticket, clocks: dict[str, Clock]) -> list[Clock]:
     terms = _terms(ticket, "en")
     result = []
     for metric in METRICS:
@@ -114,11 +151,7 @@ def recompute_clocks(ticket: Ticket, *, new: bool = False) -> list[Clock]:
             clock.due_at = deadline.due
             clock.explanation = deadline.explanation
             clock.state = "stopped" if clock.stopped_at else deadline.state
-        if not new:
-            clock.save()
         result.append(clock)
-    if new:
-        Clock.objects.bulk_create(result)
     return result
 
 

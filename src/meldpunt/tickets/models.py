@@ -31,6 +31,9 @@ STATUS_CHOICES = [
     ("closed", _("Closed")),
 ]
 OPEN_STATUSES = ("new", "approved", "in_progress", "waiting_customer")
+OPEN_Q = models.Q(status__in=OPEN_STATUSES)
+#: ``Ticket.priority_rank`` of a ticket whose priority is not assessed (sorts last).
+UNRANKED = 9
 
 #: Seed 002 triage: where the on-duty support manager's decision stands.
 TRIAGE_CHOICES = [
@@ -80,6 +83,12 @@ class Ticket(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, help_text=_("Raised on every change; a stale save is refused."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Denormalised for the console queues, which must sort a million open tickets on one
+    # indexed table: the earliest due moment of the running clocks (None: no running
+    # deadline), kept by tickets.clocks and the bulk recompute; and the priority's place in
+    # its catalog's scheme (0 = most urgent, UNRANKED = not assessed), kept by the services.
+    next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True, editable=False)
+    priority_rank = models.PositiveSmallIntegerField(_("priority rank"), default=UNRANKED, editable=False)
 
     class Meta:
         verbose_name = _("ticket")
@@ -88,7 +97,16 @@ class Ticket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "idempotency_key"], name="ticket_registered_once"),
         ]
-        indexes = [models.Index(fields=["organisation", "status", "-id"], name="ticket_org_status")]
+        indexes = [
+            models.Index(fields=["organisation", "status", "-id"], name="ticket_org_status"),
+            # The queues (web.queries): partial on open tickets, keyset on (…, next_due_at, id).
+            models.Index(fields=["next_due_at", "id"], name="ticket_open_due", condition=OPEN_Q),
+            models.Index(fields=["assignee", "next_due_at", "id"], name="ticket_open_assignee_due", condition=OPEN_Q),
+            models.Index(fields=["organisation", "next_due_at", "id"], name="ticket_open_org_due", condition=OPEN_Q),
+            models.Index(fields=["priority_rank", "next_due_at", "id"], name="ticket_open_rank_due", condition=OPEN_Q),
+            models.Index(fields=["kind", "next_due_at", "id"], name="ticket_open_kind_due", condition=OPEN_Q),
+            models.Index(fields=["priority", "next_due_at", "id"], name="ticket_open_priority_due", condition=OPEN_Q),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.number} {self.subject}"

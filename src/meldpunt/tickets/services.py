@@ -14,11 +14,12 @@ from django.utils import timezone
 from meldpunt.contracts.models import Agreement, Contact, Organisation
 from meldpunt.core.priority import PriorityError, assign_priority
 from meldpunt.tickets import signals
-from meldpunt.tickets.clocks import recompute_clocks
+from meldpunt.tickets.clocks import clocks_for_new, recompute_clocks
 from meldpunt.tickets.models import (
     KIND_CHOICES,
     OPEN_STATUSES,
     STATUS_CHOICES,
+    UNRANKED,
     Clock,
     Message,
     Ticket,
@@ -96,7 +97,7 @@ def create_ticket(
     decision = _decide_priority(agreement, kind, impact, urgency, priority)
     try:
         with transaction.atomic():
-            ticket = Ticket.objects.create(
+            ticket = Ticket(
                 organisation=organisation,
                 agreement=agreement,
                 contact=contact,
@@ -108,6 +109,7 @@ def create_ticket(
                 impact=impact or "",
                 urgency=urgency or "",
                 priority=decision.level if decision else "",
+                priority_rank=_rank(agreement, decision.level if decision else ""),
                 priority_reason=decision.reason if decision else ("" if agreement is None else "to be assessed"),
                 language=language or (contact.language if contact else organisation.language if organisation else "en"),
                 idempotency_key=idempotency_key or None,
@@ -117,14 +119,22 @@ def create_ticket(
                 reproduction=reproduction,
                 reporter_email=reporter_email or (contact.email if contact else ""),
             )
+            clocks = clocks_for_new(ticket)  # computed before the insert: it carries next_due_at
+            ticket.save(force_insert=True)
+            for clock in clocks:
+                clock.ticket = ticket
+            Clock.objects.bulk_create(clocks)
             _event(ticket, "created", actor, channel=channel, kind=kind, priority=ticket.priority, reason=ticket.priority_reason)
-            recompute_clocks(ticket, new=True)
             signals.ticket_created.send(Ticket, ticket=ticket)
     except IntegrityError:
         if idempotency_key:  # a concurrent twin won the race: hand back its ticket
             return Ticket.objects.get(organisation=organisation, idempotency_key=idempotency_key), False
         raise
     return ticket, True
+
+
+def _rank(agreement: Agreement | None, level: str) -> int:
+    return agreement.catalog.parsed().priority.rank(level, UNRANKED) if agreement is not None else UNRANKED
 
 
 def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
@@ -190,7 +200,8 @@ def set_priority(ticket: Ticket, *, actor=None, priority: str | None = None, imp
     old = ticket.priority
     ticket.priority, ticket.impact, ticket.urgency = decision.level, impact or ticket.impact, urgency or ticket.urgency
     ticket.priority_reason = reason or decision.reason
-    _bump(ticket, ["priority", "impact", "urgency", "priority_reason"])
+    ticket.priority_rank = _rank(ticket.agreement, decision.level)
+    _bump(ticket, ["priority", "priority_rank", "impact", "urgency", "priority_reason"])
     _event(ticket, "priority", actor, old=old, new=decision.level, reason=ticket.priority_reason)
     recompute_clocks(ticket)
     return ticket
@@ -267,7 +278,8 @@ def change_kind(ticket: Ticket, kind: str, *, actor=None, reason: str = "", expe
         fixed = ticket.agreement.catalog.parsed().priority.fixed.get(kind)
         if fixed and fixed != ticket.priority:
             ticket.priority, ticket.priority_reason = fixed, f"{kind} is always priority {fixed} (catalog)"
-            fields += ["priority", "priority_reason"]
+            ticket.priority_rank = _rank(ticket.agreement, fixed)
+            fields += ["priority", "priority_reason", "priority_rank"]
     _bump(ticket, fields)
     _event(ticket, "kind", actor, old=old, new=kind, reason=reason, priority=ticket.priority)
     recompute_clocks(ticket)

@@ -4,9 +4,9 @@ Kept next to the pages rather than in ``tickets.selectors`` because they answer 
 questions (which queue, which row, what to show in the deadline panel); visibility still
 comes from :func:`visible_tickets` and :func:`visible_agreements`.
 
-The queue pages with keyset cursors on indexed columns and never count the table:
-sorted by next deadline they walk the ``clock_state_due`` index (state, due_at), then
-the tickets without a running deadline newest first on the primary key.
+The queue pages with keyset cursors on indexed columns and never count the table: the
+ticket carries its next deadline and priority rank (``Ticket.next_due_at``,
+``priority_rank``), and partial indexes of the open tickets serve each queue.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -26,13 +26,15 @@ from meldpunt.core.calendars import describe_hours
 from meldpunt.core.sla import business_time_left, format_span
 from meldpunt.core.vocabulary import ENTITLEMENTS, label
 from meldpunt.tickets.clocks import explain, pauses_of
-from meldpunt.tickets.models import OPEN_STATUSES, Clock, Ticket, TicketEvent
+from meldpunt.tickets.models import OPEN_STATUSES, UNRANKED, Clock, Ticket, TicketEvent
 from meldpunt.tickets.selectors import visible_tickets
 
 #: A running clock due within this much wall-clock time is "breaching soon".
 SOON = timedelta(hours=4)
 QUEUES = ("mine", "all", "triage", "waiting", "soon", "breached")
-SORTS = ("deadline", "newest", "oldest")
+SORTS = ("deadline", "priority", "newest", "oldest")
+#: ``Ticket.priority_rank`` values, most urgent first (UNRANKED last).
+RANKS = tuple(range(UNRANKED + 1))
 
 
 # ------------------------------------------------------------------ the queue
@@ -84,21 +86,34 @@ def _ticket_filter(user, q: QueueQuery, now: datetime) -> Q:
     return cond
 
 
-def _prefixed(cond: Q, prefix: str) -> Q:
-    """``cond`` on tickets rewritten for a query on a related model (``ticket__…``)."""
-    result = Q()
-    result.connector, result.negated = cond.connector, cond.negated
-    for child in cond.children:
-        if isinstance(child, Q):
-            result.children.append(_prefixed(child, prefix))
-        else:
-            key, value = child
-            result.children.append((f"{prefix}{key}", value))
-    return result
+@dataclass(frozen=True)
+class _Segment:
+    """One stretch of a queue's order, walked on a partial index of open tickets."""
+
+    where: Q
+    by_due: bool  # (next_due_at, id) ascending; else the id, ``descending`` or not
+    descending: bool = False
 
 
-def _running_due() -> QuerySet[Clock]:
-    return Clock.objects.filter(state="running", due_at__isnull=False)
+def _segments(q: QueueQuery, now: datetime) -> list[_Segment]:
+    """The queue's order as consecutive segments, each a keyset walk of its own.
+
+    By deadline: the tickets with a running deadline, earliest first, then those without
+    (paused, by planning, no target) newest first. By priority: the same within each rank,
+    most urgent rank first — ranks from each catalog's scheme, so A, I and critical sort
+    together. ``soon`` and ``breached`` are ranges of the deadline; they have no tail."""
+    if q.sort in ("newest", "oldest"):
+        return [_Segment(Q(), by_due=False, descending=q.sort == "newest")]
+    due = Q(next_due_at__isnull=False)
+    if q.queue == "breached":
+        due &= Q(next_due_at__lt=now)
+    elif q.queue == "soon":
+        due &= Q(next_due_at__gte=now, next_due_at__lt=now + SOON)
+    tail = q.queue not in ("soon", "breached")
+    pair = [_Segment(due, by_due=True)] + ([_Segment(Q(next_due_at__isnull=True), by_due=False, descending=True)] if tail else [])
+    if q.sort != "priority":
+        return pair
+    return [_Segment(Q(priority_rank=rank) & s.where, s.by_due, s.descending) for rank in RANKS for s in pair]
 
 
 def _encode(moment: datetime) -> str:
@@ -109,64 +124,52 @@ def _decode(text: str) -> datetime:
     return datetime.fromtimestamp(int(text) / 1_000_000, UTC)
 
 
+def _after(segment: _Segment, key: str) -> Q:
+    """The rows of ``segment`` after the cursor's key ("<due µs>.<id>" or "<id>")."""
+    if segment.by_due:
+        due_text, pk_text = key.split(".")
+        due, pk = _decode(due_text), int(pk_text)
+        return Q(next_due_at__gte=due) & (Q(next_due_at__gt=due) | Q(id__gt=pk))
+    pk = int(key)
+    return Q(id__lt=pk) if segment.descending else Q(id__gt=pk)
+
+
 def queue_page(user, q: QueueQuery, *, limit: int = 50, now: datetime | None = None) -> QueuePage:
     """One page of the console queue and the cursor of the next page ("" at the end).
 
-    A bad cursor is treated as the first page: a hand-edited URL never errors.
+    Keyset cursors on ``Ticket.next_due_at`` / ``priority_rank`` / id over partial indexes
+    of the open tickets; the table is never counted. A bad cursor is treated as the first
+    page: a hand-edited URL never errors.
     """
     now = now or timezone.now()
-    cond = _ticket_filter(user, q, now)
-    tickets_base = visible_tickets(user).filter(cond)
-    try:
-        kind, *parts = q.cursor.split(".") if q.cursor else ("",)
-        if kind == "d":
-            after_due, after_id = _decode(parts[0]), int(parts[1])
-        elif kind in ("t", "i"):
-            after_ticket = int(parts[0])
-        elif kind:
-            raise ValueError(kind)
-    except (ValueError, IndexError, OverflowError, OSError):
-        kind = ""
-
+    base = visible_tickets(user).filter(_ticket_filter(user, q, now))
+    segments = _segments(q, now)
+    index, after = 0, None
+    if q.cursor:
+        try:
+            head, _, key = q.cursor.partition(".")
+            index = int(head.removeprefix("s"))
+            after = _after(segments[index], key) if key else None  # "" = the segment's start
+        except (ValueError, IndexError, OverflowError, OSError):
+            index, after = 0, None
     ids: list[int] = []
     next_cursor = ""
-    if q.sort in ("newest", "oldest"):
-        tickets = tickets_base
-        if kind == "i":
-            tickets = tickets.filter(id__lt=after_ticket) if q.sort == "newest" else tickets.filter(id__gt=after_ticket)
-        ids = list(tickets.order_by("-id" if q.sort == "newest" else "id").values_list("id", flat=True)[: limit + 1])
-        if len(ids) > limit:
-            ids = ids[:limit]
-            next_cursor = f"i.{ids[-1]}"
-    else:
-        deadline_queue = q.queue in ("soon", "breached")
-        if kind != "t":
-            earlier = _running_due().filter(ticket_id=OuterRef("ticket_id")).filter(
-                Q(due_at__lt=OuterRef("due_at")) | Q(due_at=OuterRef("due_at"), id__lt=OuterRef("id"))
-            )
-            clocks = _running_due().filter(_prefixed(cond, "ticket__")).filter(~Exists(earlier))
-            if q.queue == "breached":
-                clocks = clocks.filter(due_at__lt=now)
-            elif q.queue == "soon":
-                clocks = clocks.filter(due_at__gte=now, due_at__lt=now + SOON)
-            if kind == "d":
-                clocks = clocks.filter(Q(due_at__gt=after_due) | Q(due_at=after_due, id__gt=after_id))
-            found = list(clocks.order_by("due_at", "id").values_list("ticket_id", "due_at", "id")[: limit + 1])
-            if len(found) > limit:
-                found = found[:limit]
-                next_cursor = f"d.{_encode(found[-1][1])}.{found[-1][2]}"
-            ids = [t for t, _, _ in found]
-        if not deadline_queue and not next_cursor and len(ids) < limit:
-            # Then the open tickets without a running deadline (paused, by planning, no target).
-            rest = tickets_base.filter(~Exists(_running_due().filter(ticket_id=OuterRef("pk"))))
-            if kind == "t":
-                rest = rest.filter(id__lt=after_ticket)
-            room = limit - len(ids)
-            more = list(rest.order_by("-id").values_list("id", flat=True)[: room + 1])
-            if len(more) > room:
-                more = more[:room]
-                next_cursor = f"t.{more[-1]}"
-            ids += more
+    for position in range(index, len(segments)):
+        segment, room = segments[position], limit - len(ids)
+        rows = base.filter(segment.where)
+        if position == index and after is not None:
+            rows = rows.filter(after)
+        order = ("next_due_at", "id") if segment.by_due else ("-id",) if segment.descending else ("id",)
+        found = list(rows.order_by(*order).values_list("id", "next_due_at")[: room + 1])
+        if len(found) > room and not room:  # the page filled up exactly at the segment's start
+            found, next_cursor = [], f"s{position}."
+        elif len(found) > room:
+            found = found[:room]
+            pk, due = found[-1]
+            next_cursor = f"s{position}." + (f"{_encode(due)}.{pk}" if segment.by_due else str(pk))
+        ids += [pk for pk, _ in found]
+        if next_cursor:
+            break
     return QueuePage(rows_for(ids, now), next_cursor)
 
 
