@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from meldpunt.contracts.models import ClosedDay
 from meldpunt.escalation.tasks import recompute_calendar
+from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import TicketEvent
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
@@ -27,5 +28,5 @@ def test_closed_day_moves_open_clocks_through_the_database_worker():
     resolution = ticket.clocks.get(metric="resolution")
     # 24th closed, 25th Christmas, weekend: 7 h left on the 23rd, 1 h on Mon the 28th
     assert resolution.due_at == f.ams(2026, 12, 28, 10, 0)
-    assert any("Skipped closed day: Thu 2026-12-24 Christmas Eve" == line for line in resolution.explanation)
+    assert "Skipped closed day: Thu 2026-12-24 Christmas Eve" in explain(resolution, "en")
     assert TicketEvent.objects.filter(ticket=ticket, kind="clock").exists()

@@ -205,7 +205,7 @@ def clock_out(clock: Clock, zone, lang: str = "en") -> dict:
              "reason": rest[0] if rest else ""}
             for start, end, *rest in clock.pauses
         ],
-        "explanation": explain(clock, lang) if lang != "en" else list(clock.explanation),
+        "explanation": explain(clock, lang),
     }
 
 

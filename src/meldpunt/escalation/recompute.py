@@ -4,12 +4,14 @@ Recomputing ticket by ticket (``tickets.clocks.recompute_clocks``: two reads and
 per ticket) is far too slow for a million clocks. Here the running clocks are read in keyset chunks as plain tuples, the
 new due moments come from :meth:`Calendar.add_many` (one batch per chunk; clocks with past
 pauses or uneven business days go through the pause-aware path), and only the clocks that
-moved get a new explanation, a bulk UPDATE and one event per ticket. With ``days`` only the
+moved get a bulk UPDATE (explanation cleared, derived on read), their tickets a new next
+deadline, and one event per ticket. With ``days`` only the
 clocks that can span those days are read (received before the last, due after the first).
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,11 +22,11 @@ from django.db import connection, transaction
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import CatalogVersion
 from meldpunt.core.businesstime import Calendar, add_with_pauses, epoch
-from meldpunt.core.sla import Pause, Target, compute_deadline, format_moment, target_seconds
+from meldpunt.core.sla import Target, target_seconds
 from meldpunt.tickets.clocks import refresh_next_due
-from meldpunt.tickets.models import OPEN_STATUSES, Clock, TicketEvent
+from meldpunt.tickets.models import OPEN_STATUSES, Clock, Ticket, TicketEvent
 
-CHUNK = 20_000
+CHUNK = 100_000
 
 
 @dataclass
@@ -70,8 +72,7 @@ def recompute_calendar(*, vendor: str, calendar: str, days: Iterable[date] | Non
         while True:
             batch = list(
                 rows.filter(pk__gt=after).order_by("pk").values_list(
-                    "pk", "ticket_id", "metric", "target", "pauses", "started_at", "due_at",
-                    "ticket__received_at", "ticket__priority", "explanation",
+                    "pk", "ticket_id", "metric", "target", "pauses", "started_at", "due_at", "ticket__received_at",
                 )[:chunk]
             )
             if not batch:
@@ -88,7 +89,7 @@ def _recompute_chunk(cal: Calendar, catalog, batch: list[tuple], report: Recompu
     simple_idx, simple_starts, simple_spans = [], [], []
     new_due: list[int | None] = [None] * len(batch)
     starts: list[int] = []
-    for i, (_pk, _t, _m, text, pauses, _s, _d, received, _p, _e) in enumerate(batch):
+    for i, (_pk, _t, _m, text, pauses, _s, _d, received) in enumerate(batch):
         start = cal.next_open(epoch(received))
         starts.append(start)
         if text not in spans:
@@ -108,77 +109,64 @@ def _recompute_chunk(cal: Calendar, catalog, batch: list[tuple], report: Recompu
             new_due[i] = add_with_pauses(cal, start, target_seconds(cal, target, start), closed)
     for i, due in zip(simple_idx, cal.add_many(simple_starts, simple_spans), strict=True):
         new_due[i] = due
-    moved: list[tuple[int, datetime, datetime, list[str]]] = []
+    moved: list[tuple[int, datetime, datetime]] = []
     tickets: set[int] = set()
-    for i, (pk, ticket_id, metric, text, pauses, started_at, due_at, received, priority, stored) in enumerate(batch):
+    for i, (pk, ticket_id, _m, _t, _p, started_at, due_at, *_rest) in enumerate(batch):
         due = new_due[i]
         if due is None or (due == epoch(due_at) and starts[i] == epoch(started_at)):
             continue
-        explanation = _explanation_tail(cal, stored, starts[i], due) if (
-            not pauses and starts[i] == epoch(started_at)) else None
-        if explanation is None:
-            label = f"{metric}, {catalog.priority.label(priority, 'en')}" if priority else metric
-            deadline = compute_deadline(
-                cal, Target.parse(text), received,
-                [Pause(datetime.fromisoformat(a), datetime.fromisoformat(b) if b else None) for a, b, *_ in pauses],
-                label=label,
-            )
-            explanation = deadline.explanation
-        moved.append((pk, cal.localize(starts[i]), cal.localize(due), explanation))
+        moved.append((pk, cal.localize(starts[i]), cal.localize(due)))
         tickets.add(ticket_id)
     if not moved:
         return
-    reason = f"closed days of calendar {cal.id} changed"
     with transaction.atomic():
-        _write(moved)
+        _write(moved, tickets, f"closed days of calendar {cal.id} changed")
+    report.moved += len(moved)
+    report.tickets += len(tickets)
+
+
+def _write(moved: list[tuple[int, datetime, datetime]], tickets: set[int], reason: str) -> None:
+    """Store the moved clocks, their tickets' next deadline and one audit event per ticket.
+
+    The explanation is cleared, not rewritten: ``tickets.clocks.explain`` derives it from
+    the clock when it is read (writing 100,000 explanations cost more than all the rest).
+
+    PostgreSQL: COPY into temporary tables, then one UPDATE … FROM for the clocks, one
+    set-based UPDATE for the tickets and one INSERT … SELECT for the events (bulk_update's
+    CASE per row and bulk_create's bound parameters are slow at this size). Elsewhere the
+    ORM's bulk operations."""
+    if connection.vendor != "postgresql":
+        Clock.objects.bulk_update(
+            [Clock(pk=pk, started_at=s, due_at=d, explanation=[]) for pk, s, d in moved],
+            ["started_at", "due_at", "explanation"], batch_size=2000,
+        )
         refresh_next_due(tickets)
         TicketEvent.objects.bulk_create(
             [TicketEvent(ticket_id=t, kind="clock", data={"reason": reason, "bulk": True}) for t in sorted(tickets)],
             batch_size=5000,
         )
-    report.moved += len(moved)
-    report.tickets += len(tickets)
-
-
-def _explanation_tail(cal: Calendar, stored: list[str], start: int, due: int) -> list[str] | None:
-    """The stored explanation with its closed-day lines and due line redone for the new due.
-
-    Only for clocks without pauses whose start did not move: then the calendar, target and
-    receipt lines stand, and what follows is exactly what ``core.sla.compute_deadline`` writes
-    (the test suite compares the two). Anything else is recomputed in full.
-    """
-    head = []
-    for line in stored:
-        if line.startswith(("Skipped ", "Paused ", "Due: ")):
-            break
-        head.append(line)
-    if len(head) != 3:
-        return None
-    lines = head
-    for day in cal.closed_days_between(start, due):
-        kind = "holiday" if day.kind == "holiday" else "closed day"
-        lines.append(f"Skipped {kind}: {day.day.strftime('%a')} {day.day.isoformat()} {day.name}")
-    lines.append(f"Due: {format_moment(cal.localize(due))} (the earliest moment the business time has passed)")
-    return lines
-
-
-def _write(moved: list[tuple[int, datetime, datetime, list[str]]]) -> None:
-    """New start, due and explanation for the moved clocks: COPY into a temporary table and one
-    UPDATE … FROM on PostgreSQL (bulk_update's CASE per row is slow at this size); bulk_update elsewhere."""
-    if connection.vendor != "postgresql":
-        Clock.objects.bulk_update(
-            [Clock(pk=pk, started_at=s, due_at=d, explanation=e) for pk, s, d, e in moved],
-            ["started_at", "due_at", "explanation"], batch_size=2000,
-        )
         return
-    import json
-
-    table = Clock._meta.db_table
+    clocks, events, ticket_table = Clock._meta.db_table, TicketEvent._meta.db_table, Ticket._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS meldpunt_moved_clock "
-                       "(id bigint, started_at timestamptz, due_at timestamptz, explanation jsonb) ON COMMIT DELETE ROWS")
-        with cursor.cursor.copy("COPY meldpunt_moved_clock (id, started_at, due_at, explanation) FROM STDIN") as copy:
-            for pk, started, due, explanation in moved:
-                copy.write_row((pk, started, due, json.dumps(explanation)))
-        cursor.execute(f'UPDATE "{table}" c SET started_at = m.started_at, due_at = m.due_at, '
-                       f"explanation = m.explanation FROM meldpunt_moved_clock m WHERE c.id = m.id")
+                       "(id bigint, started_at timestamptz, due_at timestamptz) ON COMMIT DELETE ROWS")
+        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS meldpunt_moved_ticket (id bigint) ON COMMIT DELETE ROWS")
+        with cursor.cursor.copy("COPY meldpunt_moved_clock (id, started_at, due_at) FROM STDIN") as copy:
+            for row in moved:
+                copy.write_row(row)
+        with cursor.cursor.copy("COPY meldpunt_moved_ticket (id) FROM STDIN") as copy:
+            for pk in tickets:
+                copy.write_row((pk,))
+        cursor.execute("ANALYZE meldpunt_moved_clock")  # temporary tables have no statistics otherwise
+        cursor.execute("ANALYZE meldpunt_moved_ticket")
+        cursor.execute(f'UPDATE "{clocks}" c SET started_at = m.started_at, due_at = m.due_at, '
+                       f"explanation = '[]'::jsonb FROM meldpunt_moved_clock m WHERE c.id = m.id")
+        cursor.execute(
+            f'UPDATE "{ticket_table}" t SET next_due_at = n.due FROM ('
+            f'  SELECT c.ticket_id, min(c.due_at) AS due FROM "{clocks}" c JOIN meldpunt_moved_ticket m ON m.id = c.ticket_id'
+            f"  WHERE c.state = 'running' AND c.due_at IS NOT NULL GROUP BY c.ticket_id"
+            f") n WHERE t.id = n.ticket_id AND t.next_due_at IS DISTINCT FROM n.due")
+        cursor.execute(
+            f'INSERT INTO "{events}" (ticket_id, at, actor_id, kind, data) '
+            f"SELECT id, now(), NULL, 'clock', %s::jsonb FROM meldpunt_moved_ticket ORDER BY id",
+            [json.dumps({"reason": reason, "bulk": True})])

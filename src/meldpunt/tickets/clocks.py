@@ -156,8 +156,10 @@ def _computed(ticket: Ticket, clocks: dict[str, Clock]) -> list[Clock]:
 
 
 def explain(clock: Clock, language: str) -> list[str]:
-    """The clock's explanation in ``language`` (stored text is English)."""
-    if language == "en" or clock.state == "none":
+    """The clock's explanation in ``language``. The stored text is English; the bulk
+    recompute stores none (a million explanations are not worth writing when a few are
+    read), so it is derived from the clock again when missing or in another language."""
+    if clock.state == "none" or (language == "en" and clock.explanation):
         return list(clock.explanation)
     deadline = deadline_for(clock.ticket, clock.metric, pauses_of(clock), language)
     return deadline.explanation if deadline else list(clock.explanation)
