@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "meldpunt.reports",
     "meldpunt.api",
     "meldpunt.web",
+    "meldpunt.desk",
     "meldpunt.escalation",
 ]
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("knowledge/", include("meldpunt.knowledge.urls")),
     path("reports/", include("meldpunt.reports.urls")),
     path("", include("meldpunt.triage.urls")),
+    path("console/", include("meldpunt.desk.urls")),
     path("", include("meldpunt.web.urls")),
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from meldpunt.contracts.models import CatalogVersion
+from meldpunt.desk.panels import macro_reply_form, queue_context, ticket_context
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.selectors import visible_messages, visible_tickets
 from meldpunt.tickets.services import (
@@ -72,6 +73,7 @@ def queue(request):
                "title": str(QUEUE_LABELS[q.queue]), "refresh_url": request.get_full_path()}
     if request.htmx:
         return render(request, "web/console/_queue_rows.html", context)
+    context.update(queue_context(request))  # saved views (meldpunt.desk)
     return render(request, "web/console/queue.html", context)
 
 
@@ -149,13 +151,16 @@ def _render_ticket(request, ticket: Ticket, *, status: int = 200, error: str = "
             initial={**initial, "priority": ticket.priority, "impact": ticket.impact, "urgency": ticket.urgency},
             scheme=scheme),
         "assign_form": forms.get("assign_form") or AssignForm(initial={**initial, "assignee": ticket.assignee_id}),
+        **ticket_context(request, ticket),  # macros, knowledge, timer (meldpunt.desk)
     }
     return render(request, "web/console/ticket.html", context, status=status)
 
 
 @staff_required
 def ticket(request, pk: int):
-    return _render_ticket(request, _ticket(request, pk))
+    found = _ticket(request, pk)
+    # ?macro=<id>: the reply box with a reply template filled in (the picker without JavaScript)
+    return _render_ticket(request, found, reply_form=macro_reply_form(request, found, request.GET.get("macro", "")))
 
 
 def _conflict(request, pk: int, form_class, name: str, **kwargs):
