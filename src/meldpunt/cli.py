@@ -196,15 +196,17 @@ def ingest_mail(argv: list[str]) -> int:
     import django
 
     django.setup()
+    from meldpunt.intake import batch
     from meldpunt.intake.services import ingest
 
-    for name, raw in raws:
-        result = ingest(raw, source=name)
-        if args.json:
-            print(json.dumps({"file": name, **result.as_dict()}, ensure_ascii=False))
-        else:
-            ticket = f"ticket #{result.ticket}" if result.ticket else "no ticket"
-            print(f"{name}: {result.outcome}, {ticket} — {result.reason}")
+    with batch.scope():  # the same path as IMAP intake: one send task for the confirmations
+        for name, raw in raws:
+            result = ingest(raw, source=name)
+            if args.json:
+                print(json.dumps({"file": name, **result.as_dict()}, ensure_ascii=False))
+            else:
+                ticket = f"ticket #{result.ticket}" if result.ticket else "no ticket"
+                print(f"{name}: {result.outcome}, {ticket} — {result.reason}")
     return 0
 
 

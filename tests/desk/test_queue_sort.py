@@ -69,7 +69,6 @@ def test_a_closed_day_moves_the_tickets_next_deadline_with_its_clocks():
 
 
 def test_priority_sort_puts_the_most_urgent_level_of_each_catalog_first(desk):
-    org = f.organisation("Gamma BV")
     low = _new(desk["org_a"], desk["agr_a"], "Low", impact="one", urgency="low")  # D, due late
     urgent = _new(desk["org_b"], desk["agr_b"], "Urgent", impact="organisation", urgency="high",
                   received_at=timezone.now() - timedelta(minutes=5))  # A

@@ -18,6 +18,7 @@ from django.utils import timezone
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from meldpunt.intake import batch
 from meldpunt.intake.models import Mailbox
 from meldpunt.intake.services import IngestResult, ingest
 
@@ -70,19 +71,11 @@ def poll(
         uids = [uid for uid in client.search(["NOT", "KEYWORD", DONE_FLAG.decode()]) if uid % count == index]
         can_move = b"MOVE" in client.capabilities()
         for start in range(0, len(uids), BATCH):
-            batch = uids[start : start + BATCH]
+            chunk = uids[start : start + BATCH]
             done: list[int] = []
             try:
-                for uid, data in client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"]).items():
-                    raw = data.get(b"BODY[]") or b""
-                    arrived = data.get(b"INTERNALDATE")
-                    if arrived is not None and arrived.tzinfo is None:
-                        arrived = arrived.astimezone()  # imapclient gives local naive times by default
-                    result = ingest(raw, source=f"imap:{mailbox.pk}:{uid}", mailbox=mailbox, received_at=arrived)
-                    report.count(result)
-                    if after_commit is not None:
-                        after_commit(uid, result)
-                    done.append(uid)  # committed; flagged below, one round trip per batch
+                with batch.scope():  # shared lookups; one send task for the batch's confirmations
+                    _register(mailbox, client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"]), report, after_commit, done)
             finally:
                 if done:
                     client.add_flags(done, [DONE_FLAG])
@@ -102,6 +95,19 @@ def poll(
     mailbox.last_polled_at = timezone.now()
     mailbox.save(update_fields=["last_polled_at", "last_error"])
     return report
+
+
+def _register(mailbox: Mailbox, fetched: dict, report: PollReport, after_commit, done: list[int]) -> None:
+    for uid, data in fetched.items():
+        raw = data.get(b"BODY[]") or b""
+        arrived = data.get(b"INTERNALDATE")
+        if arrived is not None and arrived.tzinfo is None:
+            arrived = arrived.astimezone()  # imapclient gives local naive times by default
+        result = ingest(raw, source=f"imap:{mailbox.pk}:{uid}", mailbox=mailbox, received_at=arrived)
+        report.count(result)
+        if after_commit is not None:
+            after_commit(uid, result)
+        done.append(uid)  # committed; flagged by the caller, one round trip per batch
 
 
 def watch(mailbox: Mailbox, *, idle_seconds: int = 300, rounds: int | None = None) -> None:

@@ -20,6 +20,7 @@ from django.template import Context, Template
 from django.template.loader import get_template
 from django.utils import timezone
 
+from meldpunt.intake import batch
 from meldpunt.intake.models import InboundMail, Mailbox, MailTemplate, OutboundMail
 from meldpunt.tickets.models import Ticket
 
@@ -40,8 +41,11 @@ def new_message_id(tag: str, domain: str) -> str:
 
 
 def _from_address(vendor: str) -> str:
-    box = Mailbox.objects.filter(active=True, vendor=vendor).only("reply_address").first() if vendor else None
-    return box.reply_address if box else getattr(settings, "MELDPUNT_MAIL_FROM", "support@meldpunt.test")
+    def lookup() -> str:
+        box = Mailbox.objects.filter(active=True, vendor=vendor).only("reply_address").first() if vendor else None
+        return box.reply_address if box else getattr(settings, "MELDPUNT_MAIL_FROM", "support@meldpunt.test")
+
+    return batch.memo(("from", vendor), lookup)
 
 
 @lru_cache(maxsize=256)
@@ -51,10 +55,10 @@ def _compiled(source: str) -> Template:
 
 
 def _render(kind: str, language: str, vendor: str, context: dict) -> tuple[str, str]:
-    rows = {
+    rows = batch.memo(("templates", kind, language, vendor), lambda: {
         row.vendor: row
         for row in MailTemplate.objects.filter(kind=kind, language=language, vendor__in=[vendor, ""])
-    }
+    })
     row = rows.get(vendor) or rows.get("")
     if row is not None:
         subject = _compiled(row.subject).render(Context(context))
@@ -104,7 +108,7 @@ def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", rec
         from_address=sender, to=to,
         subject=subject, body=body, language=language,
     )
-    transaction.on_commit(lambda: _send_later(mail.pk))
+    transaction.on_commit(lambda: batch.defer_send(mail.pk) or _send_later(mail.pk))
     return mail
 
 

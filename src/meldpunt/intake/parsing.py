@@ -110,8 +110,12 @@ def clean_text(text: str) -> str:
     return text.replace("\x00", "")
 
 
+_KEY_HEADERS = frozenset(("from", "subject", "message-id", "date", "to"))
+
+
 def _has_headers(message: EmailMessage) -> bool:
-    return any(message.get(h) for h in ("From", "Subject", "Message-ID", "Date", "To"))
+    # raw_items(): the raw values, without the policy parsing each header (which is slow)
+    return any(name.lower() in _KEY_HEADERS and str(value).strip() for name, value in message.raw_items())
 
 
 def _header(message: EmailMessage, name: str) -> str:

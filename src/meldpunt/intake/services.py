@@ -156,7 +156,7 @@ def _agreement_for(contact: Contact | None, mailbox: Mailbox | None) -> Agreemen
     today = timezone.localdate()
     running = [
         a for a in Agreement.objects.filter(organisation_id=contact.organisation_id, starts_on__lte=today)
-        .select_related("catalog").order_by("starts_on", "id")
+        .select_related("catalog").prefetch_related("addons").order_by("starts_on", "id")
         if a.ends_on is None or a.ends_on >= today
     ]
     if mailbox is not None:

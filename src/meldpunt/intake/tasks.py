@@ -21,3 +21,9 @@ def send_pending_mail() -> int:
 def send_outbound_mail(mail_id: int) -> bool:
     """Send one outbox mail (enqueued after the commit that wrote it)."""
     return outbox.send(mail_id)
+
+
+@task()
+def send_outbound_mails(mail_ids: list[int]) -> int:
+    """Send the confirmations of one intake batch (see :mod:`meldpunt.intake.batch`)."""
+    return sum(outbox.send(mail_id) for mail_id in mail_ids)

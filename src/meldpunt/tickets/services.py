@@ -96,7 +96,8 @@ def create_ticket(
             return existing, False
     decision = _decide_priority(agreement, kind, impact, urgency, priority)
     try:
-        with transaction.atomic():
+        # A savepoint only where a concurrent twin can collide on the idempotency key.
+        with transaction.atomic(savepoint=bool(idempotency_key)):
             ticket = Ticket(
                 organisation=organisation,
                 agreement=agreement,

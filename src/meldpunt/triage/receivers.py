@@ -14,7 +14,7 @@ DECLINE = re.compile(r"^\s*(decline|declined|afwijzen|afgewezen|niet akkoord)\b"
 def on_created(sender, ticket, **kwargs):
     from meldpunt.triage.services import assess
 
-    assess(ticket)
+    assess(ticket, new=True)
 
 
 def on_status(sender, ticket, old, new, **kwargs):

@@ -63,12 +63,13 @@ def terms_of(agreement: Agreement) -> Terms:
 
 
 def assess(ticket: Ticket, *, area: str | None = None, area_name: str | None = None,
-           area_scope: str | None = None) -> Assessment:
+           area_scope: str | None = None, new: bool = False) -> Assessment:
     """Check completeness and coverage now and store the outcome with its reasons.
 
-    Runs at intake and again whenever an agent asks (e.g. after naming the integration).
+    Runs at intake (``new``: the ticket was just registered, so one insert and no lookup)
+    and again whenever an agent asks (e.g. after naming the integration).
     """
-    assessment, _ = Assessment.objects.get_or_create(ticket=ticket)
+    assessment = Assessment(ticket=ticket) if new else Assessment.objects.get_or_create(ticket=ticket)[0]
     for name, value in (("area", area), ("area_name", area_name), ("area_scope", area_scope)):
         if value is not None:
             setattr(assessment, name, value.strip())
