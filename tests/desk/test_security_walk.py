@@ -57,8 +57,11 @@ def two_orgs():
     message_b = add_message(ticket_b, "Beta's secret screenshot", author=coord_b.user, from_customer=True)
     attachment_b = Attachment.objects.create(message=message_b, filename="secret.png", content_type="image/png",
                                              size=3, data=b"png")
+    advisory_b, _ = create_ticket(organisation=org_b, agreement=agr_b, contact=coord_b, kind="advisory",
+                                  subject="Beta's secret advice")
+    proposal_b = f.approved_proposal(advisory_b)
     ids = {"ticket": ticket_b.pk, "agreement": agr_b.pk, "contact": plain_b.pk, "invoice": invoice_b.pk,
-           "attachment": attachment_b.pk}
+           "attachment": attachment_b.pk, "proposal": proposal_b.pk}
     #: ids of the customer's own rows: a page not mapped here may rightly show them
     ids["own"] = {org_a.pk, agr_a.pk, coord_a.pk, coord_a.user_id, ticket_a.pk}
     return coord_a, ids
@@ -81,7 +84,7 @@ def _call(client, method: str, url: str, payload: str):
 
 # ------------------------------------------------------------------- the API
 API_PARAMS = {"ticket_id": "ticket", "agreement_id": "agreement", "contact_id": "contact", "invoice_id": "invoice",
-              "attachment_id": "attachment"}
+              "attachment_id": "attachment", "proposal_id": "proposal"}
 
 
 def _example(schema: dict, components: dict) -> object:

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from meldpunt.api.auth import API_AUTH
 from meldpunt.api.errors import install_error_handlers
+from meldpunt.api.routes_billing import router as billing_router
 from meldpunt.api.routes_contracts import router as contracts_router
 from meldpunt.api.routes_tickets import router as tickets_router
 from meldpunt.api.routes_triage import router as triage_router
@@ -23,3 +24,4 @@ install_error_handlers(api)
 api.add_router("/", contracts_router)
 api.add_router("/", tickets_router)
 api.add_router("/", triage_router)
+api.add_router("/", billing_router)

@@ -24,7 +24,7 @@ class BudgetAdmin(admin.ModelAdmin):
 class TimeEntryAdmin(admin.ModelAdmin):
     list_display = ["id", "ticket", "agent", "started_at", "minutes", "billable", "billed_minutes", "rate", "amount"]
     list_filter = ["billable"]
-    readonly_fields = ["billed_minutes", "amount", "explanation"]
+    readonly_fields = ["billed_minutes", "amount", "explanation", "idempotency_key"]
     raw_id_fields = ["ticket"]
 
     def has_change_permission(self, request, obj=None):

@@ -76,6 +76,8 @@ class TimeEntry(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     explanation = models.CharField(_("explanation"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, null=True, blank=True,
+                                       help_text=_("A client's key: the same key on the same ticket books once."))
 
     class Meta:
         verbose_name = _("time entry")
@@ -84,6 +86,7 @@ class TimeEntry(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(minutes__gt=0), name="time_entry_positive"),
             models.CheckConstraint(condition=Q(billable=False) | Q(rate__isnull=False), name="billable_time_has_rate"),
+            models.UniqueConstraint(fields=["ticket", "idempotency_key"], name="time_booked_once"),
         ]
 
     def __str__(self) -> str:

@@ -8,14 +8,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from meldpunt.billing.models import Budget, Invoice, InvoiceLine, TimeEntry
 from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.selectors import contact_of, is_staff, visible_agreements
-from meldpunt.core.billing import BudgetState
+from meldpunt.core.billing import BudgetState, money
 
 ZERO = Decimal("0.00")
+
+
+def sees_billing(user) -> bool:
+    """Vendor staff and customer coordinators see time, invoices and budgets; nobody else."""
+    if is_staff(user):
+        return True
+    contact = contact_of(user)
+    return contact is not None and contact.is_coordinator
 
 
 def visible_invoices(user) -> QuerySet[Invoice]:
@@ -50,32 +59,58 @@ def budget_state(agreement: Agreement) -> BudgetState | None:
         InvoiceLine.objects.filter(ticket__agreement=agreement, source_type__in=["time", "credit"])
         .aggregate(s=Sum("amount"))["s"] or ZERO
     )
-    return BudgetState(budget.approved, booked, invoiced, budget.warn_percent)
+    return BudgetState(budget.approved, money(booked), money(invoiced), budget.warn_percent)  # SQLite sums lose the cents
 
 
 def proposal_budget_state(ticket) -> BudgetState | None:
     """Seed 002 per proposal: the approved proposal's amount against the billable time booked
     and invoiced on its request; None when the request has no approved proposal."""
+    proposal = _approved_proposals().filter(ticket_id=ticket.pk).order_by("-decided_at", "-id").first()
+    return _proposal_state(proposal) if proposal is not None else None
+
+
+def _ticket_sum(rows: QuerySet) -> Coalesce:
+    """``Sum(amount)`` of ``rows`` on the outer row's ticket, as one correlated subquery."""
+    total = rows.filter(ticket_id=OuterRef("ticket_id")).order_by().values("ticket_id").annotate(s=Sum("amount"))
+    return Coalesce(Subquery(total.values("s")), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def _approved_proposals() -> QuerySet:
+    """Approved proposals with ``booked`` and ``invoiced`` on their request (one query).
+    A request has at most one sent or approved proposal (triage), so each is its own budget."""
     from meldpunt.triage.models import Proposal
 
-    proposal = Proposal.objects.filter(ticket_id=ticket.pk, state="approved").order_by("-decided_at", "-id").first()
-    if proposal is None:
-        return None
-    entries = TimeEntry.objects.filter(ticket_id=ticket.pk, billable=True).exclude(invoiced__line__credited_by__isnull=False)
-    booked = entries.aggregate(s=Sum("amount"))["s"] or ZERO
-    invoiced = (
-        InvoiceLine.objects.filter(ticket_id=ticket.pk, source_type__in=["time", "credit"]).aggregate(s=Sum("amount"))["s"]
-        or ZERO
-    )
-    return BudgetState(proposal.amount, booked, invoiced)
+    booked = TimeEntry.objects.filter(billable=True).exclude(invoiced__line__credited_by__isnull=False)
+    invoiced = InvoiceLine.objects.filter(source_type__in=["time", "credit"])
+    return Proposal.objects.filter(state="approved").annotate(booked=_ticket_sum(booked), invoiced=_ticket_sum(invoiced))
 
 
-def visible_budgets(user) -> list[tuple[Agreement, BudgetState]]:
-    agreements = visible_agreements(user).filter(budget__isnull=False).select_related("budget")
+def _proposal_state(proposal) -> BudgetState:
+    return BudgetState(proposal.amount, money(proposal.booked), money(proposal.invoiced))
+
+
+def visible_proposal_budgets(user, *, limit: int = 200) -> list[tuple[object, BudgetState]]:
+    """Approved proposals as budgets, most recently approved first: all for vendor staff,
+    the organisation's for its coordinators (like invoices), none for anyone else."""
+    proposals = _approved_proposals().select_related("ticket__organisation", "ticket__agreement")
     if not is_staff(user):
         contact = contact_of(user)
         if contact is None or not contact.is_coordinator:
             return []
+        proposals = proposals.filter(ticket__organisation_id=contact.organisation_id)
+    return [(p, _proposal_state(p)) for p in proposals.order_by("-decided_at", "-id")[:limit]]
+
+
+def proposal_budget(proposal) -> BudgetState | None:
+    """One proposal as a budget; None unless it is approved."""
+    found = _approved_proposals().filter(pk=proposal.pk).first()
+    return _proposal_state(found) if found is not None else None
+
+
+def visible_budgets(user) -> list[tuple[Agreement, BudgetState]]:
+    if not sees_billing(user):
+        return []
+    agreements = visible_agreements(user).filter(budget__isnull=False).select_related("budget")
     return [(a, budget_state(a)) for a in agreements]
 
 

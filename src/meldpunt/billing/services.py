@@ -48,6 +48,7 @@ class Booking:
     entry: TimeEntry
     budget: BudgetState | None = None
     warnings: list[str] = field(default_factory=list)
+    created: bool = True  # False: an earlier booking with the same idempotency key
 
 
 def session_rules(ticket: Ticket) -> SessionRules:
@@ -64,7 +65,6 @@ def covered_by_contract(ticket: Ticket) -> bool:
     return ticket.kind in catalog.package(ticket.agreement.package).covers
 
 
-@transaction.atomic
 def book_time(
     *,
     ticket: Ticket,
@@ -76,13 +76,36 @@ def book_time(
     note: str = "",
     allow_overrun: bool = False,
     override_reason: str = "",
+    idempotency_key: str | None = None,
 ) -> Booking:
     """Log a session on a ticket. Billable sessions are rounded and priced by the catalog.
 
     ``billable`` defaults to "not covered by the agreement's package". A billable session
     at or above the catalog's consultant threshold is refused (seed 001); one that would
     take the agreement past its approved budget is refused unless ``allow_overrun``.
+    The same ``idempotency_key`` on the same ticket returns the first booking (``created``
+    False) instead of a second one, also when two arrive at once (unique in the database).
     """
+    if idempotency_key:
+        existing = TimeEntry.objects.filter(ticket=ticket, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return Booking(existing, created=False)
+    try:
+        return _book(ticket=ticket, agent=agent, minutes=minutes, started_at=started_at, billable=billable, rate=rate,
+                     note=note, allow_overrun=allow_overrun, override_reason=override_reason,
+                     idempotency_key=idempotency_key or None)
+    except IntegrityError:
+        # a concurrent twin with the same key won the race: hand back its booking
+        twin = TimeEntry.objects.filter(ticket=ticket, idempotency_key=idempotency_key).first() if idempotency_key else None
+        if twin is None:
+            raise
+        return Booking(twin, created=False)
+
+
+@transaction.atomic
+def _book(*, ticket: Ticket, agent, minutes: int, started_at: datetime | None, billable: bool | None,
+          rate: Decimal | str | None, note: str, allow_overrun: bool, override_reason: str,
+          idempotency_key: str | None) -> Booking:
     if not isinstance(minutes, int) or minutes <= 0:
         raise BillingError("minutes: a session lasts at least one whole minute")
     if ticket.organisation_id is None:
@@ -91,7 +114,7 @@ def book_time(
     if billable:
         _check_proposal(ticket, agent, override_reason)
     entry = TimeEntry(ticket=ticket, agent=agent, started_at=started_at or timezone.now(), minutes=minutes,
-                      billable=billable, note=note[:500])
+                      billable=billable, note=note[:500], idempotency_key=idempotency_key)
     booking = Booking(entry)
     if billable:
         rules = session_rules(ticket)

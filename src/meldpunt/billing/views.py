@@ -1,6 +1,6 @@
-"""Thin pages: coordinators list and download their organisation's invoices; vendor staff
-see all, export a month for bookkeeping and book time on tickets. Another organisation's
-invoice answers 404."""
+"""Thin pages: coordinators list and download their organisation's invoices (PDF, UBL) and
+see their budgets; vendor staff see all, export a month for bookkeeping (CSV, zip of UBL)
+and book time on tickets. Another organisation's invoice answers 404."""
 
 from __future__ import annotations
 
@@ -13,11 +13,17 @@ from django.shortcuts import render
 from meldpunt.billing.export import write_csv
 from meldpunt.billing.forms import BookTimeForm
 from meldpunt.billing.pdf import invoice_context, render_invoice_pdf
-from meldpunt.billing.selectors import budget_state, visible_budgets, visible_invoices
+from meldpunt.billing.selectors import (
+    budget_state,
+    visible_budgets,
+    visible_invoices,
+    visible_proposal_budgets,
+)
 from meldpunt.billing.selectors import ticket_time as ticket_time_entries
 from meldpunt.billing.services import book_time
+from meldpunt.billing.ubl import filename, invoice_xml, month_zip
 from meldpunt.contracts.selectors import is_staff
-from meldpunt.core.billing import BillingError, Month, format_money
+from meldpunt.core.billing import BillingError, BudgetState, Month, format_money
 from meldpunt.tickets.models import Ticket
 from meldpunt.web.access import language
 
@@ -36,8 +42,22 @@ def invoices(request):
         {"invoice": i, "net": format_money(i.net, i.currency, lang), "total": format_money(i.total, i.currency, lang)}
         for i in visible_invoices(request.user).order_by("-period", "-year", "-sequence")[:200]
     ]
-    budgets = [{"agreement": a, "state": s} for a, s in visible_budgets(request.user)]
-    return render(request, "billing/invoices.html", {"rows": rows, "budgets": budgets, "staff": is_staff(request.user)})
+    budgets = [{"agreement": a, **_budget(s, a.catalog.parsed().currency, lang)} for a, s in visible_budgets(request.user)]
+    proposals = [{"proposal": p, "ticket": p.ticket, **_budget(s, p.currency, lang)}
+                 for p, s in visible_proposal_budgets(request.user)]
+    return render(request, "billing/invoices.html", {
+        "rows": rows, "budgets": budgets, "proposals": proposals, "staff": is_staff(request.user),
+    })
+
+
+def _budget(state: BudgetState, currency: str, lang: str) -> dict:
+    """A budget row: amounts in the reader's notation and ``level`` "over", "warning" or ""."""
+    def fmt(value):
+        return format_money(value, currency, lang)
+
+    level = "over" if state.exceeded else "warning" if state.warning else ""
+    return {"state": state, "level": level, "approved": fmt(state.approved), "booked": fmt(state.booked),
+            "invoiced": fmt(state.invoiced), "remaining": fmt(state.remaining)}
 
 
 @login_required
@@ -57,17 +77,51 @@ def invoice_pdf(request, pk: int):
 
 
 @login_required
-def export_csv(request):
+def invoice_ubl(request, pk: int):
+    found = _visible(request, pk)
+    response = HttpResponse(invoice_xml(found), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename(found)}"'
+    return response
+
+
+def _staff_month(request) -> Month:
+    """The ``month`` of a staff export; customers get 404, a bad month a BillingError."""
     if not is_staff(request.user):
         raise Http404("no such page")
+    month = Month.parse(request.GET.get("month", ""))
+    if month.year < 1:  # parses, but is no date
+        raise BillingError(f"{month} is not a month such as 2026-10")
+    return month
+
+
+def _bad_month(exc: BillingError) -> HttpResponse:
+    return HttpResponse(f"month: {exc}", status=400, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+def export_csv(request):
     try:
-        month = Month.parse(request.GET.get("month", ""))
+        month = _staff_month(request)
     except BillingError as exc:
-        return HttpResponse(f"month: {exc}", status=400, content_type="text/plain; charset=utf-8")
+        return _bad_month(exc)
     stream = io.StringIO()
     write_csv(visible_invoices(request.user).filter(period=month.first).order_by("vendor", "year", "sequence"), stream)
     response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="invoices-{month}.csv"'
+    return response
+
+
+@login_required
+def export_ubl(request):
+    """The month's invoices and credit notes as a zip of UBL files, for the bookkeeping."""
+    try:
+        month = _staff_month(request)
+    except BillingError as exc:
+        return _bad_month(exc)
+    invoices = visible_invoices(request.user).filter(period=month.first).order_by("vendor", "year", "sequence")
+    data, _count = month_zip(invoices)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="invoices-{month}-ubl.zip"'
     return response
 
 
