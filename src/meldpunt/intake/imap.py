@@ -1,7 +1,8 @@
 """Read IMAP mailboxes with imapclient: IDLE where the server has it, polling otherwise.
 
 A message is fetched with BODY.PEEK[] (the server's \\Seen flag is left alone), registered
-by :func:`meldpunt.intake.services.ingest` — which commits — and only then flagged with the
+by :func:`meldpunt.intake.bulk.ingest_many` (a batch at a time; the same rules as
+:func:`meldpunt.intake.services.ingest`) — which commits — and only then flagged with the
 keyword ``$Meldpunt`` (and moved, when the mailbox names a done folder). A crash between
 the commit and the flag makes the next run fetch the message again; ingest finds it already
 registered and it is flagged then: nothing is lost or registered twice.
@@ -19,8 +20,9 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 from meldpunt.intake import batch
+from meldpunt.intake.bulk import ingest_many
 from meldpunt.intake.models import Mailbox
-from meldpunt.intake.services import IngestResult, ingest
+from meldpunt.intake.services import IngestResult
 
 log = logging.getLogger(__name__)
 DONE_FLAG = b"$Meldpunt"
@@ -98,12 +100,17 @@ def poll(
 
 
 def _register(mailbox: Mailbox, fetched: dict, report: PollReport, after_commit, done: list[int]) -> None:
+    """Register one fetched batch (:func:`meldpunt.intake.bulk.ingest_many`: the plain new
+    requests in one transaction, the rest one by one); every message is committed before
+    its UID goes into ``done`` for the caller to flag."""
+    uids, items = [], []
     for uid, data in fetched.items():
-        raw = data.get(b"BODY[]") or b""
         arrived = data.get(b"INTERNALDATE")
         if arrived is not None and arrived.tzinfo is None:
             arrived = arrived.astimezone()  # imapclient gives local naive times by default
-        result = ingest(raw, source=f"imap:{mailbox.pk}:{uid}", mailbox=mailbox, received_at=arrived)
+        uids.append(uid)
+        items.append((data.get(b"BODY[]") or b"", f"imap:{mailbox.pk}:{uid}", arrived))
+    for uid, result in zip(uids, ingest_many(items, mailbox=mailbox), strict=True):
         report.count(result)
         if after_commit is not None:
             after_commit(uid, result)

@@ -153,12 +153,21 @@ def _agreement_for(contact: Contact | None, mailbox: Mailbox | None) -> Agreemen
     """The contact's organisation's running agreement, preferring the mailbox's vendor."""
     if contact is None:
         return None
+    return choose_agreement(running_agreements([contact.organisation_id]).get(contact.organisation_id, []), mailbox)
+
+
+def running_agreements(organisation_ids) -> dict[int, list[Agreement]]:
+    """The running agreements of these organisations, oldest first, add-ons prefetched."""
     today = timezone.localdate()
-    running = [
-        a for a in Agreement.objects.filter(organisation_id=contact.organisation_id, starts_on__lte=today)
-        .select_related("catalog").prefetch_related("addons").order_by("starts_on", "id")
-        if a.ends_on is None or a.ends_on >= today
-    ]
+    found: dict[int, list[Agreement]] = {}
+    for agreement in (Agreement.objects.filter(organisation_id__in=list(organisation_ids), starts_on__lte=today)
+                      .select_related("catalog").prefetch_related("addons").order_by("starts_on", "id")):
+        if agreement.ends_on is None or agreement.ends_on >= today:
+            found.setdefault(agreement.organisation_id, []).append(agreement)
+    return found
+
+
+def choose_agreement(running: list[Agreement], mailbox: Mailbox | None) -> Agreement | None:
     if mailbox is not None:
         running = [a for a in running if a.catalog.vendor == mailbox.vendor] or running
     return running[0] if running else None

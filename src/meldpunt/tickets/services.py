@@ -82,45 +82,19 @@ def create_ticket(
     The same ``idempotency_key`` within an organisation returns the existing ticket
     instead of a second one (a request is registered once however often it is sent).
     """
-    if kind not in KINDS:
-        raise TicketError(f"kind must be one of {', '.join(sorted(KINDS))}")
-    if not subject.strip():
-        raise TicketError("subject is required")
-    if agreement is not None and (organisation is None or agreement.organisation_id != organisation.pk):
-        raise TicketError("the agreement belongs to another organisation")
-    if agreement is not None and kind not in agreement.catalog.parsed().kinds:
-        raise TicketError(f"catalog {agreement.catalog.vendor} does not take {kind} requests")
     if idempotency_key:
         existing = Ticket.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
         if existing:
             return existing, False
-    decision = _decide_priority(agreement, kind, impact, urgency, priority)
+    ticket, clocks = _build(
+        organisation=organisation, subject=subject, kind=kind, description=description, agreement=agreement,
+        contact=contact, channel=channel, received_at=received_at, impact=impact, urgency=urgency, priority=priority,
+        language=language, idempotency_key=idempotency_key, product=product, product_version=product_version,
+        error_code=error_code, reproduction=reproduction, reporter_email=reporter_email,
+    )
     try:
         # A savepoint only where a concurrent twin can collide on the idempotency key.
         with transaction.atomic(savepoint=bool(idempotency_key)):
-            ticket = Ticket(
-                organisation=organisation,
-                agreement=agreement,
-                contact=contact,
-                kind=kind,
-                subject=subject.strip()[:300],
-                description=description,
-                channel=channel,
-                received_at=received_at or timezone.now(),
-                impact=impact or "",
-                urgency=urgency or "",
-                priority=decision.level if decision else "",
-                priority_rank=_rank(agreement, decision.level if decision else ""),
-                priority_reason=decision.reason if decision else ("" if agreement is None else "to be assessed"),
-                language=language or (contact.language if contact else organisation.language if organisation else "en"),
-                idempotency_key=idempotency_key or None,
-                product=product.strip()[:120],
-                product_version=product_version.strip()[:60],
-                error_code=error_code.strip()[:120],
-                reproduction=reproduction,
-                reporter_email=reporter_email or (contact.email if contact else ""),
-            )
-            clocks = clocks_for_new(ticket)  # computed before the insert: it carries next_due_at
             ticket.save(force_insert=True)
             for clock in clocks:
                 clock.ticket = ticket
@@ -132,6 +106,71 @@ def create_ticket(
             return Ticket.objects.get(organisation=organisation, idempotency_key=idempotency_key), False
         raise
     return ticket, True
+
+
+def register_tickets(requests: list[dict]) -> list[Ticket]:
+    """Register many requests at once (mail intake's batches): the same checks, clocks,
+    events and ``ticket_created`` signal as :func:`create_ticket`, with the tickets, clocks
+    and events written in three bulk inserts. Each dict holds create_ticket's keywords
+    (no idempotency key: callers register these once by other means). The caller holds
+    the transaction; a bad request raises TicketError and nothing of the batch is kept."""
+    built = [_build(**request) for request in requests]
+    tickets = Ticket.objects.bulk_create([ticket for ticket, _ in built])
+    clocks = []
+    for ticket, own in built:
+        for clock in own:
+            clock.ticket = ticket
+            clocks.append(clock)
+    Clock.objects.bulk_create(clocks)
+    TicketEvent.objects.bulk_create(
+        TicketEvent(ticket=t, kind="created", data={"channel": t.channel, "kind": t.kind, "priority": t.priority,
+                                                    "reason": t.priority_reason})
+        for t in tickets
+    )
+    for ticket in tickets:
+        signals.ticket_created.send(Ticket, ticket=ticket)
+    return tickets
+
+
+def _build(
+    *, organisation, subject, kind="incident", description="", agreement=None, contact=None, channel="portal",
+    received_at=None, impact="", urgency="", priority=None, language=None, idempotency_key=None, product="",
+    product_version="", error_code="", reproduction="", reporter_email="",
+) -> tuple[Ticket, list[Clock]]:
+    """A checked, unsaved ticket and its clocks (computed before the insert: the ticket
+    carries ``next_due_at``)."""
+    if kind not in KINDS:
+        raise TicketError(f"kind must be one of {', '.join(sorted(KINDS))}")
+    if not subject.strip():
+        raise TicketError("subject is required")
+    if agreement is not None and (organisation is None or agreement.organisation_id != organisation.pk):
+        raise TicketError("the agreement belongs to another organisation")
+    if agreement is not None and kind not in agreement.catalog.parsed().kinds:
+        raise TicketError(f"catalog {agreement.catalog.vendor} does not take {kind} requests")
+    decision = _decide_priority(agreement, kind, impact, urgency, priority)
+    ticket = Ticket(
+        organisation=organisation,
+        agreement=agreement,
+        contact=contact,
+        kind=kind,
+        subject=subject.strip()[:300],
+        description=description,
+        channel=channel,
+        received_at=received_at or timezone.now(),
+        impact=impact or "",
+        urgency=urgency or "",
+        priority=decision.level if decision else "",
+        priority_rank=_rank(agreement, decision.level if decision else ""),
+        priority_reason=decision.reason if decision else ("" if agreement is None else "to be assessed"),
+        language=language or (contact.language if contact else organisation.language if organisation else "en"),
+        idempotency_key=idempotency_key or None,
+        product=product.strip()[:120],
+        product_version=product_version.strip()[:60],
+        error_code=error_code.strip()[:120],
+        reproduction=reproduction,
+        reporter_email=reporter_email or (contact.email if contact else ""),
+    )
+    return ticket, clocks_for_new(ticket)
 
 
 def _rank(agreement: Agreement | None, level: str) -> int:

@@ -1,0 +1,115 @@
+"""Register a batch of raw mails (one IMAP fetch) with as few round trips as the batch allows.
+
+The common case — a new request from one known contact, not an answer, without files —
+is registered for the whole batch in one transaction: one lookup each for duplicates,
+contacts, the hourly throttle and agreements, and bulk inserts for tickets, clocks, events
+and inbound mail (:func:`meldpunt.tickets.services.register_tickets`, which sends the same
+``ticket_created`` signal, so triage and the confirmation run as for any ticket). Every
+other mail — unreadable, automatic, an answer, with attachments, an unknown or ambiguous
+sender, a throttled sender — goes through :func:`meldpunt.intake.services.ingest` one by one
+after the batch, so the rules live in one place. Results come back in the input order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from meldpunt.contracts.models import Contact
+from meldpunt.intake import batch
+from meldpunt.intake.models import InboundMail, Mailbox
+from meldpunt.intake.parsing import ParsedMail, Unreadable, parse
+from meldpunt.intake.services import (
+    IngestResult,
+    _body,
+    _result,
+    choose_agreement,
+    ingest,
+    running_agreements,
+    throttle_limit,
+)
+from meldpunt.tickets.services import register_tickets
+
+Item = tuple[bytes, str, datetime | None]  # raw bytes, source, received at
+
+
+def ingest_many(items: list[Item], *, mailbox: Mailbox | None = None) -> list[IngestResult]:
+    """Register each ``(raw, source, received_at)`` once, like :func:`ingest` would."""
+    with batch.scope():  # templates and reply address looked up once; one send task
+        return _ingest_many(items, mailbox)
+
+
+def _ingest_many(items: list[Item], mailbox: Mailbox | None) -> list[IngestResult]:
+    results: list[IngestResult | None] = [None] * len(items)
+    parsed: dict[int, ParsedMail] = {}
+    for i, (raw, _source, _at) in enumerate(items):
+        try:
+            parsed[i] = parse(raw)
+        except Unreadable:
+            pass  # quarantined by the one-by-one path
+    group = _plain_new_requests(parsed)
+    if group:
+        try:
+            registered = _register_group(items, parsed, group, mailbox)
+        except IntegrityError:  # a concurrent worker registered one of them: one by one instead
+            registered = {}
+        for i, result in registered.items():
+            results[i] = result
+    for i, (raw, source, received_at) in enumerate(items):
+        if results[i] is None:
+            results[i] = ingest(raw, source=source, mailbox=mailbox, received_at=received_at)
+    return results  # type: ignore[return-value]
+
+
+def _plain_new_requests(parsed: dict[int, ParsedMail]) -> dict[int, Contact]:
+    """The mails that are new requests from exactly one known contact, within the throttle."""
+    fresh = {i: m for i, m in parsed.items()
+             if not m.automatic and not m.thread_ids and m.ticket_number is None and not m.attachments}
+    keys = [m.key for m in fresh.values()]
+    known = set(InboundMail.objects.filter(key__in=keys).values_list("key", flat=True)) if keys else set()
+    senders = {m.sender for m in fresh.values()}
+    contacts: dict[str, list[Contact]] = {}
+    for contact in (Contact.objects.annotate(address=Lower("email")).filter(address__in=senders)
+                    .select_related("organisation")):
+        contacts.setdefault(contact.address, []).append(contact)
+    since = timezone.now() - timedelta(hours=1)
+    recent = dict(InboundMail.objects.filter(sender__in=senders, received_at__gte=since)
+                  .values_list("sender").annotate(n=Count("id")).values_list("sender", "n")) if senders else {}
+    group: dict[int, Contact] = {}
+    seen: set[str] = set()
+    for i, mail in fresh.items():
+        matches = contacts.get(mail.sender, [])
+        if mail.key in known or mail.key in seen or len(matches) != 1:
+            continue
+        seen.add(mail.key)
+        if recent.get(mail.sender, 0) >= throttle_limit():
+            continue  # the one-by-one path records it as throttled
+        recent[mail.sender] = recent.get(mail.sender, 0) + 1
+        group[i] = matches[0]
+    return group
+
+
+@transaction.atomic
+def _register_group(items: list[Item], parsed: dict[int, ParsedMail], group: dict[int, Contact],
+                    mailbox: Mailbox | None) -> dict[int, IngestResult]:
+    agreements = running_agreements({c.organisation_id for c in group.values()})
+    order = sorted(group)
+    now = timezone.now()
+    tickets = register_tickets([
+        dict(organisation=group[i].organisation, contact=group[i], subject=parsed[i].subject or "(no subject)",
+             agreement=choose_agreement(agreements.get(group[i].organisation_id, []), mailbox),
+             description=_body(parsed[i]), kind="incident", channel="email", received_at=items[i][2] or now,
+             language=group[i].language, reporter_email=parsed[i].sender)
+        for i in order
+    ])
+    rows = InboundMail.objects.bulk_create([
+        InboundMail(key=parsed[i].key[:255], raw=items[i][0], outcome="created", source=items[i][1][:300],
+                    reason=f"new request from {group[i].name} ({group[i].organisation})"[:500], mailbox=mailbox,
+                    sender=parsed[i].sender[:254], subject=parsed[i].subject[:300], ticket=ticket)
+        for i, ticket in zip(order, tickets, strict=True)
+    ])
+    return {i: _result(row) for i, row in zip(order, rows, strict=True)}
