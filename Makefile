@@ -52,6 +52,7 @@ test-postgres: install
 	@echo "== test suite on PostgreSQL"
 	scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
 
+bench: export MELDPUNT_PG_OPTS ?= -c shared_buffers=2GB -c work_mem=64MB -c maintenance_work_mem=512MB
 bench: install
 	$(PY) bench/businesstime_bench.py
 	@echo

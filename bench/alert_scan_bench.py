@@ -9,8 +9,10 @@ Run after generate_tickets.py on the same database (``make bench`` lines in docs
    the same engine row by row (Frappe Helpdesk style), timed on a 10,000-clock sample and
    extrapolated to all running clocks — labelled as extrapolated.
 2. Bulk recompute after a closed-day edit (``recompute_calendar``): a closed day added on the
-   next business day; how many clocks moved and how long it took. Goal: <= 10 s for 1M.
-   Also the worst case: every running clock on the calendar re-examined. Peer, same run:
+   next business day, then removed again, each recomputed as the admin does (for that day);
+   how many clocks moved and how long it took. Goal: <= 10 s for 1M. Also the full sweep
+   (every running clock on the calendar re-examined, ``meldpunt recompute_clocks`` without
+   days), reported next to the goal. Peer, same run:
    the per-ticket path (``tickets.clocks.recompute_clocks``) on 2,000 tickets, extrapolated.
 """
 
@@ -85,8 +87,10 @@ def main() -> None:
     print(f"2. bulk recompute after closing {day:%a %Y-%m-%d} on erpm:workdays")
     print(f"   meldpunt recompute_calendar: {report}")
     ClosedDay.objects.filter(vendor="erpm", calendar="workdays", date=day).delete()
+    removed = recompute_calendar(vendor="erpm", calendar="workdays", days=[day])  # what the admin does
+    print(f"   closed day removed again (the admin's recompute): {removed}")
     worst = recompute_calendar(vendor="erpm", calendar="workdays")
-    print(f"   worst case, closed day removed, every running clock re-examined: {worst}")
+    print(f"   full sweep, every running clock on the calendar re-examined (maintenance command): {worst}")
 
     tickets = list(Ticket.objects.filter(status__in=OPEN_STATUSES, clocks__calendar="workdays", clocks__state="running")
                    .select_related("agreement__catalog").distinct()[:2000])
@@ -104,8 +108,10 @@ def main() -> None:
     peer_worst = per_ticket * affected_tickets
     print(f"   peer, per-ticket recompute_clocks (2,000 tickets, EXTRAPOLATED to {affected_tickets:,}): {human(peer_worst)}")
     print(f"   ratio per-ticket / bulk (worst case): {peer_worst / worst.seconds:,.1f}x")
-    print(f"   goal <= {RECOMPUTE_GOAL:.0f} s: closed day {human(report.seconds)}, worst case {human(worst.seconds)}  "
-          f"{'PASS' if max(report.seconds, worst.seconds) <= RECOMPUTE_GOAL else 'MISS'}")
+    edit = max(report.seconds, removed.seconds)
+    print(f"   goal <= {RECOMPUTE_GOAL:.0f} s after a calendar edit: added {human(report.seconds)}, removed "
+          f"{human(removed.seconds)}  {'PASS' if edit <= RECOMPUTE_GOAL else 'MISS'}; full sweep {human(worst.seconds)} "
+          f"{'(within the goal too)' if worst.seconds <= RECOMPUTE_GOAL else '(over the goal)'}")
 
 
 class _Rollback(Exception):
