@@ -15,3 +15,20 @@ class BookTimeForm(forms.Form):
     rate = forms.DecimalField(label=_("Hourly rate"), required=False, min_value=0, decimal_places=2, max_digits=12)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
     allow_overrun = forms.BooleanField(label=_("Book past the approved budget"), required=False)
+
+
+def book_from(form: BookTimeForm, *, ticket, agent):
+    """Book the validated form's session through ``services.book_time``; the booking, or
+    None with the refusal added to the form (the 4-hour rule, a missing proposal…)."""
+    from meldpunt.billing.services import book_time
+    from meldpunt.core.billing import BillingError
+
+    data = form.cleaned_data
+    try:
+        return book_time(
+            ticket=ticket, agent=agent, minutes=data["minutes"], started_at=data["started_at"],
+            billable=data["billable"], rate=data["rate"], note=data["note"], allow_overrun=data["allow_overrun"],
+        )
+    except BillingError as exc:
+        form.add_error(None, str(exc))
+        return None

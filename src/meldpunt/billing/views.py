@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from meldpunt.billing.export import write_csv
-from meldpunt.billing.forms import BookTimeForm
+from meldpunt.billing.forms import BookTimeForm, book_from
 from meldpunt.billing.pdf import invoice_context, render_invoice_pdf
 from meldpunt.billing.selectors import (
     budget_state,
@@ -20,7 +20,6 @@ from meldpunt.billing.selectors import (
     visible_proposal_budgets,
 )
 from meldpunt.billing.selectors import ticket_time as ticket_time_entries
-from meldpunt.billing.services import book_time
 from meldpunt.billing.ubl import filename, invoice_xml, month_zip
 from meldpunt.contracts.selectors import is_staff
 from meldpunt.core.billing import BillingError, BudgetState, Month, format_money
@@ -136,15 +135,8 @@ def ticket_time(request, pk: int):
     form = BookTimeForm(request.POST or None)
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            booking = book_time(
-                ticket=ticket, agent=request.user, minutes=data["minutes"], started_at=data["started_at"],
-                billable=data["billable"], rate=data["rate"], note=data["note"], allow_overrun=data["allow_overrun"],
-            )
-        except BillingError as exc:
-            form.add_error(None, str(exc))
-        else:
+        booking = book_from(form, ticket=ticket, agent=request.user)
+        if booking is not None:
             warnings = booking.warnings
             form = BookTimeForm()
     return render(request, "billing/ticket_time.html", {

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meldpunt.billing.services import book_time
-from meldpunt.core.billing import BillingError
+from meldpunt.billing.forms import book_from
 from meldpunt.desk.forms import TimerBookForm
 from meldpunt.desk.macros import customer_language
 from meldpunt.desk.panels import knowledge_context, macro_reply_form, time_context
@@ -86,23 +85,14 @@ def book(request, pk: int):
     """Book the timer's minutes (or typed ones) through ``billing.services.book_time``."""
     ticket = staff_ticket(request.user, pk)
     form = TimerBookForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            booking = book_time(
-                ticket=ticket, agent=request.user, minutes=data["minutes"], started_at=data["started_at"],
-                billable=data["billable"], rate=data["rate"], note=data["note"], allow_overrun=data["allow_overrun"],
-            )
-        except BillingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            if not request.htmx:
-                messages.success(request, ngettext("%(n)s minute booked.", "%(n)s minutes booked.", data["minutes"])
-                                 % {"n": data["minutes"]})
-                for warning in booking.warnings:
-                    messages.warning(request, warning)
-                return redirect(_back(pk, "time-panel"))
-            return render(request, "desk/_time.html",
-                          time_context(ticket, warnings=booking.warnings, booked=data["minutes"]))
+    booking = book_from(form, ticket=ticket, agent=request.user) if form.is_valid() else None
+    if booking is not None:
+        minutes = form.cleaned_data["minutes"]
+        if not request.htmx:
+            messages.success(request, ngettext("%(n)s minute booked.", "%(n)s minutes booked.", minutes) % {"n": minutes})
+            for warning in booking.warnings:
+                messages.warning(request, warning)
+            return redirect(_back(pk, "time-panel"))
+        return render(request, "desk/_time.html", time_context(ticket, warnings=booking.warnings, booked=minutes))
     template = "desk/_time.html" if request.htmx else "desk/time_page.html"
     return render(request, template, time_context(ticket, form=form), status=400)
