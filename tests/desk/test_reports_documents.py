@@ -125,3 +125,13 @@ def test_quarterly_task_mails_each_coordinator_once(reported, settings):
     assert "Alpha BV" in pdf_text(content)
     assert mail_quarter(period="2026Q3").sent == []  # already sent this quarter
     assert ReportDelivery.objects.count() == 2 and len(mail.outbox) == 2
+
+
+def test_pdfs_share_one_font_configuration_so_a_long_running_process_stays_flat():
+    # WeasyPrint otherwise builds (and never frees) fontconfig state per document; see meldpunt.pdf.
+    from meldpunt.pdf import _fonts, write_pdf
+
+    first = write_pdf("<p>Één</p>")
+    second = write_pdf("<p>Twee</p>")
+    assert first.startswith(b"%PDF") and second.startswith(b"%PDF")
+    assert _fonts.cache_info().currsize == 1 and _fonts.cache_info().hits >= 1

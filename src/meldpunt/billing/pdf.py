@@ -12,6 +12,7 @@ from meldpunt.billing.models import Invoice, VendorProfile
 from meldpunt.billing.selectors import invoice_lines
 from meldpunt.contracts.models import CatalogVersion
 from meldpunt.core.billing import format_money, format_quantity
+from meldpunt.pdf import write_pdf
 
 
 def vendor_details(vendor: str) -> VendorProfile:
@@ -57,6 +58,4 @@ def render_invoice_html(invoice: Invoice) -> str:
 
 
 def render_invoice_pdf(invoice: Invoice) -> bytes:
-    from weasyprint import HTML  # heavy import; only when a PDF is asked for
-
-    return HTML(string=render_invoice_html(invoice)).write_pdf()
+    return write_pdf(render_invoice_html(invoice))

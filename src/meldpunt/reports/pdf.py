@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from meldpunt.pdf import write_pdf
 from meldpunt.reports.build import Report
 from meldpunt.reports.charts import charts, svg_data_uri
 
@@ -16,9 +17,7 @@ def render_report_html(report: Report) -> str:
 
 
 def render_report_pdf(report: Report) -> bytes:
-    from weasyprint import HTML  # heavy import; only when a PDF is asked for
-
-    return HTML(string=render_report_html(report)).write_pdf()
+    return write_pdf(render_report_html(report))
 
 
 def filename(report: Report) -> str:
