@@ -59,6 +59,10 @@ bench: install
 	scripts/with-postgres $(PY) bench/intake_bench.py
 	@echo
 	scripts/with-postgres sh -c '$(PY) bench/generate_tickets.py --tickets $${BENCH_TICKETS:-1000000} && $(PY) bench/alert_scan_bench.py && $(PY) bench/queue_bench.py'
+	@echo
+	scripts/with-postgres $(PY) bench/helpdesk_bench.py
+	@echo
+	scripts/with-postgres $(PY) bench/worker_memory_bench.py
 
 lint: install
 	$(BIN)/ruff check src tests bench
