@@ -99,5 +99,5 @@ def test_levels_of_different_catalogs_share_ranks(desk):
 
 def test_a_hand_edited_cursor_is_the_first_page(desk):
     made = _new(desk["org_a"], desk["agr_a"], "Export stops", impact="organisation", urgency="high")
-    for cursor in ("s9.1.2", "s0.notanumber.1", "x", "s1.abc", "s0.99999999999999999999999.1"):
+    for cursor in ("s9.1.2", "s0.notanumber.1", "x", "s1.abc", "s0.99999999999999999999999.1", "s-1.5"):
         assert [r.ticket.pk for r in queue_page(desk["staff"], QueueQuery(cursor=cursor)).rows] == [made.pk]

@@ -34,8 +34,9 @@ def find_macro(pk) -> Macro | None:
 
 
 def staff_ticket(user, pk: int) -> Ticket:
-    """A ticket the (staff) user may work on, with what the desk panels read."""
-    found = (visible_tickets(user).select_related("organisation", "contact", "agreement__catalog")
+    """A ticket the (staff) user may work on, with what the console's ticket page and the
+    desk panels read; 404 for anything else."""
+    found = (visible_tickets(user).select_related("organisation", "contact", "agreement__catalog", "assignee")
              .prefetch_related("clocks").filter(pk=pk).first())
     if found is None:
         raise Http404("no such request")

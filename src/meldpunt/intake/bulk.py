@@ -25,10 +25,13 @@ from meldpunt.intake.models import InboundMail, Mailbox
 from meldpunt.intake.parsing import ParsedMail, Unreadable, parse
 from meldpunt.intake.services import (
     IngestResult,
-    _body,
     _result,
     choose_agreement,
+    inbound_row,
     ingest,
+    ingest_parsed,
+    new_request,
+    new_request_reason,
     running_agreements,
     throttle_limit,
 )
@@ -60,7 +63,11 @@ def _ingest_many(items: list[Item], mailbox: Mailbox | None) -> list[IngestResul
         for i, result in registered.items():
             results[i] = result
     for i, (raw, source, received_at) in enumerate(items):
-        if results[i] is None:
+        if results[i] is not None:
+            continue
+        if i in parsed:  # not parsed twice
+            results[i] = ingest_parsed(raw, parsed[i], source=source, mailbox=mailbox, received_at=received_at)
+        else:  # unreadable: quarantined
             results[i] = ingest(raw, source=source, mailbox=mailbox, received_at=received_at)
     return results  # type: ignore[return-value]
 
@@ -100,16 +107,13 @@ def _register_group(items: list[Item], parsed: dict[int, ParsedMail], group: dic
     order = sorted(group)
     now = timezone.now()
     tickets = register_tickets([
-        dict(organisation=group[i].organisation, contact=group[i], subject=parsed[i].subject or "(no subject)",
-             agreement=choose_agreement(agreements.get(group[i].organisation_id, []), mailbox),
-             description=_body(parsed[i]), kind="incident", channel="email", received_at=items[i][2] or now,
-             language=group[i].language, reporter_email=parsed[i].sender)
+        new_request(parsed[i], group[i], choose_agreement(agreements.get(group[i].organisation_id, []), mailbox),
+                    items[i][2] or now)
         for i in order
     ])
     rows = InboundMail.objects.bulk_create([
-        InboundMail(key=parsed[i].key[:255], raw=items[i][0], outcome="created", source=items[i][1][:300],
-                    reason=f"new request from {group[i].name} ({group[i].organisation})"[:500], mailbox=mailbox,
-                    sender=parsed[i].sender[:254], subject=parsed[i].subject[:300], ticket=ticket)
+        inbound_row(items[i][0], parsed[i].key, "created", new_request_reason(group[i], parsed[i].sender), items[i][1],
+                    mailbox, parsed[i], ticket)
         for i, ticket in zip(order, tickets, strict=True)
     ])
     return {i: _result(row) for i, row in zip(order, rows, strict=True)}

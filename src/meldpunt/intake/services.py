@@ -57,6 +57,14 @@ def ingest(
                 return _record(raw, key, "quarantined", f"unreadable: {exc}", source, mailbox)
         except IntegrityError:
             return _result(InboundMail.objects.get(key=key), duplicate=True)
+    return ingest_parsed(raw, mail, source=source, mailbox=mailbox, received_at=received_at)
+
+
+def ingest_parsed(
+    raw: bytes, mail: ParsedMail, *, source: str = "", mailbox: Mailbox | None = None,
+    received_at: datetime | None = None,
+) -> IngestResult:
+    """:func:`ingest` for a message already parsed (``parse(raw)``), e.g. by a batch."""
     known = InboundMail.objects.filter(key=mail.key).first()
     if known is not None:
         return _result(known, duplicate=True)
@@ -75,14 +83,42 @@ def _result(row: InboundMail, duplicate: bool = False) -> IngestResult:
     return IngestResult(row.outcome, row.ticket_id, reason, duplicate)
 
 
-def _record(raw, key, outcome, reason, source, mailbox, mail: ParsedMail | None = None, ticket=None, message=None) -> IngestResult:
-    # The key was looked up before; a concurrent twin makes this insert fail (IntegrityError).
-    row = InboundMail.objects.create(
+def inbound_row(raw, key, outcome, reason, source, mailbox, mail: ParsedMail | None = None, ticket=None,
+                message=None) -> InboundMail:
+    """The record of one received message (unsaved)."""
+    return InboundMail(
         key=key[:255], raw=raw, outcome=outcome, reason=reason[:500], source=source[:300], mailbox=mailbox,
         sender=(mail.sender if mail else "")[:254], subject=(mail.subject if mail else "")[:300],
         ticket=ticket, message=message,
     )
+
+
+def _record(raw, key, outcome, reason, source, mailbox, mail: ParsedMail | None = None, ticket=None, message=None) -> IngestResult:
+    # The key was looked up before; a concurrent twin makes this insert fail (IntegrityError).
+    row = inbound_row(raw, key, outcome, reason, source, mailbox, mail, ticket, message)
+    row.save(force_insert=True)
     return _result(row)
+
+
+def new_request(mail: ParsedMail, contact: Contact | None, agreement: Agreement | None, received_at: datetime) -> dict:
+    """What a mail that opens a request registers: ``create_ticket``'s keywords."""
+    return dict(
+        organisation=contact.organisation if contact else None,
+        agreement=agreement,
+        contact=contact,
+        subject=mail.subject or "(no subject)",
+        description=_body(mail),
+        kind="incident",
+        channel="email",
+        received_at=received_at,
+        language=(contact.language if contact else mail.language_hint or _guess_language(mail)),
+        reporter_email=mail.sender,
+    )
+
+
+def new_request_reason(contact: Contact | None, sender: str) -> str:
+    return (f"new request from {contact.name} ({contact.organisation})" if contact
+            else f"unknown sender {sender}: in the triage queue")
 
 
 def _register(raw: bytes, mail: ParsedMail, source: str, mailbox: Mailbox | None, received_at: datetime) -> IngestResult:
@@ -99,28 +135,12 @@ def _register(raw: bytes, mail: ParsedMail, source: str, mailbox: Mailbox | None
         message = add_message(ticket, _body(mail), from_customer=True, channel="email", at=received_at)
         _keep_attachments(message, mail)
         return _record(raw, mail.key, "appended", f"reply to ticket #{ticket.pk}", source, mailbox, mail, ticket, message)
-    agreement = _agreement_for(contact, mailbox)
-    ticket, _ = create_ticket(
-        organisation=contact.organisation if contact else None,
-        agreement=agreement,
-        contact=contact,
-        subject=mail.subject or "(no subject)",
-        description=_body(mail),
-        kind="incident",
-        channel="email",
-        received_at=received_at,
-        language=(contact.language if contact else mail.language_hint or _guess_language(mail)),
-        reporter_email=mail.sender,
-    )
+    ticket, _ = create_ticket(**new_request(mail, contact, _agreement_for(contact, mailbox), received_at))
     message = None
     if mail.attachments:  # the description holds the text; the files hang on a thread message
         message = Message.objects.create(ticket=ticket, from_customer=True, channel="email", body=_body(mail))
         _keep_attachments(message, mail)
-    reason = (
-        f"new request from {contact.name} ({contact.organisation})" if contact
-        else f"unknown sender {mail.sender}: in the triage queue"
-    )
-    return _record(raw, mail.key, "created", reason, source, mailbox, mail, ticket, message)
+    return _record(raw, mail.key, "created", new_request_reason(contact, mail.sender), source, mailbox, mail, ticket, message)
 
 
 def _body(mail: ParsedMail) -> str:

@@ -88,19 +88,13 @@ def deadline_for(
     return deadline
 
 
-def recompute_clocks(ticket: Ticket, *, new: bool = False) -> list[Clock]:
-    """Create or update both clocks of ``ticket`` from its current state, and keep the
-    ticket's ``next_due_at`` (the queues sort on it) in step.
-
-    ``new``: the ticket was just created and has no clocks yet (one insert, no lookup).
-    """
-    clocks = {} if new else {c.metric: c for c in ticket.clocks.all()}
-    result = _computed(ticket, clocks)
-    if new:
-        Clock.objects.bulk_create(result)
-    else:
-        for clock in result:
-            clock.save()
+def recompute_clocks(ticket: Ticket) -> list[Clock]:
+    """Update (or create) both clocks of ``ticket`` from its current state, and keep the
+    ticket's ``next_due_at`` (the queues sort on it) in step. A ticket being registered
+    gets its clocks from :func:`clocks_for_new` instead."""
+    result = _computed(ticket, {c.metric: c for c in ticket.clocks.all()})
+    for clock in result:
+        clock.save()
     due = next_due(result)
     if due != ticket.next_due_at:
         ticket.next_due_at = due

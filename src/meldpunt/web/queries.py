@@ -149,6 +149,8 @@ def queue_page(user, q: QueueQuery, *, limit: int = 50, now: datetime | None = N
         try:
             head, _, key = q.cursor.partition(".")
             index = int(head.removeprefix("s"))
+            if not 0 <= index < len(segments):
+                raise IndexError(index)
             after = _after(segments[index], key) if key else None  # "" = the segment's start
         except (ValueError, IndexError, OverflowError, OSError):
             index, after = 0, None

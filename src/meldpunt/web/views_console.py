@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from meldpunt.contracts.models import CatalogVersion
 from meldpunt.desk.panels import macro_reply_form, queue_context, ticket_context
+from meldpunt.desk.selectors import staff_ticket
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
-from meldpunt.tickets.selectors import visible_messages, visible_tickets
+from meldpunt.tickets.selectors import visible_messages
 from meldpunt.tickets.services import (
     ConflictError,
     TicketError,
@@ -95,14 +95,7 @@ def _cells(row) -> dict:
 
 
 def _ticket(request, pk: int) -> Ticket:
-    ticket = (
-        visible_tickets(request.user)
-        .select_related("organisation", "agreement__catalog", "assignee", "contact")
-        .filter(pk=pk).first()
-    )
-    if ticket is None:
-        raise Http404("no such request")
-    return ticket
+    return staff_ticket(request.user, pk)
 
 
 def _event_text(event, users: dict, statuses: dict) -> str | None:
