@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from django.http import HttpResponse
 from ninja import Path, Query, Router, Status
 from ninja.errors import HttpError
 
@@ -29,6 +28,7 @@ from meldpunt.api.schemas_billing import (
     TimeEntryIn,
     TimeEntryOut,
 )
+from meldpunt.billing.export import download
 from meldpunt.billing.models import Invoice, TimeEntry
 from meldpunt.billing.pdf import render_invoice_pdf, vendor_details
 from meldpunt.billing.selectors import (
@@ -124,7 +124,7 @@ def get_invoice(request, invoice_id: Id):
             openapi_extra=_document("application/pdf", "The PDF invoice"))
 def invoice_pdf(request, invoice_id: Id):
     invoice = _invoice(request, invoice_id)
-    return _file(render_invoice_pdf(invoice), "application/pdf", f"{invoice.number}.pdf")
+    return download(render_invoice_pdf(invoice), "application/pdf", f"{invoice.number}.pdf")
 
 
 @router.get("/invoices/{invoice_id}/ubl", response={404: ErrorOut},
@@ -132,7 +132,7 @@ def invoice_pdf(request, invoice_id: Id):
             openapi_extra=_document("application/xml", "The UBL 2.1 document"))
 def invoice_ubl(request, invoice_id: Id):
     invoice = _invoice(request, invoice_id)
-    return _file(invoice_xml(invoice), "application/xml", filename(invoice))
+    return download(invoice_xml(invoice), "application/xml", filename(invoice))
 
 
 # ------------------------------------------------------------------ budgets
@@ -193,12 +193,6 @@ def _invoice(request, invoice_id: int) -> Invoice:
     if invoice is None:
         raise NotFound(f"invoice {invoice_id}")
     return invoice
-
-
-def _file(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _currency(ticket: Ticket) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 
+from django.http import HttpResponse
+
 from meldpunt.billing.models import Invoice
 
 COLUMNS = [
@@ -17,6 +19,13 @@ COLUMNS = [
     "TaxInclusiveAmount",
 ]
 TYPE_CODES = {"invoice": "380", "credit_note": "381"}
+
+
+def download(data: bytes | str, content_type: str, name: str) -> HttpResponse:
+    """A document handed out as a file (PDF, UBL, CSV, zip): pages and API alike."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def rows(invoices: Iterable[Invoice]) -> Iterator[list[str]]:

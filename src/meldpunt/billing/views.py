@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from meldpunt.billing.export import write_csv
+from meldpunt.billing.export import download, write_csv
 from meldpunt.billing.forms import BookTimeForm, book_from
 from meldpunt.billing.pdf import invoice_context, render_invoice_pdf
 from meldpunt.billing.selectors import (
@@ -70,17 +70,13 @@ def invoice(request, pk: int):
 @login_required
 def invoice_pdf(request, pk: int):
     found = _visible(request, pk)
-    response = HttpResponse(render_invoice_pdf(found), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{found.number}.pdf"'
-    return response
+    return download(render_invoice_pdf(found), "application/pdf", f"{found.number}.pdf")
 
 
 @login_required
 def invoice_ubl(request, pk: int):
     found = _visible(request, pk)
-    response = HttpResponse(invoice_xml(found), content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename(found)}"'
-    return response
+    return download(invoice_xml(found), "application/xml; charset=utf-8", filename(found))
 
 
 def _staff_month(request) -> Month:
@@ -105,9 +101,7 @@ def export_csv(request):
         return _bad_month(exc)
     stream = io.StringIO()
     write_csv(visible_invoices(request.user).filter(period=month.first).order_by("vendor", "year", "sequence"), stream)
-    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="invoices-{month}.csv"'
-    return response
+    return download(stream.getvalue(), "text/csv; charset=utf-8", f"invoices-{month}.csv")
 
 
 @login_required
@@ -119,9 +113,7 @@ def export_ubl(request):
         return _bad_month(exc)
     invoices = visible_invoices(request.user).filter(period=month.first).order_by("vendor", "year", "sequence")
     data, _count = month_zip(invoices)
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="invoices-{month}-ubl.zip"'
-    return response
+    return download(data, "application/zip", f"invoices-{month}-ubl.zip")
 
 
 @login_required
