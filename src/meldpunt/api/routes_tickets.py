@@ -29,7 +29,7 @@ from meldpunt.api.schemas import (
     TicketIn,
     TicketPageOut,
 )
-from meldpunt.contracts.selectors import contact_of, is_staff, visible_agreements
+from meldpunt.contracts.selectors import agreement_to_register, contact_of, is_staff
 from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import Clock, Message, Ticket
 from meldpunt.tickets.selectors import ticket_page, visible_messages, visible_tickets
@@ -37,7 +37,7 @@ from meldpunt.tickets.services import (
     TicketError,
     add_message,
     change_status,
-    create_ticket,
+    register,
     set_priority,
 )
 
@@ -65,7 +65,7 @@ def register_ticket(request, payload: TicketIn, idempotency_key: IdempotencyKey 
         raise HttpError(403, "this account is neither vendor staff nor a customer contact")
     agreement = None
     if payload.agreement:
-        agreement = visible_agreements(user).filter(code=payload.agreement).first()
+        agreement = agreement_to_register(user, payload.agreement)
         if agreement is None:
             raise TicketError(f"unknown agreement code {payload.agreement!r}")
     if staff:
@@ -81,18 +81,20 @@ def register_ticket(request, payload: TicketIn, idempotency_key: IdempotencyKey 
             )
         if payload.channel not in CUSTOMER_CHANNELS:
             raise TicketError(f"channel must be one of {', '.join(CUSTOMER_CHANNELS)}")
-    ticket, created = create_ticket(
+    ticket, clocks, created = register(
         organisation=organisation, agreement=agreement, contact=contact,
         subject=payload.subject, description=payload.description, kind=payload.kind,
         impact=payload.impact, urgency=payload.urgency, priority=payload.priority,
         channel=payload.channel, received_at=payload.received_at if staff else None,
         actor=user, idempotency_key=idempotency_key or None,
     )
+    if created:  # answered from what was just written: its clocks, and no messages yet
+        return Status(201, ticket_detail(request, ticket, clocks=clocks, messages=[]))
     try:
         ticket = _visible_ticket(request, ticket.pk)
     except NotFound:  # a colleague's request holds this key; do not show it
         raise HttpError(409, "this Idempotency-Key was already used for another request") from None
-    return Status(201 if created else 200, ticket_detail(request, ticket))
+    return Status(200, ticket_detail(request, ticket))
 
 
 @router.get("/tickets/{ticket_id}", response={200: TicketDetailOut, 404: ErrorOut},
@@ -172,14 +174,18 @@ def _seed_002(ticket: Ticket) -> dict:
     return {"category": state.category_code, "customer_status": state.status_code}
 
 
-def ticket_detail(request, ticket: Ticket, lang: str = "en") -> dict:
+def ticket_detail(request, ticket: Ticket, lang: str = "en", *, clocks: list[Clock] | None = None,
+                  messages: list[Message] | None = None) -> dict:
+    """The ticket with its clocks and thread; ``clocks``/``messages`` when the caller has them."""
     order = {"response": 0, "resolution": 1}
-    clocks = sorted(ticket.clocks.all(), key=lambda c: order.get(c.metric, 9))
+    clocks = sorted(ticket.clocks.all() if clocks is None else clocks, key=lambda c: order.get(c.metric, 9))
+    if messages is None:
+        messages = visible_messages(request.auth, ticket)
     return {
         **ticket_out(ticket),
         "description": ticket.description,
         "clocks": [clock_out(clock, _clock_zone(ticket, clock.calendar), lang) for clock in clocks],
-        "messages": [message_out(m) for m in visible_messages(request.auth, ticket)],
+        "messages": [message_out(m) for m in messages],
     }
 
 

@@ -27,7 +27,12 @@ class _Batch:
 
 @contextmanager
 def scope() -> Iterator[None]:
-    """Share lookups and send the confirmations in one task at the end of the block."""
+    """Share lookups and send the confirmations in one task at the end of the block.
+
+    A scope inside a scope is the outer one (its batch shares and sends)."""
+    if _current.get() is not None:
+        yield
+        return
     batch = _Batch()
     token = _current.set(batch)
     try:
@@ -38,6 +43,11 @@ def scope() -> Iterator[None]:
             from meldpunt.intake.tasks import send_outbound_mails
 
             send_outbound_mails.enqueue(batch.mail_ids)
+
+
+def active() -> bool:
+    """Whether the caller is inside :func:`scope`."""
+    return _current.get() is not None
 
 
 def memo(key: tuple, compute: Callable[[], Any]) -> Any:

@@ -82,11 +82,24 @@ def _thread(ticket_id: int, before: OutboundMail) -> tuple[str, str]:
     return last, " ".join(chain)
 
 
-def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", recipient=None) -> OutboundMail | None:
+def confirm(ticket_id: int) -> bool:
+    """The confirmation of a registered request, written once (a retried task finds it) and
+    sent at once; a failed send stays in the outbox for :func:`send_pending`."""
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update(of=("self",)).select_related(
+            "contact", "agreement__catalog").filter(pk=ticket_id).first()
+        if ticket is None:
+            return False
+        mail = ticket.outbound_mails.filter(kind="confirmation").first() or queue(ticket, "confirmation", later=False)
+    return mail is not None and send(mail.pk)
+
+
+def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", recipient=None,
+          later: bool = True) -> OutboundMail | None:
     """Write a mail about ``ticket`` to the outbox; it is sent by a task after the commit.
 
     It goes to the reporter, or to ``recipient`` (a Contact) when given — seed 001: licence
-    keys go only to the organisation's coordinator.
+    keys go only to the organisation's coordinator. ``later=False``: the caller sends it.
     """
     person = recipient or (ticket.contact if ticket.contact_id else None)
     to = person.email if person else ticket.reporter_email
@@ -108,7 +121,8 @@ def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", rec
         from_address=sender, to=to,
         subject=subject, body=body, language=language,
     )
-    transaction.on_commit(lambda: batch.defer_send(mail.pk) or _send_later(mail.pk))
+    if later:
+        transaction.on_commit(lambda: batch.defer_send(mail.pk) or _send_later(mail.pk))
     return mail
 
 

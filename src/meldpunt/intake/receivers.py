@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from meldpunt.intake import outbox
+from meldpunt.intake import batch, outbox
 from meldpunt.tickets import signals
 
 
 @receiver(signals.ticket_created)
 def confirm_new_request(sender, ticket, **kwargs):
-    """SPEC §2: after intake the reporter gets a confirmation with the ticket number."""
-    outbox.queue(ticket, "confirmation")
+    """SPEC §2: after intake the reporter gets a confirmation with the ticket number.
+
+    The worker writes and sends it: registering (the API's POST, the portal form) does not
+    wait for templates and rendering. Its task is enqueued in the ticket's own transaction,
+    so it exists exactly when the ticket does. An intake batch writes its confirmations at
+    once and hands them to one send task (:mod:`meldpunt.intake.batch`)."""
+    if batch.active():
+        outbox.queue(ticket, "confirmation")
+    else:
+        from meldpunt.intake.tasks import send_confirmation
+
+        send_confirmation.enqueue(ticket.pk)
 
 
 @receiver(signals.message_added)

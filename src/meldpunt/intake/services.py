@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement, Contact
+from meldpunt.intake import batch
 from meldpunt.intake.models import Attachment, InboundMail, Mailbox, OutboundMail
 from meldpunt.intake.parsing import ParsedMail, Unreadable, clean_text, digest, parse
 from meldpunt.tickets.models import Message, Ticket
@@ -69,7 +70,9 @@ def ingest_parsed(
     if known is not None:
         return _result(known, duplicate=True)
     try:
-        with transaction.atomic():
+        # In a batch scope (its own if none is open): a new request's confirmation is written
+        # with it, as mail intake always did, and sent by a task after the commit.
+        with batch.scope(), transaction.atomic():
             return _register(raw, mail, source, mailbox, received_at or timezone.now())
     except IntegrityError:  # a concurrent worker registered the same message first
         known = InboundMail.objects.filter(key=mail.key).first()

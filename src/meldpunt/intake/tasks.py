@@ -18,6 +18,12 @@ def send_pending_mail() -> int:
 
 
 @task()
+def send_confirmation(ticket_id: int) -> bool:
+    """Write a new request's confirmation to the outbox and send it (see receivers)."""
+    return outbox.confirm(ticket_id)
+
+
+@task()
 def send_outbound_mail(mail_id: int) -> bool:
     """Send one outbox mail (enqueued after the commit that wrote it)."""
     return outbox.send(mail_id)

@@ -7,6 +7,7 @@ recomputes the clocks. Pages, API, CLI and worker all call these functions.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -55,7 +56,22 @@ def _decide_priority(agreement: Agreement | None, kind: str, impact: str, urgenc
         raise TicketError(str(exc)) from None
 
 
-def create_ticket(
+class Registered(NamedTuple):
+    """A registered request: the ticket, its clocks as written (none when an idempotency
+    key handed back an earlier ticket) and whether it is new."""
+
+    ticket: Ticket
+    clocks: list[Clock]
+    created: bool
+
+
+def create_ticket(**request) -> tuple[Ticket, bool]:
+    """Register a request once; returns ``(ticket, created)``. See :func:`register`."""
+    ticket, _, created = register(**request)
+    return ticket, created
+
+
+def register(
     *,
     organisation: Organisation | None,
     subject: str,
@@ -76,8 +92,9 @@ def create_ticket(
     error_code: str = "",
     reproduction: str = "",
     reporter_email: str = "",
-) -> tuple[Ticket, bool]:
-    """Register a request once; returns ``(ticket, created)``.
+) -> Registered:
+    """Register a request once, with its clocks; callers that answer with the deadlines
+    (the API) use the clocks as written instead of reading them back.
 
     The same ``idempotency_key`` within an organisation returns the existing ticket
     instead of a second one (a request is registered once however often it is sent).
@@ -85,7 +102,7 @@ def create_ticket(
     if idempotency_key:
         existing = Ticket.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
         if existing:
-            return existing, False
+            return Registered(existing, [], False)
     ticket, clocks = _build(
         organisation=organisation, subject=subject, kind=kind, description=description, agreement=agreement,
         contact=contact, channel=channel, received_at=received_at, impact=impact, urgency=urgency, priority=priority,
@@ -103,9 +120,9 @@ def create_ticket(
             signals.ticket_created.send(Ticket, ticket=ticket)
     except IntegrityError:
         if idempotency_key:  # a concurrent twin won the race: hand back its ticket
-            return Ticket.objects.get(organisation=organisation, idempotency_key=idempotency_key), False
+            return Registered(Ticket.objects.get(organisation=organisation, idempotency_key=idempotency_key), [], False)
         raise
-    return ticket, True
+    return Registered(ticket, clocks, True)
 
 
 def register_tickets(requests: list[dict]) -> list[Ticket]:
