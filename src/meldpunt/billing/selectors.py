@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 
 from meldpunt.billing.models import Budget, Invoice, InvoiceLine, TimeEntry
 from meldpunt.contracts.models import Agreement
-from meldpunt.contracts.selectors import contact_of, is_staff, visible_agreements
+from meldpunt.contracts.selectors import contact_of, is_staff, own_organisation, visible_agreements
 from meldpunt.core.billing import BudgetState, money
 
 ZERO = Decimal("0.00")
@@ -28,13 +28,7 @@ def sees_billing(user) -> bool:
 
 
 def visible_invoices(user) -> QuerySet[Invoice]:
-    invoices = Invoice.objects.select_related("organisation", "credits")
-    if is_staff(user):
-        return invoices
-    contact = contact_of(user)
-    if contact is None or not contact.is_coordinator:
-        return invoices.none()
-    return invoices.filter(organisation_id=contact.organisation_id)
+    return own_organisation(user, Invoice.objects.select_related("organisation", "credits"), coordinators=True)
 
 
 def invoice_lines(invoice: Invoice) -> QuerySet[InvoiceLine]:

@@ -10,16 +10,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from meldpunt.contracts.models import Organisation
-from meldpunt.contracts.selectors import contact_of, is_staff
+from meldpunt.contracts.selectors import own_organisation
 
 
 def report_organisations(user) -> QuerySet[Organisation]:
-    if is_staff(user):
-        return Organisation.objects.all()
-    contact = contact_of(user)
-    if contact is None or not contact.is_coordinator:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(pk=contact.organisation_id)
+    return own_organisation(user, Organisation.objects.all(), "pk", coordinators=True)
 
 
 def report_organisation(user, organisation_id: int) -> Organisation:

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from meldpunt.contracts.selectors import contact_of, is_staff
+from meldpunt.contracts.selectors import is_staff, own_organisation
 from meldpunt.tickets.models import Clock, Ticket
 from meldpunt.tickets.selectors import visible_tickets
 from meldpunt.triage.models import Assessment, LicenceKey, Proposal, SpecialWeekend
@@ -128,22 +128,12 @@ def open_proposal(user, ticket: Ticket) -> Proposal | None:
 def visible_licence_keys(user) -> QuerySet[LicenceKey]:
     """Seed 001: keys go to the coordinator; in the portal only coordinators see them."""
     keys = LicenceKey.objects.select_related("agreement", "ticket").order_by("-issued_at", "-id")
-    if is_staff(user):
-        return keys
-    contact = contact_of(user)
-    if contact is None or not contact.is_coordinator:
-        return keys.none()
-    return keys.filter(agreement__organisation_id=contact.organisation_id)
+    return own_organisation(user, keys, "agreement__organisation_id", coordinators=True)
 
 
 def visible_weekends(user) -> QuerySet[SpecialWeekend]:
     weekends = SpecialWeekend.objects.select_related("agreement__organisation", "engineer").order_by("saturday", "id")
-    if is_staff(user):
-        return weekends
-    contact = contact_of(user)
-    if contact is None:
-        return weekends.none()
-    return weekends.filter(agreement__organisation_id=contact.organisation_id)
+    return own_organisation(user, weekends, "agreement__organisation_id")
 
 
 def ticket_for(user, pk: int) -> Ticket | None:
