@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from meldpunt.billing.models import Budget, Invoice, InvoiceLine, TimeEntry
 from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.selectors import contact_of, is_staff, own_organisation, visible_agreements
-from meldpunt.core.billing import BudgetState, money
+from meldpunt.core.billing import BudgetState, Month, money
 
 ZERO = Decimal("0.00")
 
@@ -29,6 +29,12 @@ def sees_billing(user) -> bool:
 
 def visible_invoices(user) -> QuerySet[Invoice]:
     return own_organisation(user, Invoice.objects.select_related("organisation", "credits"), coordinators=True)
+
+
+def invoices_of_month(invoices: QuerySet[Invoice], month: Month) -> QuerySet[Invoice]:
+    """A month's invoices and credit notes in book order (vendor, year, number), as the
+    exports list them."""
+    return invoices.filter(period=month.first).order_by("vendor", "year", "sequence")
 
 
 def invoice_lines(invoice: Invoice) -> QuerySet[InvoiceLine]:

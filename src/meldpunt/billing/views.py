@@ -7,14 +7,17 @@ from __future__ import annotations
 import io
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from meldpunt.billing.export import download, write_csv
 from meldpunt.billing.forms import BookTimeForm, book_from
+from meldpunt.billing.models import Invoice
 from meldpunt.billing.pdf import invoice_context, render_invoice_pdf
 from meldpunt.billing.selectors import (
     budget_state,
+    invoices_of_month,
     visible_budgets,
     visible_invoices,
     visible_proposal_budgets,
@@ -79,14 +82,15 @@ def invoice_ubl(request, pk: int):
     return download(invoice_xml(found), "application/xml; charset=utf-8", filename(found))
 
 
-def _staff_month(request) -> Month:
-    """The ``month`` of a staff export; customers get 404, a bad month a BillingError."""
+def _month_export(request) -> tuple[Month, QuerySet[Invoice]]:
+    """The ``month`` of a staff export and its invoices; customers get 404, a bad month a
+    BillingError."""
     if not is_staff(request.user):
         raise Http404("no such page")
     month = Month.parse(request.GET.get("month", ""))
     if month.year < 1:  # parses, but is no date
         raise BillingError(f"{month} is not a month such as 2026-10")
-    return month
+    return month, invoices_of_month(visible_invoices(request.user), month)
 
 
 def _bad_month(exc: BillingError) -> HttpResponse:
@@ -96,11 +100,11 @@ def _bad_month(exc: BillingError) -> HttpResponse:
 @login_required
 def export_csv(request):
     try:
-        month = _staff_month(request)
+        month, invoices = _month_export(request)
     except BillingError as exc:
         return _bad_month(exc)
     stream = io.StringIO()
-    write_csv(visible_invoices(request.user).filter(period=month.first).order_by("vendor", "year", "sequence"), stream)
+    write_csv(invoices, stream)
     return download(stream.getvalue(), "text/csv; charset=utf-8", f"invoices-{month}.csv")
 
 
@@ -108,10 +112,9 @@ def export_csv(request):
 def export_ubl(request):
     """The month's invoices and credit notes as a zip of UBL files, for the bookkeeping."""
     try:
-        month = _staff_month(request)
+        month, invoices = _month_export(request)
     except BillingError as exc:
         return _bad_month(exc)
-    invoices = visible_invoices(request.user).filter(period=month.first).order_by("vendor", "year", "sequence")
     data, _count = month_zip(invoices)
     return download(data, "application/zip", f"invoices-{month}-ubl.zip")
 

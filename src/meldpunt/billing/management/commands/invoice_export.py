@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from meldpunt.billing.export import write_csv
 from meldpunt.billing.models import Invoice
+from meldpunt.billing.selectors import invoices_of_month
 from meldpunt.core.billing import BillingError, Month
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
             month = Month.parse(options["month"])
         except BillingError as exc:
             raise CommandError(f"--month: {exc}", returncode=2) from None
-        invoices = Invoice.objects.filter(period=month.first).select_related("organisation", "credits").order_by("vendor", "year", "sequence")
+        invoices = invoices_of_month(Invoice.objects.select_related("organisation", "credits"), month)
         if options["output"]:
             with open(options["output"], "w", newline="", encoding="utf-8") as stream:
                 count = write_csv(invoices, stream)
