@@ -14,7 +14,7 @@ from meldpunt.core.vocabulary import METRICS
 
 
 class EscalationReader:
-    """Needs ``fail``, ``table``, ``need`` and ``string_list`` of the loader's reader."""
+    """Needs ``fail``, ``table``, ``tables``, ``need`` and ``string_list`` of the loader's reader."""
 
     def escalation(self, data: Any) -> EscalationPolicy:
         """``[escalation]``: warning points in business time, who is warned, the breach chain."""
@@ -37,9 +37,7 @@ class EscalationReader:
         if not isinstance(raw_chain, list) or not raw_chain:
             raise self.fail(f"{field}.chain", "must be a non-empty array of tables ([[escalation.chain]])")
         chain: list[EscalationStep] = []
-        for index, item in enumerate(raw_chain):
-            item_field = f"{field}.chain[{index}]"
-            item = self.table(item, item_field)
+        for item_field, item in self.tables(raw_chain, f"{field}.chain"):
             role = self.need(item, "role", item_field)
             if role not in ESCALATION_ROLES:
                 raise self.fail(f"{item_field}.role", f"{role!r} is not one of {', '.join(ESCALATION_ROLES)}")

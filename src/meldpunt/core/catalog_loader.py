@@ -105,6 +105,13 @@ class _Reader(TriageReader, EscalationReader):
             raise self.fail(field, "must be a table")
         return data
 
+    def tables(self, data: Any, field: str, hint: str = "") -> list[tuple[str, dict]]:
+        """An array of tables (``[[...]]``) at ``field``: each table with its own field name
+        (``field[2]``) for the errors about it. ``hint`` shows the header to write."""
+        if not isinstance(data, list):
+            raise self.fail(field, f"must be an array of tables {hint}".rstrip())
+        return [(f"{field}[{index}]", self.table(item, f"{field}[{index}]")) for index, item in enumerate(data)]
+
     def need(self, data: dict, key: str, field: str, kind: type | tuple = str) -> Any:
         if key not in data:
             raise self.fail(f"{field}.{key}" if field else key, "is required")
@@ -287,12 +294,8 @@ class _Reader(TriageReader, EscalationReader):
         return order
 
     def targets(self, data: Any, field: str, levels: tuple[str, ...], kinds: list[str]) -> tuple[TargetRule, ...]:
-        if not isinstance(data, list):
-            raise self.fail(field, "must be an array of tables ([[...targets]])")
         rules = []
-        for index, item in enumerate(data):
-            item_field = f"{field}[{index}]"
-            item = self.table(item, item_field)
+        for item_field, item in self.tables(data, field, "([[...targets]])"):
             level = self.need(item, "priority", item_field)
             if level not in levels and level != "*":
                 raise self.fail(f"{item_field}.priority", f"{level!r} is not one of {', '.join(levels)} or *")
@@ -313,12 +316,8 @@ class _Reader(TriageReader, EscalationReader):
         return tuple(rules)
 
     def calendar_rules(self, data: Any, field: str, calendars: dict, priority: PriorityScheme, kinds: list[str]) -> tuple[CalendarRule, ...]:
-        if not isinstance(data, list):
-            raise self.fail(field, "must be an array of tables")
         rules = []
-        for index, item in enumerate(data):
-            item_field = f"{field}[{index}]"
-            item = self.table(item, item_field)
+        for item_field, item in self.tables(data, field):
             cal = self.need(item, "calendar", item_field)
             if cal not in calendars:
                 raise self.fail(f"{item_field}.calendar", f"no calendar {cal!r}")

@@ -15,7 +15,7 @@ from meldpunt.core.vocabulary import ENTITLEMENTS
 
 
 class TriageReader:
-    """Needs ``fail``, ``table``, ``need``, ``names`` and ``string_list`` of the loader's reader."""
+    """Needs ``fail``, ``table``, ``tables``, ``need``, ``names`` and ``string_list`` of the loader's reader."""
 
     def whole(self, data: dict, key: str, field: str, default: int) -> int:
         value = data.get(key, default)
@@ -29,12 +29,8 @@ class TriageReader:
             field = f"completeness.{kind}"
             if kind not in kinds:
                 raise self.fail(field, "is not a request kind of this catalog")
-            if not isinstance(items, list):
-                raise self.fail(field, "must be an array of tables ([[completeness.<kind>]])")
             rules = []
-            for index, item in enumerate(items):
-                item_field = f"{field}[{index}]"
-                item = self.table(item, item_field)
+            for item_field, item in self.tables(items, field, "([[completeness.<kind>]])"):
                 name = self.need(item, "field", item_field)
                 if name not in FIELDS:
                     raise self.fail(f"{item_field}.field", f"unknown field {name!r}; fields: {', '.join(FIELDS)}")
@@ -66,10 +62,8 @@ class TriageReader:
             if kind not in kinds:
                 raise self.fail(f"{field}.not_covered.{kind}", "is not a request kind of this catalog")
             not_covered[kind] = self.names(text, f"{field}.not_covered.{kind}")
-        raw_areas = data.get("areas", [])
-        if not isinstance(raw_areas, list):
-            raise self.fail(f"{field}.areas", "must be an array of tables ([[coverage.areas]])")
-        areas = [self.area(item, f"{field}.areas[{index}]", addons) for index, item in enumerate(raw_areas)]
+        areas = [self.area(item, item_field, addons)
+                 for item_field, item in self.tables(data.get("areas", []), f"{field}.areas", "([[coverage.areas]])")]
         weekend = data.get("weekend_calendar")
         if weekend is not None and weekend not in calendars:
             raise self.fail(f"{field}.weekend_calendar", f"no calendar {weekend!r}")
