@@ -190,6 +190,14 @@ def portal_list(request):
     })
 
 
+def _console_booking(request, pk: int) -> Booking:
+    """Any agent's booking, for the console's actions on it; 404 when there is none."""
+    booking = selectors.agent_bookings(request.user, everyone=True).filter(pk=pk).first()
+    if booking is None:
+        raise Http404("no such booking")
+    return booking
+
+
 def _money(booking: Booking) -> str:
     currency = booking.agreement.catalog.parsed().currency if booking.agreement_id else "EUR"
     return format_money(booking.cost, currency, language())
@@ -221,9 +229,7 @@ def console(request):
 @staff_required
 @require_POST
 def record(request, pk: int):
-    booking = selectors.agent_bookings(request.user, everyone=True).filter(pk=pk).first()
-    if booking is None:
-        raise Http404("no such booking")
+    booking = _console_booking(request, pk)
     form = RecordForm(request.POST)
     if form.is_valid():
         try:
@@ -247,9 +253,7 @@ def record(request, pk: int):
 @staff_required
 @require_POST
 def console_cancel(request, pk: int):
-    booking = selectors.agent_bookings(request.user, everyone=True).filter(pk=pk).first()
-    if booking is None:
-        raise Http404("no such booking")
+    booking = _console_booking(request, pk)
     try:
         services.cancel(booking=booking, by_vendor=True, actor=request.user)
     except services.BookingError as exc:
