@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from meldpunt.bookings import ics
 from meldpunt.bookings.models import Booking, BookingMail
+from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake.outbox import deliver, new_message_id
 
 TOKEN_SALT = "meldpunt.bookings.manage"
@@ -77,7 +78,7 @@ def queue(booking: Booking, kind: str, *, fee: str = "") -> BookingMail:
     """Write a mail for the booking to the outbox; it is sent after the commit."""
     from meldpunt.bookings.selectors import settings_for
 
-    language = booking.language if booking.language in ("nl", "en") else "en"
+    language = supported_language(booking.language)
     rules = settings_for(booking)
     zone = timezone.get_default_timezone()
     sender = from_address(booking.vendor)

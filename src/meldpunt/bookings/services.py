@@ -43,6 +43,7 @@ from meldpunt.bookings.selectors import (
 from meldpunt.contracts.models import Agreement, CatalogVersion, Contact
 from meldpunt.core.billing import BillingError, format_minutes, format_money, parse_amount
 from meldpunt.core.businesstime import epoch
+from meldpunt.core.vocabulary import supported_language
 from meldpunt.tickets.models import Ticket
 from meldpunt.tickets.services import TicketError, change_status, create_ticket
 
@@ -207,7 +208,7 @@ def _book_session(
         booking = Booking.objects.create(
             vendor=vendor, agent_id=agent_id, organisation=contact.organisation if contact else None,
             agreement=agreement, contact=contact, name=name.strip()[:200], email=email.strip(),
-            language=language if language in ("nl", "en") else "en", topic=topic.strip()[:200], details=details,
+            language=supported_language(language), topic=topic.strip()[:200], details=details,
             ticket=ticket, starts_at=datetime.fromtimestamp(slot.start, UTC),
             ends_at=datetime.fromtimestamp(slot.end, UTC), minutes=minutes, rate=rate, scheduled_at=now,
             uid=f"{uuid.uuid4()}@meldpunt", site_url=site_url[:200],

@@ -18,6 +18,14 @@ KINDS: dict[str, dict[str, str]] = {
 
 METRICS = ("response", "resolution")
 
+#: The languages Meldpunt writes in: pages, mails, PDFs.
+LANGUAGES = ("nl", "en")
+
+
+def supported_language(code: str | None) -> str:
+    """``code`` when Meldpunt writes in it, else English."""
+    return code if code in LANGUAGES else "en"
+
 ENTITLEMENTS: dict[str, dict[str, str]] = {
     "fix_notifications": {"en": "Notification of critical fixes (opt-in)", "nl": "Notificatie van belangrijke oplossingen (aanmelden)"},
     "updates": {"en": "Updates and feature packs", "nl": "Updates en functiepacks"},

@@ -15,6 +15,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from meldpunt.desk.models import Macro
+from meldpunt.intake.outbox import customer_language
 from meldpunt.tickets.models import Ticket
 
 #: The placeholders a template may use (documented on the template form and in docs/console.md).
@@ -39,12 +40,6 @@ def fill(text: str, values: dict[str, str]) -> str:
         pos = match.end()
     parts.append(_escape(text[pos:]))
     return "".join(parts).format_map(_KeepUnknown(values))
-
-
-def customer_language(ticket: Ticket) -> str:
-    """The language mails to this ticket's reporter use (intake.outbox): the contact's, else the ticket's."""
-    language = ticket.contact.language if ticket.contact_id else ticket.language
-    return language if language in ("nl", "en") else "en"
 
 
 def _due(ticket: Ticket, metric: str) -> str:

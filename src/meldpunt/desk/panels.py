@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from meldpunt.billing.selectors import ticket_time
 from meldpunt.desk.forms import SavedViewForm, TimerBookForm
-from meldpunt.desk.macros import customer_language, fill_macro
+from meldpunt.desk.macros import fill_macro
 from meldpunt.desk.selectors import find_macro, linked_articles, macros, visible_views
 from meldpunt.desk.services import normalise_query
+from meldpunt.intake.outbox import customer_language
 from meldpunt.knowledge.forms import SearchForm
 from meldpunt.tickets.models import Ticket
 from meldpunt.web.forms import ReplyForm

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meldpunt.billing.forms import book_from
 from meldpunt.desk.forms import TimerBookForm
-from meldpunt.desk.macros import customer_language
 from meldpunt.desk.panels import knowledge_context, macro_reply_form, time_context
 from meldpunt.desk.selectors import staff_ticket
+from meldpunt.intake.outbox import customer_language
 from meldpunt.knowledge.forms import SearchForm, posted_id
 from meldpunt.knowledge.search import search, visible_articles
 from meldpunt.knowledge.services import link_article

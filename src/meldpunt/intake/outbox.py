@@ -20,6 +20,7 @@ from django.template import Context, Template
 from django.template.loader import get_template
 from django.utils import timezone
 
+from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake import batch
 from meldpunt.intake.models import InboundMail, Mailbox, MailTemplate, OutboundMail
 from meldpunt.tickets.models import Ticket
@@ -82,6 +83,13 @@ def _thread(ticket_id: int, before: OutboundMail) -> tuple[str, str]:
     return last, " ".join(chain)
 
 
+def customer_language(ticket: Ticket, recipient=None) -> str:
+    """The language of mail about ``ticket``: the recipient's (by default the ticket's
+    contact), else the ticket's own; Dutch or English."""
+    person = recipient or (ticket.contact if ticket.contact_id else None)
+    return supported_language(person.language if person else ticket.language)
+
+
 def confirm(ticket_id: int) -> bool:
     """The confirmation of a registered request, written once (a retried task finds it) and
     sent at once; a failed send stays in the outbox for :func:`send_pending`."""
@@ -105,8 +113,7 @@ def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", rec
     to = person.email if person else ticket.reporter_email
     if not to:
         return None
-    language = person.language if person else ticket.language
-    language = language if language in ("nl", "en") else "en"
+    language = customer_language(ticket, person)
     vendor = ticket.agreement.catalog.vendor if ticket.agreement_id else ""
     vendor_name = ticket.agreement.catalog.name if ticket.agreement_id else "Meldpunt"
     context = {

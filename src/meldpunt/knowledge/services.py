@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.selectors import contact_of, is_staff
+from meldpunt.core.vocabulary import LANGUAGES
 from meldpunt.knowledge.models import Answer, Article, ArticleLink, ArticleVersion, Question
 from meldpunt.tickets.models import Message, Ticket, TicketEvent
 from meldpunt.tickets.services import create_ticket
@@ -36,7 +37,7 @@ def _unique_slug(title: str) -> str:
 @transaction.atomic
 def write_version(*, article: Article, language: str, title: str, body: str, author=None) -> ArticleVersion:
     """Write a new version of ``article`` in ``language``; it becomes the current text."""
-    if language not in ("nl", "en"):
+    if language not in LANGUAGES:
         raise KnowledgeError("language must be nl or en")
     if not title.strip() or not body.strip():
         raise KnowledgeError("an article needs a title and a text")

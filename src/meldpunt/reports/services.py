@@ -19,6 +19,7 @@ from django.utils.translation import override
 
 from meldpunt.contracts.models import Agreement, Contact, Organisation
 from meldpunt.core.reporting import Period
+from meldpunt.core.vocabulary import supported_language
 from meldpunt.reports.build import build_report
 from meldpunt.reports.models import ReportDelivery
 from meldpunt.reports.pdf import filename, render_report_pdf
@@ -58,7 +59,7 @@ def mail_report(organisation: Organisation, period: Period) -> str | None:
         return None
     if ReportDelivery.objects.filter(organisation=organisation, period=str(period)).exists():
         return None
-    language = coordinator.language if coordinator.language in ("nl", "en") else "en"
+    language = supported_language(coordinator.language)
     report = build_report(organisation, period, language=language)
     with override(language):
         subject = _("Evaluation report %(period)s – %(organisation)s") % {"period": period, "organisation": organisation}

@@ -17,7 +17,7 @@ from meldpunt.contracts.services import check_limits
 from meldpunt.core.billing import BillingError, money, parse_amount
 from meldpunt.core.completeness import check_completeness, information_request
 from meldpunt.core.coverage import Subject, Terms, check_coverage
-from meldpunt.core.vocabulary import KINDS
+from meldpunt.core.vocabulary import KINDS, supported_language
 from meldpunt.intake import outbox
 from meldpunt.tickets.models import Ticket, TicketEvent
 from meldpunt.tickets.services import (
@@ -87,7 +87,7 @@ def assess(ticket: Ticket, *, area: str | None = None, area_name: str | None = N
         "product_version": ticket.product_version, "error_code": ticket.error_code,
         "reproduction": ticket.reproduction, "agreement": agreement.code,
     }
-    language = ticket.language if ticket.language in ("nl", "en") else "en"
+    language = supported_language(ticket.language)
     completeness = check_completeness(catalog.completeness.get(ticket.kind, ()), values, language)
     subject = Subject(
         kind=ticket.kind, on=timezone.localtime(ticket.received_at).date(),
@@ -121,7 +121,7 @@ def send_back(ticket: Ticket, *, actor=None, note: str = "") -> Ticket:
     ticket = _locked(ticket)
     _must_be_new(ticket, "sent back")
     assessment = assess(ticket)
-    language = ticket.contact.language if ticket.contact_id else ticket.language
+    language = outbox.customer_language(ticket)
     if not assessment.missing and not note.strip():
         raise TriageError("the request is complete; say what is missing in a note to send it back anyway")
     from meldpunt.core.completeness import Completeness, Missing
@@ -171,7 +171,7 @@ def convert_to_advisory(ticket: Ticket, *, actor=None, reason: str = "") -> Tick
     if ticket.kind not in ADVISORY_KINDS:
         ticket = change_kind(ticket, rules.advisory_kind, actor=actor, reason=why)
     ticket = set_triage_state(ticket, "advisory", actor=actor, reason=why)
-    language = ticket.contact.language if ticket.contact_id else ticket.language
+    language = outbox.customer_language(ticket)
     texts = [r.get(language) or r["en"] for r in assessment.reasons if r["code"] != "covered"]
     outbox.queue(ticket, "advisory", message=reason.strip() or "\n".join(f"- {t}" for t in texts))
     return ticket
@@ -247,7 +247,7 @@ def send_proposal(proposal: Proposal, *, actor=None) -> Proposal:
     proposal.save(update_fields=["state", "sent_at"])
     ticket = proposal.ticket
     _event(ticket, "proposal", actor, state="sent", proposal=proposal.pk)
-    language = ticket.contact.language if ticket.contact_id else ticket.language
+    language = outbox.customer_language(ticket)
     outbox.queue(ticket, "proposal", message=proposal_text(proposal, language))
     return proposal
 
