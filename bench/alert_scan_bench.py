@@ -34,9 +34,10 @@ def main() -> None:
 
     from meldpunt.contracts.catalogs import calendar_for
     from meldpunt.contracts.models import CatalogVersion, ClosedDay
+    from meldpunt.core.alerts import reached_points
     from meldpunt.escalation.models import ScanMark
     from meldpunt.escalation.recompute import recompute_calendar
-    from meldpunt.escalation.services import reached_points, scan_alerts
+    from meldpunt.escalation.services import scan_alerts
     from meldpunt.tickets.clocks import recompute_clocks
     from meldpunt.tickets.models import OPEN_STATUSES, Clock, Ticket
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
+from meldpunt.core.alerts import warning_moment
 from meldpunt.escalation.models import ClockAlert, Duty, Notification, StaffMail
-from meldpunt.escalation.services import scan_alerts, send_pending_staff_mail, warning_moment
+from meldpunt.escalation.services import scan_alerts, send_pending_staff_mail
 from meldpunt.tickets.services import assign_ticket, change_status, create_ticket
 from tests.desk import factories as f
 

@@ -9,7 +9,8 @@ calendar, so pauses in the past need no replay. That turns every point into a ra
 ``due_at`` in ``(cal.sub(since, A), cal.sub(now, A)]``. The scan asks the database only for
 those ranges (the ``clock_state_due`` index on (state, due_at)), then checks each candidate
 exactly with the core engine, so its cost follows what happened since the last scan, not
-how many tickets are open (STYLE.md: let the database find what is due).
+how many tickets are open (STYLE.md: let the database find what is due). The business-time
+rules (the ranges, the exact check) are pure and live in :mod:`meldpunt.core.alerts`.
 
 Each alert row is unique per (clock, kind, point); several workers scanning at once insert
 with ON CONFLICT DO NOTHING and notify only for the rows their own scan inserted, so every
@@ -32,17 +33,16 @@ from django.utils.translation import gettext_lazy, override
 
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import Agreement, CatalogVersion
+from meldpunt.core.alerts import closed_pauses, due_ranges, reached_points
 from meldpunt.core.businesstime import Calendar, elapsed_with_pauses, epoch
-from meldpunt.core.catalog import Catalog, EscalationPolicy, WarningPoint
-from meldpunt.core.sla import Target, format_moment
+from meldpunt.core.catalog import Catalog
+from meldpunt.core.sla import format_moment
 from meldpunt.escalation.models import ClockAlert, Duty, Notification, ScanMark, StaffMail
 from meldpunt.intake.outbox import deliver
 from meldpunt.tickets.models import OPEN_STATUSES, Clock
 
 #: A scan looks this far back before the previous one ended (clock skew, slow commits).
 OVERLAP = timedelta(minutes=5)
-#: A full sweep looks for breach steps of clocks due at most this long ago (wall time).
-LOOKBACK = timedelta(days=7)
 MARK = "alerts"
 ROLE_LABELS = {"assignee": gettext_lazy("assignee"), "team_lead": gettext_lazy("team lead"),
                "support_manager": gettext_lazy("support manager")}
@@ -65,60 +65,7 @@ class ScanReport:
                 "candidates": self.candidates, "alerts": self.alerts, "notifications": self.notifications}
 
 
-# ------------------------------------------------------------ business time
-def subtract_business(calendar: Calendar, t: int, seconds: int) -> int:
-    """The latest instant from which ``seconds`` of business time run until ``t``."""
-    target = calendar.position(t) - seconds
-    if target <= 0:
-        return t - 366 * 86400  # before the table: nothing lies that far back in a scan
-    return calendar.instant_at(target)
-
-
-def target_bounds(calendar: Calendar, target: Target) -> tuple[int, int]:
-    """Least and most business seconds ``target`` can amount to on ``calendar``."""
-    if target.unit == "m":
-        return target.amount * 60, target.amount * 60
-    if target.unit == "h":
-        return target.amount * 3600, target.amount * 3600
-    lengths = [sum(e - s for s, e in day) * 60 for day in calendar.weekly if day]
-    return target.amount * min(lengths), target.amount * max(lengths)
-
-
-def closed_pauses(raw: list) -> list[tuple[int, int]]:
-    return [(epoch(datetime.fromisoformat(a)), epoch(datetime.fromisoformat(b))) for a, b, *_ in raw if b]
-
-
-def reached_points(calendar: Calendar, policy: EscalationPolicy, *, started: datetime, due: datetime,
-                   pauses: list, now: datetime) -> list[tuple[str, str]]:
-    """Exact check with the core engine: which (kind, point) a running clock has reached by ``now``."""
-    start_s, due_s, now_s = epoch(started), epoch(due), epoch(now)
-    if now_s >= due_s:
-        overdue = calendar.elapsed_seconds(due_s, now_s)
-        return [("breach", step.key) for step in policy.chain if overdue >= step.after_seconds]
-    total = elapsed_with_pauses(calendar, start_s, due_s, closed_pauses(pauses))
-    left = calendar.elapsed_seconds(now_s, due_s)
-    return [("warning", point.key) for point in policy.warnings if left <= point.lead_seconds(total)]
-
-
-def warning_moment(calendar: Calendar, point: WarningPoint, *, started: datetime, due: datetime,
-                   pauses: list = ()) -> datetime:
-    """When a running clock reaches ``point`` (for explanations, tests and the naive peer)."""
-    start_s, due_s = epoch(started), epoch(due)
-    total = elapsed_with_pauses(calendar, start_s, due_s, closed_pauses(list(pauses)))
-    return calendar.localize(subtract_business(calendar, due_s, point.lead_seconds(total)))
-
-
 # ------------------------------------------------------------------- ranges
-def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[list[int]] = []
-    for lo, hi in sorted(r for r in ranges if r[1] > r[0]):
-        if merged and lo <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], hi)
-        else:
-            merged.append([lo, hi])
-    return [(lo, hi) for lo, hi in merged]
-
-
 def _targets_of(version: CatalogVersion, catalog: Catalog) -> set[str]:
     """Every target text a clock under this catalog version can carry (catalog + agreement overrides)."""
     texts: set[str] = set()
@@ -130,33 +77,6 @@ def _targets_of(version: CatalogVersion, catalog: Catalog) -> set[str]:
             if isinstance(item, dict):
                 texts |= {str(item[m]) for m in ("response", "resolution") if item.get(m)}
     return texts
-
-
-def due_ranges(calendar: Calendar, policy: EscalationPolicy, targets: Iterable[str],
-               since: datetime | None, now: datetime) -> list[tuple[int, int]]:
-    """The ``due_at`` ranges (epoch seconds, lo exclusive, hi inclusive) holding every clock
-    that reached a point between ``since`` and ``now`` (``since`` None: ever, within LOOKBACK)."""
-    now_s = epoch(now)
-    since_s = epoch(since) if since else None
-    ranges = []
-    for text in targets:
-        try:
-            target = Target.parse(text)
-        except ValueError:
-            continue
-        if target.by_planning:
-            continue
-        least, most = target_bounds(calendar, target)
-        for point in policy.warnings:
-            hi = calendar.add_seconds(now_s, point.lead_seconds(most)) if point.lead_seconds(most) else now_s
-            lo = calendar.add_seconds(since_s, point.lead_seconds(least)) if since_s else now_s
-            ranges.append((min(lo, hi), hi))
-    for step in policy.chain:
-        hi = subtract_business(calendar, now_s, step.after_seconds) if step.after_seconds else now_s
-        lo = (subtract_business(calendar, since_s, step.after_seconds) if step.after_seconds else since_s) if since_s \
-            else hi - int(LOOKBACK.total_seconds())
-        ranges.append((min(lo, hi) - 1, hi))
-    return _merge(ranges)
 
 
 def _as_dt(seconds: int) -> datetime:
