@@ -7,12 +7,13 @@ process never serves a stale calendar after a vendor edits closed days elsewhere
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from meldpunt.core.businesstime import Calendar
 from meldpunt.core.calendars import build_calendar
 from meldpunt.core.catalog import Catalog
 from meldpunt.core.catalog_loader import parse_catalog
+from meldpunt.prepared import PreparedQuery
 
 
 def digest_of(text: str) -> str:
@@ -30,13 +31,19 @@ def _calendar(digest: str, source: str, vendor: str, calendar_id: str, closed: t
     return build_calendar(catalog.calendar(calendar_id), dict(closed), language)
 
 
-def calendar_for(version, calendar_id: str, language: str = "en") -> Calendar:
-    """The business-time calendar ``calendar_id`` of a stored catalog version, closed days included."""
+@cache
+def _closed_days() -> PreparedQuery:
+    """A calendar's closed days as (date, reason), compiled once (every new ticket reads them)."""
     from meldpunt.contracts.models import ClosedDay
 
-    closed = tuple(
-        ClosedDay.objects.filter(vendor=version.vendor, calendar=calendar_id)
-        .order_by("date")
-        .values_list("date", "reason")
+    return PreparedQuery(
+        lambda vendor, calendar: ClosedDay.objects.filter(vendor=vendor, calendar=calendar)
+        .order_by("date").values_list("date", "reason"),
+        vendor=str, calendar=str,
     )
+
+
+def calendar_for(version, calendar_id: str, language: str = "en") -> Calendar:
+    """The business-time calendar ``calendar_id`` of a stored catalog version, closed days included."""
+    closed = tuple(_closed_days().all(vendor=version.vendor, calendar=calendar_id))
     return _calendar(version.digest, version.source, version.vendor, calendar_id, closed, language)
