@@ -12,8 +12,8 @@ many as the first has done (so both see the same number of jobs in the same minu
 peer shows what the framework itself does with memory.
 
 The real stream is fed in blocks while the queue is short: new requests on the demo
-agreements (``create_ticket``: priority, clocks, triage, event log -> a ``send_confirmation``
-job each, which writes the confirmation to the outbox and sends it), older ones assigned or resolved (status mail
+agreements (``create_ticket``: priority, clocks, event log -> an ``after_registration``
+job each, which assesses the request for triage, writes the confirmation to the outbox and sends it), older ones assigned or resolved (status mail
 -> more ``send_outbound_mail`` jobs; the open set stays bounded, as on a live desk),
 ``scan_alerts`` after every block and a full sweep every tenth (warnings and breaches ->
 notifications and ``send_staff_mail`` jobs), the scheduler's periodic jobs (outbox and

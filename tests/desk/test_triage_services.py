@@ -11,12 +11,13 @@ from django.utils import timezone
 from meldpunt.billing.services import ProposalNotApproved, book_time
 from meldpunt.contracts.models import AgreementAddon
 from meldpunt.intake.models import OutboundMail
+from meldpunt.intake.tasks import after_registration
 from meldpunt.tickets.models import Clock, TicketEvent
 from meldpunt.tickets.services import add_message, create_ticket
 from meldpunt.triage import requests as tr
 from meldpunt.triage import services, weekends
 from meldpunt.triage.models import Assessment, LicenceKey
-from meldpunt.triage.selectors import customer_state, proposal_block, triage_queue
+from meldpunt.triage.selectors import assessment_of, customer_state, proposal_block, triage_queue
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +42,22 @@ def _incident(inv, **fields):
                          subject=subject, **{**FULL, **fields})[0]
 
 
-def test_intake_stores_the_completeness_and_coverage_outcome(inv):
+def test_the_worker_stores_the_completeness_and_coverage_outcome_after_intake(inv):
     ticket = _incident(inv, reproduction="")
+    assert not Assessment.objects.filter(ticket=ticket).exists()  # registering does not wait for it
+    after_registration.call(ticket.pk)
+    after_registration.call(ticket.pk)  # a retried task finds it done
     assessment = Assessment.objects.get(ticket=ticket)
     assert assessment.completeness == "incomplete" and assessment.coverage == "covered"
     assert assessment.missing[0]["field"] == "reproduction" and "reproductiescenario" in assessment.missing[0]["text"]
+
+
+def test_a_reader_before_the_worker_gets_the_assessment_made_then(inv):
+    ticket = _incident(inv)
+    assert assessment_of(ticket).completeness == "complete"
+    assert Assessment.objects.filter(ticket=ticket).count() == 1
+    after_registration.call(ticket.pk)
+    assert Assessment.objects.filter(ticket=ticket).count() == 1
 
 
 def test_incomplete_goes_back_in_dutch_pauses_the_clock_and_the_answer_resumes_it(inv):
@@ -211,9 +223,9 @@ def test_erpm_koppeling_request_must_name_a_paid_integration():
                        description="Payments are not imported", product="ERP.M", product_version="1", reproduction="run")[0]
     bad = create_ticket(organisation=org, agreement=agreement, subject="Shopify koppeling stops", impact="one", urgency="low",
                         description="Orders are not imported", product="ERP.M", product_version="1", reproduction="run")[0]
-    assert Assessment.objects.get(ticket=ok).coverage == "covered"
-    assert Assessment.objects.get(ticket=bad).coverage == "not_covered"
-    assert "paid for: Mollie" in Assessment.objects.get(ticket=bad).reasons[0]["en"]
+    assert assessment_of(ok).coverage == "covered"
+    assert assessment_of(bad).coverage == "not_covered"
+    assert "paid for: Mollie" in assessment_of(bad).reasons[0]["en"]
 
 
 def test_the_queue_is_ordered_by_response_deadline_with_outcomes(inv):

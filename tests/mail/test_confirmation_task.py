@@ -1,6 +1,6 @@
-"""A request registered through the API (or a page) is confirmed by the worker.
+"""A request registered through the API (or a page) is assessed and confirmed by the worker.
 
-The confirmation task is enqueued in the ticket's own transaction, so it exists exactly when
+The follow-up task is enqueued in the ticket's own transaction, so it exists exactly when
 the ticket does; the worker writes the mail to the outbox in the contact's language and
 sends it once, however often the task runs. The API answers from what it just wrote, and
 that answer is what a later read shows. Real database worker, real SMTP sink.
@@ -15,8 +15,9 @@ from django_tasks_db.models import DBTaskResult
 
 from meldpunt.contracts.models import Contact
 from meldpunt.intake.models import OutboundMail
-from meldpunt.intake.tasks import send_confirmation
+from meldpunt.intake.tasks import after_registration
 from meldpunt.tickets.models import Ticket
+from meldpunt.triage.models import Assessment
 from tests.desk import factories as f
 from tests.desk.conftest import Api
 
@@ -47,12 +48,15 @@ def test_the_worker_confirms_an_api_request_once_in_the_contacts_language(jan, s
     assert response.status_code == 201, response.content
     ticket = Ticket.objects.get(pk=response.json()["id"])
 
-    # Registered: the task waits in the queue, nothing is written or sent yet.
+    # Registered: the task waits in the queue, nothing is written, assessed or sent yet.
     assert not OutboundMail.objects.filter(ticket=ticket).exists()
-    [queued] = DBTaskResult.objects.filter(task_path=send_confirmation.module_path, status="READY")
+    assert not Assessment.objects.filter(ticket=ticket).exists()
+    [queued] = DBTaskResult.objects.filter(task_path=after_registration.module_path, status="READY")
     assert queued.args_kwargs["args"] == [ticket.pk]
 
     _worker()
+    assessment = Assessment.objects.get(ticket=ticket)  # triage's part of the follow-up
+    assert (assessment.completeness, assessment.coverage) == ("incomplete", "covered")
     [sent] = smtp_sink.wait_for(1)
     mail = OutboundMail.objects.get(ticket=ticket)
     assert mail.kind == "confirmation" and mail.sent_at is not None and mail.language == "nl"
@@ -61,8 +65,8 @@ def test_the_worker_confirms_an_api_request_once_in_the_contacts_language(jan, s
     assert sent["Auto-Submitted"] == "auto-replied"
 
     # A task that runs again (a worker died after sending) writes and sends nothing more.
-    assert send_confirmation.call(ticket.pk) is False
-    send_confirmation.enqueue(ticket.pk)
+    assert after_registration.call(ticket.pk) is False
+    after_registration.enqueue(ticket.pk)
     _worker()
     assert OutboundMail.objects.filter(ticket=ticket).count() == 1
     assert len(smtp_sink.wait_for(1)) == 1
@@ -73,7 +77,7 @@ def test_a_failed_registration_leaves_no_confirmation_task(jan):
     response = Api(contact.user).post("/api/tickets", {**INCIDENT, "agreement": agreement.code, "kind": "nonsense"})
     assert response.status_code in (400, 422)
     assert not Ticket.objects.exists()
-    assert not DBTaskResult.objects.filter(task_path=send_confirmation.module_path).exists()
+    assert not DBTaskResult.objects.filter(task_path=after_registration.module_path).exists()
 
 
 def test_the_answer_to_a_registration_is_what_a_read_shows(jan):

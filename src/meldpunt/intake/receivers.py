@@ -9,19 +9,20 @@ from meldpunt.tickets import signals
 
 
 @receiver(signals.ticket_created)
-def confirm_new_request(sender, ticket, **kwargs):
+def follow_up_new_request(sender, ticket, **kwargs):
     """SPEC §2: after intake the reporter gets a confirmation with the ticket number.
 
-    The worker writes and sends it: registering (the API's POST, the portal form) does not
-    wait for templates and rendering. Its task is enqueued in the ticket's own transaction,
-    so it exists exactly when the ticket does. An intake batch writes its confirmations at
-    once and hands them to one send task (:mod:`meldpunt.intake.batch`)."""
+    The worker writes and sends it, after triage's assessment (``after_registration``):
+    registering (the API's POST, the portal form) waits for neither. Its task is enqueued
+    in the ticket's own transaction, so it exists exactly when the ticket does. An intake
+    batch writes its confirmations at once and hands them to one send task
+    (:mod:`meldpunt.intake.batch`); triage assesses its requests at once too."""
     if batch.active():
         outbox.queue(ticket, "confirmation")
     else:
-        from meldpunt.intake.tasks import send_confirmation
+        from meldpunt.intake.tasks import after_registration
 
-        send_confirmation.enqueue(ticket.pk)
+        after_registration.enqueue(ticket.pk)
 
 
 @receiver(signals.message_added)

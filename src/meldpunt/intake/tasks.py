@@ -4,6 +4,8 @@ from django.tasks import task
 
 from meldpunt.intake import imap, outbox
 from meldpunt.intake.models import Mailbox
+from meldpunt.tickets import signals
+from meldpunt.tickets.models import Ticket
 
 
 @task()
@@ -18,8 +20,14 @@ def send_pending_mail() -> int:
 
 
 @task()
-def send_confirmation(ticket_id: int) -> bool:
-    """Write a new request's confirmation to the outbox and send it (see receivers)."""
+def after_registration(ticket_id: int) -> bool:
+    """A registered request's follow-up, done by the worker so the caller does not wait (see
+    receivers): what listens to ``ticket_registered`` (triage assesses the request), then the
+    confirmation to the reporter, written once and sent. A rerun finds both done."""
+    ticket = Ticket.objects.select_related("contact", "agreement__catalog").filter(pk=ticket_id).first()
+    if ticket is None:
+        return False
+    signals.ticket_registered.send(Ticket, ticket=ticket)
     return outbox.confirm(ticket_id)
 
 

@@ -9,6 +9,11 @@ from django.dispatch import Signal
 
 #: kwargs: ticket
 ticket_created = Signal()
+#: kwargs: ticket. The exception to "inside the transaction": sent by the worker after a
+#: request's registration committed, for what the caller need not wait for (triage's
+#: assessment). Mail intake batches do that work with the registration instead. A retried
+#: task sends it again: listeners find their work done.
+ticket_registered = Signal()
 #: kwargs: ticket, message
 message_added = Signal()
 #: kwargs: ticket, old, new

@@ -12,9 +12,20 @@ DECLINE = re.compile(r"^\s*(decline|declined|afwijzen|afgewezen|niet akkoord)\b"
 
 
 def on_created(sender, ticket, **kwargs):
+    """A mail intake batch assesses its requests with their registration (one transaction
+    for the batch); any other registration leaves it to the worker (:func:`on_registered`),
+    and whoever reads the assessment first makes it if the worker has not yet."""
+    from meldpunt.intake import batch
     from meldpunt.triage.services import assess
 
-    assess(ticket, new=True)
+    if batch.active():
+        assess(ticket, new=True)
+
+
+def on_registered(sender, ticket, **kwargs):
+    from meldpunt.triage.services import assessment_for
+
+    assessment_for(ticket)
 
 
 def on_status(sender, ticket, old, new, **kwargs):
@@ -47,5 +58,6 @@ def on_message(sender, ticket, message, **kwargs):
 
 def connect() -> None:
     signals.ticket_created.connect(on_created, dispatch_uid="triage-assess")
+    signals.ticket_registered.connect(on_registered, dispatch_uid="triage-assess-later")
     signals.status_changed.connect(on_status, dispatch_uid="triage-answered")
     signals.message_added.connect(on_message, dispatch_uid="triage-proposal-reply")

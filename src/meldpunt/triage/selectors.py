@@ -98,20 +98,24 @@ def triage_queue(user, *, limit: int = 100) -> list[TriageRow]:
     )
     rows = []
     for ticket in tickets:
-        assessment = _assessment_or_none(ticket)
+        assessment = _assessment(ticket)
         rows.append(TriageRow(ticket, assessment, ticket.response_due, actions_for(ticket, assessment)))
     return rows
 
 
-def _assessment_or_none(ticket: Ticket) -> Assessment | None:
+def _assessment(ticket: Ticket) -> Assessment:
     try:
         return ticket.assessment
-    except Assessment.DoesNotExist:
-        return None
+    except Assessment.DoesNotExist:  # not assessed yet: the worker has not come by
+        return assessment_of(ticket)
 
 
-def assessment_of(ticket: Ticket) -> Assessment | None:
-    return Assessment.objects.filter(ticket=ticket).first()
+def assessment_of(ticket: Ticket) -> Assessment:
+    """The request's assessment, made now if the worker has not made it yet (see
+    :func:`meldpunt.triage.services.assessment_for`)."""
+    from meldpunt.triage.services import assessment_for
+
+    return assessment_for(ticket)
 
 
 # ------------------------------------------------------------ customer views

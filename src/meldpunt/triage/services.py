@@ -104,7 +104,9 @@ def assess(ticket: Ticket, *, area: str | None = None, area_name: str | None = N
     return assessment
 
 
-def _assessment(ticket: Ticket) -> Assessment:
+def assessment_for(ticket: Ticket) -> Assessment:
+    """The request's assessment: the stored one, or made now if nobody has yet (the worker
+    assesses new requests shortly after registration; a reader may come first)."""
     found = Assessment.objects.filter(ticket=ticket).first()
     return found or assess(ticket)
 
@@ -149,7 +151,7 @@ def accept(ticket: Ticket, *, actor=None, reason: str = "") -> Ticket:
     they accept it anyway; that reason is in the event log."""
     ticket = _locked(ticket)
     _must_be_new(ticket, "accepted")
-    assessment = _assessment(ticket)
+    assessment = assessment_for(ticket)
     if (assessment.coverage == "not_covered" or assessment.completeness == "incomplete") and not reason.strip():
         raise TriageError("the check found this request incomplete or not covered; give a reason to accept it anyway")
     ticket = set_triage_state(ticket, "accepted", actor=actor, reason=reason.strip() or "covered by the contract")
@@ -165,7 +167,7 @@ def convert_to_advisory(ticket: Ticket, *, actor=None, reason: str = "") -> Tick
         raise TriageError("place the request with an organisation and agreement first")
     if ticket.triage_state == "advisory":
         return ticket
-    assessment = _assessment(ticket)
+    assessment = assessment_for(ticket)
     rules = ticket.agreement.catalog.parsed().coverage
     why = reason.strip() or "; ".join(r["en"] for r in assessment.reasons) or "not covered by the contract"
     if ticket.kind not in ADVISORY_KINDS:
