@@ -453,8 +453,7 @@ def main() -> None:
     log("Not the same work per ticket: Meldpunt also sets the priority from the contract's catalog, writes two SLA")
     log("clocks on the right business calendar, an event-log row and enqueues the follow-up: its worker assesses")
     log("the request for triage and writes and sends the confirmation (measured above); django-helpdesk writes")
-    log("ticket + follow-up and sends its")
-    log("new-ticket mail in the request (file backend).")
+    log("ticket + follow-up and sends its new-ticket mail in the request (file backend).")
     log(f"ratio Meldpunt / django-helpdesk: {ratio:.2f}x")
     log(f"goal >= {GOAL:.0f}x: {'PASS' if ratio >= GOAL else 'MISS'}")
 

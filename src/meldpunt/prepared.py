@@ -1,4 +1,5 @@
-"""Querysets compiled to SQL once per database connection and run again with new values.
+"""Querysets (and plain inserts) compiled to SQL once per database connection and run again
+with new values.
 
 Django turns a queryset into SQL every time it is evaluated. For the small lookups on the
 API's hot path (the bearer token with its user, the agreement a request is registered on,
@@ -14,6 +15,11 @@ Only parameters that reach the SQL unchanged can be placeholders: ``exact`` look
 and integer columns (declared as ``str`` or ``int``). Compiling checks that every placeholder
 landed in the parameters, so a lookup that rewrites its value fails loudly, never silently.
 The compiled SQL is derived from code alone, never from data, so caching it keeps no state.
+
+A :class:`PreparedInsert` does for the rows the API writes per request (ticket, clocks,
+event) what ``bulk_create`` does, with the statement built once per row count: each field's
+``pre_save`` (``auto_now``) and database value as Django prepares them, and the new primary
+keys from ``RETURNING``. Like ``bulk_create`` it sends no ``pre_save``/``post_save`` signals.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import AutoField, Model, QuerySet
 
 KINDS = (str, int)
 
@@ -92,3 +98,43 @@ class PreparedQuery:
         compiled = _Compiled(queryset, compiler, sql, params, slots)
         self._compiled[connection] = compiled
         return compiled
+
+
+class PreparedInsert:
+    """``PreparedInsert(Clock).insert(*clocks)``: one INSERT for new rows of ``model``."""
+
+    def __init__(self, model: type[Model], using: str = DEFAULT_DB_ALIAS):
+        meta = model._meta
+        if meta.parents or not isinstance(meta.pk, AutoField):
+            raise ImproperlyConfigured("PreparedInsert writes plain models with an automatic primary key")
+        self._model, self._using = model, using
+        self._fields = [f for f in meta.concrete_fields if f is not meta.pk]
+        self._statements: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def insert(self, *objs: Model) -> None:
+        """Write ``objs`` (new, without a primary key) and give each its primary key."""
+        if not objs:
+            return
+        connection = connections[self._using]
+        statements = self._statements.get(connection)
+        if statements is None:
+            statements = self._statements[connection] = {}
+        sql = statements.get(len(objs)) or statements.setdefault(len(objs), self._sql(connection, len(objs)))
+        params = []
+        for obj in objs:
+            if obj.pk is not None or not isinstance(obj, self._model):
+                raise ValueError(f"PreparedInsert writes new {self._model.__name__} rows only")
+            params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self._fields)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            keys = cursor.fetchall()
+        for obj, (key,) in zip(objs, keys, strict=True):
+            obj.pk = key
+            obj._state.adding, obj._state.db = False, self._using
+
+    def _sql(self, connection, rows: int) -> str:
+        quote = connection.ops.quote_name
+        row = f"({', '.join(['%s'] * len(self._fields))})"
+        return (f"INSERT INTO {quote(self._model._meta.db_table)} "
+                f"({', '.join(quote(f.column) for f in self._fields)}) VALUES {', '.join([row] * rows)} "
+                f"RETURNING {quote(self._model._meta.pk.column)}")

@@ -88,3 +88,45 @@ def test_a_placeholder_the_lookup_rewrites_is_refused():
         BY_CODE.all(code="x")
     with pytest.raises(ImproperlyConfigured):
         PreparedQuery(lambda when: Agreement.objects.filter(starts_on=when), when=date)
+
+
+def test_a_prepared_insert_writes_what_save_writes_and_hands_back_the_keys():
+    from django.contrib.auth import get_user_model
+
+    from meldpunt.prepared import PreparedInsert
+    from meldpunt.tickets.models import Clock, Ticket, TicketEvent
+
+    org = f.organisation("Mine")
+    by_orm = Ticket.objects.create(organisation=org, subject="same", received_at=f.ams(2026, 12, 1, 9, 0))
+    prepared = Ticket(organisation=org, subject="same", received_at=f.ams(2026, 12, 1, 9, 0))
+    PreparedInsert(Ticket).insert(prepared)
+    assert prepared.pk == Ticket.objects.get(pk=prepared.pk).pk and not prepared._state.adding
+    assert prepared.created_at is not None and prepared.updated_at is not None  # auto_now(_add) as save() does
+    skip = {"id", "created_at", "updated_at"}
+    row = {k: v for k, v in Ticket.objects.filter(pk=prepared.pk).values()[0].items() if k not in skip}
+    assert row == {k: v for k, v in Ticket.objects.filter(pk=by_orm.pk).values()[0].items() if k not in skip}
+
+    clocks = [Clock(ticket=prepared, metric=metric, calendar="office", target="1h", started_at=prepared.received_at,
+                    due_at=prepared.received_at, explanation=[metric, "ü"]) for metric in ("response", "resolution")]
+    PreparedInsert(Clock).insert(*clocks)  # one statement for both, keys in order
+    assert [(c.pk, c.metric) for c in clocks] == list(
+        Clock.objects.filter(ticket=prepared).order_by("pk").values_list("pk", "metric"))
+    assert Clock.objects.get(pk=clocks[1].pk).explanation == ["resolution", "ü"]
+
+    event = TicketEvent(ticket=prepared, kind="created", actor=get_user_model().objects.create_user("a"),
+                        data={"reason": "A × B"})
+    PreparedInsert(TicketEvent).insert(event)
+    assert TicketEvent.objects.get(pk=event.pk).data == {"reason": "A × B"}
+    with pytest.raises(ValueError, match="new Clock rows only"):
+        PreparedInsert(Clock).insert(clocks[0])
+
+
+def test_nothing_listens_to_the_save_signals_of_the_rows_registration_writes_prepared():
+    """Registration writes ticket, clocks and event with PreparedInsert, which (like
+    bulk_create) sends no save signals: a listener added later would silently miss them."""
+    from django.db.models.signals import post_save, pre_save
+
+    from meldpunt.tickets.models import Clock, Ticket, TicketEvent
+
+    for model in (Ticket, Clock, TicketEvent):
+        assert not pre_save.has_listeners(model) and not post_save.has_listeners(model), model
