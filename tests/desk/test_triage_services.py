@@ -1,11 +1,15 @@
 """Triage by contract through the services (seeds 001, 002, 003, 004): completeness first,
 coverage next, advisory conversion with a proposal, categories, licence keys, weekends."""
 
+import os
+import threading
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection, transaction
 from django.utils import timezone
 
 from meldpunt.billing.services import ProposalNotApproved, book_time
@@ -275,3 +279,47 @@ def test_on_an_approved_weekend_incidents_of_all_urgencies_run_24x7(elite):
     monday = create_ticket(organisation=elite["org"], agreement=elite["agreement"], subject="Monday",
                            priority="low", received_at=f.ams(2026, 3, 9, 10, 0))[0]
     assert Clock.objects.get(ticket=monday, metric="response").calendar == "office"
+
+
+if os.environ.get("DATABASE_URL"):
+
+    @pytest.mark.postgres
+    @pytest.mark.django_db(transaction=True)
+    def test_a_reader_and_the_worker_assessing_at_once_leave_one_assessment():
+        """The worker's transaction has inserted the assessment but not committed; the reader
+        finds none, its insert waits on the unique index and fails when the worker commits,
+        and it hands back the worker's row. Real PostgreSQL, two connections."""
+        org = f.organisation("Race")
+        agreement = f.agreement(org, "erpm", "small")
+        ticket = create_ticket(organisation=org, agreement=agreement, subject="Both at once", impact="one",
+                               urgency="low")[0]
+        inserted, done = threading.Event(), threading.Event()
+        errors = []
+
+        def worker() -> None:
+            try:
+                with transaction.atomic():
+                    services.assess(ticket, new=True)
+                    inserted.set()
+                    deadline = time.monotonic() + 10
+                    while not _someone_waits_on_a_lock() and time.monotonic() < deadline:
+                        time.sleep(0.02)
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+            finally:
+                connection.close()
+                done.set()
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        assert inserted.wait(10)
+        found = services.assessment_for(ticket)  # blocks until the worker commits
+        thread.join(15)
+        assert done.is_set() and errors == []
+        assert Assessment.objects.filter(ticket=ticket).count() == 1
+        assert found.pk == Assessment.objects.get(ticket=ticket).pk and found.completeness == "incomplete"
+
+    def _someone_waits_on_a_lock() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+            return cursor.fetchone()[0] > 0

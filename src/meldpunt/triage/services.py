@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement
@@ -108,7 +108,13 @@ def assessment_for(ticket: Ticket) -> Assessment:
     """The request's assessment: the stored one, or made now if nobody has yet (the worker
     assesses new requests shortly after registration; a reader may come first)."""
     found = Assessment.objects.filter(ticket=ticket).first()
-    return found or assess(ticket)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return assess(ticket, new=True)
+    except IntegrityError:  # a reader and the worker came at once: the other one wrote it
+        return Assessment.objects.get(ticket=ticket)
 
 
 def _must_be_new(ticket: Ticket, action: str) -> None:
