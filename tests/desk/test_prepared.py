@@ -69,13 +69,15 @@ def test_registering_finds_only_the_callers_own_agreements_with_their_addons():
     f.catalogs()
     mine, theirs = f.organisation("Mine"), f.organisation("Theirs")
     own = f.agreement(mine, "erpm", "medium", addons=["premium"])
-    other = f.agreement(theirs, "erpm", "medium")
+    other = f.agreement(theirs, "erpm", "medium", addons=["premium"])
     user = f.contact(mine).user
     found = agreement_to_register(user, own.code)
     with CaptureQueriesContext(connection) as ctx:
         assert [a.addon for a in found.addons.all()] == ["premium"]
         assert found.organisation.name == "Mine"
     assert ctx.captured_queries == []
+    # A query chained on the add-ons keeps to this agreement's.
+    assert list(found.addons.all().filter(addon="premium").values_list("agreement_id", flat=True)) == [own.pk]
     assert agreement_to_register(user, other.code) is None
     assert agreement_to_register(f.staff_user(), other.code).organisation.name == "Theirs"
 

@@ -84,7 +84,10 @@ def agreement_to_register(user, code: str) -> Agreement | None:
     if found is None:
         return None
     # What prefetch_related("addons") leaves behind: agreement.addons.all() asks nothing more.
-    addons = AgreementAddon.objects.filter(agreement=found)
+    # Its filter is deferred as the related manager defers it: built only if someone chains on.
+    addons = AgreementAddon.objects.all()
+    addons._defer_next_filter = True
+    addons = addons.filter(agreement_id=found.pk)
     addons._result_cache = _ADDONS.all(agreement=found.pk)
     found._prefetched_objects_cache = {"addons": addons}
     return found
