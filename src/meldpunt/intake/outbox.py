@@ -90,16 +90,11 @@ def customer_language(ticket: Ticket, recipient=None) -> str:
     return supported_language(person.language if person else ticket.language)
 
 
-def confirm(ticket_id: int) -> bool:
-    """The confirmation of a registered request, written once (a retried task finds it) and
-    sent at once; a failed send stays in the outbox for :func:`send_pending`."""
-    with transaction.atomic():
-        ticket = Ticket.objects.select_for_update(of=("self",)).select_related(
-            "contact", "agreement__catalog").filter(pk=ticket_id).first()
-        if ticket is None:
-            return False
-        mail = ticket.outbound_mails.filter(kind="confirmation").first() or queue(ticket, "confirmation", later=False)
-    return mail is not None and send(mail.pk)
+def confirmation(ticket: Ticket) -> OutboundMail | None:
+    """The confirmation of a registered request, written once: the caller holds the ticket's
+    row lock, so a retried task finds the one written before. The caller sends it after its
+    commit (:func:`send`); a failed send stays in the outbox for :func:`send_pending`."""
+    return ticket.outbound_mails.filter(kind="confirmation").first() or queue(ticket, "confirmation", later=False)
 
 
 def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", recipient=None,

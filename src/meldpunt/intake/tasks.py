@@ -1,5 +1,6 @@
 """Background jobs of mail intake (django-tasks-db)."""
 
+from django.db import transaction
 from django.tasks import task
 
 from meldpunt.intake import imap, outbox
@@ -23,12 +24,16 @@ def send_pending_mail() -> int:
 def after_registration(ticket_id: int) -> bool:
     """A registered request's follow-up, done by the worker so the caller does not wait (see
     receivers): what listens to ``ticket_registered`` (triage assesses the request), then the
-    confirmation to the reporter, written once and sent. A rerun finds both done."""
-    ticket = Ticket.objects.select_related("contact", "agreement__catalog").filter(pk=ticket_id).first()
-    if ticket is None:
-        return False
-    signals.ticket_registered.send(Ticket, ticket=ticket)
-    return outbox.confirm(ticket_id)
+    confirmation to the reporter, written once and sent. One transaction with the ticket's row
+    locked, so two runs of the task take turns; a rerun finds both done."""
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update(of=("self",)).select_related(
+            "contact", "agreement__catalog").filter(pk=ticket_id).first()
+        if ticket is None:
+            return False
+        signals.ticket_registered.send(Ticket, ticket=ticket)
+        mail = outbox.confirmation(ticket)
+    return mail is not None and outbox.send(mail.pk)
 
 
 @task()
