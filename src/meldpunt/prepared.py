@@ -133,6 +133,8 @@ class PreparedInsert:
             obj._state.adding, obj._state.db = False, self._using
 
     def _sql(self, connection, rows: int) -> str:
+        if not connection.features.can_return_rows_from_bulk_insert:  # PostgreSQL and SQLite can
+            raise ImproperlyConfigured(f"{connection.vendor} cannot return the keys of a multi-row INSERT")
         quote = connection.ops.quote_name
         row = f"({', '.join(['%s'] * len(self._fields))})"
         return (f"INSERT INTO {quote(self._model._meta.db_table)} "
