@@ -21,7 +21,7 @@ from meldpunt.tickets.services import add_message, create_ticket
 from meldpunt.triage import requests as tr
 from meldpunt.triage import services, weekends
 from meldpunt.triage.models import Assessment, LicenceKey
-from meldpunt.triage.selectors import assessment_of, customer_state, proposal_block, triage_queue
+from meldpunt.triage.selectors import customer_state, proposal_block, triage_queue
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_the_worker_stores_the_completeness_and_coverage_outcome_after_intake(in
 
 def test_a_reader_before_the_worker_gets_the_assessment_made_then(inv):
     ticket = _incident(inv)
-    assert assessment_of(ticket).completeness == "complete"
+    assert services.assessment_for(ticket).completeness == "complete"
     assert Assessment.objects.filter(ticket=ticket).count() == 1
     after_registration.call(ticket.pk)
     assert Assessment.objects.filter(ticket=ticket).count() == 1
@@ -227,9 +227,9 @@ def test_erpm_koppeling_request_must_name_a_paid_integration():
                        description="Payments are not imported", product="ERP.M", product_version="1", reproduction="run")[0]
     bad = create_ticket(organisation=org, agreement=agreement, subject="Shopify koppeling stops", impact="one", urgency="low",
                         description="Orders are not imported", product="ERP.M", product_version="1", reproduction="run")[0]
-    assert assessment_of(ok).coverage == "covered"
-    assert assessment_of(bad).coverage == "not_covered"
-    assert "paid for: Mollie" in assessment_of(bad).reasons[0]["en"]
+    assert services.assessment_for(ok).coverage == "covered"
+    assert services.assessment_for(bad).coverage == "not_covered"
+    assert "paid for: Mollie" in services.assessment_for(bad).reasons[0]["en"]
 
 
 def test_the_queue_is_ordered_by_response_deadline_with_outcomes(inv):

@@ -20,7 +20,6 @@ from meldpunt.triage import services, weekends
 from meldpunt.triage.models import CategoryRequest, Proposal
 from meldpunt.triage.selectors import (
     actions_for,
-    assessment_of,
     customer_state,
     ticket_for,
     triage_queue,
@@ -115,14 +114,12 @@ def _contact(request, what: str):
 
 
 def triage_out(ticket) -> dict:
-    assessment = assessment_of(ticket)
+    assessment = services.assessment_for(ticket)
     return {
         "ticket": ticket.pk, "kind": ticket.kind, "status": ticket.status, "triage_state": ticket.triage_state,
         "customer_state": customer_state(ticket).as_dict(),
-        "completeness": assessment.completeness if assessment else "unknown",
-        "missing": assessment.missing if assessment else [],
-        "coverage": assessment.coverage if assessment else "unknown",
-        "reasons": assessment.reasons if assessment else [], "flags": assessment.flags if assessment else [],
+        "completeness": assessment.completeness, "missing": assessment.missing, "coverage": assessment.coverage,
+        "reasons": assessment.reasons, "flags": assessment.flags,
         "actions": list(actions_for(ticket, assessment)),
     }
 

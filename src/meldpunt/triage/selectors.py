@@ -68,18 +68,18 @@ def proposal_block(ticket: Ticket) -> str | None:
 @dataclass
 class TriageRow:
     ticket: Ticket
-    assessment: Assessment | None
+    assessment: Assessment
     response_due: datetime | None
     actions: tuple[str, ...]
 
 
-def actions_for(ticket: Ticket, assessment: Assessment | None) -> tuple[str, ...]:
+def actions_for(ticket: Ticket, assessment: Assessment) -> tuple[str, ...]:
     """The one-click actions that make sense now (the manager may still choose another)."""
     if ticket.status != "new":
         return ()
     if ticket.triage_state == "advisory":
         return ("propose",)
-    if assessment is None or assessment.completeness == "incomplete":
+    if assessment.completeness == "incomplete":
         return ("send_back", "accept", "convert")
     if assessment.coverage == "not_covered":
         return ("convert", "accept")
@@ -106,16 +106,10 @@ def triage_queue(user, *, limit: int = 100) -> list[TriageRow]:
 def _assessment(ticket: Ticket) -> Assessment:
     try:
         return ticket.assessment
-    except Assessment.DoesNotExist:  # not assessed yet: the worker has not come by
-        return assessment_of(ticket)
+    except Assessment.DoesNotExist:  # the worker has not come by yet: made now
+        from meldpunt.triage.services import assessment_for
 
-
-def assessment_of(ticket: Ticket) -> Assessment:
-    """The request's assessment, made now if the worker has not made it yet (see
-    :func:`meldpunt.triage.services.assessment_for`)."""
-    from meldpunt.triage.services import assessment_for
-
-    return assessment_for(ticket)
+        return assessment_for(ticket)
 
 
 # ------------------------------------------------------------ customer views
