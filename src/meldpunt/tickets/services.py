@@ -44,6 +44,12 @@ def _event(ticket: Ticket, event: str, actor=None, **data) -> TicketEvent:
     return TicketEvent.objects.create(ticket=ticket, kind=event, actor=actor, data=data)
 
 
+def _created_event(ticket: Ticket, actor=None) -> TicketEvent:
+    """The event-log row of a registration (unsaved): channel, kind and the priority decided."""
+    return TicketEvent(ticket=ticket, kind="created", actor=actor, data={
+        "channel": ticket.channel, "kind": ticket.kind, "priority": ticket.priority, "reason": ticket.priority_reason})
+
+
 def _decide_priority(agreement: Agreement | None, kind: str, impact: str, urgency: str, requested: str | None):
     if agreement is None:
         return None
@@ -122,8 +128,7 @@ def register(
             for clock in clocks:
                 clock.ticket = ticket
             _INSERT_CLOCKS.insert(*clocks)
-            _INSERT_EVENT.insert(TicketEvent(ticket=ticket, kind="created", actor=actor, data={
-                "channel": channel, "kind": kind, "priority": ticket.priority, "reason": ticket.priority_reason}))
+            _INSERT_EVENT.insert(_created_event(ticket, actor))
             signals.ticket_created.send(Ticket, ticket=ticket)
     except IntegrityError:
         if idempotency_key:  # a concurrent twin won the race: hand back its ticket
@@ -146,11 +151,7 @@ def register_tickets(requests: list[dict]) -> list[Ticket]:
             clock.ticket = ticket
             clocks.append(clock)
     Clock.objects.bulk_create(clocks)
-    TicketEvent.objects.bulk_create(
-        TicketEvent(ticket=t, kind="created", data={"channel": t.channel, "kind": t.kind, "priority": t.priority,
-                                                    "reason": t.priority_reason})
-        for t in tickets
-    )
+    TicketEvent.objects.bulk_create(_created_event(t) for t in tickets)
     for ticket in tickets:
         signals.ticket_created.send(Ticket, ticket=ticket)
     return tickets
