@@ -67,3 +67,29 @@ def approved_proposal(ticket, hours: str = "10", rate: str = "100.00"):
     proposal = services.draft_proposal(ticket, actor=agent, hours=hours, rate=rate, description="Advisory work")
     services.send_proposal(proposal, actor=agent)
     return services.decide_proposal(proposal, approve=True, by=agent)
+
+
+#: The day the demo customer's October invoice is issued (see :func:`billed_october`).
+OCTOBER_ISSUED = date(2026, 11, 2)
+
+
+def billed_october(**vendor_profile):
+    """The demo ERP.M customer's October invoice (Medium + Premium + 3 Koppelingen and 1.5 h
+    advisory on an approved proposal), issued on OCTOBER_ISSUED; ``vendor_profile`` fills
+    ERP.M's invoice profile."""
+    from django.core.management import call_command
+
+    from meldpunt.billing.models import Invoice, VendorProfile
+    from meldpunt.billing.services import book_time, run_month
+    from meldpunt.tickets.services import create_ticket
+
+    call_command("load_demo")
+    VendorProfile.objects.create(vendor="erpm", name="ERP.M B.V.", address="Stationsplein 1\n3511 ED Utrecht",
+                                 payment_days=14, **vendor_profile)
+    devries = Agreement.objects.get(code="ERPM-2026-0042")
+    ticket, _ = create_ticket(organisation=devries.organisation, agreement=devries, kind="advisory",
+                              subject="Rapport voorraadwaarde")
+    approved_proposal(ticket)
+    book_time(ticket=ticket, agent=staff_user(), minutes=90, rate="100.00", started_at=ams(2026, 10, 6, 10, 0))
+    run_month(month="2026-10", today=OCTOBER_ISSUED)
+    return Invoice.objects.get(organisation=devries.organisation)

@@ -4,21 +4,18 @@ portal list for coordinators, other organisations' invoices answering 404, the w
 import csv
 import io
 import subprocess
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
-from meldpunt.billing.models import Invoice, VendorProfile
+from meldpunt.billing.models import Invoice
 from meldpunt.billing.pdf import render_invoice_pdf
-from meldpunt.billing.services import book_time, credit_invoice, run_month
+from meldpunt.billing.services import credit_invoice, run_month
 from meldpunt.billing.tasks import invoice_month
-from meldpunt.contracts.models import Agreement
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
-ISSUED = date(2026, 11, 2)
+ISSUED = f.OCTOBER_ISSUED
 
 
 def pdf_text(data: bytes) -> str:
@@ -28,16 +25,7 @@ def pdf_text(data: bytes) -> str:
 
 @pytest.fixture
 def billed(db):
-    call_command("load_demo")
-    VendorProfile.objects.create(vendor="erpm", name="ERP.M B.V.", address="Stationsplein 1\n3511 ED Utrecht",
-                                 vat_number="NL123456789B01", iban="NL91ABNA0417164300", payment_days=14)
-    devries = Agreement.objects.get(code="ERPM-2026-0042")
-    ticket, _ = create_ticket(organisation=devries.organisation, agreement=devries, kind="advisory",
-                              subject="Rapport voorraadwaarde")
-    f.approved_proposal(ticket)
-    book_time(ticket=ticket, agent=f.staff_user(), minutes=90, rate="100.00", started_at=f.ams(2026, 10, 6, 10, 0))
-    run_month(month="2026-10", today=ISSUED)
-    return Invoice.objects.get(organisation=devries.organisation)
+    return f.billed_october(vat_number="NL123456789B01", iban="NL91ABNA0417164300")
 
 
 def test_pdf_shows_lines_totals_vat_and_vendor_in_dutch(billed):

@@ -10,16 +10,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
-from meldpunt.billing.models import Invoice, VendorProfile
+from meldpunt.billing.models import Invoice
 from meldpunt.billing.services import book_time, credit_invoice, run_month
 from meldpunt.billing.ubl import check, invoice_xml
-from meldpunt.contracts.models import Agreement
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
-ISSUED = date(2026, 11, 2)
+ISSUED = f.OCTOBER_ISSUED
 INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
@@ -38,17 +36,8 @@ LINE_ORDER = ["ID", "InvoicedQuantity", "CreditedQuantity", "LineExtensionAmount
 @pytest.fixture
 def billed(db):
     """The demo ERP.M customer's October: Medium + Premium + 3 Koppelingen and 1.5 h advisory."""
-    call_command("load_demo")
-    VendorProfile.objects.create(vendor="erpm", name="ERP.M B.V.", address="Stationsplein 1\n3511 ED Utrecht",
-                                 vat_number="NL123456789B01", chamber_of_commerce="30123456", email="factuur@erpm.test",
-                                 iban="NL91 ABNA 0417 1643 00", payment_days=14)
-    devries = Agreement.objects.get(code="ERPM-2026-0042")
-    ticket, _ = create_ticket(organisation=devries.organisation, agreement=devries, kind="advisory",
-                              subject="Rapport voorraadwaarde")
-    f.approved_proposal(ticket)
-    book_time(ticket=ticket, agent=f.staff_user(), minutes=90, rate="100.00", started_at=f.ams(2026, 10, 6, 10, 0))
-    run_month(month="2026-10", today=ISSUED)
-    return Invoice.objects.get(organisation=devries.organisation)
+    return f.billed_october(vat_number="NL123456789B01", chamber_of_commerce="30123456", email="factuur@erpm.test",
+                            iban="NL91 ABNA 0417 1643 00")
 
 
 def parse(data: bytes) -> ET.Element:
