@@ -36,6 +36,15 @@ from django.db.models import AutoField, Model, QuerySet
 KINDS = (str, int)
 
 
+def _per_connection(cache: weakref.WeakKeyDictionary, connection, make: Callable):
+    """What ``make(connection)`` built for this connection, built on first use. Connections are
+    per thread, so no two threads share an entry; one that is gone takes its entry along."""
+    found = cache.get(connection)
+    if found is None:
+        found = cache[connection] = make(connection)
+    return found
+
+
 class _Compiled(NamedTuple):
     queryset: QuerySet  # the template, never evaluated
     compiler: object  # compiled once: holds select, klass_info, col_count
@@ -61,7 +70,7 @@ class PreparedQuery:
         if values.keys() != self._kinds.keys():
             raise TypeError(f"expected values for {', '.join(self._kinds)}")
         connection = connections[self._using]
-        compiled = self._compiled.get(connection) or self._compile(connection)
+        compiled = _per_connection(self._compiled, connection, self._compile)
         params = list(compiled.params)
         for name, positions in compiled.slots.items():
             for position in positions:
@@ -95,9 +104,7 @@ class PreparedQuery:
             if not positions:
                 raise ImproperlyConfigured(f"placeholder {name!r} does not reach the SQL unchanged: {sql}")
             slots[name] = positions
-        compiled = _Compiled(queryset, compiler, sql, params, slots)
-        self._compiled[connection] = compiled
-        return compiled
+        return _Compiled(queryset, compiler, sql, params, slots)
 
 
 class PreparedInsert:
@@ -116,9 +123,7 @@ class PreparedInsert:
         if not objs:
             return
         connection = connections[self._using]
-        statements = self._statements.get(connection)
-        if statements is None:
-            statements = self._statements[connection] = {}
+        statements = _per_connection(self._statements, connection, lambda _: {})  # row count -> SQL
         sql = statements.get(len(objs)) or statements.setdefault(len(objs), self._sql(connection, len(objs)))
         params = []
         for obj in objs:
