@@ -270,7 +270,7 @@ def meldpunt_counts() -> dict:
             "tasks": DBTaskResult.objects.filter(status="READY").count()}
 
 
-def meldpunt_confirmations() -> dict:
+def meldpunt_follow_ups() -> dict:
     """Run the worker over the queued tasks (one ``db_worker --batch`` in this process) and
     check that every ticket got its triage assessment and every ticket with a contact exactly
     one confirmation, written and sent: the work the API's requests left to the worker,
@@ -425,7 +425,7 @@ def main() -> None:
         f"follow-ups; {mails:,} new-ticket mails written by the file backend")
     if made_ours != expected or made_theirs != expected:
         sys.exit(f"ticket counts do not match: Meldpunt {made_ours}, helpdesk {made_theirs}, expected {expected} each")
-    drained = meldpunt_confirmations()
+    drained = meldpunt_follow_ups()
     log(f"  Meldpunt's worker then assessed the requests and wrote and sent the {drained['mails']:,} confirmations "
         f"(file backend) in "
         f"{drained['seconds']:.1f} s: {drained['rate']:,.0f}/s, {drained['cpu_ms']:.2f} ms CPU each (worker + PostgreSQL)")
