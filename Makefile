@@ -32,7 +32,7 @@ run: install
 	@$(BIN)/meldpunt demo_logins; echo
 	@echo "Mail out is written to $(MELDPUNT_DATA)/mail/ (MELDPUNT_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend"
 	@echo "and MELDPUNT_SMTP_HOST send it for real). IMAP mailboxes are set up in /admin/ (Intake > Mailboxes)."
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	  $(BIN)/meldpunt worker --queue-name '*' --no-reload >$(MELDPUNT_DATA)/worker.log 2>&1 & \
 	  $(BIN)/meldpunt scheduler >$(MELDPUNT_DATA)/scheduler.log 2>&1 & \
 	  $(BIN)/meldpunt runserver --noreload $(HOST):$(PORT)
