@@ -139,3 +139,11 @@ def test_a_shared_address_keeps_one_holder_when_contacts_change_or_leave(taken):
     second.email = "B3@beta.test"  # a changed address is checked like a new one
     with pytest.raises(IntegrityError), transaction.atomic():
         second.save()
+
+
+def test_the_admin_lists_the_contacts_that_still_share_an_address(client, taken):
+    twin = Contact.objects.create(organisation=taken["alpha"], name="Twin Spy", email="twin@alpha.test")
+    Contact.objects.filter(pk=twin.pk).update(email="BETA-BOSS@beta.test", duplicate_address=True)
+    client.force_login(get_user_model().objects.create_superuser("root", "root@vendor.test", "pw-root-123"))
+    html = client.get("/admin/contracts/contact/?shared=yes").content.decode()
+    assert "Twin Spy" in html and "Beta Boss" in html and taken["a_coord"].name not in html
