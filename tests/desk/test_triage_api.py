@@ -128,6 +128,9 @@ def test_a_reply_by_mail_approves_the_proposal(inv):
     services.send_proposal(proposal, actor=inv["staff"])
     add_message(ticket, "Akkoord, graag inplannen", author=inv["coord"].user, from_customer=True, channel="email")
     proposal.refresh_from_db()
+    assert proposal.state == "sent"  # not on a line of its own: no decision
+    add_message(ticket, "Akkoord.\nGraag inplannen.", author=inv["coord"].user, from_customer=True, channel="email")
+    proposal.refresh_from_db()
     assert proposal.state == "approved" and proposal.decided_by == inv["coord"].user
 
 

@@ -217,9 +217,9 @@ def send(request, proposal_id: Id):
              summary="The customer approves or declines a sent proposal")
 def decide(request, proposal_id: Id, payload: DecisionIn):
     found = _proposal(request, proposal_id)
-    _contact(request, "approve or decline a proposal")
+    contact = _contact(request, "approve or decline a proposal")
     return proposal_out(services.decide_proposal(found, approve=payload.approve, by=request.auth,
-                                                 note=payload.note, channel="api"))
+                                                 note=payload.note, channel="api", contact=contact))
 
 
 # ------------------------------------------------------------------ categories

@@ -1,6 +1,10 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from meldpunt.contracts import addresses
 from meldpunt.contracts.models import (
     Agreement,
     AgreementAddon,
@@ -44,9 +48,40 @@ class ClosedDayAdmin(admin.ModelAdmin):
         self._recompute(request, obj)
 
 
+class ContactFormSet(BaseInlineFormSet):
+    """Two new rows with one address are refused here (each row alone checks the others)."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if "email" not in form.changed_data or form.cleaned_data.get("DELETE") or not form.cleaned_data.get("email"):
+                continue
+            address = addresses.normalise(form.cleaned_data["email"])
+            if address in seen:
+                raise ValidationError(addresses.IN_USE, code="address_in_use")
+            seen.add(address)
+
+
 class ContactInline(admin.TabularInline):
     model = Contact
+    formset = ContactFormSet
     extra = 0
+
+
+class SharedAddressFilter(admin.SimpleListFilter):
+    """The contacts that still share an address (from before addresses were unique)."""
+
+    title = _("shares its address")
+    parameter_name = "shared"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        return queryset.alias(address=Lower("email")).filter(address__in=addresses.shared_addresses(Contact.objects.all()))
 
 
 @admin.register(Organisation)
@@ -58,9 +93,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "organisation", "is_coordinator", "language"]
-    list_filter = ["is_coordinator", "language"]
+    list_display = ["name", "email", "organisation", "is_coordinator", "language", "duplicate_address"]
+    list_filter = [SharedAddressFilter, "is_coordinator", "language"]
     search_fields = ["name", "email", "organisation__name"]
+    readonly_fields = ["duplicate_address"]
 
 
 class AddonInline(admin.TabularInline):

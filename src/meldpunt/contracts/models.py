@@ -8,8 +8,12 @@ running agreements (DESIGN.md, "Catalog files").
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from meldpunt.contracts import addresses
 
 LANGUAGE_CHOICES = [("nl", _("Dutch")), ("en", _("English"))]
 
@@ -71,6 +75,9 @@ class Organisation(models.Model):
 
 
 class Contact(models.Model):
+    """A person of a customer organisation. Their address is theirs alone (see
+    :mod:`meldpunt.contracts.addresses`): it is how mail finds its organisation."""
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation"))
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact", verbose_name=_("user"))
     name = models.CharField(_("name"), max_length=200)
@@ -78,14 +85,52 @@ class Contact(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="nl")
     is_coordinator = models.BooleanField(_("coordinator"), default=False, help_text=_("Sees all requests of the organisation and receives licence keys."))
+    duplicate_address = models.BooleanField(
+        _("repeats an older contact's address"), default=False, editable=False,
+        help_text=_("Found when addresses became unique: mail from this address goes to triage until only one contact has it."),
+    )
 
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=models.Q(duplicate_address=False), name="contact_address_once",
+                violation_error_message=addresses.IN_USE,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    def clean(self) -> None:
+        """Refuse an address another contact has, without saying whose it is."""
+        self.email = addresses.normalise(self.email)
+        if self.email and self._stored_address() != self.email and addresses.address_in_use(self.email, exclude_pk=self.pk):
+            raise ValidationError({"email": addresses.IN_USE}, code="address_in_use")
+
+    def save(self, *args, **kwargs):
+        """Keep the address lower-cased; a changed address is checked like a new one (it
+        leaves any old exemption behind), and a shared address it leaves goes to the next
+        contact that has it."""
+        self.email = addresses.normalise(self.email)
+        fields = kwargs.get("update_fields")
+        old = self._stored_address() if fields is None or "email" in fields else None
+        moved = old is not None and old != self.email
+        if moved and self.duplicate_address:
+            self.duplicate_address = False
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "duplicate_address"}
+        super().save(*args, **kwargs)
+        if moved:
+            addresses.settle(old)
+
+    def _stored_address(self) -> str | None:
+        if self.pk is None:
+            return None
+        stored = type(self).objects.filter(pk=self.pk).values_list("email", flat=True).first()
+        return None if stored is None else addresses.normalise(stored)
 
 
 class Agreement(models.Model):

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from meldpunt.contracts import addresses
 from meldpunt.contracts.catalogs import digest_of
 from meldpunt.contracts.models import Agreement, CatalogVersion, Contact, Organisation
 from meldpunt.core.catalog import CatalogError, TargetRule
@@ -99,20 +100,25 @@ def add_contact(
     *, organisation: Organisation, name: str, email: str, phone: str = "", language: str = "nl",
     is_coordinator: bool = False,
 ) -> Contact:
-    """A new contact with a login that has no password yet (see :func:`invitation_path`)."""
-    email = email.strip().lower()
+    """A new contact with a login that has no password yet (see :func:`invitation_path`).
+
+    An address another contact (of any organisation) or account already has is refused with
+    one message that does not say whose it is; the database's unique index decides a race."""
+    email = addresses.normalise(email)
     User = get_user_model()
-    if Contact.objects.filter(organisation=organisation, email__iexact=email).exists():
-        raise ContactError(_("This organisation already has a contact with that email address."))
-    if User.objects.filter(username__iexact=email).exists():
-        raise ContactError(_("That email address already has an account."))
-    user = User(username=email, email=email)
-    user.set_unusable_password()
-    user.save()
-    return Contact.objects.create(
-        organisation=organisation, user=user, name=name.strip(), email=email, phone=phone.strip(),
-        language=language, is_coordinator=is_coordinator,
-    )
+    if addresses.address_in_use(email) or User.objects.filter(username__iexact=email).exists():
+        raise ContactError(addresses.IN_USE)
+    try:
+        with transaction.atomic():
+            user = User(username=email, email=email)
+            user.set_unusable_password()
+            user.save()
+            return Contact.objects.create(
+                organisation=organisation, user=user, name=name.strip(), email=email, phone=phone.strip(),
+                language=language, is_coordinator=is_coordinator,
+            )
+    except IntegrityError:  # added at the same moment by someone else
+        raise ContactError(addresses.IN_USE) from None
 
 
 def invitation_path(contact: Contact) -> str:

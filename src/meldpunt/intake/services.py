@@ -14,11 +14,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from meldpunt.contracts.addresses import same_address
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.intake import batch
 from meldpunt.intake.models import Attachment, InboundMail, Mailbox, OutboundMail
 from meldpunt.intake.parsing import ParsedMail, Unreadable, clean_text, digest, parse
 from meldpunt.tickets.models import Message, Ticket
+from meldpunt.tickets.selectors import contact_sees
 from meldpunt.tickets.services import add_message, create_ticket
 
 
@@ -132,18 +134,24 @@ def _register(raw: bytes, mail: ParsedMail, source: str, mailbox: Mailbox | None
     recent = InboundMail.objects.filter(sender=mail.sender, received_at__gte=since).count()
     if recent >= throttle_limit():
         return _record(raw, mail.key, "ignored", f"throttled: more than {throttle_limit()} mails from {mail.sender} in an hour", source, mailbox, mail)
-    contact = Contact.objects.filter(email__iexact=mail.sender).select_related("organisation").first()
-    ticket = _thread_ticket(mail)
-    if ticket is not None and _may_write(ticket, contact, mail.sender):
-        message = add_message(ticket, _body(mail), from_customer=True, channel="email", at=received_at)
+    contact, ambiguous = sender_contact(mail.sender)
+    answered = _thread_ticket(mail)
+    if answered is not None and _may_write(answered, contact, mail.sender):
+        author = contact.user if contact is not None else None  # None: no login, or the reporter
+        message = add_message(answered, _body(mail), author=author, from_customer=True, channel="email",
+                              at=received_at, contact=contact)
         _keep_attachments(message, mail)
-        return _record(raw, mail.key, "appended", f"reply to ticket #{ticket.pk}", source, mailbox, mail, ticket, message)
+        return _record(raw, mail.key, "appended", f"reply to ticket #{answered.pk}", source, mailbox, mail, answered, message)
     ticket, _ = create_ticket(**new_request(mail, contact, _agreement_for(contact, mailbox), received_at))
     message = None
     if mail.attachments:  # the description holds the text; the files hang on a thread message
         message = Message.objects.create(ticket=ticket, from_customer=True, channel="email", body=_body(mail))
         _keep_attachments(message, mail)
-    return _record(raw, mail.key, "created", new_request_reason(contact, mail.sender), source, mailbox, mail, ticket, message)
+    reason = (f"ambiguous sender {mail.sender}: the address belongs to more than one contact; in the triage queue"
+              if ambiguous else new_request_reason(contact, mail.sender))
+    if answered is not None:
+        reason += f"; not allowed to write into #{answered.pk}"
+    return _record(raw, mail.key, "created", reason, source, mailbox, mail, ticket, message)
 
 
 def _body(mail: ParsedMail) -> str:
@@ -165,11 +173,24 @@ def _thread_ticket(mail: ParsedMail) -> Ticket | None:
     return None
 
 
+def sender_contact(sender: str) -> tuple[Contact | None, bool]:
+    """The one contact with the sender's address, and whether the address is ambiguous.
+
+    An address that more than one contact has (from before addresses were unique, see
+    :mod:`meldpunt.contracts.addresses`) names no organisation: such mail is from an unknown
+    sender and goes to triage."""
+    found = list(same_address(sender).select_related("organisation", "user")[:2])
+    return (found[0], False) if len(found) == 1 else (None, len(found) > 1)
+
+
 def _may_write(ticket: Ticket, contact: Contact | None, sender: str) -> bool:
-    """Only the organisation's contacts (or the original reporter) may add to a ticket."""
-    if contact is not None and ticket.organisation_id == contact.organisation_id:
+    """Mail is added to a ticket only for someone who may see it: a contact who sees it in
+    the portal (:func:`~meldpunt.tickets.selectors.contact_sees`: the coordinator of its
+    organisation, or its own contact), or the original reporter of a ticket that has no
+    contact (an unknown sender's request). Anyone else starts a new request."""
+    if contact is not None and contact_sees(contact, ticket):
         return True
-    return bool(ticket.reporter_email) and ticket.reporter_email.lower() == sender
+    return ticket.contact_id is None and bool(ticket.reporter_email) and ticket.reporter_email.lower() == sender
 
 
 def _agreement_for(contact: Contact | None, mailbox: Mailbox | None) -> Agreement | None:

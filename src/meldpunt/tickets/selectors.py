@@ -26,6 +26,18 @@ def visible_tickets(user) -> QuerySet[Ticket]:
     return tickets
 
 
+def contact_sees(contact, ticket: Ticket) -> bool:
+    """Whether this customer contact sees ``ticket`` in the portal: the rule of
+    :func:`visible_tickets` for one contact and one ticket, for those known by their mail
+    address rather than a login (a reply by mail, a decision by mail). A contact whose login
+    was deactivated sees nothing; one without a login is judged by the same rule."""
+    if contact.user_id is not None and not contact.user.is_active:
+        return False
+    if ticket.organisation_id is None or ticket.organisation_id != contact.organisation_id:
+        return False
+    return contact.is_coordinator or ticket.contact_id == contact.pk
+
+
 def ticket_page(
     user,
     *,

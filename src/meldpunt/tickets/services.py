@@ -273,16 +273,20 @@ def set_priority(ticket: Ticket, *, actor=None, priority: str | None = None, imp
 
 
 @transaction.atomic
-def add_message(ticket: Ticket, body: str, *, author=None, public: bool = True, from_customer: bool = False, channel: str = "portal", at: datetime | None = None) -> Message:
+def add_message(ticket: Ticket, body: str, *, author=None, public: bool = True, from_customer: bool = False,
+                channel: str = "portal", at: datetime | None = None, contact=None) -> Message:
     """Add to the thread. The first public reply from the vendor stops the response clock;
-    a customer's answer to a request for information resumes the resolution clock."""
+    a customer's answer to a request for information resumes the resolution clock.
+
+    ``contact``: the customer contact who wrote it when known by other means than a login
+    (their mail address); listeners get it to judge what the customer may do by mail."""
     if not body.strip():
         raise TicketError("the message is empty")
     ticket = _lock(ticket, None)
     at = at or timezone.now()
     message = Message.objects.create(ticket=ticket, author=author, body=body, public=public, from_customer=from_customer, channel=channel)
     _event(ticket, "reply" if public else "note", author, message=message.pk, from_customer=from_customer)
-    signals.message_added.send(Ticket, ticket=ticket, message=message)
+    signals.message_added.send(Ticket, ticket=ticket, message=message, contact=contact)
     if public and not from_customer:
         response = Clock.objects.filter(ticket=ticket, metric="response", stopped_at__isnull=True).first()
         if response is not None:

@@ -14,7 +14,7 @@ ticket_created = Signal()
 #: assessment). Mail intake batches do that work with the registration instead. A retried
 #: task sends it again: listeners find their work done.
 ticket_registered = Signal()
-#: kwargs: ticket, message
+#: kwargs: ticket, message, contact (the customer contact who wrote it, if known; else None)
 message_added = Signal()
 #: kwargs: ticket, old, new
 status_changed = Signal()

@@ -3,12 +3,7 @@ customer's "approve"/"decline" reply by mail to a sent proposal (seed 002)."""
 
 from __future__ import annotations
 
-import re
-
 from meldpunt.tickets import signals
-
-APPROVE = re.compile(r"^\s*(approve|approved|akkoord|goedgekeurd|ja,? akkoord)\b", re.IGNORECASE)
-DECLINE = re.compile(r"^\s*(decline|declined|afwijzen|afgewezen|niet akkoord)\b", re.IGNORECASE)
 
 
 def on_created(sender, ticket, **kwargs):
@@ -35,22 +30,37 @@ def on_status(sender, ticket, old, new, **kwargs):
         customer_answered(ticket)
 
 
-def on_message(sender, ticket, message, **kwargs):
-    """A customer's reply whose first word is approve/akkoord or decline/afwijzen decides
-    the proposal that was sent to them (the mail says so)."""
+def on_message(sender, ticket, message, contact=None, **kwargs):
+    """A customer's reply that clearly says approve/akkoord or decline/afwijzen
+    (:func:`meldpunt.triage.replies.decision_in`) decides the proposal that was sent to
+    them, when it comes from someone who may decide: a contact who sees the request (the
+    rule of the portal's approve button). Anyone else's reply stays in the thread and
+    the event log says why it decided nothing."""
     if not message.from_customer or not message.public:
         return
+    from meldpunt.contracts.selectors import contact_of
+    from meldpunt.tickets.models import TicketEvent
+    from meldpunt.tickets.selectors import contact_sees
     from meldpunt.triage.models import Proposal
+    from meldpunt.triage.replies import decision_in
     from meldpunt.triage.services import TriageError, decide_proposal
 
-    approve, decline = APPROVE.match(message.body), DECLINE.match(message.body)
-    if not (approve or decline):
+    approve = decision_in(message.body)
+    if approve is None:
         return
     proposal = Proposal.objects.filter(ticket=ticket, state="sent").order_by("-id").first()
     if proposal is None:
         return
+    if contact is None and message.author_id is not None:
+        contact = contact_of(message.author)
+    if contact is None or not contact_sees(contact, ticket):
+        who = str(contact) if contact else (message.author.get_username() if message.author_id else ticket.reporter_email)
+        TicketEvent.objects.create(ticket=ticket, kind="proposal_reply_ignored", actor=message.author, data={
+            "proposal": proposal.pk, "decision": "approve" if approve else "decline", "message": message.pk,
+            "channel": message.channel, "by": who, "reason": "may not decide on this request"})
+        return
     try:
-        decide_proposal(proposal, approve=bool(approve), by=message.author, note=message.body[:500],
+        decide_proposal(proposal, approve=approve, by=message.author, contact=contact, note=message.body[:500],
                         channel=message.channel)
     except TriageError:  # expired meanwhile: the reply stays in the thread for an agent
         pass

@@ -261,9 +261,13 @@ def send_proposal(proposal: Proposal, *, actor=None) -> Proposal:
 
 
 @transaction.atomic
-def decide_proposal(proposal: Proposal, *, approve: bool, by=None, note: str = "", channel: str = "portal") -> Proposal:
+def decide_proposal(proposal: Proposal, *, approve: bool, by=None, note: str = "", channel: str = "portal",
+                    contact=None) -> Proposal:
     """The customer approves or declines (portal, API or a reply by mail). Approval starts the
-    work (status Approved); a declined request is closed with no billable work done."""
+    work (status Approved); a declined request is closed with no billable work done.
+
+    ``by`` is the deciding user; ``contact`` the customer contact who decided (a reply by
+    mail may come from a contact without a login): the event log names them and the channel."""
     proposal = Proposal.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=proposal.pk)
     if proposal.state == "sent" and proposal.valid_until < timezone.localdate():
         proposal.state = "expired"
@@ -275,7 +279,9 @@ def decide_proposal(proposal: Proposal, *, approve: bool, by=None, note: str = "
     proposal.decided_at, proposal.decided_by, proposal.decision_note = timezone.now(), by, note.strip()[:500]
     proposal.save(update_fields=["state", "decided_at", "decided_by", "decision_note"])
     ticket = proposal.ticket
-    _event(ticket, "proposal", by, state=proposal.state, proposal=proposal.pk, channel=channel, note=proposal.decision_note)
+    who = {"contact": contact.pk, "by": str(contact)} if contact is not None else {}
+    _event(ticket, "proposal", by, state=proposal.state, proposal=proposal.pk, channel=channel, note=proposal.decision_note,
+           **who)
     if ticket.status not in ("resolved", "closed"):
         change_status(ticket, "approved" if approve else "closed", actor=by)
     return proposal

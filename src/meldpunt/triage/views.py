@@ -166,7 +166,7 @@ def portal_proposal(request, pk: int):
             raise Http404("no such proposal")
         try:
             services.decide_proposal(proposal, approve=request.POST.get("decision") == "approve", by=request.user,
-                                     note=request.POST.get("note", ""))
+                                     note=request.POST.get("note", ""), contact=request.contact)
         except TicketError as exc:
             messages.error(request, str(exc))
         else:

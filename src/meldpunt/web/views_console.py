@@ -111,6 +111,14 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
         return _("Assigned to %(name)s") % {"name": who} if who else _("Unassigned")
     if event.kind == "created":
         return _("Registered via %(channel)s") % {"channel": data.get("channel", "")}
+    if event.kind == "proposal" and data.get("state") in ("approved", "declined"):
+        text = _("Proposal approved") if data["state"] == "approved" else _("Proposal declined")
+        return _("%(decision)s by %(who)s via %(channel)s") % {
+            "decision": text, "who": data.get("by") or (event.actor.get_username() if event.actor_id else "–"), "channel": data.get("channel", "")}
+    if event.kind == "proposal_reply_ignored":
+        return _("A reply via %(channel)s from %(who)s says %(decision)s, but they may not decide on this "
+                 "request: the proposal was not decided") % {
+            "channel": data.get("channel", ""), "who": data.get("by", ""), "decision": data.get("decision", "").upper()}
     return None
 
 
