@@ -18,8 +18,8 @@ def safe_filename(name: str, limit: int = 200, default: str = DEFAULT_NAME) -> s
     spaces, at most ``limit`` characters with its extension kept; ``default`` when nothing
     is left."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
-    base = " ".join(base.split()).strip(" .")
+    base = " ".join(base.split())  # tabs and line breaks become one space
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip(" .")
     if not base:
         return default
     if len(base) <= limit:
