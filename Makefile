@@ -63,6 +63,8 @@ bench: install
 	scripts/with-postgres $(PY) bench/helpdesk_bench.py
 	@echo
 	scripts/with-postgres $(PY) bench/worker_memory_bench.py
+	@echo
+	scripts/with-postgres $(PY) bench/attachment_memory_bench.py
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "meldpunt.web.middleware.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -160,3 +161,21 @@ MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 MELDPUNT_MAIL_FROM = os.environ.get("MELDPUNT_MAIL_FROM", "support@meldpunt.test")
 #: Mails per sender per hour; beyond it mail is recorded but not acted on (no mail loops).
 MELDPUNT_MAIL_THROTTLE_PER_HOUR = int(os.environ.get("MELDPUNT_MAIL_THROTTLE_PER_HOUR", "30"))
+
+# Attachments (docs/intake.md, meldpunt.intake.attachments): the largest file kept apart, and
+# quotas per request (ticket) and per organisation in 24 hours. Mail over a quota keeps its
+# files inside the raw message; the portal form says which file does not fit.
+_MIB = 1024 * 1024
+MELDPUNT_MAX_ATTACHMENT_BYTES = int(os.environ.get("MELDPUNT_MAX_ATTACHMENT_BYTES", 25 * _MIB))
+MELDPUNT_TICKET_ATTACHMENT_COUNT = int(os.environ.get("MELDPUNT_TICKET_ATTACHMENT_COUNT", "50"))
+MELDPUNT_TICKET_ATTACHMENT_BYTES = int(os.environ.get("MELDPUNT_TICKET_ATTACHMENT_BYTES", 250 * _MIB))
+MELDPUNT_DAILY_ATTACHMENT_COUNT = int(os.environ.get("MELDPUNT_DAILY_ATTACHMENT_COUNT", "200"))
+MELDPUNT_DAILY_ATTACHMENT_BYTES = int(os.environ.get("MELDPUNT_DAILY_ATTACHMENT_BYTES", 1024 * _MIB))
+# Uploads above 2.5 MB go to a temporary file, never to memory; form fields other than files
+# may take 2.5 MB in all. A request body larger than MELDPUNT_MAX_REQUEST_BYTES (a request's
+# attachment quota plus room for the form) answers 413 before it is read
+# (meldpunt.web.middleware.BodyLimitMiddleware).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+MELDPUNT_MAX_REQUEST_BYTES = int(os.environ.get("MELDPUNT_MAX_REQUEST_BYTES",
+                                                MELDPUNT_TICKET_ATTACHMENT_BYTES + 10 * _MIB))

@@ -30,7 +30,7 @@ def test_attachments_go_with_the_request_and_only_reach_those_who_may_see_it(cli
     assert files == [("log.txt", 8), ("scherm.png", 9)]
     log = Attachment.objects.get(filename="log.txt")
     download = client.get(f"/intake/attachments/{log.pk}/")
-    assert download.status_code == 200 and download.content == b"regel 1\n"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"regel 1\n"
     assert 'filename="log.txt"' in download["Content-Disposition"]
     page = client.get(f"/portal/requests/{ticket.pk}/").content.decode()
     assert "scherm.png" in page and f"/intake/attachments/{log.pk}/" in page

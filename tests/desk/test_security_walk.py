@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from meldpunt.api.routes import api
 from meldpunt.billing.models import Invoice
-from meldpunt.intake.models import Attachment
+from meldpunt.intake.attachments import store_bytes
 from meldpunt.tickets.services import add_message, create_ticket
 from tests.desk import factories as f
 
@@ -55,8 +55,7 @@ def two_orgs():
         total=Decimal("121"),
     )
     message_b = add_message(ticket_b, "Beta's secret screenshot", author=coord_b.user, from_customer=True)
-    attachment_b = Attachment.objects.create(message=message_b, filename="secret.png", content_type="image/png",
-                                             size=3, data=b"png")
+    attachment_b = store_bytes(message_b, filename="secret.png", content_type="image/png", data=b"png")
     advisory_b, _ = create_ticket(organisation=org_b, agreement=agr_b, contact=coord_b, kind="advisory",
                                   subject="Beta's secret advice")
     proposal_b = f.approved_proposal(advisory_b)

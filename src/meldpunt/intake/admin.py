@@ -73,5 +73,5 @@ class MailTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
-    list_display = ["filename", "content_type", "size", "message", "too_large"]
-    exclude = ["data"]
+    list_display = ["filename", "content_type", "size", "message", "too_large", "held", "created_at"]
+    list_filter = ["held"]

@@ -7,6 +7,7 @@ when it has none) is unique, so fetching it again after a crash finds it already
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.tickets.models import Message, Ticket
@@ -68,12 +69,23 @@ class InboundMail(models.Model):
 
 
 class Attachment(models.Model):
+    """A file on a thread message. Its bytes live in :class:`AttachmentChunk` rows, so that
+    listing a thread never reads them and a download streams them one chunk at a time."""
+
+    HELD = [
+        ("", _("kept")),
+        ("size", _("larger than the limit for one file")),
+        ("ticket_quota", _("over the request's attachment quota")),
+        ("daily_quota", _("over the organisation's daily attachment quota")),
+    ]
+
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("message"))
     filename = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
-    data = models.BinaryField(_("data"), blank=True)
-    too_large = models.BooleanField(_("too large to keep apart"), default=False, help_text=_("Still inside the raw message."))
+    too_large = models.BooleanField(_("not kept apart"), default=False, help_text=_("Still inside the raw message."))
+    held = models.CharField(_("why not kept apart"), max_length=20, choices=HELD, blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("attachment")
@@ -81,6 +93,19 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class AttachmentChunk(models.Model):
+    """One piece (at most ``attachments.CHUNK_BYTES``) of an attachment's bytes, in order."""
+
+    attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("attachment"))
+    seq = models.PositiveIntegerField(_("sequence"))
+    data = models.BinaryField(_("data"))
+
+    class Meta:
+        verbose_name = _("attachment chunk")
+        verbose_name_plural = _("attachment chunks")
+        constraints = [models.UniqueConstraint(fields=["attachment", "seq"], name="attachment_chunk_seq")]
 
 
 class OutboundMail(models.Model):

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from meldpunt.contracts.addresses import same_address
 from meldpunt.contracts.models import Agreement, Contact
-from meldpunt.intake import batch
-from meldpunt.intake.models import Attachment, InboundMail, Mailbox, OutboundMail
+from meldpunt.core.filenames import safe_filename
+from meldpunt.intake import attachments, batch
+from meldpunt.intake.models import InboundMail, Mailbox, OutboundMail
 from meldpunt.intake.parsing import ParsedMail, Unreadable, clean_text, digest, parse
 from meldpunt.tickets.models import Message, Ticket
 from meldpunt.tickets.selectors import contact_sees
@@ -226,11 +227,16 @@ def _guess_language(mail: ParsedMail) -> str:
 
 
 def _keep_attachments(message, mail: ParsedMail) -> None:
-    Attachment.objects.bulk_create(
-        Attachment(message=message, filename=a.filename, content_type=a.content_type[:100],
-                   size=len(a.data), data=a.data, too_large=a.too_large)
-        for a in mail.attachments
-    )
+    """Files of a mail, as far as the request's and the organisation's quotas allow; the
+    rest stays inside the raw message, listed with the reason (never a failure)."""
+    budget = attachments.Budget.for_ticket(message.ticket)
+    for part in mail.attachments:
+        reason = "size" if part.too_large else budget.take(len(part.data))
+        if reason:
+            attachments.hold(message, filename=part.filename, content_type=part.content_type,
+                             size=len(part.data), reason=reason)
+        else:
+            attachments.store_bytes(message, filename=part.filename, content_type=part.content_type, data=part.data)
 
 
 @transaction.atomic
@@ -280,15 +286,13 @@ def register_forward(raw: bytes, *, agent) -> IngestResult:
 
 @transaction.atomic
 def attach_uploads(ticket: Ticket, uploads, *, author) -> Message:
-    """Files sent with a portal request: kept on a thread message from the customer."""
+    """Files sent with a portal request: kept on a thread message from the customer, each
+    copied in chunks from its temporary file (the form has checked the quotas)."""
     message = Message.objects.create(
         ticket=ticket, author=author, from_customer=True, channel="portal",
-        body=", ".join(clean_text(upload.name) for upload in uploads)[:2000],
+        body=", ".join(safe_filename(clean_text(upload.name)) for upload in uploads)[:2000],
     )
-    Attachment.objects.bulk_create(
-        Attachment(message=message, filename=clean_text(upload.name)[:200],
-                   content_type=(upload.content_type or "application/octet-stream")[:100],
-                   size=upload.size, data=upload.read())
-        for upload in uploads
-    )
+    for upload in uploads:
+        attachments.store(message, filename=upload.name, content_type=upload.content_type,
+                          pieces=upload.chunks(attachments.CHUNK_BYTES))
     return message

@@ -5,13 +5,17 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.forms.utils import flatatt
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.contracts.models import LANGUAGE_CHOICES, Organisation
+from meldpunt.core.filenames import safe_filename
+from meldpunt.intake.attachments import Budget
 from meldpunt.tickets.models import KIND_CHOICES, STATUS_CHOICES
 from meldpunt.web.access import language
 from meldpunt.web.queries import QUEUES
@@ -160,25 +164,47 @@ class NewRequestForm(forms.Form):
         help_text=_("The fewest steps that still show the problem, numbered."))
     impact = forms.ChoiceField(label=_("Who is affected?"), required=False, choices=[("", "–")] + IMPACT_CHOICES)
     urgency = forms.ChoiceField(label=_("How urgent is it?"), required=False, choices=[("", "–")] + URGENCY_CHOICES)
-    attachments = MultipleFileField(
-        label=_("Attachments"), required=False,
-        help_text=_("Screenshots, log files: at most 10 files of 25 MB each."))
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def clean_attachments(self):
-        from meldpunt.intake.parsing import MAX_ATTACHMENT_BYTES
-
+        """Every file the customer sent is kept, or the form says which one does not fit
+        and why: too large (refused while streaming, see web/uploads.py), too many, or
+        over the request's or the organisation's quota."""
         files = self.cleaned_data.get("attachments") or []
-        if len(files) > MAX_UPLOADS:
-            raise forms.ValidationError(_("At most 10 files."))
+        limit = filesizeformat(settings.MELDPUNT_MAX_ATTACHMENT_BYTES)
+        errors = [_("%(name)s is larger than %(size)s.") % {"name": safe_filename(name), "size": limit}
+                  for name in self.refused_uploads]
+        if len(files) + len(self.refused_uploads) > MAX_UPLOADS:
+            errors.append(_("At most 10 files."))
+        if errors:
+            raise forms.ValidationError(errors)
+        budget = Budget(ticket_id=None, organisation_id=self.organisation_id)
         for upload in files:
-            if upload.size > MAX_ATTACHMENT_BYTES:
-                raise forms.ValidationError(_("%(name)s is larger than 25 MB.") % {"name": upload.name})
+            reason = budget.take(upload.size)
+            if reason:
+                errors.append(self._refusal(reason, safe_filename(upload.name), budget.limits))
+        if errors:
+            raise forms.ValidationError(errors)
         return files
 
-    def __init__(self, *args, agreements, **kwargs):
+    @staticmethod
+    def _refusal(reason: str, name: str, limits) -> str:
+        if reason == "size":
+            return _("%(name)s is larger than %(size)s.") % {"name": name, "size": filesizeformat(limits.file_bytes)}
+        if reason == "ticket_quota":
+            return _("%(name)s does not fit: a request holds at most %(count)s files and %(size)s in all.") % {
+                "name": name, "count": limits.ticket_count, "size": filesizeformat(limits.ticket_bytes)}
+        return _("%(name)s does not fit: your organisation can send at most %(count)s files and %(size)s "
+                 "in 24 hours. Try again later, or send fewer or smaller files.") % {
+            "name": name, "count": limits.daily_count, "size": filesizeformat(limits.daily_bytes)}
+
+    def __init__(self, *args, agreements, organisation_id=None, refused_uploads=(), **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
+        self.organisation_id, self.refused_uploads = organisation_id, list(refused_uploads)
+        self.fields["attachments"].help_text = _("Screenshots, log files: at most %(count)s files of %(size)s each.") % {
+            "count": MAX_UPLOADS, "size": filesizeformat(settings.MELDPUNT_MAX_ATTACHMENT_BYTES)}
         self.fields["agreement"].queryset = agreements
         self.fields["agreement"].label_from_instance = lambda a: f"{a.code} – {a.catalog.name}"
         kinds: list[str] = []

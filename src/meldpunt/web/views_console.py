@@ -127,7 +127,7 @@ def _timeline(request, ticket: Ticket) -> list[dict]:
     events = list(ticket_events(ticket))
     ids = {e.data.get("new") for e in events if e.kind == "assigned" and e.data.get("new")}
     users = {u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in=ids)}
-    items = [{"at": m.created_at, "message": m} for m in visible_messages(request.user, ticket)]
+    items = [{"at": m.created_at, "message": m} for m in visible_messages(request.user, ticket).prefetch_related("attachments")]
     for event in events:
         text = _event_text(event, users, statuses)
         if text:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from meldpunt.contracts.models import Contact
@@ -22,6 +23,7 @@ from meldpunt.tickets.services import TicketError, add_message, create_ticket
 from meldpunt.web.access import contact_required, language
 from meldpunt.web.forms import ContactForm, NewRequestForm, PortalReplyForm
 from meldpunt.web.queries import agreement_summary, deadline_panel, request_state, rows_for
+from meldpunt.web.uploads import limit_attachments
 
 MAX_ID = 2**63 - 1
 
@@ -75,19 +77,29 @@ def request_detail(request, pk: int):
         status = 400
     return render(request, "web/portal/request.html", {
         "ticket": ticket, "state": request_state(ticket), "clocks": deadline_panel(ticket, language()),
-        "messages_": visible_messages(request.user, ticket), "form": form,
+        "messages_": visible_messages(request.user, ticket).prefetch_related("attachments"), "form": form,
         "categories": bool(ticket.agreement_id and ticket.kind not in ticket.agreement.catalog.parsed().priority.fixed
                            and ticket.agreement.catalog.parsed().priority.scheme == "categories"),
     }, status=status)
 
 
-@contact_required
+@csrf_exempt
 def new_request(request):
+    """The upload handler goes in before anything reads the body (Django's pattern for
+    changing upload handlers: CSRF is checked by ``csrf_protect`` inside, afterwards)."""
+    limit_attachments(request)
+    return _new_request(request)
+
+
+@contact_required
+@csrf_protect
+def _new_request(request):
     agreements = _agreements(request).select_related("catalog")
     if not agreements:
         return render(request, "web/portal/new.html", {"form": None})
-    form = NewRequestForm(request.POST if request.method == "POST" else None,
-                          request.FILES if request.method == "POST" else None, agreements=agreements)
+    posted = request.method == "POST"
+    form = NewRequestForm(request.POST if posted else None, request.FILES if posted else None, agreements=agreements,
+                          organisation_id=request.contact.organisation_id, refused_uploads=request.refused_uploads)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,0 +1,39 @@
+"""Migration 0002/0003 moves attachment bytes into chunks and back, on both databases."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from meldpunt.intake import attachments
+from meldpunt.intake.models import Attachment
+from meldpunt.tickets.services import add_message, create_ticket
+from tests.desk import factories as f
+
+pytestmark = pytest.mark.django_db(transaction=True)
+LATEST = [("intake", "0003_attachment_data_dropped")]
+
+
+def _migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.migrate(target)
+    executor.loader.build_graph()
+
+
+def test_bytes_move_from_the_row_into_chunks_and_back():
+    org = f.organisation()
+    ticket, _ = create_ticket(organisation=org, agreement=f.agreement(org), subject="Migratie", kind="question")
+    message = add_message(ticket, "bijlage", from_customer=True)
+    data = bytes(range(256)) * (4096 * 3) + b"end"  # 3 MiB and a bit: four chunks
+    big = attachments.store_bytes(message, filename="dump.bin", content_type=None, data=data)
+    held = attachments.hold(message, filename="huge.iso", content_type=None, size=10**9, reason="size")
+    try:
+        _migrate([("intake", "0001_initial")])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, data FROM intake_attachment ORDER BY id")
+            assert [(pk, bytes(blob)) for pk, blob in cursor.fetchall()] == [(big.pk, data), (held.pk, b"")]
+            cursor.execute("UPDATE intake_attachment SET data = %s WHERE id = %s", [b"oud" * 10, big.pk])
+    finally:
+        _migrate(LATEST)
+    moved = Attachment.objects.get(pk=big.pk)
+    assert attachments.content(moved) == b"oud" * 10 and moved.chunks.count() == 1
+    assert Attachment.objects.get(pk=held.pk).held == "size" and not held.chunks.exists()
