@@ -13,6 +13,8 @@ from meldpunt.contracts.models import Agreement, AgreementAddon, Contact, Organi
 from meldpunt.contracts.services import current_version, load_presets
 
 AMS = ZoneInfo("Europe/Amsterdam")
+#: settings.TASKS for a test in which the outbox's send task runs at once (after the commit).
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 _seq = count(1)
 
 

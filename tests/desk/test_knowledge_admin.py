@@ -36,12 +36,15 @@ def test_an_article_text_added_in_the_admin_is_version_one(admin_client):
     assert (version.number, version.is_current, version.title) == (1, True, "Hello")
 
 
-def test_an_idea_status_set_in_the_admin_notifies_followers(admin_client, django_capture_on_commit_callbacks):
-    idea = submit_idea(author=f.contact(f.organisation()).user, title="Export", body="Any list.")
+def test_an_idea_status_set_in_the_admin_notifies_followers(admin_client, settings, django_capture_on_commit_callbacks):
+    settings.TASKS = f.IMMEDIATE_TASKS  # the follower mail is sent from the outbox by a task
+    org = f.organisation()
+    f.agreement(org, "erpm", "small")
+    idea = submit_idea(author=f.contact(org).user, title="Export", body="Any list.")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(f"/admin/knowledge/idea/{idea.pk}/change/", {
             "title": "Export to Excel", "body": "Any list.", "status": "planned", "vendor_reply": "Next release.",
-            "product": "",
+            "product": "", "vendor": "erpm",
         })
     assert response.status_code == 302
     idea.refresh_from_db()

@@ -8,17 +8,27 @@ from meldpunt.knowledge.ideas import ideas_with_votes, set_status, submit_idea, 
 from meldpunt.knowledge.models import IdeaVote, Notification
 from meldpunt.knowledge.services import KnowledgeError
 from tests.desk import factories as f
+from tests.desk.factories import IMMEDIATE_TASKS
+
+
+def erpm_customer(name: str | None = None, language: str = "nl", username: str | None = None):
+    """A contact of a new organisation with an ERP.M agreement: the ideas above are ERP.M's."""
+    org = f.organisation(name, language=language)
+    f.agreement(org, "erpm", "small")
+    return f.contact(org, username=username)
 
 
 @pytest.fixture
-def idea(db):
+def idea(db, settings):
+    settings.TASKS = IMMEDIATE_TASKS  # the outbox mail is sent by a task after the commit
     org = f.organisation("Epsilon BV", language="nl")
     author = f.contact(org, username="ilse")
+    f.agreement(org, "erpm", "small")
     return submit_idea(author=author.user, title="Export to Excel", body="One click export of any list.")
 
 
 def test_each_user_votes_once(idea):
-    a, b = f.contact(idea.author.contact.organisation).user, f.contact(f.organisation()).user
+    a, b = f.contact(idea.author.contact.organisation).user, erpm_customer().user
     assert vote(idea=idea, user=a) is True
     assert vote(idea=idea, user=a) is False  # a second vote does not count
     assert vote(idea=idea, user=b) is True
@@ -30,17 +40,18 @@ def test_each_user_votes_once(idea):
 
 
 def test_ideas_are_listed_by_votes(idea, client):
-    other = submit_idea(author=f.staff_user(), title="Dark mode", body="Easier on the eyes.")
+    other = submit_idea(author=f.staff_user(), title="Dark mode", body="Easier on the eyes.", vendor="erpm")
     for _ in range(2):
-        vote(idea=other, user=f.contact(f.organisation()).user)
-    vote(idea=idea, user=f.contact(f.organisation()).user)
+        vote(idea=other, user=erpm_customer().user)
+    vote(idea=idea, user=erpm_customer().user)
+    client.force_login(erpm_customer().user)
     page = client.get("/knowledge/ideas/")
     assert page.status_code == 200 and page.text.index("Dark mode") < page.text.index("Export to Excel")
 
 
 def test_status_change_notifies_followers_in_app_and_by_mail(idea, django_capture_on_commit_callbacks):
-    voter = f.contact(f.organisation("Zeta Ltd", language="en"), username="victor")
-    bystander = f.contact(f.organisation(), username="bystander")
+    voter = erpm_customer("Zeta Ltd", language="en", username="victor")
+    bystander = erpm_customer(username="bystander")
     vote(idea=idea, user=voter.user)  # voting makes you a follower
     staff = f.staff_user()
     with django_capture_on_commit_callbacks(execute=True):
@@ -65,7 +76,7 @@ def test_only_staff_set_a_status_and_a_reply_is_required(idea):
 
 
 def test_vote_and_status_through_the_pages(idea, client, django_capture_on_commit_callbacks):
-    voter = f.contact(f.organisation()).user
+    voter = erpm_customer().user
     client.force_login(voter)
     client.post(f"/knowledge/ideas/{idea.pk}/act/", {"action": "vote"})
     client.post(f"/knowledge/ideas/{idea.pk}/act/", {"action": "vote"})

@@ -10,10 +10,12 @@ from meldpunt.knowledge.models import FixNotificationOptIn, Notification, Produc
 from meldpunt.knowledge.releases import announce_critical_fix, fix_recipients, may_opt_in, set_opt_in
 from meldpunt.knowledge.services import KnowledgeError
 from tests.desk import factories as f
+from tests.desk.factories import IMMEDIATE_TASKS
 
 
 @pytest.fixture
-def fix(db):
+def fix(db, settings):
+    settings.TASKS = IMMEDIATE_TASKS  # the outbox mail is sent by a task after the commit
     product = Product.objects.create(vendor="infor", slug="ln", name="Infor LN")
     release = Release.objects.create(product=product, version="10.7", state="lts", released_on=date(2026, 9, 1),
                                      requires_new_licence_key=True)

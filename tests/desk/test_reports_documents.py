@@ -112,9 +112,10 @@ def test_report_command_writes_the_pdf_with_progress(reported, tmp_path):
         call_command("report", organisation=999999, period="2026Q3", stderr=io.StringIO())
 
 
-def test_quarterly_task_mails_each_coordinator_once(reported, settings):
+def test_quarterly_task_mails_each_coordinator_once(reported, settings, django_capture_on_commit_callbacks):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    result = mail_quarterly_reports.enqueue(today="2026-10-01")
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after the commit
+        result = mail_quarterly_reports.enqueue(today="2026-10-01")
     assert result.return_value["period"] == "2026Q3"
     assert sorted(result.return_value["sent"]) == ["Alpha BV", "Beta BV"]
     by_to = {m.to[0]: m for m in mail.outbox}

@@ -3,7 +3,9 @@
 Like the intake outbox (``intake.outbox``), every mail is first written as a row in the
 transaction that caused it and sent through ``mailers.default`` after the commit by a task;
 a failed send stays in the table and :func:`send_pending` retries it. Mail is written in
-the booking's language (the contact's, or the language the prospect booked in).
+the booking's language (the contact's, or the language the prospect booked in). The subject
+holds the topic the customer typed: it is made one safe header line
+(:mod:`meldpunt.core.mailheaders`) before the row is written.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.utils import timezone, translation
 
 from meldpunt.bookings import ics
 from meldpunt.bookings.models import Booking, BookingMail
+from meldpunt.core.mailheaders import header_text
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake.outbox import deliver, new_message_id
 
@@ -84,7 +87,10 @@ def queue(booking: Booking, kind: str, *, fee: str = "") -> BookingMail:
     sender = from_address(booking.vendor)
     link = manage_url(booking)
     context = {
-        "b": booking, "reference": booking.reference, "name": booking.name, "topic": booking.topic,
+        "b": booking, "reference": booking.reference, "name": booking.name,
+        # One line: the template's first line (the subject) holds it, so a line break in it
+        # would push the rest of the subject into the body.
+        "topic": header_text(booking.topic, limit=None),
         "starts": timezone.localtime(booking.starts_at, zone), "ends": timezone.localtime(booking.ends_at, zone),
         "zone": str(zone), "agent": agent_name(booking), "vendor": vendor_name(booking), "link": link,
         "free_hours": rules.cancel_free_hours if rules else 24, "fee": fee,
@@ -103,7 +109,7 @@ def queue(booking: Booking, kind: str, *, fee: str = "") -> BookingMail:
     mail = BookingMail.objects.create(
         booking=booking, kind=kind, to=booking.email, from_address=sender,
         message_id=new_message_id(f"b{booking.pk}", sender.rpartition("@")[2]),
-        subject=" ".join(subject.split())[:300], body=body.strip() + "\n", ics=invite, ics_method=method,
+        subject=header_text(subject), body=body.strip() + "\n", ics=invite, ics_method=method,
     )
     transaction.on_commit(lambda: _send_later(mail.pk))
     return mail

@@ -36,6 +36,7 @@ from meldpunt.contracts.models import Agreement, CatalogVersion
 from meldpunt.core.alerts import closed_pauses, due_ranges, reached_points
 from meldpunt.core.businesstime import Calendar, elapsed_with_pauses, epoch
 from meldpunt.core.catalog import Catalog
+from meldpunt.core.mailheaders import header_address, header_text
 from meldpunt.core.sla import format_moment
 from meldpunt.escalation.models import ClockAlert, Duty, Notification, ScanMark, StaffMail
 from meldpunt.intake.outbox import deliver
@@ -162,7 +163,7 @@ def _text(alert: ClockAlert, role: str, zone_calendar: Calendar | None) -> str:
     ticket = clock.ticket
     due = alert.due_at.astimezone(zone_calendar.zone) if zone_calendar else timezone.localtime(alert.due_at)
     metric = _("response") if clock.metric == "response" else _("resolution")
-    values = {"number": ticket.pk, "subject": ticket.subject[:120], "metric": metric,
+    values = {"number": ticket.pk, "subject": header_text(ticket.subject, 120), "metric": metric,
               "due": format_moment(due), "point": alert.point, "role": ROLE_LABELS[role]}
     if alert.kind == "warning":
         return _("Ticket #%(number)s %(subject)s: %(metric)s due %(due)s (warning point %(point)s)") % values
@@ -208,10 +209,13 @@ def _notify(token: str, report: ScanReport) -> None:
                             mails.append((note, user.email))
     Notification.objects.bulk_create(notifications, batch_size=1000)
     report.notifications = len(notifications)
+    # The ticket's subject is in the text: made one safe header line before the row is
+    # written, so a subject with a line break cannot make the mail fail on every retry.
     staff_mail = [
-        StaffMail(notification=note, to=to, subject=note.text[:300],
+        StaffMail(notification=note, to=address, subject=header_text(note.text),
                   body=f"{note.text}\n\n/console/tickets/{note.ticket_id}/\n")
         for note, to in mails
+        if (address := header_address(to))
     ]
     StaffMail.objects.bulk_create(staff_mail, batch_size=1000)
     report.mails = list(StaffMail.objects.filter(notification__alert__scan=token).values_list("pk", flat=True))

@@ -59,7 +59,8 @@ class InboundMailAdmin(admin.ModelAdmin):
 class OutboundMailAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "to", "subject", "sent_at", "attempts", "last_error"]
     list_filter = ["kind", "language"]
-    readonly_fields = [f.name for f in OutboundMail._meta.fields]
+    readonly_fields = [f.name for f in OutboundMail._meta.fields if f.name != "attachment"]
+    exclude = ["attachment"]
 
     def has_add_permission(self, request):
         return False

@@ -109,7 +109,11 @@ class AttachmentChunk(models.Model):
 
 
 class OutboundMail(models.Model):
-    """The outbox: a row per mail we send, written in the same transaction as its cause."""
+    """The outbox: a row per mail we send, written in the same transaction as its cause.
+
+    Mail about a ticket has ``ticket``; mail about no ticket (an idea's status, a critical
+    fix, an evaluation report) has none and says what it is in ``kind``. A report carries
+    its PDF as the one attachment."""
 
     ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_mails", verbose_name=_("ticket"))
     kind = models.CharField(_("kind"), max_length=30)
@@ -125,6 +129,9 @@ class OutboundMail(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    attachment_name = models.CharField(_("attachment"), max_length=200, blank=True)
+    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
+    attachment = models.BinaryField(_("attachment data"), blank=True, default=b"")
 
     class Meta:
         verbose_name = _("outbound mail")

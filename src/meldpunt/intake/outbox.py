@@ -5,6 +5,10 @@ caused it, then sent through Django's SMTP backend after the commit. A failed se
 the outbox and :func:`send_pending` retries it, so a crash or an SMTP hiccup loses nothing.
 Mails are threaded (Message-ID, In-Reply-To, References) and written in the customer's
 language from templates the vendor can edit (:class:`MailTemplate`), else the built-in ones.
+Mail about no ticket (an idea's status, a critical fix, an evaluation report) takes the
+same way through :func:`queue_message`. Every header text is made safe
+(:mod:`meldpunt.core.mailheaders`) before the row is written and again in :func:`deliver`,
+so no subject can make a mail unsendable.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from django.template import Context, Template
 from django.template.loader import get_template
 from django.utils import timezone
 
+from meldpunt.core.mailheaders import header_address, header_text
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake import batch
 from meldpunt.intake.models import InboundMail, Mailbox, MailTemplate, OutboundMail
@@ -65,9 +70,11 @@ def _render(kind: str, language: str, vendor: str, context: dict) -> tuple[str, 
         subject = _compiled(row.subject).render(Context(context))
         body = _compiled(row.body).render(Context(context))
     else:
-        text = get_template(f"intake/mail/{kind}_{language}.txt").template.source
-        subject, _, body = _compiled(text).render(Context(context)).partition("\n")
-    return " ".join(subject.split())[:300], body.strip() + "\n"
+        # The file's first line is the subject: rendered apart from the body, so a value
+        # with a line break (a ticket's subject) cannot push part of itself into the body.
+        head, _, rest = get_template(f"intake/mail/{kind}_{language}.txt").template.source.partition("\n")
+        subject, body = _compiled(head).render(Context(context)), _compiled(rest).render(Context(context))
+    return header_text(subject), body.strip() + "\n"
 
 
 def _thread(ticket_id: int, before: OutboundMail) -> tuple[str, str]:
@@ -105,8 +112,8 @@ def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", rec
     keys go only to the organisation's coordinator. ``later=False``: the caller sends it.
     """
     person = recipient or (ticket.contact if ticket.contact_id else None)
-    to = person.email if person else ticket.reporter_email
-    if not to:
+    to = header_address(person.email if person else ticket.reporter_email)
+    if not to:  # none, or not one plain address: nothing could ever deliver it
         return None
     language = customer_language(ticket, person)
     vendor = ticket.agreement.catalog.vendor if ticket.agreement_id else ""
@@ -128,11 +135,50 @@ def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", rec
     return mail
 
 
+#: Kinds of mail about no ticket, written by :func:`queue_message`.
+NOTICE_KINDS = ("idea", "release", "report")
+
+
+def queue_message(kind: str, *, to: str, subject: str, body: str, language: str = "en", vendor: str = "",
+                  attachment: tuple[str, bytes, str] | None = None) -> OutboundMail | None:
+    """Write a mail about no ticket to the outbox (``kind`` one of :data:`NOTICE_KINDS`);
+    the caller's transaction is its cause. Send it after the commit with
+    :func:`send_after_commit`; a failed send is retried by :func:`send_pending`.
+
+    ``attachment`` is (file name, content, MIME type). None when ``to`` is not one address.
+    """
+    to = header_address(to)
+    if not to:
+        return None
+    sender = _from_address(vendor)
+    name, content, mimetype = attachment or ("", b"", "")
+    return OutboundMail.objects.create(
+        kind=kind, message_id=new_message_id(kind, sender.rpartition("@")[2]), from_address=sender, to=to,
+        subject=header_text(subject), body=body.strip() + "\n", language=supported_language(language),
+        attachment_name=header_text(name, limit=200), attachment_type=mimetype, attachment=content,
+    )
+
+
+def send_after_commit(mails: list[OutboundMail | None]) -> None:
+    """Send ``mails`` in one task once the caller's transaction commits (nothing when it
+    rolls back). Until the worker sends them they wait in the outbox, retried by the
+    scheduler's ``mail-send`` job, so a crash in between loses nothing."""
+    ids = [mail.pk for mail in mails if mail is not None]
+    if ids:
+        transaction.on_commit(lambda: _send_later_all(ids))
+
+
 def _send_later(mail_id: int) -> None:
     """Hand the send to the task worker: intake never waits on SMTP (the outbox keeps it)."""
     from meldpunt.intake.tasks import send_outbound_mail
 
     send_outbound_mail.enqueue(mail_id)
+
+
+def _send_later_all(mail_ids: list[int]) -> None:
+    from meldpunt.intake.tasks import send_outbound_mails
+
+    send_outbound_mails.enqueue(mail_ids)
 
 
 def send(mail_id: int) -> bool:
@@ -150,14 +196,23 @@ def send(mail_id: int) -> bool:
             headers["References"] = mail.references
         if mail.kind in ("confirmation", "status"):  # RFC 3834: auto-responders must not answer these
             headers["Auto-Submitted"] = "auto-replied"
+        elif mail.kind in NOTICE_KINDS:
+            headers["Auto-Submitted"] = "auto-generated"
         email = EmailMessage(mail.subject, mail.body, mail.from_address, [mail.to], headers=headers)
+        if mail.attachment_name:
+            email.attach(mail.attachment_name, bytes(mail.attachment), mail.attachment_type or None)
         return deliver(mail, email, also=("in_reply_to", "references"))
 
 
 def deliver(row, email: EmailMessage, also: tuple[str, ...] = ()) -> bool:
     """Send ``email`` for an outbox ``row`` (any model with attempts, last_error and sent_at;
-    the caller holds its row lock). A failure stays on the row for the next retry."""
+    the caller holds its row lock). A failure stays on the row for the next retry.
+
+    The headers are made safe once more here, so a row written before the sanitizer (or by
+    hand) still goes out instead of failing on every retry."""
     row.attempts += 1
+    email.subject = header_text(email.subject)
+    email.extra_headers = {name: header_text(value, limit=None) for name, value in email.extra_headers.items()}
     try:
         mailers.default.send_messages([email])
     except Exception as exc:  # SMTP down, refused…: keep it in the outbox for a retry

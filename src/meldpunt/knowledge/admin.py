@@ -78,8 +78,8 @@ class ReleaseAdmin(admin.ModelAdmin):
 
 @admin.register(models.Idea)
 class IdeaAdmin(admin.ModelAdmin):
-    list_display = ("title", "status", "created_at")
-    list_filter = ("status",)
+    list_display = ("title", "vendor", "status", "created_at")
+    list_filter = ("status", "vendor")
     search_fields = ("title", "body")
     readonly_fields = ("author", "replied_at", "created_at")
 
@@ -102,7 +102,8 @@ class AnswerInline(admin.TabularInline):
 
 @admin.register(models.Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ("title", "language", "created_at", "ticket")
+    list_display = ("title", "vendor", "language", "created_at", "ticket")
+    list_filter = ("vendor",)
     search_fields = ("title", "body")
     raw_id_fields = ("author", "ticket", "accepted_answer")
     inlines = [AnswerInline]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.contracts.models import LANGUAGE_CHOICES
+from meldpunt.knowledge.community import vendor_choices
 from meldpunt.knowledge.models import IDEA_STATUSES, VISIBILITY_CHOICES
 
 
@@ -17,7 +18,19 @@ class SearchForm(forms.Form):
     lang = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, required=False)
 
 
-class QuestionForm(forms.Form):
+class VendorChoiceForm(forms.Form):
+    """Adds a choice of vendor when ``user`` may post in more than one vendor's community
+    (their organisation has agreements with several); with one, that one is taken."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = vendor_choices(user) if user is not None and user.is_authenticated else []
+        if len(choices) > 1:
+            self.fields["vendor"] = forms.ChoiceField(label=_("Vendor"), choices=choices,
+                                                      help_text=_("Whose community it is for: only their customers see it."))
+
+
+class QuestionForm(VendorChoiceForm):
     title = forms.CharField(label=_("Your question in one line"), max_length=300)
     body = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 6}))
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
@@ -27,7 +40,7 @@ class AnswerForm(forms.Form):
     body = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class IdeaForm(forms.Form):
+class IdeaForm(VendorChoiceForm):
     title = forms.CharField(label=_("Your idea in one line"), max_length=300)
     body = forms.CharField(label=_("What would it make possible?"), widget=forms.Textarea(attrs={"rows": 6}))
 

@@ -2,7 +2,8 @@
 
 Customers submit ideas and vote (once per user: a unique constraint, not only a check);
 the vendor sets a status with a public reply and every follower hears of it. Submitting
-or voting makes you a follower.
+or voting makes you a follower. An idea is for one vendor: only that vendor's customers see
+it and vote (:mod:`.community`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from meldpunt.contracts.selectors import contact_of, is_staff
+from meldpunt.knowledge.community import may_take_part, vendor_for
 from meldpunt.knowledge.models import IDEA_STATUSES, Idea, IdeaFollower, IdeaVote
 from meldpunt.knowledge.notify import Recipient, notify
 from meldpunt.knowledge.services import KnowledgeError
@@ -23,16 +25,20 @@ STATUSES = dict(IDEA_STATUSES)
 
 
 def ideas_with_votes() -> QuerySet[Idea]:
+    """Every idea with its ``vote_count`` (staff's view; others: :func:`community.visible_ideas`)."""
     return Idea.objects.annotate(vote_count=Count("votes", distinct=True))
 
 
-def submit_idea(*, author, title: str, body: str, product=None) -> Idea:
+def submit_idea(*, author, title: str, body: str, product=None, vendor: str = "") -> Idea:
+    """Submit an idea for one vendor: ``vendor`` when the author chose one of theirs, else the
+    vendor of their running agreements (see :func:`community.vendor_for`)."""
     if not author.is_authenticated:
         raise KnowledgeError("log in to submit an idea")
     if not title.strip() or not body.strip():
         raise KnowledgeError("an idea needs a title and a description")
     with transaction.atomic():
-        idea = Idea.objects.create(author=author, title=title.strip()[:300], body=body, product=product)
+        idea = Idea.objects.create(author=author, title=title.strip()[:300], body=body, product=product,
+                                   vendor=vendor_for(author, vendor))
         IdeaFollower.objects.create(idea=idea, user=author)
     return idea
 
@@ -41,6 +47,8 @@ def vote(*, idea: Idea, user) -> bool:
     """Vote for an idea; True when the vote counted, False when this user had already voted."""
     if not user.is_authenticated:
         raise KnowledgeError("log in to vote")
+    if not may_take_part(user, idea.vendor):
+        raise KnowledgeError("that idea is for another vendor")
     try:
         with transaction.atomic():
             IdeaVote.objects.create(idea=idea, user=user)
@@ -60,6 +68,8 @@ def vote_count(idea: Idea) -> int:
 
 def follow(*, idea: Idea, user, on: bool = True) -> None:
     if on:
+        if not may_take_part(user, idea.vendor):
+            raise KnowledgeError("that idea is for another vendor")
         IdeaFollower.objects.get_or_create(idea=idea, user=user)
     else:
         IdeaFollower.objects.filter(idea=idea, user=user).delete()
@@ -91,5 +101,6 @@ def set_status(*, idea: Idea, status: str, reply: str, actor) -> int:
         with override(language):
             title = _("Idea “%(title)s”: %(status)s") % {"title": idea.title, "status": STATUSES[status]}
             body = _("The vendor replied to an idea you follow:") + "\n\n" + idea.vendor_reply
-        sent += notify([Recipient(contact.email if contact else user.email, user)], title=title, body=body, url=url)
+        sent += notify([Recipient(contact.email if contact else user.email, user, language)],
+                       title=title, body=body, url=url, kind="idea", vendor=idea.vendor)
     return sent

@@ -126,9 +126,15 @@ class ArticleLink(models.Model):
 
 
 class Question(models.Model):
-    """A community question: public, not covered by any agreement (seeds 000/001)."""
+    """A community question: not covered by any agreement (seeds 000/001). It belongs to one
+    vendor's community: the customers of that vendor see and answer it (see
+    :mod:`meldpunt.knowledge.community`)."""
 
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by"))
+    vendor = models.CharField(
+        _("vendor"), max_length=40, blank=True, db_index=True,
+        help_text=_("The catalog id, e.g. erpm: only customers with an agreement on it (and staff) see it. Empty: staff only."),
+    )
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("question"))
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="en")
@@ -160,7 +166,13 @@ class Answer(models.Model):
 
 
 class Idea(models.Model):
+    """An idea for one vendor's product: that vendor's customers see and vote on it."""
+
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by"))
+    vendor = models.CharField(
+        _("vendor"), max_length=40, blank=True, db_index=True,
+        help_text=_("The catalog id, e.g. erpm: only customers with an agreement on it (and staff) see it. Empty: staff only."),
+    )
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("idea"))
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("product"))

@@ -88,7 +88,8 @@ def announce_critical_fix(*, release: Release, title: str, body: str, actor, tod
             text = body
             if release.requires_new_licence_key:
                 text += "\n\n" + _("This version needs a new licence key. Request it with your agreement code; it is sent to your coordinator.")
-        notify([Recipient(contact.email, contact.user)], title=subject, body=text, url=url)
+        notify([Recipient(contact.email, contact.user, contact.language)], title=subject, body=text, url=url,
+               kind="release", vendor=release.product.vendor)
     return announcement
 
 

@@ -9,8 +9,9 @@
   After a table rebuild by a future migration, call :func:`rebuild_index`.
 
 Both engines get the same query: the words the user typed, all of which must occur
-(prefix-free, stemmed where the engine stems). Visibility is applied after matching:
-anonymous visitors see public articles, customers and staff also customers-only ones,
+(prefix-free, stemmed where the engine stems). Visibility is applied after matching
+(:func:`visible_articles`): anonymous visitors see public articles, customers also
+customers-only ones of the vendors they have a running agreement with (or of no product),
 staff also unpublished ones.
 """
 
@@ -20,9 +21,10 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from meldpunt.contracts.selectors import contact_of, is_staff
+from meldpunt.knowledge.community import vendors_of
 from meldpunt.knowledge.models import Article, ArticleVersion
 
 TABLE = "knowledge_articleversion"
@@ -114,13 +116,16 @@ def words(query: str) -> list[str]:
 
 
 def visible_articles(user) -> QuerySet[Article]:
+    """Published public articles for everyone; customers-only ones for customers too, but an
+    article about one vendor's product only for that vendor's customers (as the community:
+    :mod:`meldpunt.knowledge.community`); staff see every article, drafts too."""
     articles = Article.objects.all()
     if is_staff(user):
         return articles
     articles = articles.filter(published=True)
-    if contact_of(user) is not None:
-        return articles
-    return articles.filter(visibility="public")
+    if contact_of(user) is None:
+        return articles.filter(visibility="public")
+    return articles.filter(Q(visibility="public") | Q(product__isnull=True) | Q(product__vendor__in=vendors_of(user)))
 
 
 def query_sql(vendor: str, language: str) -> str:

@@ -2,8 +2,9 @@
 
 Articles: a new text is a new version (the old one stays); agents link articles to
 tickets and turn a good answer into an article. Community (seeds 000/001): questions are
-not covered by any agreement, staff take part, and an agent turns a question that proves
-to be an incident into a ticket, which then runs under the asker's agreement.
+not covered by any agreement, belong to one vendor's community (:mod:`.community`), staff
+take part, and an agent turns a question that proves to be an incident into a ticket,
+which then runs under the asker's agreement.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from django.utils.text import slugify
 from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.selectors import contact_of, is_staff
 from meldpunt.core.vocabulary import LANGUAGES
+from meldpunt.knowledge.community import may_take_part, vendor_for
+from meldpunt.knowledge.errors import KnowledgeError
 from meldpunt.knowledge.models import Answer, Article, ArticleLink, ArticleVersion, Question
 from meldpunt.tickets.models import Message, Ticket, TicketEvent
 from meldpunt.tickets.services import create_ticket
-
-
-class KnowledgeError(ValueError):
-    """A request that cannot be carried out, with a message for the person who asked."""
 
 
 def _unique_slug(title: str) -> str:
@@ -97,17 +96,22 @@ def article_from_message(
 
 
 # -------------------------------------------------------------------- community
-def ask_question(*, author, title: str, body: str, language: str = "en", product=None) -> Question:
+def ask_question(*, author, title: str, body: str, language: str = "en", product=None, vendor: str = "") -> Question:
+    """Post a question in one vendor's community: ``vendor`` when the author chose one of
+    theirs, else the vendor of their running agreements (see :func:`community.vendor_for`)."""
     if not author.is_authenticated:
         raise KnowledgeError("log in to ask a question")
     if not title.strip() or not body.strip():
         raise KnowledgeError("a question needs a title and a description")
-    return Question.objects.create(author=author, title=title.strip()[:300], body=body, language=language, product=product)
+    return Question.objects.create(author=author, title=title.strip()[:300], body=body, language=language, product=product,
+                                   vendor=vendor_for(author, vendor))
 
 
 def answer_question(*, question: Question, author, body: str) -> Answer:
     if not author.is_authenticated:
         raise KnowledgeError("log in to answer")
+    if not may_take_part(author, question.vendor):
+        raise KnowledgeError("that question is in the community of another vendor")
     if not body.strip():
         raise KnowledgeError("the answer is empty")
     return Answer.objects.create(question=question, author=author, body=body, by_staff=is_staff(author))

@@ -1,4 +1,9 @@
-"""Community questions and the ideas register: public to read, log in to take part."""
+"""Community questions and the ideas register of the vendors a customer has agreements with.
+
+Lists and pages show only what :mod:`meldpunt.knowledge.community` lets the person see;
+another vendor's question or idea answers 404 (its page, answering, voting), as another
+organisation's ticket does. Staff see all.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from django.views.decorators.http import require_POST
 from meldpunt.contracts.selectors import contact_of, is_staff, visible_agreements
 from meldpunt.core.vocabulary import KINDS, label
 from meldpunt.knowledge import ideas as idea_services
+from meldpunt.knowledge.community import vendors_of, visible_ideas, visible_questions
 from meldpunt.knowledge.forms import AnswerForm, IdeaForm, IdeaStatusForm, QuestionForm, posted_id
 from meldpunt.knowledge.models import IDEA_STATUSES, IdeaFollower, IdeaVote, Question
 from meldpunt.knowledge.services import (
@@ -37,22 +43,33 @@ def coverage(user) -> list[dict]:
     return rows
 
 
+def _several_vendors(user) -> bool:
+    """Whether the lists mark each row's vendor: for staff, and customers of several vendors."""
+    vendors = vendors_of(user)
+    return vendors is None or len(vendors) > 1
+
+
 def community(request):
-    form = QuestionForm(request.POST or None, initial={"language": language()})
+    form = QuestionForm(request.POST or None, user=request.user, initial={"language": language()})
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if form.is_valid():
-            question = ask_question(author=request.user, **form.cleaned_data)
-            return redirect("knowledge:question", pk=question.pk)
-    questions = Question.objects.select_related("accepted_answer").annotate(answer_count=Count("answers"))[:50]
+            try:
+                question = ask_question(author=request.user, **form.cleaned_data)
+            except KnowledgeError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("knowledge:question", pk=question.pk)
+    questions = visible_questions(request.user).select_related("accepted_answer").annotate(answer_count=Count("answers"))[:50]
     return render(request, "knowledge/community.html", {
         "form": form, "questions": questions, "coverage": coverage(request.user),
+        "show_vendor": _several_vendors(request.user),
     }, status=400 if form.errors else 200)
 
 
 def question(request, pk: int):
-    item = get_object_or_404(Question.objects.select_related("ticket", "author"), pk=pk)
+    item = get_object_or_404(visible_questions(request.user).select_related("ticket", "author"), pk=pk)
     form = AnswerForm(request.POST or None)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -86,27 +103,32 @@ def _act(request, item: Question, form: AnswerForm) -> None:
 
 
 def ideas(request):
-    form = IdeaForm(request.POST or None)
+    form = IdeaForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if form.is_valid():
-            idea = idea_services.submit_idea(author=request.user, **form.cleaned_data)
-            messages.success(request, _("Thank you; you follow your idea and hear when its status changes."))
-            return redirect("knowledge:idea", pk=idea.pk)
+            try:
+                idea = idea_services.submit_idea(author=request.user, **form.cleaned_data)
+            except KnowledgeError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Thank you; you follow your idea and hear when its status changes."))
+                return redirect("knowledge:idea", pk=idea.pk)
     status = request.GET.get("status", "")
-    items = idea_services.ideas_with_votes().order_by("-vote_count", "-id")
+    items = visible_ideas(request.user).order_by("-vote_count", "-id")
     if status in dict(IDEA_STATUSES):
         items = items.filter(status=status)
     if request.user.is_authenticated:
         items = items.annotate(voted=Exists(IdeaVote.objects.filter(idea=OuterRef("pk"), user=request.user)))
     return render(request, "knowledge/ideas.html", {
         "form": form, "ideas": items[:100], "statuses": IDEA_STATUSES, "status": status,
+        "show_vendor": _several_vendors(request.user),
     }, status=400 if form.errors else 200)
 
 
 def idea(request, pk: int):
-    item = get_object_or_404(idea_services.ideas_with_votes(), pk=pk)
+    item = get_object_or_404(visible_ideas(request.user), pk=pk)
     user = request.user
     voted = user.is_authenticated and IdeaVote.objects.filter(idea=item, user=user).exists()
     following = user.is_authenticated and IdeaFollower.objects.filter(idea=item, user=user).exists()
@@ -119,7 +141,7 @@ def idea(request, pk: int):
 @login_required
 @require_POST
 def idea_action(request, pk: int):
-    item = get_object_or_404(idea_services.ideas_with_votes(), pk=pk)
+    item = get_object_or_404(visible_ideas(request.user), pk=pk)
     action = request.POST.get("action")
     try:
         if action == "vote":
