@@ -228,6 +228,18 @@ def release(pk: int, *, agent) -> IngestResult | None:
     return _result(row)
 
 
+def handle_held(ids, action: str, *, agent) -> tuple[int, list[str]]:
+    """Release or discard these held mails, each on its own: ``(how many, errors)``."""
+    done, errors = 0, []
+    for pk in ids:
+        try:
+            done += bool(release(pk, agent=agent) if action == "release" else discard(pk, agent=agent))
+        except Exception as exc:  # one mail's trouble (e.g. a refused value) leaves the others
+            log.exception("intake: %s of held mail %s failed", action, pk)
+            errors.append(f"{pk}: {type(exc).__name__}: {exc}")
+    return done, errors
+
+
 def discard(pk: int, *, agent) -> bool:
     """An agent discards held mail: it stays recorded (raw, outcome ``discarded``), never registered."""
     with transaction.atomic():
