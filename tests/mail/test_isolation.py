@@ -149,3 +149,13 @@ def test_imap_leaves_a_mail_it_could_not_keep_unflagged_and_keeps_it_on_the_next
     assert second.outcomes == {"created": 1} and Ticket.objects.count() == 3
     client.select_folder(folder, readonly=True)
     assert len(client.search(["KEYWORD", "$Meldpunt"])) == 3 and imap.poll(box).fetched == 0
+
+
+def test_nul_bytes_anywhere_are_stored_on_every_database(jan, smtp_sink):
+    raw = (b"From: Jan\x00 de Vries <jan@devries.test>\r\nSubject: nul\x00here\r\nMessage-ID: <nul\x00@devries.test>\r\n"
+           b"References: <a\x00b@x.test>\r\n\r\nbody \x00 with NUL\r\n")
+    result = ingest(raw)
+    assert result.outcome == "created"
+    ticket = Ticket.objects.get(pk=result.ticket)
+    assert (ticket.subject, ticket.description) == ("nul here", "body  with NUL")
+    assert InboundMail.objects.get().key == "<nul@devries.test>"
