@@ -64,6 +64,7 @@ def test_the_held_page_is_for_staff_and_refuses_an_unknown_action(jan, client):
     client.force_login(customer.user)
     assert client.get("/intake/held/").status_code == 302  # to the admin login
     client.force_login(f.staff_user())
+    assert "Er wordt geen mail vastgehouden." in client.get("/intake/held/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert client.post("/intake/held/", {"action": "delete-everything"}).status_code == 400
     response = client.post("/intake/held/", {"action": "release"}, follow=True)
     assert "Select the mail first." in response.content.decode()
