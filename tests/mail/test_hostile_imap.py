@@ -163,7 +163,7 @@ def test_hostile_and_messy_mail_through_imap_loses_nothing_and_doubles_nothing(d
 
     # what the bad ones left behind
     nul = InboundMail.objects.get(key="<h-7@devries.test>")  # Dovecot stores NUL as a 0x80 byte
-    assert nul.subject in ("nul here", "nul\ufffdhere") and "\x00" not in nul.ticket.description
+    assert nul.subject in ("nulhere", "nul\ufffdhere") and "\x00" not in nul.ticket.description
     assert Ticket.objects.filter(subject="Hallo Bcc: all@victim.test").count() == 1
     assert len(Ticket.objects.get(inbound_mails__key="<h-4@devries.test>").subject) == 300
     long_sender = InboundMail.objects.get(outcome="quarantined", reason__startswith="over a limit: sender address of 313")

@@ -157,5 +157,5 @@ def test_nul_bytes_anywhere_are_stored_on_every_database(jan, smtp_sink):
     result = ingest(raw)
     assert result.outcome == "created"
     ticket = Ticket.objects.get(pk=result.ticket)
-    assert (ticket.subject, ticket.description) == ("nul here", "body  with NUL")
+    assert (ticket.subject, ticket.description) == ("nulhere", "body  with NUL")
     assert InboundMail.objects.get().key == "<nul@devries.test>"

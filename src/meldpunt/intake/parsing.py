@@ -147,8 +147,9 @@ def clean_text(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """A header value on one line: control characters (CR/LF, NUL, tabs…) become spaces."""
-    return " ".join(clean_text(_CONTROL.sub(" ", text)).split())
+    """A header value on one line: NUL removed, other control characters (CR/LF, tabs…)
+    become spaces."""
+    return " ".join(_CONTROL.sub(" ", clean_text(text)).split())
 
 
 def fit(text: str, limit: int) -> str:
