@@ -34,6 +34,7 @@ from meldpunt.tickets.services import add_message, create_ticket
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class IngestResult:
     outcome: str  # created, appended, quarantined, ignored, held; "failed": not kept at all
