@@ -180,18 +180,17 @@ def deadline(argv: list[str]) -> int:
 
 
 def ingest_mail(argv: list[str]) -> int:
-    """Run raw RFC 5322 files through exactly the code path IMAP intake uses."""
+    """Run raw RFC 5322 files through exactly the code path IMAP intake uses.
+
+    Every file gets one line, in order: ``created``, ``appended``, ``quarantined``,
+    ``ignored``, ``held``, ``duplicate`` (a repeat: the ticket it was registered with and
+    ``registered_as``) or ``failed`` (the file cannot be read, or nothing could be stored).
+    One file's trouble never stops the others. Exit 0 when every file is kept (quarantined
+    counts as kept), 2 when a file could not be read, else 1 when one could not be stored."""
     parser = _Parser(prog="meldpunt ingest-mail", description="Register raw mail files (.eml)")
     parser.add_argument("files", nargs="+", metavar="FILE.eml")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    raws = []
-    for name in args.files:
-        try:
-            with open(name, "rb") as fh:
-                raws.append((name, fh.read()))
-        except OSError as exc:
-            raise UsageError(f"{name}: {exc.strerror or 'cannot be read'}") from None
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
     import django
 
@@ -199,15 +198,35 @@ def ingest_mail(argv: list[str]) -> int:
     from meldpunt.intake import batch
     from meldpunt.intake.services import ingest
 
-    with batch.scope():  # the same path as IMAP intake: one send task for the confirmations
-        for name, raw in raws:
-            result = ingest(raw, source=name)
-            if args.json:
-                print(json.dumps({"file": name, **result.as_dict()}, ensure_ascii=False))
-            else:
-                ticket = f"ticket #{result.ticket}" if result.ticket else "no ticket"
-                print(f"{name}: {result.outcome}, {ticket} — {result.reason}")
-    return 0
+    status = 0
+    try:
+        with batch.scope():  # the same path as IMAP intake: one send task for the confirmations
+            for name in args.files:
+                try:
+                    with open(name, "rb") as fh:
+                        raw = fh.read()
+                except OSError as exc:
+                    status = 2
+                    why = exc.strerror or "cannot be read"
+                    print(f"meldpunt ingest-mail: {name}: {why}", file=sys.stderr)
+                    _print_outcome(name, {"outcome": "failed", "ticket": None, "reason": f"cannot be read: {why}"}, args.json)
+                    continue
+                result = ingest(raw, source=name)
+                if not result.kept:
+                    status = status or 1
+                _print_outcome(name, result.as_dict(), args.json)
+    except Exception as exc:  # the batch's send task could not be queued: the outbox retry sends
+        print(f"meldpunt ingest-mail: {type(exc).__name__}: {exc}", file=sys.stderr)
+        status = status or 1
+    return status
+
+
+def _print_outcome(name: str, outcome: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"file": name, **outcome}, ensure_ascii=False))
+        return
+    ticket = f"ticket #{outcome['ticket']}" if outcome["ticket"] else "no ticket"
+    print(f"{name}: {outcome['outcome']}, {ticket} — {outcome['reason']}")
 
 
 def manage(argv: list[str]) -> int:

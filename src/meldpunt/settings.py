@@ -159,7 +159,8 @@ else:
     _MAIL_OPTIONS = {}
 MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 MELDPUNT_MAIL_FROM = os.environ.get("MELDPUNT_MAIL_FROM", "support@meldpunt.test")
-#: Mails per sender per hour; beyond it mail is recorded but not acted on (no mail loops).
+#: Mails per sender per hour; beyond it mail is held for an agent to release or discard
+#: (no mail loops; a forged flood never silences a contact). intake/flood.py.
 MELDPUNT_MAIL_THROTTLE_PER_HOUR = int(os.environ.get("MELDPUNT_MAIL_THROTTLE_PER_HOUR", "30"))
 
 # Attachments (docs/intake.md, meldpunt.intake.attachments): the largest file kept apart, and
@@ -179,3 +180,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MELDPUNT_MAX_REQUEST_BYTES = int(os.environ.get("MELDPUNT_MAX_REQUEST_BYTES",
                                                 MELDPUNT_TICKET_ATTACHMENT_BYTES + 10 * _MIB))
+
+#: Confirmations per hour to senders who are no contact: per address, and all together.
+#: Beyond them the request is registered, not confirmed.
+MELDPUNT_CONFIRM_UNKNOWN_PER_ADDRESS = int(os.environ.get("MELDPUNT_CONFIRM_UNKNOWN_PER_ADDRESS", "3"))
+MELDPUNT_CONFIRM_UNKNOWN_PER_HOUR = int(os.environ.get("MELDPUNT_CONFIRM_UNKNOWN_PER_HOUR", "100"))

@@ -103,5 +103,5 @@ def test_a_batch_keeps_the_hourly_throttle(contacts, settings):
     settings.MELDPUNT_MAIL_THROTTLE_PER_HOUR = 3
     raws = [mail(message_id=f"<t-{i}@devries.test>", subject=f"Loop {i}") for i in range(5)]
     outcomes = [r.outcome for r in ingest_many([(raw, "test", None) for raw in raws])]
-    assert outcomes == ["created"] * 3 + ["ignored"] * 2
-    assert InboundMail.objects.filter(reason__startswith="throttled").count() == 2
+    assert outcomes == ["created"] * 3 + ["held"] * 2
+    assert InboundMail.objects.filter(reason__startswith="held: more than 3").count() == 2

@@ -107,12 +107,12 @@ def test_auto_reply_to_our_confirmation_is_recorded_but_never_answered(devries, 
     assert OutboundMail.objects.count() == 1 and len(smtp_sink.wait_for(2, timeout=0.5)) == 1
 
 
-def test_a_sender_flooding_the_desk_is_throttled(devries, smtp_sink, settings):
+def test_a_sender_flooding_the_desk_is_held_not_dropped(devries, smtp_sink, settings):
     settings.MELDPUNT_MAIL_THROTTLE_PER_HOUR = 3
     outcomes = [ingest(mail(message_id=f"<flood-{i}@devries.test>", subject=f"Loop {i}")).outcome for i in range(5)]
-    assert outcomes == ["created", "created", "created", "ignored", "ignored"]
-    assert "throttled" in InboundMail.objects.get(key="<flood-4@devries.test>").reason
-    assert Ticket.objects.count() == 3
+    assert outcomes == ["created", "created", "created", "held", "held"]
+    assert InboundMail.objects.get(key="<flood-4@devries.test>").reason.startswith("held: more than 3 mails")
+    assert Ticket.objects.count() == 3 and len(smtp_sink.wait_for(4, timeout=0.5)) == 3
 
 
 def test_unreadable_mail_is_quarantined_raw_and_an_agent_can_turn_it_into_a_ticket(devries, smtp_sink):
@@ -166,10 +166,21 @@ def test_ingest_mail_command_prints_one_json_line_per_file(devries, smtp_sink, t
     bad.write_bytes(b"\x00garbage")
     assert main(["ingest-mail", str(good), str(bad), str(good), "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [(x["file"], x["outcome"]) for x in lines] == [(str(good), "created"), (str(bad), "quarantined"), (str(good), "created")]
+    assert [(x["file"], x["outcome"]) for x in lines] == [(str(good), "created"), (str(bad), "quarantined"), (str(good), "duplicate")]
     assert lines[0]["ticket"] == lines[2]["ticket"] and lines[1]["ticket"] is None
-    assert "already registered" in lines[2]["reason"]
-    assert main(["ingest-mail", str(tmp_path / "missing.eml")]) == 2
+    assert "already registered" in lines[2]["reason"] and lines[2]["registered_as"] == "created"
+
+
+def test_ingest_mail_gives_every_file_an_outcome_and_fails_only_for_what_it_cannot_keep(devries, smtp_sink, tmp_path,
+                                                                                        capsys):
+    good, missing = tmp_path / "good.eml", tmp_path / "missing.eml"
+    good.write_bytes(mail())
+    assert main(["ingest-mail", str(missing), str(good)]) == 2  # the other file is still registered
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0] == f"{missing}: failed, no ticket — cannot be read: No such file or directory"
+    assert out.splitlines()[1].startswith(f"{good}: created, ticket #")
+    assert err.strip() == f"meldpunt ingest-mail: {missing}: No such file or directory" and "Traceback" not in err
+    assert Ticket.objects.count() == 1
 
 
 def test_mail_intake_command_without_mailboxes_does_nothing(capsys):

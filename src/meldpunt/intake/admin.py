@@ -1,9 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.intake.models import Attachment, InboundMail, Mailbox, MailTemplate, OutboundMail
-from meldpunt.intake.services import quarantine_to_ticket
+from meldpunt.intake.services import handle_held, quarantine_to_ticket
 
 
 class MailboxForm(forms.ModelForm):
@@ -28,8 +32,33 @@ class MailboxForm(forms.ModelForm):
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
     form = MailboxForm
-    list_display = ["name", "vendor", "username", "host", "folder", "active", "last_polled_at", "last_error"]
-    readonly_fields = ["last_polled_at", "last_error"]
+    list_display = ["name", "vendor", "username", "host", "folder", "active", "last_polled_at", "last_error_at",
+                    "last_error", "quarantined", "held"]
+    readonly_fields = ["last_polled_at", "last_error_at", "last_error"]
+
+    def get_queryset(self, request):
+        def count(outcome: str):  # through the outcome index, not over all of a mailbox's mail
+            rows = (InboundMail.objects.filter(mailbox=OuterRef("pk"), outcome=outcome).order_by()
+                    .values("mailbox").annotate(n=Count("id")).values("n"))
+            return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+        return super().get_queryset(request).annotate(n_quarantined=count("quarantined"), n_held=count("held"))
+
+    @admin.display(description=_("quarantined"))
+    def quarantined(self, obj):
+        """Per-message failures of this mailbox, linked to the list of them."""
+        return self._linked(obj, "quarantined", obj.n_quarantined)
+
+    @admin.display(description=_("held"))
+    def held(self, obj):
+        return self._linked(obj, "held", obj.n_held)
+
+    @staticmethod
+    def _linked(obj, outcome: str, count: int):
+        if not count:
+            return 0
+        url = reverse("admin:intake_inboundmail_changelist") + f"?outcome__exact={outcome}&mailbox__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, count)
 
 
 @admin.register(InboundMail)
@@ -37,9 +66,10 @@ class InboundMailAdmin(admin.ModelAdmin):
     list_display = ["received_at", "outcome", "sender", "subject", "ticket", "reason"]
     list_filter = ["outcome", "mailbox"]
     search_fields = ["sender", "subject", "key"]
-    readonly_fields = ["key", "mailbox", "source", "sender", "subject", "outcome", "reason", "ticket", "message", "received_at", "raw_text"]
+    readonly_fields = ["key", "mailbox", "source", "sender", "subject", "outcome", "reason", "ticket", "message",
+                       "received_at", "handled_by", "handled_at", "raw_text"]
     exclude = ["raw"]
-    actions = ["turn_into_ticket"]
+    actions = ["turn_into_ticket", "release_held", "discard_held"]
 
     @admin.display(description=_("raw message"))
     def raw_text(self, obj):
@@ -50,6 +80,21 @@ class InboundMailAdmin(admin.ModelAdmin):
         for inbound in queryset.filter(outcome="quarantined", ticket__isnull=True):
             ticket = quarantine_to_ticket(inbound, agent=request.user)
             messages.success(request, _("Ticket #%(n)s registered.") % {"n": ticket.pk})
+
+    @admin.action(description=_("Release held mail (register it)"))
+    def release_held(self, request, queryset):
+        self._handle(request, queryset, "release")
+
+    @admin.action(description=_("Discard held mail"))
+    def discard_held(self, request, queryset):
+        self._handle(request, queryset, "discard")
+
+    def _handle(self, request, queryset, action):
+        ids = list(queryset.filter(outcome="held").values_list("pk", flat=True))
+        done, errors = handle_held(ids, action, agent=request.user)
+        messages.success(request, _("%(n)s held mail(s) handled.") % {"n": done})
+        for error in errors:
+            messages.error(request, _("Not handled: %(error)s") % {"error": error})
 
     def has_add_permission(self, request):
         return False

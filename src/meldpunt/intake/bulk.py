@@ -6,23 +6,26 @@ contacts, the hourly throttle and agreements, and bulk inserts for tickets, cloc
 and inbound mail (:func:`meldpunt.tickets.services.register_tickets`, which sends the same
 ``ticket_created`` signal, so triage and the confirmation run as for any ticket). Every
 other mail — unreadable, automatic, an answer, with attachments, an unknown or ambiguous
-sender, a throttled sender — goes through :func:`meldpunt.intake.services.ingest` one by one
-after the batch, so the rules live in one place. Results come back in the input order.
+sender, a sender over the hourly limit (held) — goes through
+:func:`meldpunt.intake.services.ingest` one by one after the batch, so the rules live in one
+place. If the group cannot be registered (a concurrent worker, a database error), it is
+rolled back and its mails go one by one too, each in its own savepoint: one bad mail never
+stops the batch. Results come back in the input order.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import logging
+from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from meldpunt.contracts.models import Contact
-from meldpunt.intake import batch
+from meldpunt.intake import batch, flood
 from meldpunt.intake.models import InboundMail, Mailbox
-from meldpunt.intake.parsing import ParsedMail, Unreadable, parse
+from meldpunt.intake.parsing import ParsedMail, parse
 from meldpunt.intake.services import (
     IngestResult,
     _result,
@@ -33,9 +36,10 @@ from meldpunt.intake.services import (
     new_request,
     new_request_reason,
     running_agreements,
-    throttle_limit,
 )
 from meldpunt.tickets.services import register_tickets
+
+log = logging.getLogger(__name__)
 
 Item = tuple[bytes, str, datetime | None]  # raw bytes, source, received at
 
@@ -52,16 +56,19 @@ def _ingest_many(items: list[Item], mailbox: Mailbox | None) -> list[IngestResul
     for i, (raw, _source, _at) in enumerate(items):
         try:
             parsed[i] = parse(raw)
-        except Unreadable:
-            pass  # quarantined by the one-by-one path
-    group = _plain_new_requests(parsed)
-    if group:
-        try:
+        except Exception:  # unreadable (or worse): quarantined by the one-by-one path
+            pass
+    registered: dict[int, IngestResult] = {}
+    try:
+        group = _plain_new_requests(parsed)
+        if group:
             registered = _register_group(items, parsed, group, mailbox)
-        except IntegrityError:  # a concurrent worker registered one of them: one by one instead
-            registered = {}
-        for i, result in registered.items():
-            results[i] = result
+    except Exception:  # a concurrent worker, a value refused: rolled back; one by one, each isolated
+        log.warning("intake: a batch of %d could not be registered at once; one by one instead", len(items),
+                    exc_info=True)
+        registered = {}
+    for i, result in registered.items():
+        results[i] = result
     for i, (raw, source, received_at) in enumerate(items):
         if results[i] is not None:
             continue
@@ -83,9 +90,7 @@ def _plain_new_requests(parsed: dict[int, ParsedMail]) -> dict[int, Contact]:
     for contact in (Contact.objects.annotate(address=Lower("email")).filter(address__in=senders)
                     .select_related("organisation")):
         contacts.setdefault(contact.address, []).append(contact)
-    since = timezone.now() - timedelta(hours=1)
-    recent = dict(InboundMail.objects.filter(sender__in=senders, received_at__gte=since)
-                  .values_list("sender").annotate(n=Count("id")).values_list("sender", "n")) if senders else {}
+    recent = flood.recent_counts(senders)
     group: dict[int, Contact] = {}
     seen: set[str] = set()
     for i, mail in fresh.items():
@@ -93,8 +98,8 @@ def _plain_new_requests(parsed: dict[int, ParsedMail]) -> dict[int, Contact]:
         if mail.key in known or mail.key in seen or len(matches) != 1:
             continue
         seen.add(mail.key)
-        if recent.get(mail.sender, 0) >= throttle_limit():
-            continue  # the one-by-one path records it as throttled
+        if flood.held_reason(mail.sender, recent.get(mail.sender, 0)):
+            continue  # the one-by-one path holds it
         recent[mail.sender] = recent.get(mail.sender, 0) + 1
         group[i] = matches[0]
     return group

@@ -6,6 +6,12 @@ by :func:`meldpunt.intake.bulk.ingest_many` (a batch at a time; the same rules a
 keyword ``$Meldpunt`` (and moved, when the mailbox names a done folder). A crash between
 the commit and the flag makes the next run fetch the message again; ingest finds it already
 registered and it is flagged then: nothing is lost or registered twice.
+
+One bad message never stops a poll: a message that cannot be read or registered is kept in
+quarantine and flagged like any other; one that cannot be kept at all (the database is down)
+stays unflagged, so the next poll fetches it again. The mailbox keeps its last error and the
+time of it (``last_error``, ``last_error_at``: connection errors, quarantined and unkept
+messages), shown in the admin; every error is logged.
 """
 
 from __future__ import annotations
@@ -34,12 +40,22 @@ class PollReport:
     mailbox: str
     fetched: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
-    error: str = ""
+    error: str = ""  # what stopped the poll (connection, login, fetch)
+    problems: list[str] = field(default_factory=list)  # messages quarantined or not kept
 
-    def count(self, result: IngestResult) -> None:
+    def count(self, result: IngestResult, source: str = "") -> None:
         self.fetched += 1
         key = "duplicate" if result.duplicate else result.outcome
         self.outcomes[key] = self.outcomes.get(key, 0) + 1
+        if not result.duplicate and result.outcome in ("quarantined", "failed"):
+            self.problems.append(f"{source}: {result.outcome}: {result.reason}")
+
+    def summary(self) -> str:
+        """The mailbox's last error after this poll ("" when there was none)."""
+        parts = [self.error] if self.error else []
+        if self.problems:
+            parts.append(f"{len(self.problems)} message(s) quarantined or not kept; last: {self.problems[-1]}")
+        return "; ".join(parts)
 
 
 def connect(mailbox: Mailbox, timeout: float = 30) -> IMAPClient:
@@ -83,20 +99,38 @@ def poll(
                     client.add_flags(done, [DONE_FLAG])
                     if mailbox.done_folder and can_move:
                         client.move(done, mailbox.done_folder)
-        mailbox.last_error = ""
     except (IMAPClientError, OSError) as exc:
         report.error = f"{type(exc).__name__}: {exc}"
-        mailbox.last_error = report.error[:2000]
         log.warning("mailbox %s: %s", mailbox, report.error)
+    except Exception as exc:  # unexpected: the unflagged rest is fetched again next time
+        report.error = f"{type(exc).__name__}: {exc}"
+        log.exception("mailbox %s: poll stopped", mailbox)
     finally:
         if own and client is not None:
             try:
                 client.logout()
             except Exception:
                 pass
-    mailbox.last_polled_at = timezone.now()
-    mailbox.save(update_fields=["last_polled_at", "last_error"])
+        _save_state(mailbox, report)
     return report
+
+
+def _save_state(mailbox: Mailbox, report: PollReport) -> None:
+    """Note the poll on the mailbox: its time, and the last error with its time (kept until
+    the next one, so the admin sees it). A database that is down is only logged."""
+    now = timezone.now()
+    mailbox.last_polled_at = now
+    fields = ["last_polled_at"]
+    summary = report.summary()
+    if summary:
+        for problem in report.problems:
+            log.warning("mailbox %s: %s", mailbox, problem)
+        mailbox.last_error, mailbox.last_error_at = summary[:2000], now
+        fields += ["last_error", "last_error_at"]
+    try:
+        mailbox.save(update_fields=fields)
+    except Exception:
+        log.exception("mailbox %s: cannot note the poll", mailbox)
 
 
 def _register(mailbox: Mailbox, fetched: dict, report: PollReport, after_commit, done: list[int]) -> None:
@@ -110,8 +144,10 @@ def _register(mailbox: Mailbox, fetched: dict, report: PollReport, after_commit,
             arrived = arrived.astimezone()  # imapclient gives local naive times by default
         uids.append(uid)
         items.append((data.get(b"BODY[]") or b"", f"imap:{mailbox.pk}:{uid}", arrived))
-    for uid, result in zip(uids, ingest_many(items, mailbox=mailbox), strict=True):
-        report.count(result)
+    for uid, (_raw, source, _at), result in zip(uids, items, ingest_many(items, mailbox=mailbox), strict=True):
+        report.count(result, source)
+        if not result.kept:
+            continue  # not stored: left unflagged, fetched again by the next poll
         if after_commit is not None:
             after_commit(uid, result)
         done.append(uid)  # committed; flagged by the caller, one round trip per batch

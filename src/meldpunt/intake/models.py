@@ -6,6 +6,7 @@ when it has none) is unique, so fetching it again after a crash finds it already
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,8 @@ OUTCOMES = [
     ("appended", _("appended to a ticket")),
     ("quarantined", _("quarantined")),
     ("ignored", _("ignored")),
+    ("held", _("held for an agent")),
+    ("discarded", _("discarded by an agent")),
 ]
 
 
@@ -35,7 +38,8 @@ class Mailbox(models.Model):
     reply_address = models.EmailField(_("reply address"), help_text=_("From address of confirmations and replies."))
     active = models.BooleanField(_("active"), default=True)
     last_polled_at = models.DateTimeField(_("last polled at"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True, help_text=_("Kept until the next error, with its time."))
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mailbox")
@@ -57,6 +61,9 @@ class InboundMail(models.Model):
     ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_mails", verbose_name=_("ticket"))
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("message"))
     received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("released or discarded by"))
+    handled_at = models.DateTimeField(_("released or discarded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inbound mail")
@@ -137,6 +144,7 @@ class OutboundMail(models.Model):
         verbose_name = _("outbound mail")
         verbose_name_plural = _("outbound mail")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "created_at"], name="outbound_kind_time")]  # the hourly limits
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to}: {self.subject}"

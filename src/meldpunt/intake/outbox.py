@@ -23,10 +23,11 @@ from django.db import transaction
 from django.template import Context, Template
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from meldpunt.core.mailheaders import header_address, header_text
 from meldpunt.core.vocabulary import supported_language
-from meldpunt.intake import batch
+from meldpunt.intake import batch, flood
 from meldpunt.intake.models import InboundMail, Mailbox, MailTemplate, OutboundMail
 from meldpunt.tickets.models import Ticket
 
@@ -115,11 +116,18 @@ def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", rec
     to = header_address(person.email if person else ticket.reporter_email)
     if not to:  # none, or not one plain address: nothing could ever deliver it
         return None
+    if kind == "confirmation" and person is None:  # a stranger's address: limited (intake.flood)
+        refused = flood.confirmation_refused(to)
+        if refused:
+            flood.withhold(ticket, to, refused)
+            return None
     language = customer_language(ticket, person)
     vendor = ticket.agreement.catalog.vendor if ticket.agreement_id else ""
     vendor_name = ticket.agreement.catalog.name if ticket.agreement_id else "Meldpunt"
     context = {
-        "ticket": ticket, "number": ticket.pk, "subject": ticket.subject, "message": message,
+        "ticket": ticket, "number": ticket.pk, "message": message,
+        # a confirmation never quotes the sender's subject back at length (intake.flood)
+        "subject": Truncator(ticket.subject).chars(80) if kind == "confirmation" else ticket.subject,
         "name": person.name if person else to, "contact": person,
         "status": STATUS_WORDS[language].get(status, status), "vendor": vendor_name,
     }

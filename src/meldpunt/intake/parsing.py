@@ -3,6 +3,12 @@
 No Django here: the same function serves IMAP intake, ``meldpunt ingest-mail`` and the
 agent's "forward a mail" form. A message that cannot be read raises :class:`Unreadable`,
 and the caller keeps the raw bytes in quarantine — nothing is lost.
+
+Every value is brought within the limits of the columns it ends up in *here*, so no
+database (PostgreSQL refuses an over-long value or a NUL where SQLite stores it) ever sees
+one: what is harmless to shorten (subject, names, file names, the body) is shortened;
+what cannot belong to a real message (a sender address longer than any address can be)
+raises :class:`OverLimit`, a kind of :class:`Unreadable`. docs/intake.md, "Limits".
 """
 
 from __future__ import annotations
@@ -19,12 +25,29 @@ from html.parser import HTMLParser
 
 #: Largest attachment kept as a separate file; bigger ones stay inside the raw message.
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+#: Limits (docs/intake.md, "Limits"). A larger message is quarantined unparsed.
+MAX_MESSAGE_BYTES = 50 * 1024 * 1024
+MAX_ADDRESS = 254  # RFC 5321 §4.5.3.1.3 (a path of 256 with its brackets); every e-mail column
+MAX_NAME = 200  # Contact.name
+MAX_SUBJECT = 300  # Ticket.subject, InboundMail.subject
+MAX_ID = 255  # InboundMail.key, OutboundMail.in_reply_to
+MAX_THREAD_IDS = 50  # of In-Reply-To and References together: the first and the latest
+MAX_FILENAME = 200  # Attachment.filename
+MAX_CONTENT_TYPE = 100  # Attachment.content_type
+MAX_ATTACHMENTS = 100
+MAX_BODY_CHARS = 200_000  # the rest stays in the raw message
+BODY_CUT = "\n\n[…] (shortened; the whole text is in the raw message)"
 TICKET_TAG = re.compile(r"\[#(\d{1,12})\]")
 _MSGID = re.compile(r"<[^<>\s]+>")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class Unreadable(ValueError):
     """The bytes are not a message we can read; the reason says why."""
+
+
+class OverLimit(Unreadable):
+    """A value no real message has (e.g. a sender address longer than an address can be)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +91,8 @@ def digest(raw: bytes) -> str:
 def parse(raw: bytes) -> ParsedMail:
     if not raw or not raw.strip():
         raise Unreadable("empty message")
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise OverLimit(f"message of {len(raw)} bytes; the limit is {MAX_MESSAGE_BYTES}")
     try:
         message = BytesParser(policy=policy.default).parsebytes(raw)
     except Exception as exc:  # the parser is lenient; anything it raises is fatal
@@ -81,18 +106,24 @@ def parse(raw: bytes) -> ParsedMail:
         raise Unreadable(f"unreadable From header: {exc}") from None
     if not sender:
         raise Unreadable("no sender address (From)")
-    message_id = _first_id(message.get("Message-ID"))
+    if len(sender) > MAX_ADDRESS:
+        raise OverLimit(f"sender address of {len(sender)} characters; no address is longer than {MAX_ADDRESS}")
+    if _CONTROL.search(sender) or " " in sender or "\ufffd" in sender:
+        raise OverLimit("sender address with control characters or undecodable bytes")
+    message_id, key = _message_key(message, raw)
     body, attachments, forwarded = _content(message)
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise OverLimit(f"{len(attachments)} attachments; the limit is {MAX_ATTACHMENTS}")
     return ParsedMail(
-        key=message_id or f"sha256:{digest(raw)}",
+        key=key,
         message_id=message_id,
         sender=sender,
-        sender_name=clean_text(sender_name),
-        subject=clean_text(_header(message, "Subject"))[:300],
+        sender_name=fit(one_line(sender_name), MAX_NAME),
+        subject=fit(one_line(_header(message, "Subject")), MAX_SUBJECT),
         date=_date(message),
-        body=clean_text(body),
-        in_reply_to=_ids(message.get("In-Reply-To")),
-        references=_ids(message.get("References")),
+        body=_cut_body(clean_text(body)),
+        in_reply_to=_ids(message.get("In-Reply-To"))[:MAX_THREAD_IDS],
+        references=_thread_ends(_ids(message.get("References"))),
         attachments=attachments,
         automatic=automatic_reason(message, sender),
         language_hint=_language(message),
@@ -106,8 +137,41 @@ def parse_message(message: EmailMessage) -> ParsedMail:
 
 
 def clean_text(text: str) -> str:
-    """Text a database can store: NUL characters (PostgreSQL refuses them) removed."""
+    """Text a database can store: NUL characters (PostgreSQL refuses them) removed, and
+    undecodable bytes of an 8-bit header (kept by the parser as lone surrogates, which no
+    database encodes) replaced by U+FFFD."""
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     return text.replace("\x00", "")
+
+
+def one_line(text: str) -> str:
+    """A header value on one line: NUL removed, other control characters (CR/LF, tabs…)
+    become spaces."""
+    return " ".join(_CONTROL.sub(" ", clean_text(text)).split())
+
+
+def fit(text: str, limit: int) -> str:
+    """``text`` shortened to ``limit`` characters, marked with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _cut_body(body: str) -> str:
+    return body if len(body) <= MAX_BODY_CHARS else body[:MAX_BODY_CHARS] + BODY_CUT
+
+
+def _message_key(message: EmailMessage, raw: bytes) -> tuple[str | None, str]:
+    """``(Message-ID, key)``. An over-long or unstorable Message-ID is keyed by its hash,
+    so a second delivery of the same message is still recognised; none: the raw bytes'."""
+    value = clean_text(str(message.get("Message-ID") or ""))
+    found = _MSGID.search(value)
+    if found is None:
+        return None, f"sha256:{digest(raw)}"
+    message_id = found.group(0)
+    if len(message_id) > MAX_ID or _CONTROL.search(message_id):
+        return None, f"sha256:{digest(message_id.encode('utf-8', 'replace'))}"
+    return message_id, message_id
 
 
 _KEY_HEADERS = frozenset(("from", "subject", "message-id", "date", "to"))
@@ -130,25 +194,28 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
     pairs = getaddresses([str(message.get("From", ""))])
     for name, address in pairs:
         if "@" in address:
-            return name.strip(), address.strip().lower()
+            return name.strip(), clean_text(address.strip().lower())
     return "", ""
 
 
-def _first_id(value) -> str | None:
-    ids = _ids(value)
-    return ids[0] if ids else None
-
-
 def _ids(value) -> list[str]:
+    """The message ids in a header that could name a mail of ours (not over-long, no
+    control characters); others cannot match and are left out."""
     if not value:
         return []
-    return _MSGID.findall(str(value))[:50]
+    return [i for i in _MSGID.findall(clean_text(str(value))) if len(i) <= MAX_ID and not _CONTROL.search(i)]
+
+
+def _thread_ends(ids: list[str]) -> list[str]:
+    """At most MAX_THREAD_IDS references: the thread's first mail and the latest ones, which
+    are the ones that can name a ticket of ours."""
+    return ids if len(ids) <= MAX_THREAD_IDS else ids[:1] + ids[-(MAX_THREAD_IDS - 1):]
 
 
 def _date(message: EmailMessage) -> datetime | None:
     try:
         value = parsedate_to_datetime(str(message.get("Date", "")))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     return value if value and value.tzinfo else None
 
@@ -220,15 +287,31 @@ def _content(message: EmailMessage) -> tuple[str, list[Attachment], EmailMessage
             html.append(_text(part))
         else:
             data = part.get_payload(decode=True) or b""
-            name = part.get_filename() or f"attachment-{len(attachments) + 1}"
+            name = _filename(part) or f"attachment-{len(attachments) + 1}"
             big = len(data) > MAX_ATTACHMENT_BYTES
-            attachments.append(Attachment(clean_text(str(name))[:200], ctype, b"" if big else data, big))
+            if len(ctype) > MAX_CONTENT_TYPE or _CONTROL.search(ctype):
+                ctype = "application/octet-stream"
+            attachments.append(Attachment(name, ctype, b"" if big else data, big))
 
     visit(message)
     body = "\n".join(p.strip() for p in plain if p.strip())
     if not body and html:
         body = html_to_text("\n".join(html))
     return body, attachments, forwarded[0] if forwarded else None
+
+
+def _filename(part: EmailMessage) -> str:
+    """The attachment's name on one line, shortened to the column with its extension kept."""
+    try:
+        name = one_line(str(part.get_filename() or ""))
+    except Exception:  # a broken RFC 2231 parameter: the part gets a made-up name
+        return ""
+    if len(name) <= MAX_FILENAME:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem and len(ext) <= 10:
+        return fit(stem, MAX_FILENAME - len(ext) - 1) + "." + ext
+    return fit(name, MAX_FILENAME)
 
 
 class _TextExtractor(HTMLParser):

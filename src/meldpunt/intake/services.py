@@ -2,43 +2,59 @@
 
 One code path for IMAP intake, ``meldpunt ingest-mail`` and an agent's forward:
 :func:`ingest` takes the raw bytes and returns what became of them. It never raises on bad
-mail: unreadable bytes are kept raw in quarantine for an agent.
+mail: unreadable bytes, values over a limit and any error while registering one message
+keep that message raw in quarantine for an agent, and the next message goes on. A flood
+from one address is held for an agent (:mod:`meldpunt.intake.flood`).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt.contracts.addresses import same_address
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.core.filenames import safe_filename
-from meldpunt.intake import attachments, batch
+from meldpunt.intake import attachments, batch, flood
 from meldpunt.intake.models import InboundMail, Mailbox, OutboundMail
-from meldpunt.intake.parsing import ParsedMail, Unreadable, clean_text, digest, parse
+from meldpunt.intake.parsing import (
+    OverLimit,
+    ParsedMail,
+    Unreadable,
+    clean_text,
+    digest,
+    fit,
+    one_line,
+    parse,
+)
 from meldpunt.tickets.models import Message, Ticket
 from meldpunt.tickets.selectors import contact_sees
 from meldpunt.tickets.services import add_message, create_ticket
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class IngestResult:
-    outcome: str  # created, appended, quarantined, ignored
+    outcome: str  # created, appended, quarantined, ignored, held; "failed": not kept at all
     ticket: int | None
     reason: str
     duplicate: bool = False
 
+    @property
+    def kept(self) -> bool:
+        """Whether the message is stored (a "failed" one must stay in the mailbox)."""
+        return self.outcome != "failed"
+
     def as_dict(self) -> dict:
+        """A repeat reads ``duplicate`` with its ticket and what it was registered as."""
+        if self.duplicate:
+            return {"outcome": "duplicate", "ticket": self.ticket, "reason": self.reason, "registered_as": self.outcome}
         return {"outcome": self.outcome, "ticket": self.ticket, "reason": self.reason}
-
-
-def throttle_limit() -> int:
-    """Mails per sender per hour before further mail is only recorded (no loops)."""
-    return int(getattr(settings, "MELDPUNT_MAIL_THROTTLE_PER_HOUR", 30))
 
 
 def ingest(
@@ -48,19 +64,20 @@ def ingest(
 
     ``received_at`` is when the desk received it (IMAP INTERNALDATE, or the original Date of
     a mail an agent forwards); the clocks start there. Default: now.
+
+    It never raises: whatever goes wrong with this one message (unreadable, over a limit,
+    a database error while registering it) keeps it raw in quarantine with the reason. Only
+    when even that fails (the database is down) is the outcome ``failed``: the caller leaves
+    the message where it was (IMAP: unflagged, fetched again next time).
     """
     try:
         mail = parse(raw)
     except Unreadable as exc:
-        key = f"sha256:{digest(raw)}"
-        known = InboundMail.objects.filter(key=key).first()
-        if known is not None:
-            return _result(known, duplicate=True)
-        try:
-            with transaction.atomic():
-                return _record(raw, key, "quarantined", f"unreadable: {exc}", source, mailbox)
-        except IntegrityError:
-            return _result(InboundMail.objects.get(key=key), duplicate=True)
+        kind = "over a limit" if isinstance(exc, OverLimit) else "unreadable"
+        return quarantine(raw, f"{kind}: {exc}", source=source, mailbox=mailbox)
+    except Exception as exc:  # the parser met something it did not expect: still kept
+        log.exception("intake: cannot parse %s", source or "a message")
+        return quarantine(raw, f"unreadable: {type(exc).__name__}: {exc}", source=source, mailbox=mailbox)
     return ingest_parsed(raw, mail, source=source, mailbox=mailbox, received_at=received_at)
 
 
@@ -69,19 +86,58 @@ def ingest_parsed(
     received_at: datetime | None = None,
 ) -> IngestResult:
     """:func:`ingest` for a message already parsed (``parse(raw)``), e.g. by a batch."""
-    known = InboundMail.objects.filter(key=mail.key).first()
-    if known is not None:
-        return _result(known, duplicate=True)
     try:
         # In a batch scope (its own if none is open): a new request's confirmation is written
-        # with it, as mail intake always did, and sent by a task after the commit.
+        # with it, as mail intake always did, and sent by a task after the commit. The atomic
+        # block is a savepoint inside a caller's transaction, so a database error here (e.g.
+        # PostgreSQL refusing a value) undoes this message only and leaves the caller's
+        # transaction usable.
         with batch.scope(), transaction.atomic():
-            return _register(raw, mail, source, mailbox, received_at or timezone.now())
-    except IntegrityError:  # a concurrent worker registered the same message first
-        known = InboundMail.objects.filter(key=mail.key).first()
-        if known is None:
-            raise
-        return _result(known, duplicate=True)
+            known = InboundMail.objects.filter(key=mail.key).first()
+            if known is not None:
+                return _result(known, duplicate=True)
+            outcome, reason, ticket, message = _register(mail, mailbox, received_at or timezone.now())
+            return _record(raw, mail.key, outcome, reason, source, mailbox, mail, ticket, message)
+    except Exception as exc:
+        if isinstance(exc, IntegrityError):  # most likely a concurrent worker registered it first
+            twin = _known(mail.key)
+            if twin is not None:
+                return _result(twin, duplicate=True)
+        log.exception("intake: cannot register %s (%s)", mail.key, source)
+        error = f"could not be registered: {type(exc).__name__}: {exc}"
+    return quarantine(raw, error, source=source, mailbox=mailbox, mail=mail)
+
+
+def _known(key: str) -> InboundMail | None:
+    try:
+        return InboundMail.objects.filter(key=key).first()
+    except DatabaseError:
+        return None
+
+
+def quarantine(raw: bytes, reason: str, *, source: str = "", mailbox: Mailbox | None = None,
+               mail: ParsedMail | None = None) -> IngestResult:
+    """Keep ``raw`` with outcome ``quarantined`` and ``reason`` for an agent (Intake › Inbound
+    mail), keyed by its Message-ID when it was read, else by the hash of its bytes, so a second
+    delivery is recognised. When the parsed values are what the database refuses, it is kept
+    without them; when nothing can be written, the outcome is ``failed`` (logged)."""
+    key = mail.key if mail is not None else f"sha256:{digest(raw)}"
+    for values in ((mail, None) if mail is not None else (None,)):
+        try:
+            with transaction.atomic():
+                known = InboundMail.objects.filter(key=key).first()
+                if known is not None:
+                    return _result(known, duplicate=True)
+                return _record(raw, key, "quarantined", reason, source, mailbox, values)
+        except IntegrityError:
+            twin = _known(key)
+            if twin is not None:
+                return _result(twin, duplicate=True)
+            error: Exception = IntegrityError("unique key")
+        except Exception as exc:
+            error = exc
+    log.error("intake: cannot keep %s (%s) in quarantine: %s: %s", key, source, type(error).__name__, error)
+    return IngestResult("failed", None, f"not kept ({reason}): {type(error).__name__}: {error}"[:2000])
 
 
 def _result(row: InboundMail, duplicate: bool = False) -> IngestResult:
@@ -91,9 +147,11 @@ def _result(row: InboundMail, duplicate: bool = False) -> IngestResult:
 
 def inbound_row(raw, key, outcome, reason, source, mailbox, mail: ParsedMail | None = None, ticket=None,
                 message=None) -> InboundMail:
-    """The record of one received message (unsaved)."""
+    """The record of one received message (unsaved). Parsing brought the mail's values
+    within their columns; the cuts here only guard the reason and source we write."""
     return InboundMail(
-        key=key[:255], raw=raw, outcome=outcome, reason=reason[:500], source=source[:300], mailbox=mailbox,
+        key=key[:255], raw=raw, outcome=outcome, reason=fit(one_line(reason), 500),
+        source=fit(one_line(source), 300), mailbox=mailbox,
         sender=(mail.sender if mail else "")[:254], subject=(mail.subject if mail else "")[:300],
         ticket=ticket, message=message,
     )
@@ -127,14 +185,15 @@ def new_request_reason(contact: Contact | None, sender: str) -> str:
             else f"unknown sender {sender}: in the triage queue")
 
 
-def _register(raw: bytes, mail: ParsedMail, source: str, mailbox: Mailbox | None, received_at: datetime) -> IngestResult:
+def _register(mail: ParsedMail, mailbox: Mailbox | None, received_at: datetime, *, hold: bool = True):
+    """What becomes of a new mail: ``(outcome, reason, ticket, message)``, ticket and message
+    written. ``hold=False``: an agent released it, so the flood rule does not apply again."""
     if mail.automatic:
         ticket = _thread_ticket(mail)
-        return _record(raw, mail.key, "ignored", f"automatic mail ({mail.automatic}); recorded, never answered", source, mailbox, mail, ticket)
-    since = timezone.now() - timedelta(hours=1)
-    recent = InboundMail.objects.filter(sender=mail.sender, received_at__gte=since).count()
-    if recent >= throttle_limit():
-        return _record(raw, mail.key, "ignored", f"throttled: more than {throttle_limit()} mails from {mail.sender} in an hour", source, mailbox, mail)
+        return "ignored", f"automatic mail ({mail.automatic}); recorded, never answered", ticket, None
+    held = flood.held_reason(mail.sender, flood.recent_counts([mail.sender]).get(mail.sender, 0)) if hold else None
+    if held:
+        return "held", held, None, None
     contact, ambiguous = sender_contact(mail.sender)
     answered = _thread_ticket(mail)
     if answered is not None and _may_write(answered, contact, mail.sender):
@@ -142,7 +201,7 @@ def _register(raw: bytes, mail: ParsedMail, source: str, mailbox: Mailbox | None
         message = add_message(answered, _body(mail), author=author, from_customer=True, channel="email",
                               at=received_at, contact=contact)
         _keep_attachments(message, mail)
-        return _record(raw, mail.key, "appended", f"reply to ticket #{answered.pk}", source, mailbox, mail, answered, message)
+        return "appended", f"reply to ticket #{answered.pk}", answered, message
     ticket, _ = create_ticket(**new_request(mail, contact, _agreement_for(contact, mailbox), received_at))
     message = None
     if mail.attachments:  # the description holds the text; the files hang on a thread message
@@ -152,7 +211,57 @@ def _register(raw: bytes, mail: ParsedMail, source: str, mailbox: Mailbox | None
               if ambiguous else new_request_reason(contact, mail.sender))
     if answered is not None:
         reason += f"; not allowed to write into #{answered.pk}"
-    return _record(raw, mail.key, "created", reason, source, mailbox, mail, ticket, message)
+    reason += "" if contact else flood.withheld_note(ticket)
+    return "created", reason, ticket, message
+
+
+def held_mail(limit: int = 500) -> list[InboundMail]:
+    """Mail held by the flood rule, per sender, oldest first (for the agents' list)."""
+    return list(InboundMail.objects.filter(outcome="held").select_related("mailbox")
+                .defer("raw").order_by("sender", "received_at", "id")[:limit])
+
+
+def release(pk: int, *, agent) -> IngestResult | None:
+    """An agent lets held mail through: registered (ticket, reply, confirmation) as it would
+    have been without the flood, with its original time of receipt. Once: the row is locked
+    and must still be held; None when it is not (any more)."""
+    with batch.scope(), transaction.atomic():
+        row = InboundMail.objects.select_for_update().filter(pk=pk, outcome="held").first()
+        if row is None:
+            return None
+        mail = parse(bytes(row.raw))
+        row.outcome, reason, row.ticket, row.message = _register(mail, row.mailbox, row.received_at, hold=False)
+        row.reason = fit(f"{reason}; released by {agent} (was: {row.reason})", 500)
+        row.handled_by, row.handled_at = agent, timezone.now()
+        row.save(update_fields=["outcome", "reason", "ticket", "message", "handled_by", "handled_at"])
+    log.info("intake: %s released held mail %s from %s: %s", agent, row.pk, row.sender, row.outcome)
+    return _result(row)
+
+
+def handle_held(ids, action: str, *, agent) -> tuple[int, list[str]]:
+    """Release or discard these held mails, each on its own: ``(how many, errors)``."""
+    done, errors = 0, []
+    for pk in ids:
+        try:
+            done += bool(release(pk, agent=agent) if action == "release" else discard(pk, agent=agent))
+        except Exception as exc:  # one mail's trouble (e.g. a refused value) leaves the others
+            log.exception("intake: %s of held mail %s failed", action, pk)
+            errors.append(f"{pk}: {type(exc).__name__}: {exc}")
+    return done, errors
+
+
+def discard(pk: int, *, agent) -> bool:
+    """An agent discards held mail: it stays recorded (raw, outcome ``discarded``), never registered."""
+    with transaction.atomic():
+        row = InboundMail.objects.select_for_update().filter(pk=pk, outcome="held").first()
+        if row is None:
+            return False
+        row.outcome = "discarded"
+        row.reason = fit(f"discarded by {agent} (was: {row.reason})", 500)
+        row.handled_by, row.handled_at = agent, timezone.now()
+        row.save(update_fields=["outcome", "reason", "handled_by", "handled_at"])
+    log.info("intake: %s discarded held mail %s from %s", agent, row.pk, row.sender)
+    return True
 
 
 def _body(mail: ParsedMail) -> str:

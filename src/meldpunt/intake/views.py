@@ -1,9 +1,10 @@
-"""Agent pages of intake: register a mail that reached a personal mailbox; log a call or chat."""
+"""Agent pages of intake: register a mail that reached a personal mailbox; log a call or chat;
+release or discard mail held by the flood rule."""
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -11,8 +12,8 @@ from django.utils.translation import gettext as _
 from meldpunt.intake import attachments
 from meldpunt.intake.contact_log import log_contact
 from meldpunt.intake.forms import ContactLogForm, ForwardForm
-from meldpunt.intake.models import Attachment
-from meldpunt.intake.services import register_forward
+from meldpunt.intake.models import Attachment, InboundMail
+from meldpunt.intake.services import handle_held, held_mail, register_forward
 from meldpunt.tickets.models import Ticket
 from meldpunt.tickets.selectors import visible_tickets
 from meldpunt.tickets.services import TicketError
@@ -50,6 +51,33 @@ def contact_log(request):
                 messages.success(request, _("Logged on ticket #%(n)s.") % {"n": ticket.pk})
                 return redirect("intake-log")
     return render(request, "intake/contact_log.html", {"form": form})
+
+
+@staff_member_required
+def held(request):
+    """Mail held by the flood rule (intake.flood), per sender; an agent releases the real
+    requests among it (registered as they would have been) and discards the rest."""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ("release", "discard"):
+            return HttpResponseBadRequest(_("Unknown action."))
+        ids = [int(pk) for pk in request.POST.getlist("mail") if pk.isdigit()]
+        if request.POST.get("sender"):  # every held mail of one sender
+            ids = list(InboundMail.objects.filter(outcome="held", sender=request.POST["sender"]).values_list("pk", flat=True))
+        if not ids:
+            messages.error(request, _("Select the mail first."))
+            return redirect("intake-held")
+        done, errors = handle_held(ids, action, agent=request.user)
+        if action == "release":
+            messages.success(request, _("%(n)s mail(s) released.") % {"n": done})
+        else:
+            messages.success(request, _("%(n)s mail(s) discarded.") % {"n": done})
+        for error in errors:
+            messages.error(request, _("Not handled: %(error)s") % {"error": error})
+        return redirect("intake-held")
+    handled = (InboundMail.objects.filter(handled_at__isnull=False).select_related("handled_by")
+               .defer("raw").order_by("-handled_at")[:20])
+    return render(request, "intake/held.html", {"rows": held_mail(), "handled": handled})
 
 
 @login_required
