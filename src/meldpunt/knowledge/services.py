@@ -20,7 +20,8 @@ from meldpunt.core.vocabulary import LANGUAGES
 from meldpunt.knowledge.community import may_take_part, vendor_for
 from meldpunt.knowledge.errors import KnowledgeError
 from meldpunt.knowledge.models import Answer, Article, ArticleLink, ArticleVersion, Question
-from meldpunt.tickets.models import Message, Ticket, TicketEvent
+from meldpunt.tickets import events
+from meldpunt.tickets.models import Message, Ticket
 from meldpunt.tickets.services import create_ticket
 
 
@@ -70,8 +71,7 @@ def link_article(*, ticket: Ticket, article: Article, actor=None) -> tuple[Artic
     """Link an article to a ticket once; the ticket's event log records it."""
     link, created = ArticleLink.objects.get_or_create(article=article, ticket=ticket, defaults={"linked_by": actor})
     if created:
-        TicketEvent.objects.create(ticket=ticket, kind="article_linked", actor=actor,
-                                   data={"article": article.pk, "slug": article.slug})
+        events.record(ticket, "article_linked", actor=actor, article=article.pk, slug=article.slug)
     return link, created
 
 
@@ -158,7 +158,7 @@ def question_to_ticket(*, question: Question, actor, kind: str = "incident") -> 
         channel="portal", received_at=now, language=question.language, actor=actor,
         idempotency_key=f"community-question-{question.pk}",
     )
-    TicketEvent.objects.create(ticket=ticket, kind="from_community", actor=actor, data={"question": question.pk})
+    events.record(ticket, "from_community", actor=actor, question=question.pk)
     question.ticket = ticket
     question.save(update_fields=["ticket"])
     return ticket

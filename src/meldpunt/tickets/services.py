@@ -15,7 +15,7 @@ from django.utils import timezone
 from meldpunt.contracts.models import Agreement, Contact, Organisation
 from meldpunt.core.priority import PriorityError, assign_priority
 from meldpunt.prepared import PreparedInsert
-from meldpunt.tickets import signals
+from meldpunt.tickets import events, signals
 from meldpunt.tickets.clocks import clocks_for_new, recompute_clocks
 from meldpunt.tickets.models import (
     KIND_CHOICES,
@@ -38,16 +38,6 @@ class TicketError(ValueError):
 
 class ConflictError(TicketError):
     """Someone else changed the ticket since it was read."""
-
-
-def _event(ticket: Ticket, event: str, actor=None, **data) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, kind=event, actor=actor, data=data)
-
-
-def _created_event(ticket: Ticket, actor=None) -> TicketEvent:
-    """The event-log row of a registration (unsaved): channel, kind and the priority decided."""
-    return TicketEvent(ticket=ticket, kind="created", actor=actor, data={
-        "channel": ticket.channel, "kind": ticket.kind, "priority": ticket.priority, "reason": ticket.priority_reason})
 
 
 def _decide_priority(agreement: Agreement | None, kind: str, impact: str, urgency: str, requested: str | None):
@@ -128,7 +118,7 @@ def register(
             for clock in clocks:
                 clock.ticket = ticket
             _INSERT_CLOCKS.insert(*clocks)
-            _INSERT_EVENT.insert(_created_event(ticket, actor))
+            _INSERT_EVENT.insert(events.created(ticket, actor))
             signals.ticket_created.send(Ticket, ticket=ticket)
     except IntegrityError:
         if idempotency_key:  # a concurrent twin won the race: hand back its ticket
@@ -151,7 +141,7 @@ def register_tickets(requests: list[dict]) -> list[Ticket]:
             clock.ticket = ticket
             clocks.append(clock)
     Clock.objects.bulk_create(clocks)
-    TicketEvent.objects.bulk_create(_created_event(t) for t in tickets)
+    events.record_rows(events.created(t) for t in tickets)
     for ticket in tickets:
         signals.ticket_created.send(Ticket, ticket=ticket)
     return tickets
@@ -247,7 +237,7 @@ def change_status(ticket: Ticket, status: str, *, actor=None, expected_version: 
     ticket.status = status
     _bump(ticket, ["status"])
     extra = {"resume": resume} if resume and status == "waiting_customer" else {}
-    _event(ticket, "status", actor, old=old, new=status, at=at.isoformat(), **extra)
+    events.record(ticket, "status", actor=actor, old=old, new=status, at=at.isoformat(), **extra)
     recompute_clocks(ticket)
     signals.status_changed.send(Ticket, ticket=ticket, old=old, new=status)
     return ticket
@@ -267,7 +257,7 @@ def set_priority(ticket: Ticket, *, actor=None, priority: str | None = None, imp
     ticket.priority_reason = reason or decision.reason
     ticket.priority_rank = _rank(ticket.agreement, decision.level)
     _bump(ticket, ["priority", "priority_rank", "impact", "urgency", "priority_reason"])
-    _event(ticket, "priority", actor, old=old, new=decision.level, reason=ticket.priority_reason)
+    events.record(ticket, "priority", actor=actor, old=old, new=decision.level, reason=ticket.priority_reason)
     recompute_clocks(ticket)
     return ticket
 
@@ -285,14 +275,14 @@ def add_message(ticket: Ticket, body: str, *, author=None, public: bool = True, 
     ticket = _lock(ticket, None)
     at = at or timezone.now()
     message = Message.objects.create(ticket=ticket, author=author, body=body, public=public, from_customer=from_customer, channel=channel)
-    _event(ticket, "reply" if public else "note", author, message=message.pk, from_customer=from_customer)
+    events.record(ticket, "reply" if public else "note", actor=author, message=message.pk, from_customer=from_customer)
     signals.message_added.send(Ticket, ticket=ticket, message=message, contact=contact)
     if public and not from_customer:
         response = Clock.objects.filter(ticket=ticket, metric="response", stopped_at__isnull=True).first()
         if response is not None:
             response.stopped_at = at
             response.save(update_fields=["stopped_at"])
-            _event(ticket, "clock", author, metric="response", stopped=at.isoformat())
+            events.record(ticket, "clock", actor=author, metric="response", stopped=at.isoformat())
         recompute_clocks(ticket)
     elif from_customer and ticket.status == "waiting_customer":
         change_status(ticket, _resume_status(ticket), actor=author, at=at)
@@ -312,7 +302,7 @@ def plan_resolution(ticket: Ticket, planned_at: datetime, *, actor=None) -> Tick
     ticket = _lock(ticket, None)
     ticket.planned_at = planned_at
     _bump(ticket, ["planned_at"])
-    _event(ticket, "planned", actor, planned=planned_at.isoformat())
+    events.record(ticket, "planned", actor=actor, planned=planned_at.isoformat())
     recompute_clocks(ticket)
     return ticket
 
@@ -350,7 +340,7 @@ def change_kind(ticket: Ticket, kind: str, *, actor=None, reason: str = "", expe
             ticket.priority_rank = _rank(ticket.agreement, fixed)
             fields += ["priority", "priority_reason", "priority_rank"]
     _bump(ticket, fields)
-    _event(ticket, "kind", actor, old=old, new=kind, reason=reason, priority=ticket.priority)
+    events.record(ticket, "kind", actor=actor, old=old, new=kind, reason=reason, priority=ticket.priority)
     recompute_clocks(ticket)
     return ticket
 
@@ -364,7 +354,7 @@ def set_triage_state(ticket: Ticket, state: str, *, actor=None, reason: str = ""
         return ticket
     ticket.triage_state = state
     _bump(ticket, ["triage_state"])
-    _event(ticket, "triage", actor, old=old, new=state, reason=reason)
+    events.record(ticket, "triage", actor=actor, old=old, new=state, reason=reason)
     return ticket
 
 
@@ -380,5 +370,5 @@ def assign_ticket(ticket: Ticket, assignee, *, actor=None, expected_version: int
         return ticket
     ticket.assignee = assignee
     _bump(ticket, ["assignee"])
-    _event(ticket, "assigned", actor, old=old, new=new)
+    events.record(ticket, "assigned", actor=actor, old=old, new=new)
     return ticket
