@@ -22,6 +22,7 @@ from meldpunt.knowledge.errors import KnowledgeError
 from meldpunt.knowledge.models import Answer, Article, ArticleLink, ArticleVersion, Question
 from meldpunt.tickets import events
 from meldpunt.tickets.models import Message, Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 
 
@@ -152,12 +153,12 @@ def question_to_ticket(*, question: Question, actor, kind: str = "incident") -> 
     if contact is None:
         raise KnowledgeError("the asker is not a customer contact, so there is no agreement to register it under")
     now = timezone.now()
-    ticket, _created = create_ticket(
+    ticket, _created = create_ticket(NewRequest(
         organisation=contact.organisation, agreement=_agreement_for(contact.organisation, now.date()),
         contact=contact, kind=kind, subject=question.title, description=question.body,
-        channel="portal", received_at=now, language=question.language, actor=actor,
+        channel="portal", received_at=now, language=question.language,
         idempotency_key=f"community-question-{question.pk}",
-    )
+    ), actor=actor)
     events.record(ticket, "from_community", actor=actor, question=question.pk)
     question.ticket = ticket
     question.save(update_fields=["ticket"])

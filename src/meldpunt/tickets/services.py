@@ -12,7 +12,7 @@ from typing import NamedTuple
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from meldpunt.contracts.models import Agreement, Contact, Organisation
+from meldpunt.contracts.models import Agreement
 from meldpunt.core.priority import PriorityError, assign_priority
 from meldpunt.prepared import PreparedInsert
 from meldpunt.tickets import events, signals
@@ -27,6 +27,7 @@ from meldpunt.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from meldpunt.tickets.requests import NewRequest
 
 KINDS = {k for k, _ in KIND_CHOICES}
 STATUSES = {s for s, _ in STATUS_CHOICES}
@@ -67,50 +68,26 @@ class Registered(NamedTuple):
     created: bool
 
 
-def create_ticket(**request) -> tuple[Ticket, bool]:
+def create_ticket(request: NewRequest, *, actor=None) -> tuple[Ticket, bool]:
     """Register a request once; returns ``(ticket, created)``. See :func:`register`."""
-    ticket, _, created = register(**request)
+    ticket, _, created = register(request, actor=actor)
     return ticket, created
 
 
-def register(
-    *,
-    organisation: Organisation | None,
-    subject: str,
-    kind: str = "incident",
-    description: str = "",
-    agreement: Agreement | None = None,
-    contact: Contact | None = None,
-    channel: str = "portal",
-    received_at: datetime | None = None,
-    impact: str = "",
-    urgency: str = "",
-    priority: str | None = None,
-    language: str | None = None,
-    actor=None,
-    idempotency_key: str | None = None,
-    product: str = "",
-    product_version: str = "",
-    error_code: str = "",
-    reproduction: str = "",
-    reporter_email: str = "",
-) -> Registered:
+def register(request: NewRequest, *, actor=None) -> Registered:
     """Register a request once, with its clocks; callers that answer with the deadlines
-    (the API) use the clocks as written instead of reading them back.
+    (the API) use the clocks as written instead of reading them back. ``actor``: who
+    registers it (the 'created' event's actor), None for the system.
 
     The same ``idempotency_key`` within an organisation returns the existing ticket
     instead of a second one (a request is registered once however often it is sent).
     """
+    organisation, idempotency_key = request.organisation, request.idempotency_key
     if idempotency_key:
         existing = Ticket.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
         if existing:
             return Registered(existing, [], False)
-    ticket, clocks = _build(
-        organisation=organisation, subject=subject, kind=kind, description=description, agreement=agreement,
-        contact=contact, channel=channel, received_at=received_at, impact=impact, urgency=urgency, priority=priority,
-        language=language, idempotency_key=idempotency_key, product=product, product_version=product_version,
-        error_code=error_code, reproduction=reproduction, reporter_email=reporter_email,
-    )
+    ticket, clocks = _build(request)
     try:
         # A savepoint only where a concurrent twin can collide on the idempotency key.
         with transaction.atomic(savepoint=bool(idempotency_key)):
@@ -127,13 +104,13 @@ def register(
     return Registered(ticket, clocks, True)
 
 
-def register_tickets(requests: list[dict]) -> list[Ticket]:
+def register_tickets(requests: list[NewRequest]) -> list[Ticket]:
     """Register many requests at once (mail intake's batches): the same checks, clocks,
     events and ``ticket_created`` signal as :func:`create_ticket`, with the tickets, clocks
-    and events written in three bulk inserts. Each dict holds create_ticket's keywords
-    (no idempotency key: callers register these once by other means). The caller holds
-    the transaction; a bad request raises TicketError and nothing of the batch is kept."""
-    built = [_build(**request) for request in requests]
+    and events written in three bulk inserts, by the system (no actor). The requests carry
+    no idempotency key: callers register these once by other means. The caller holds the
+    transaction; a bad request raises TicketError and nothing of the batch is kept."""
+    built = [_build(request) for request in requests]
     tickets = Ticket.objects.bulk_create([ticket for ticket, _ in built])
     clocks = []
     for ticket, own in built:
@@ -147,43 +124,41 @@ def register_tickets(requests: list[dict]) -> list[Ticket]:
     return tickets
 
 
-def _build(
-    *, organisation, subject, kind="incident", description="", agreement=None, contact=None, channel="portal",
-    received_at=None, impact="", urgency="", priority=None, language=None, idempotency_key=None, product="",
-    product_version="", error_code="", reproduction="", reporter_email="",
-) -> tuple[Ticket, list[Clock]]:
+def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
     """A checked, unsaved ticket and its clocks (computed before the insert: the ticket
     carries ``next_due_at``)."""
+    r = request
+    organisation, agreement, contact, kind = r.organisation, r.agreement, r.contact, r.kind
     if kind not in KINDS:
         raise TicketError(f"kind must be one of {', '.join(sorted(KINDS))}")
-    if not subject.strip():
+    if not r.subject.strip():
         raise TicketError("subject is required")
     if agreement is not None and (organisation is None or agreement.organisation_id != organisation.pk):
         raise TicketError("the agreement belongs to another organisation")
     if agreement is not None and kind not in agreement.catalog.parsed().kinds:
         raise TicketError(f"catalog {agreement.catalog.vendor} does not take {kind} requests")
-    decision = _decide_priority(agreement, kind, impact, urgency, priority)
+    decision = _decide_priority(agreement, kind, r.impact, r.urgency, r.priority)
     ticket = Ticket(
         organisation=organisation,
         agreement=agreement,
         contact=contact,
         kind=kind,
-        subject=subject.strip()[:300],
-        description=description,
-        channel=channel,
-        received_at=received_at or timezone.now(),
-        impact=impact or "",
-        urgency=urgency or "",
+        subject=r.subject.strip()[:300],
+        description=r.description,
+        channel=r.channel,
+        received_at=r.received_at or timezone.now(),
+        impact=r.impact or "",
+        urgency=r.urgency or "",
         priority=decision.level if decision else "",
         priority_rank=_rank(agreement, decision.level if decision else ""),
         priority_reason=decision.reason if decision else ("" if agreement is None else "to be assessed"),
-        language=language or (contact.language if contact else organisation.language if organisation else "en"),
-        idempotency_key=idempotency_key or None,
-        product=product.strip()[:120],
-        product_version=product_version.strip()[:60],
-        error_code=error_code.strip()[:120],
-        reproduction=reproduction,
-        reporter_email=reporter_email or (contact.email if contact else ""),
+        language=r.language or (contact.language if contact else organisation.language if organisation else "en"),
+        idempotency_key=r.idempotency_key or None,
+        product=r.product.strip()[:120],
+        product_version=r.product_version.strip()[:60],
+        error_code=r.error_code.strip()[:120],
+        reproduction=r.reproduction,
+        reporter_email=r.reporter_email or (contact.email if contact else ""),
     )
     return ticket, clocks_for_new(ticket)
 

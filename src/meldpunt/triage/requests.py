@@ -9,6 +9,7 @@ from django.utils import timezone
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.tickets import events
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, change_status, create_ticket, set_priority
 from meldpunt.triage.mail import queue_to
 from meldpunt.triage.models import CategoryRequest, LicenceKey, RemoteConsent
@@ -82,12 +83,11 @@ def request_licence_key(*, contact: Contact, agreement_code: str, version: str, 
         raise TriageError(f"agreement {agreement.code} does not issue licence keys")
     if not version.strip():
         raise TriageError("version: say which version you need a key for")
-    ticket, _ = create_ticket(
+    ticket, _ = create_ticket(NewRequest(
         organisation=contact.organisation, agreement=agreement, contact=contact, kind="licence_key",
         subject=f"Licence key {product.strip()} {version.strip()}".replace("  ", " ")[:300],
         description=note.strip(), product=product, product_version=version, channel=channel,
-        actor=actor or contact.user,
-    )
+    ), actor=actor or contact.user)
     return ticket
 
 
