@@ -68,6 +68,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy  # meldpunt.core, configured in pyproject.toml
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

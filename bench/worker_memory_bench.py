@@ -155,6 +155,7 @@ class RealStream:
         from meldpunt.escalation import tasks as escalation
         from meldpunt.intake import tasks as intake
         from meldpunt.tickets.models import Ticket
+        from meldpunt.tickets.requests import NewRequest
         from meldpunt.tickets.services import assign_ticket, change_status, create_ticket
 
         self.blocks += 1
@@ -164,10 +165,11 @@ class RealStream:
             kind = "incident" if i % 4 else "question"
             extra = {"impact": self.rng.choice(["one", "multiple", "organisation"]),
                      "urgency": self.rng.choice(["low", "medium", "high"])} if kind == "incident" else {}
-            ticket, _ = create_ticket(
+            ticket, _ = create_ticket(NewRequest(
                 organisation=agreement.organisation, agreement=agreement, contact=agreement.coordinator, kind=kind,
                 subject=f"Bench request {self.blocks}-{i}", description="Since this morning the export stops halfway.",
-                channel="portal", received_at=now - timedelta(minutes=self.rng.randint(0, 3 * 24 * 60)), **extra)
+                channel="portal", received_at=now - timedelta(minutes=self.rng.randint(0, 3 * 24 * 60)), **extra,
+            ))
             self.open.append(ticket.pk)
         for pk in self.open[-10:-5]:  # agents pick some up
             assign_ticket(Ticket.objects.get(pk=pk), self.agent, actor=self.agent)

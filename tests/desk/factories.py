@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from meldpunt.api.models import ApiToken
 from meldpunt.contracts.models import Agreement, AgreementAddon, Contact, Organisation
 from meldpunt.contracts.services import current_version, load_presets
+from meldpunt.tickets.requests import NewRequest
 
 AMS = ZoneInfo("Europe/Amsterdam")
 #: settings.TASKS for a test in which the outbox's send task runs at once (after the commit).
@@ -89,8 +90,8 @@ def billed_october(**vendor_profile):
     VendorProfile.objects.create(vendor="erpm", name="ERP.M B.V.", address="Stationsplein 1\n3511 ED Utrecht",
                                  payment_days=14, **vendor_profile)
     devries = Agreement.objects.get(code="ERPM-2026-0042")
-    ticket, _ = create_ticket(organisation=devries.organisation, agreement=devries, kind="advisory",
-                              subject="Rapport voorraadwaarde")
+    ticket, _ = create_ticket(NewRequest(organisation=devries.organisation, agreement=devries, kind="advisory",
+                                         subject="Rapport voorraadwaarde"))
     approved_proposal(ticket)
     book_time(ticket=ticket, agent=staff_user(), minutes=90, rate="100.00", started_at=ams(2026, 10, 6, 10, 0))
     run_month(month="2026-10", today=OCTOBER_ISSUED)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from meldpunt.api.models import ApiToken
 from meldpunt.tickets.models import Message, Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, create_ticket
 from tests.desk import factories as f
 from tests.desk.conftest import Api
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def _ticket(org, agreement, contact=None, subject="Orders stuck", **kw):
     defaults = dict(kind="incident", impact="organisation", urgency="high", received_at=f.ams(2026, 12, 1, 9, 0))
     defaults.update(kw)
-    return create_ticket(organisation=org, agreement=agreement, contact=contact, subject=subject, **defaults)[0]
+    return create_ticket(NewRequest(organisation=org, agreement=agreement, contact=contact, subject=subject, **defaults))[0]
 
 
 def _incident(agreement_code, **extra):
@@ -364,7 +365,7 @@ def test_openapi_document_is_served_and_lists_the_paths():
 
 
 def test_staff_reply_without_agreement_ticket_still_serialises(desk):
-    ticket = create_ticket(organisation=desk["org_a"], subject="Loose mail", kind="question")[0]
+    ticket = create_ticket(NewRequest(organisation=desk["org_a"], subject="Loose mail", kind="question"))[0]
     add_message(ticket, "internal", public=False)
     body = Api(desk["staff"]).get(f"/api/tickets/{ticket.pk}").json()
     assert body["agreement"] is None and all(c["state"] == "none" for c in body["clocks"])

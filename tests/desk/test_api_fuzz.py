@@ -43,10 +43,11 @@ def tokens(db):
     org = f.organisation()
     coordinator = f.contact(org)
     agreement = f.agreement(org, "erpm", "small", coordinator=coordinator)
+    from meldpunt.tickets.requests import NewRequest
     from meldpunt.tickets.services import add_message, create_ticket
 
-    ticket, _ = create_ticket(organisation=org, agreement=agreement, contact=coordinator, subject="Seed ticket",
-                              impact="one", urgency="high")
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, contact=coordinator, subject="Seed ticket",
+                                         impact="one", urgency="high"))
     add_message(ticket, "We are looking into it", author=f.staff_user())
     return {who: {"Authorization": f"Bearer {f.token(user)}"}
             for who, user in (("staff", f.staff_user()), ("customer", coordinator.user))}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from meldpunt.intake import attachments
 from meldpunt.intake.models import Attachment, AttachmentChunk
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, create_ticket
 from tests.desk import factories as f
 
@@ -68,8 +69,8 @@ def test_a_request_holds_at_most_its_quota(client, customer, settings):
 def test_an_organisation_has_a_daily_quota_that_others_do_not_share(client, customer, settings):
     settings.MELDPUNT_DAILY_ATTACHMENT_BYTES = 500 * KIB
     coordinator, agreement = customer
-    earlier, _ = create_ticket(organisation=coordinator.organisation, agreement=agreement, contact=coordinator,
-                               subject="Eerder vandaag", kind="question")
+    earlier, _ = create_ticket(NewRequest(organisation=coordinator.organisation, agreement=agreement, contact=coordinator,
+                                          subject="Eerder vandaag", kind="question"))
     message = add_message(earlier, "bijlage", author=coordinator.user, from_customer=True)
     attachments.store_bytes(message, filename="ochtend.bin", content_type=None, data=b"y" * (400 * KIB))
     yesterday = attachments.store_bytes(message, filename="gisteren.bin", content_type=None, data=b"z" * (400 * KIB))
@@ -106,8 +107,8 @@ def test_names_lose_their_path_and_files_are_stored_in_chunks(client, customer):
 
 def test_downloads_stream_as_attachments_and_never_as_a_page(client, customer):
     coordinator, agreement = customer
-    ticket, _ = create_ticket(organisation=coordinator.organisation, agreement=agreement, contact=coordinator,
-                              subject="Bijlagen", kind="question")
+    ticket, _ = create_ticket(NewRequest(organisation=coordinator.organisation, agreement=agreement, contact=coordinator,
+                                         subject="Bijlagen", kind="question"))
     message = add_message(ticket, "bijlagen", author=coordinator.user, from_customer=True)
     size = attachments.CHUNK_BYTES + 10
     page = attachments.store_bytes(message, filename="pagina.html", content_type="text/html", data=b"<script>1</script>")
@@ -128,8 +129,8 @@ def test_downloads_stream_as_attachments_and_never_as_a_page(client, customer):
 
 def test_ticket_pages_list_attachments_without_reading_their_bytes(client, customer):
     coordinator, agreement = customer
-    ticket, _ = create_ticket(organisation=coordinator.organisation, agreement=agreement, contact=coordinator,
-                              subject="Grote bijlagen", kind="question")
+    ticket, _ = create_ticket(NewRequest(organisation=coordinator.organisation, agreement=agreement, contact=coordinator,
+                                         subject="Grote bijlagen", kind="question"))
     for i in range(3):
         message = add_message(ticket, f"bijlage {i}", author=coordinator.user, from_customer=True)
         attachments.store_bytes(message, filename=f"dump{i}.bin", content_type=None, data=b"d" * (3 * attachments.CHUNK_BYTES))
@@ -164,8 +165,8 @@ def test_a_body_over_the_request_limit_answers_413_before_it_is_read(client, cus
 def test_too_many_form_fields_answer_413_not_400(client, customer, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
     coordinator, agreement = customer
-    ticket, _ = create_ticket(organisation=coordinator.organisation, agreement=agreement, contact=coordinator,
-                              subject="Velden", kind="question")
+    ticket, _ = create_ticket(NewRequest(organisation=coordinator.organisation, agreement=agreement, contact=coordinator,
+                                         subject="Velden", kind="question"))
     fields = {f"veld{i}": "x" for i in range(20)} | {"body": "antwoord"}
     assert client.post(f"/portal/requests/{ticket.pk}/", fields).status_code == 413
     many = {f"veld{i}": "x" for i in range(20)} | {"agreement": agreement.pk}

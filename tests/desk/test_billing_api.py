@@ -16,6 +16,7 @@ from django.utils import timezone
 from meldpunt.billing.models import Budget, Invoice, TimeEntry
 from meldpunt.billing.services import book_time, credit_invoice, run_month
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 from tests.desk.conftest import Api
@@ -32,8 +33,8 @@ def shop():
     coord, plain, other = f.contact(north), f.contact(north, coordinator=False), f.contact(contoso)
     agreement = f.agreement(north, "invantive", "subscription", coordinator=coord)
     other_agreement = f.agreement(contoso, "erpm", "small", coordinator=other)
-    question, _ = create_ticket(organisation=north, agreement=agreement, contact=plain, kind="question",
-                                subject="How do I join two tables?")
+    question, _ = create_ticket(NewRequest(organisation=north, agreement=agreement, contact=plain, kind="question",
+                                           subject="How do I join two tables?"))
     return {"staff": staff, "coord": coord, "plain": plain, "other": other, "agreement": agreement,
             "other_agreement": other_agreement, "question": question, "org": north}
 
@@ -72,7 +73,7 @@ def test_the_4_hour_rule_and_bad_input_answer_4xx_not_500(shop):
 def test_the_proposal_guard_answers_409():
     org = f.organisation()
     agreement = f.agreement(org, "erpm", "medium")
-    advisory, _ = create_ticket(organisation=org, agreement=agreement, kind="advisory", subject="Custom report")
+    advisory, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, kind="advisory", subject="Custom report"))
     response = Api(f.staff_user()).post(_time(advisory), {"minutes": 30, "rate": "100.00"})
     assert response.status_code == 409 and "without an approved proposal" in response.json()["detail"]
 
@@ -102,7 +103,7 @@ def test_an_idempotency_key_books_once(shop):
     other = api.post(url, {"minutes": 31, "rate": "120.00"}, HTTP_IDEMPOTENCY_KEY="timer-43")
     assert other.status_code == 201 and TimeEntry.objects.count() == 2
     # the key is per ticket: the same key on another ticket books there
-    incident, _ = create_ticket(organisation=shop["org"], agreement=shop["agreement"], subject="Refresh fails")
+    incident, _ = create_ticket(NewRequest(organisation=shop["org"], agreement=shop["agreement"], subject="Refresh fails"))
     assert api.post(_time(incident), {"minutes": 5}, HTTP_IDEMPOTENCY_KEY="timer-42").status_code == 201
 
 
@@ -263,8 +264,8 @@ def test_agreement_budget(shop):
 
 
 def test_proposal_budget_and_the_budget_list(shop):
-    advisory, _ = create_ticket(organisation=shop["org"], agreement=shop["agreement"], contact=shop["coord"],
-                                kind="advisory", subject="Data model review")
+    advisory, _ = create_ticket(NewRequest(organisation=shop["org"], agreement=shop["agreement"], contact=shop["coord"],
+                                           kind="advisory", subject="Data model review"))
     proposal = f.approved_proposal(advisory, hours="2", rate="100.00")  # 200.00
     book_time(ticket=advisory, agent=shop["staff"], minutes=90, rate="100.00")  # 150.00: 75 %
     url = f"/api/proposals/{proposal.pk}/budget"
@@ -287,8 +288,8 @@ def test_proposal_budget_and_the_budget_list(shop):
 def test_a_proposal_that_is_not_approved_is_no_budget(shop):
     from meldpunt.triage import services
 
-    advisory, _ = create_ticket(organisation=shop["org"], agreement=shop["agreement"], contact=shop["coord"],
-                                kind="advisory", subject="Migration plan")
+    advisory, _ = create_ticket(NewRequest(organisation=shop["org"], agreement=shop["agreement"], contact=shop["coord"],
+                                           kind="advisory", subject="Migration plan"))
     services.convert_to_advisory(advisory, actor=shop["staff"])
     proposal = services.draft_proposal(advisory, actor=shop["staff"], hours="3", rate="100.00", description="Plan")
     url = f"/api/proposals/{proposal.pk}/budget"

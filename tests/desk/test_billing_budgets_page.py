@@ -7,6 +7,7 @@ import re
 import pytest
 
 from meldpunt.billing.services import book_time, run_month
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _advisory(org, agreement, subject: str, hours: str):
-    ticket, _ = create_ticket(organisation=org, agreement=agreement, kind="advisory", subject=subject)
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, kind="advisory", subject=subject))
     return ticket, f.approved_proposal(ticket, hours=hours, rate="100.00")
 
 

@@ -13,6 +13,7 @@ from meldpunt.billing.models import ImmutableError, Invoice, InvoiceLine
 from meldpunt.billing.services import book_time, credit_invoice, run_month
 from meldpunt.contracts.models import Agreement
 from meldpunt.core.billing import BillingError
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
@@ -68,8 +69,8 @@ def test_the_database_itself_refuses_a_fee_billed_twice(devries):
 
 
 def test_billable_time_is_billed_per_ticket_once(devries):
-    ticket, _ = create_ticket(organisation=devries.organisation, agreement=devries, kind="advisory",
-                              subject="Rapport voorraadwaarde")
+    ticket, _ = create_ticket(NewRequest(organisation=devries.organisation, agreement=devries, kind="advisory",
+                                         subject="Rapport voorraadwaarde"))
     f.approved_proposal(ticket)
     agent = f.staff_user()
     e1 = book_time(ticket=ticket, agent=agent, minutes=45, rate="100.00", started_at=f.ams(2026, 10, 6, 10, 0)).entry
@@ -89,7 +90,7 @@ def test_billable_time_is_billed_per_ticket_once(devries):
 
 
 def test_time_booked_late_for_a_billed_month_comes_on_a_new_invoice(devries):
-    ticket, _ = create_ticket(organisation=devries.organisation, agreement=devries, kind="advisory", subject="Extra")
+    ticket, _ = create_ticket(NewRequest(organisation=devries.organisation, agreement=devries, kind="advisory", subject="Extra"))
     f.approved_proposal(ticket)
     run_month(month="2026-10", today=ISSUED)
     book_time(ticket=ticket, agent=f.staff_user(), minutes=60, rate="100.00", started_at=f.ams(2026, 10, 20, 9, 0))

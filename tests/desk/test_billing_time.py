@@ -9,6 +9,7 @@ from meldpunt.billing.selectors import budget_state
 from meldpunt.billing.services import BudgetExceeded, book_time, run_month
 from meldpunt.core.billing import BillingError, ConsultantRequestRequired
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
@@ -19,8 +20,8 @@ pytestmark = pytest.mark.django_db
 def invantive():
     org = f.organisation("Northwind", language="en")
     agreement = f.agreement(org, "invantive", "subscription")
-    question, _ = create_ticket(organisation=org, agreement=agreement, kind="question", subject="How do I join two tables?")
-    incident, _ = create_ticket(organisation=org, agreement=agreement, kind="incident", subject="itgenclr073 on refresh")
+    question, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, kind="question", subject="How do I join two tables?"))
+    incident, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, kind="incident", subject="itgenclr073 on refresh"))
     return {"org": org, "agreement": agreement, "question": question, "incident": incident, "agent": f.staff_user()}
 
 
@@ -46,8 +47,8 @@ def test_a_four_hour_session_is_refused_and_must_become_a_consultant_request(inv
 
 
 def test_time_on_a_consultant_request_may_run_longer(invantive):
-    consultant, _ = create_ticket(organisation=invantive["org"], agreement=invantive["agreement"], kind="consultant",
-                                  subject="Two-day data warehouse workshop")
+    consultant, _ = create_ticket(NewRequest(organisation=invantive["org"], agreement=invantive["agreement"], kind="consultant",
+                                             subject="Two-day data warehouse workshop"))
     entry = book_time(ticket=consultant, agent=invantive["agent"], minutes=480, rate="120.00").entry
     assert (entry.billable, entry.billed_minutes, entry.amount) == (True, 480, Decimal("960.00"))
 
@@ -78,7 +79,7 @@ def test_booking_is_written_to_the_ticket_history(invantive):
 def test_erpm_bills_minutes_as_worked_at_the_given_rate():
     org = f.organisation()
     agreement = f.agreement(org, "erpm", "medium")
-    ticket, _ = create_ticket(organisation=org, agreement=agreement, kind="advisory", subject="Custom report design")
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, kind="advisory", subject="Custom report design"))
     f.approved_proposal(ticket)
     entry = book_time(ticket=ticket, agent=f.staff_user(), minutes=31, rate="90.00").entry
     assert (entry.billable, entry.billed_minutes, entry.amount) == (True, 31, Decimal("46.50"))
@@ -154,7 +155,7 @@ def test_an_approved_proposal_is_a_budget_warned_before_and_never_silently_overr
     # Seed 002: the customer approved 1.5 h at 100.00 = 150.00 for this advisory request.
     org = f.organisation()
     agreement = f.agreement(org, "erpm", "medium")
-    ticket, _ = create_ticket(organisation=org, agreement=agreement, kind="advisory", subject="Custom report design")
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, kind="advisory", subject="Custom report design"))
     f.approved_proposal(ticket, hours="1.5", rate="100.00")
     agent = f.staff_user()
     first = book_time(ticket=ticket, agent=agent, minutes=60, rate="100.00")  # 100 of 150: 67 %

@@ -14,6 +14,7 @@ import pytest
 from meldpunt.billing.models import Invoice
 from meldpunt.billing.services import book_time, credit_invoice, run_month
 from meldpunt.billing.ubl import check, invoice_xml
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
@@ -169,7 +170,7 @@ def test_time_that_makes_no_whole_cent_of_an_hour_is_stated_in_minutes_with_its_
     # 14 min × 100.00 / 60 = 23.33; the cent from rounding each entry is a line charge.
     org = f.organisation("Contoso", language="en")
     agreement = f.agreement(org, "erpm", "small")
-    ticket, _ = create_ticket(organisation=org, agreement=agreement, kind="advisory", subject="Custom report")
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, kind="advisory", subject="Custom report"))
     f.approved_proposal(ticket)
     for hour in (10, 11):
         book_time(ticket=ticket, agent=f.staff_user(), minutes=7, rate="100.00", started_at=f.ams(2026, 10, 6, hour, 0))

@@ -3,6 +3,7 @@
 import pytest
 
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import (
     ConflictError,
     add_message,
@@ -22,7 +23,7 @@ def _erpm_ticket(addons=(), **kw):
     defaults = dict(organisation=org, agreement=agr, subject="Orders stuck", kind="incident",
                     impact="organisation", urgency="high", received_at=f.ams(2026, 12, 24, 16, 0))
     defaults.update(kw)
-    return create_ticket(**defaults)[0]
+    return create_ticket(NewRequest(**defaults))[0]
 
 
 def test_incident_gets_matrix_priority_and_both_clocks():
@@ -98,8 +99,8 @@ def test_stale_version_is_refused_with_a_conflict():
 
 def test_idempotency_key_registers_a_request_once():
     first = _erpm_ticket(idempotency_key="mail-123")
-    again, created = create_ticket(organisation=first.organisation, agreement=first.agreement,
-                                   subject="Orders stuck", idempotency_key="mail-123")
+    again, created = create_ticket(NewRequest(organisation=first.organisation, agreement=first.agreement,
+                                              subject="Orders stuck", idempotency_key="mail-123"))
     assert not created and again.pk == first.pk
 
 

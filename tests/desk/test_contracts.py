@@ -8,6 +8,7 @@ from meldpunt.contracts.models import CatalogVersion
 from meldpunt.contracts.services import check_limits, current_version, load_catalog_text, validate_agreement
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import preset_text
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
@@ -29,8 +30,8 @@ def test_a_new_catalog_version_never_moves_running_agreements():
     assert created and current_version("erpm") == version
     new = f.agreement(org, "erpm", "small")
     received = f.ams(2026, 12, 1, 9, 0)
-    on_old, _ = create_ticket(organisation=org, agreement=old, subject="x", impact="organisation", urgency="high", received_at=received)
-    on_new, _ = create_ticket(organisation=org, agreement=new, subject="y", impact="organisation", urgency="high", received_at=received)
+    on_old, _ = create_ticket(NewRequest(organisation=org, agreement=old, subject="x", impact="organisation", urgency="high", received_at=received))
+    on_new, _ = create_ticket(NewRequest(organisation=org, agreement=new, subject="y", impact="organisation", urgency="high", received_at=received))
     assert on_old.clocks.get(metric="response").due_at == f.ams(2026, 12, 1, 11, 0)
     assert on_new.clocks.get(metric="response").due_at == f.ams(2026, 12, 1, 10, 0)
 

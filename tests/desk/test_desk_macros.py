@@ -11,6 +11,7 @@ from meldpunt.desk.macros import fill, fill_macro
 from meldpunt.desk.models import Macro
 from meldpunt.desk.services import DeskError, save_macro
 from meldpunt.tickets.models import Clock, TicketEvent
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
@@ -27,10 +28,10 @@ def agent(client, desk):
 
 def _ticket(desk, contact_language="nl", **extra):
     contact = f.contact(desk["org_a"], language=contact_language)
-    ticket, _ = create_ticket(
+    ticket, _ = create_ticket(NewRequest(
         organisation=desk["org_a"], agreement=desk["agr_a"], contact=contact, subject="Invoice run fails",
         impact="organisation", urgency="high", received_at=timezone.now() - timedelta(minutes=5), **extra,
-    )
+    ))
     return ticket
 
 

@@ -10,6 +10,7 @@ from meldpunt.billing.models import TimeEntry
 from meldpunt.knowledge.models import ArticleLink
 from meldpunt.knowledge.services import create_article, link_article
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +25,10 @@ def agent(client, desk):
 
 @pytest.fixture
 def ticket(desk):
-    made, _ = create_ticket(
+    made, _ = create_ticket(NewRequest(
         organisation=desk["org_a"], agreement=desk["agr_a"], contact=desk["a_coord"], subject="Stock counts wrong",
         impact="one", urgency="low", received_at=timezone.now() - timedelta(hours=1),
-    )
+    ))
     return made
 
 

@@ -11,6 +11,7 @@ from django.core import mail
 from meldpunt.core.alerts import warning_moment
 from meldpunt.escalation.models import ClockAlert, Duty, Notification, StaffMail
 from meldpunt.escalation.services import scan_alerts, send_pending_staff_mail
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import assign_ticket, change_status, create_ticket
 from tests.desk import factories as f
 
@@ -34,8 +35,8 @@ def people():
 def _priority_a_ticket(received, assignee):
     org = f.organisation()
     agreement = f.agreement(org, "erpm", "small")
-    ticket, _ = create_ticket(organisation=org, agreement=agreement, subject="Production halted",
-                              impact="organisation", urgency="high", received_at=received)
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, subject="Production halted",
+                                         impact="organisation", urgency="high", received_at=received))
     assign_ticket(ticket, assignee)
     return ticket
 
@@ -139,8 +140,8 @@ def test_a_paused_clock_does_not_warn_and_the_pause_moves_the_moment(people):
 
 def test_nobody_assigned_means_the_team_lead_is_warned(people):
     org = f.organisation()
-    ticket, _ = create_ticket(organisation=org, agreement=f.agreement(org, "erpm", "small"), subject="Down",
-                              impact="organisation", urgency="high", received_at=f.ams(2026, 3, 12, 9, 0))
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=f.agreement(org, "erpm", "small"), subject="Down",
+                                         impact="organisation", urgency="high", received_at=f.ams(2026, 3, 12, 9, 0)))
     scan_alerts(now=f.ams(2026, 3, 12, 9, 0))
     scan_alerts(now=f.ams(2026, 3, 12, 10, 0))
     assert Notification.objects.filter(ticket=ticket, user=people["lead"], role="assignee").exists()

@@ -13,6 +13,7 @@ from meldpunt.escalation.models import ScheduledRun
 from meldpunt.escalation.recompute import recompute_calendar
 from meldpunt.escalation.scheduler import JOBS, tick
 from meldpunt.tickets.clocks import explain, recompute_clocks
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
@@ -41,8 +42,8 @@ def test_bulk_recompute_moves_the_clocks_that_span_the_closed_day_like_the_engin
     org = f.organisation()
     agreement = f.agreement(org, "erpm", "small")
     spanning, later = [
-        create_ticket(organisation=org, agreement=agreement, subject=f"Ticket {i}", impact="organisation",
-                      urgency="high", received_at=received)[0]
+        create_ticket(NewRequest(organisation=org, agreement=agreement, subject=f"Ticket {i}", impact="organisation",
+                                 urgency="high", received_at=received))[0]
         for i, received in enumerate([f.ams(2026, 12, 23, 10, 0), f.ams(2027, 1, 5, 10, 0)])
     ]
     ClosedDay.objects.create(vendor="erpm", calendar="workdays", date=date(2026, 12, 24), reason="Christmas Eve")

@@ -14,6 +14,7 @@ from meldpunt.knowledge.services import (
     question_to_ticket,
 )
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, create_ticket
 from tests.desk import factories as f
 
@@ -78,8 +79,8 @@ def test_visitors_must_log_in_to_ask(db, client):
 
 def test_agents_link_articles_and_turn_an_answer_into_one(asked, client):
     staff = asked["staff"]
-    ticket, _ = create_ticket(organisation=asked["org"], agreement=asked["agreement"], contact=asked["asker"],
-                              subject="Refresh fails", language="en")
+    ticket, _ = create_ticket(NewRequest(organisation=asked["org"], agreement=asked["agreement"], contact=asked["asker"],
+                                         subject="Refresh fails", language="en"))
     answer = add_message(ticket, "Renew the token: Connections, Exact Online, Log on again.", author=staff)
     article = article_from_message(message=answer, title="Renewing the Exact Online token", actor=staff)
     assert article.visibility == "customers" and article.source_message == answer

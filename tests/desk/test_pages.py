@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
@@ -55,8 +56,8 @@ def test_ticket_page_explains_each_deadline(client):
     org = f.organisation(language="en")
     person = f.contact(org, username="pat")
     agr = f.agreement(org, "erpm", "small")
-    ticket, _ = create_ticket(organisation=org, agreement=agr, contact=person, subject="Invoice run fails",
-                              impact="organisation", urgency="high", received_at=f.ams(2026, 12, 24, 16, 0))
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agr, contact=person, subject="Invoice run fails",
+                                         impact="organisation", urgency="high", received_at=f.ams(2026, 12, 24, 16, 0)))
     client.login(username="pat", password="pw-customer-123")
     html = client.get(f"/tickets/{ticket.pk}/", follow=True).content.decode()
     assert "Skipped holiday: Fri 2026-12-25 Christmas Day" in html

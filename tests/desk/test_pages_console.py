@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meldpunt.tickets.models import Clock, Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import change_status, create_ticket
 from meldpunt.web.queries import QueueQuery, queue_page
 from tests.desk import factories as f
@@ -18,10 +19,10 @@ pytestmark = pytest.mark.django_db
 def _ticket(desk, subject="Invoice run fails", hours_ago=1, org="a", **extra):
     extra.setdefault("impact", "organisation")
     extra.setdefault("urgency", "high")
-    ticket, _ = create_ticket(
+    ticket, _ = create_ticket(NewRequest(
         organisation=desk[f"org_{org}"], agreement=desk[f"agr_{org}"], contact=desk[f"{org}_coord"],
         subject=subject, received_at=timezone.now() - timedelta(hours=hours_ago), **extra,
-    )
+    ))
     return ticket
 
 

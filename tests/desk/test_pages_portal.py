@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from meldpunt.contracts.models import Contact
 from meldpunt.tickets.models import Clock, Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import change_status, create_ticket
 from tests.desk import factories as f
 
@@ -22,8 +23,8 @@ INCIDENT = {
 
 def _ticket(desk, who="a_coord", subject="Printer", **extra):
     contact = desk[who]
-    return create_ticket(organisation=contact.organisation, agreement=desk[f"agr_{who[0]}"], contact=contact,
-                         subject=subject, impact="one", urgency="low", **extra)[0]
+    return create_ticket(NewRequest(organisation=contact.organisation, agreement=desk[f"agr_{who[0]}"], contact=contact,
+                                    subject=subject, impact="one", urgency="low", **extra))[0]
 
 
 def _login(client, contact):

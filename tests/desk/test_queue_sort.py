@@ -12,6 +12,7 @@ from meldpunt.contracts.models import ClosedDay
 from meldpunt.escalation.recompute import recompute_calendar
 from meldpunt.tickets.clocks import next_due
 from meldpunt.tickets.models import UNRANKED, Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, change_kind, change_status, create_ticket, set_priority
 from meldpunt.web.queries import QueueQuery, queue_page
 from tests.desk import factories as f
@@ -29,7 +30,7 @@ def _earliest_running(ticket: Ticket):
 
 def _new(org, agreement, subject, **extra):
     extra.setdefault("received_at", timezone.now() - timedelta(hours=1))
-    return create_ticket(organisation=org, agreement=agreement, subject=subject, **extra)[0]
+    return create_ticket(NewRequest(organisation=org, agreement=agreement, subject=subject, **extra))[0]
 
 
 def test_next_deadline_and_rank_follow_every_change_of_the_ticket(desk):
@@ -52,7 +53,7 @@ def test_next_deadline_and_rank_follow_every_change_of_the_ticket(desk):
 
 
 def test_without_agreement_or_priority_the_ticket_is_unranked_and_has_no_deadline(desk):
-    stranger = create_ticket(organisation=None, subject="Who am I")[0]
+    stranger = create_ticket(NewRequest(organisation=None, subject="Who am I"))[0]
     assert _stored(stranger) == (None, UNRANKED)
 
 
@@ -73,7 +74,7 @@ def test_priority_sort_puts_the_most_urgent_level_of_each_catalog_first(desk):
     urgent = _new(desk["org_b"], desk["agr_b"], "Urgent", impact="organisation", urgency="high",
                   received_at=timezone.now() - timedelta(minutes=5))  # A
     medium = _new(desk["org_a"], desk["agr_a"], "Medium", impact="multiple", urgency="medium")
-    unassessed = create_ticket(organisation=desk["org_a"], subject="No agreement")[0]
+    unassessed = create_ticket(NewRequest(organisation=desk["org_a"], subject="No agreement"))[0]
     order = [r.ticket.pk for r in queue_page(desk["staff"], QueueQuery(sort="priority")).rows]
     ranks = [Ticket.objects.get(pk=pk).priority_rank for pk in order]
     assert ranks == sorted(ranks) and order[0] == urgent.pk and order[-1] == unassessed.pk

@@ -14,6 +14,7 @@ from meldpunt.reports.pdf import render_report_pdf
 from meldpunt.reports.services import mail_quarter
 from meldpunt.reports.tasks import mail_quarterly_reports
 from meldpunt.reports.whatif import Scenario
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, create_ticket
 from tests.desk import factories as f
 
@@ -30,16 +31,16 @@ def reported(db, desk):
     """Alpha BV (ERP.M Small): T1 priority A answered in time, T2 priority B answered late;
     neither is resolved, so both resolution clocks are breached and still running."""
     agent = desk["staff"]
-    t1, _ = create_ticket(organisation=desk["org_a"], agreement=desk["agr_a"], contact=desk["a_coord"],
-                          subject="Orders stuck", impact="organisation", urgency="high",
-                          received_at=f.ams(2026, 7, 6, 10, 0))
+    t1, _ = create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"], contact=desk["a_coord"],
+                                     subject="Orders stuck", impact="organisation", urgency="high",
+                                     received_at=f.ams(2026, 7, 6, 10, 0)))
     add_message(t1, "On it", author=agent, at=f.ams(2026, 7, 6, 11, 0))  # due 12:00: met
-    t2, _ = create_ticket(organisation=desk["org_a"], agreement=desk["agr_a"], contact=desk["a_plain"],
-                          subject="Slow invoices", impact="organisation", urgency="medium",
-                          received_at=f.ams(2026, 7, 9, 16, 0))
+    t2, _ = create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"], contact=desk["a_plain"],
+                                     subject="Slow invoices", impact="organisation", urgency="medium",
+                                     received_at=f.ams(2026, 7, 9, 16, 0)))
     add_message(t2, "Which ones?", author=agent, at=f.ams(2026, 7, 10, 13, 0))  # due Fri 12:00: 1h late
-    create_ticket(organisation=desk["org_b"], agreement=desk["agr_b"], subject="Beta's own",
-                  received_at=f.ams(2026, 7, 6, 10, 0), impact="one", urgency="low")
+    create_ticket(NewRequest(organisation=desk["org_b"], agreement=desk["agr_b"], subject="Beta's own",
+                             received_at=f.ams(2026, 7, 6, 10, 0), impact="one", urgency="low"))
     return desk
 
 

@@ -11,6 +11,7 @@ import pytest
 from meldpunt.billing.services import book_time
 from meldpunt.reports.build import build_report
 from meldpunt.reports.whatif import Scenario
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, change_status, create_ticket
 from tests.desk import factories as f
 
@@ -29,8 +30,8 @@ def q3(db):
     agent = f.staff_user()
 
     def ticket(contact, received, **kw):
-        return create_ticket(organisation=org, agreement=agr, contact=contact, received_at=received,
-                             subject=kw.pop("subject", "Ticket"), **kw)[0]
+        return create_ticket(NewRequest(organisation=org, agreement=agr, contact=contact, received_at=received,
+                                        subject=kw.pop("subject", "Ticket"), **kw))[0]
 
     # T1, priority A, Mon 6 Jul 10:00. Response 2h → 12:00; resolution 8h → Tue 10:00.
     t1 = ticket(anna, f.ams(2026, 7, 6, 10, 0), impact="organisation", urgency="high", subject="Orders stuck")
@@ -70,8 +71,8 @@ def q3(db):
 
     # Another organisation's ticket in the period counts nowhere.
     other = f.organisation("Delta BV")
-    create_ticket(organisation=other, agreement=f.agreement(other), subject="Not ours", impact="organisation",
-                  urgency="high", received_at=f.ams(2026, 7, 6, 10, 0))
+    create_ticket(NewRequest(organisation=other, agreement=f.agreement(other), subject="Not ours", impact="organisation",
+                             urgency="high", received_at=f.ams(2026, 7, 6, 10, 0)))
 
     book_time(ticket=t1, agent=agent, minutes=45, billable=False, started_at=f.ams(2026, 7, 6, 10, 30))
     book_time(ticket=t2, agent=agent, minutes=50, billable=True, rate="100.00", started_at=f.ams(2026, 7, 13, 11, 0))

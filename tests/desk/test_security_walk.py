@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from meldpunt.api.routes import api
 from meldpunt.billing.models import Invoice
 from meldpunt.intake.attachments import store_bytes
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, create_ticket
 from tests.desk import factories as f
 
@@ -45,10 +46,10 @@ def two_orgs():
     coord_a, coord_b = f.contact(org_a), f.contact(org_b)
     plain_b = f.contact(org_b, coordinator=False)
     agr_a, agr_b = f.agreement(org_a, coordinator=coord_a), f.agreement(org_b, coordinator=coord_b)
-    ticket_b, _ = create_ticket(organisation=org_b, agreement=agr_b, contact=coord_b, subject="Beta's secret",
-                                impact="one", urgency="low")
-    ticket_a, _ = create_ticket(organisation=org_a, agreement=agr_a, contact=coord_a, subject="Alpha's own",
-                                impact="one", urgency="low")
+    ticket_b, _ = create_ticket(NewRequest(organisation=org_b, agreement=agr_b, contact=coord_b, subject="Beta's secret",
+                                           impact="one", urgency="low"))
+    ticket_a, _ = create_ticket(NewRequest(organisation=org_a, agreement=agr_a, contact=coord_a, subject="Alpha's own",
+                                           impact="one", urgency="low"))
     invoice_b = Invoice.objects.create(
         vendor="erpm", year=2026, sequence=1, number="ERPM-2026-0001", organisation=org_b, period=date(2026, 1, 1),
         issued_on=date(2026, 2, 1), currency="EUR", vat_rate=Decimal("21"), net=Decimal("100"), vat=Decimal("21"),
@@ -56,8 +57,8 @@ def two_orgs():
     )
     message_b = add_message(ticket_b, "Beta's secret screenshot", author=coord_b.user, from_customer=True)
     attachment_b = store_bytes(message_b, filename="secret.png", content_type="image/png", data=b"png")
-    advisory_b, _ = create_ticket(organisation=org_b, agreement=agr_b, contact=coord_b, kind="advisory",
-                                  subject="Beta's secret advice")
+    advisory_b, _ = create_ticket(NewRequest(organisation=org_b, agreement=agr_b, contact=coord_b, kind="advisory",
+                                             subject="Beta's secret advice"))
     proposal_b = f.approved_proposal(advisory_b)
     ids = {"ticket": ticket_b.pk, "agreement": agr_b.pk, "contact": plain_b.pk, "invoice": invoice_b.pk,
            "attachment": attachment_b.pk, "proposal": proposal_b.pk}

@@ -17,6 +17,7 @@ from meldpunt.contracts.models import AgreementAddon
 from meldpunt.intake.models import OutboundMail
 from meldpunt.intake.tasks import after_registration
 from meldpunt.tickets.models import Clock, TicketEvent
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, create_ticket
 from meldpunt.triage import requests as tr
 from meldpunt.triage import services, weekends
@@ -42,8 +43,8 @@ def inv():
 
 def _incident(inv, **fields):
     subject = fields.pop("subject", "Refresh fails")
-    return create_ticket(organisation=inv["org"], agreement=inv["agreement"], contact=inv["coord"],
-                         subject=subject, **{**FULL, **fields})[0]
+    return create_ticket(NewRequest(organisation=inv["org"], agreement=inv["agreement"], contact=inv["coord"],
+                                    subject=subject, **{**FULL, **fields}))[0]
 
 
 def test_the_worker_stores_the_completeness_and_coverage_outcome_after_intake(inv):
@@ -89,8 +90,8 @@ def test_accepting_a_covered_request_is_call_approved(inv):
 
 
 def test_accepting_what_the_check_found_not_covered_needs_a_reason(inv):
-    question = create_ticket(organisation=inv["org"], agreement=inv["agreement"], kind="question",
-                             subject="How do I join two tables?")[0]
+    question = create_ticket(NewRequest(organisation=inv["org"], agreement=inv["agreement"], kind="question",
+                                        subject="How do I join two tables?"))[0]
     with pytest.raises(services.TriageError, match="give a reason"):
         services.accept(question, actor=inv["agent"])
     services.accept(question, actor=inv["agent"], reason="goodwill: five minutes")
@@ -98,8 +99,8 @@ def test_accepting_what_the_check_found_not_covered_needs_a_reason(inv):
 
 
 def test_not_covered_becomes_advisory_with_history_kept_and_a_mail(inv):
-    question = create_ticket(organisation=inv["org"], agreement=inv["agreement"], contact=inv["coord"],
-                             kind="question", subject="How do I set up the sheet?")[0]
+    question = create_ticket(NewRequest(organisation=inv["org"], agreement=inv["agreement"], contact=inv["coord"],
+                                        kind="question", subject="How do I set up the sheet?"))[0]
     services.convert_to_advisory(question, actor=inv["agent"])
     question.refresh_from_db()
     assert (question.kind, question.triage_state) == ("advisory", "advisory")
@@ -110,8 +111,8 @@ def test_not_covered_becomes_advisory_with_history_kept_and_a_mail(inv):
 
 
 def _advisory(inv):
-    ticket = create_ticket(organisation=inv["org"], agreement=inv["agreement"], contact=inv["coord"],
-                           kind="question", subject="Advice on our report set-up")[0]
+    ticket = create_ticket(NewRequest(organisation=inv["org"], agreement=inv["agreement"], contact=inv["coord"],
+                                      kind="question", subject="Advice on our report set-up"))[0]
     return services.convert_to_advisory(ticket, actor=inv["agent"])
 
 
@@ -223,10 +224,10 @@ def test_erpm_koppeling_request_must_name_a_paid_integration():
     org = f.organisation("Gamma")
     agreement = f.agreement(org, "erpm", "small")
     AgreementAddon.objects.create(agreement=agreement, addon="koppeling", quantity=1, names=["Mollie"])
-    ok = create_ticket(organisation=org, agreement=agreement, subject="Mollie koppeling stops", impact="one", urgency="low",
-                       description="Payments are not imported", product="ERP.M", product_version="1", reproduction="run")[0]
-    bad = create_ticket(organisation=org, agreement=agreement, subject="Shopify koppeling stops", impact="one", urgency="low",
-                        description="Orders are not imported", product="ERP.M", product_version="1", reproduction="run")[0]
+    ok = create_ticket(NewRequest(organisation=org, agreement=agreement, subject="Mollie koppeling stops", impact="one", urgency="low",
+                                  description="Payments are not imported", product="ERP.M", product_version="1", reproduction="run"))[0]
+    bad = create_ticket(NewRequest(organisation=org, agreement=agreement, subject="Shopify koppeling stops", impact="one", urgency="low",
+                                   description="Orders are not imported", product="ERP.M", product_version="1", reproduction="run"))[0]
     assert services.assessment_for(ok).coverage == "covered"
     assert services.assessment_for(bad).coverage == "not_covered"
     assert "paid for: Mollie" in services.assessment_for(bad).reasons[0]["en"]
@@ -269,15 +270,15 @@ def test_on_an_approved_weekend_incidents_of_all_urgencies_run_24x7(elite):
     saturday = date(2026, 3, 7)
     weekend = elite["agreement"].special_weekends.create(saturday=saturday)
     received = f.ams(2026, 3, 7, 10, 0)
-    before = create_ticket(organisation=elite["org"], agreement=elite["agreement"], subject="Low on Saturday",
-                           priority="low", received_at=received)[0]
+    before = create_ticket(NewRequest(organisation=elite["org"], agreement=elite["agreement"], subject="Low on Saturday",
+                                      priority="low", received_at=received))[0]
     assert Clock.objects.get(ticket=before, metric="response").calendar == "office"
     weekends.approve_weekend(weekend, engineer=elite["agent"])
     clock = Clock.objects.get(ticket=before, metric="response")
     assert clock.calendar == "24x7" and clock.due_at == f.ams(2026, 3, 7, 12, 0)
     assert any("Special-event weekend 2026-03-07" in line for line in clock.explanation)
-    monday = create_ticket(organisation=elite["org"], agreement=elite["agreement"], subject="Monday",
-                           priority="low", received_at=f.ams(2026, 3, 9, 10, 0))[0]
+    monday = create_ticket(NewRequest(organisation=elite["org"], agreement=elite["agreement"], subject="Monday",
+                                      priority="low", received_at=f.ams(2026, 3, 9, 10, 0)))[0]
     assert Clock.objects.get(ticket=monday, metric="response").calendar == "office"
 
 
@@ -291,8 +292,8 @@ if os.environ.get("DATABASE_URL"):
         and it hands back the worker's row. Real PostgreSQL, two connections."""
         org = f.organisation("Race")
         agreement = f.agreement(org, "erpm", "small")
-        ticket = create_ticket(organisation=org, agreement=agreement, subject="Both at once", impact="one",
-                               urgency="low")[0]
+        ticket = create_ticket(NewRequest(organisation=org, agreement=agreement, subject="Both at once", impact="one",
+                                          urgency="low"))[0]
         inserted, done = threading.Event(), threading.Event()
         errors = []
 

@@ -7,6 +7,7 @@ from meldpunt.contracts.models import ClosedDay
 from meldpunt.escalation.tasks import recompute_calendar
 from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
@@ -15,8 +16,8 @@ from tests.desk import factories as f
 def test_closed_day_moves_open_clocks_through_the_database_worker():
     org = f.organisation()
     agr = f.agreement(org, "erpm", "small")
-    ticket, _ = create_ticket(organisation=org, agreement=agr, subject="Stock wrong", impact="organisation",
-                              urgency="high", received_at=f.ams(2026, 12, 23, 10, 0))
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agr, subject="Stock wrong", impact="organisation",
+                                         urgency="high", received_at=f.ams(2026, 12, 23, 10, 0)))
     assert ticket.clocks.get(metric="resolution").due_at == f.ams(2026, 12, 24, 10, 0)
 
     ClosedDay.objects.create(vendor="erpm", calendar="workdays", date=f.ams(2026, 12, 24, 0, 0).date(), reason="Christmas Eve")

@@ -31,6 +31,7 @@ from django_tasks_db.models import DBTaskResult
 
 from meldpunt.escalation.models import ClockAlert, StaffMail
 from meldpunt.escalation.tasks import scan_alerts
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import assign_ticket, create_ticket
 from tests.desk import factories as f
 from tests.mail.servers import free_port
@@ -121,9 +122,9 @@ if os.environ.get("DATABASE_URL"):
     def test_a_killed_worker_s_job_runs_again_after_restart_and_its_mail_goes_out_once(tmp_path):
         assignee = f.staff_user("oncall")
         org = f.organisation()
-        ticket, _ = create_ticket(organisation=org, agreement=f.agreement(org, "erpm", "small"), subject="Down",
-                                  impact="organisation", urgency="high",
-                                  received_at=timezone.now() - timezone.timedelta(days=3))
+        ticket, _ = create_ticket(NewRequest(organisation=org, agreement=f.agreement(org, "erpm", "small"), subject="Down",
+                                             impact="organisation", urgency="high",
+                                             received_at=timezone.now() - timezone.timedelta(days=3)))
         assign_ticket(ticket, assignee)
         scan = scan_alerts.enqueue()
 

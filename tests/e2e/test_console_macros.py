@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from meldpunt.billing.models import TimeEntry
 from meldpunt.desk.services import save_macro
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
@@ -20,8 +21,8 @@ def test_insert_a_macro_and_book_the_timers_minutes(session):
     jan = f.contact(org, username="jan", language="nl")
     agreement = f.agreement(org, "erpm", "medium", coordinator=jan)
     agent = f.staff_user("agent")
-    ticket, _ = create_ticket(organisation=org, agreement=agreement, contact=jan, subject="Orders komen niet binnen",
-                              impact="organisation", urgency="high", received_at=timezone.now())
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, contact=jan, subject="Orders komen niet binnen",
+                                         impact="organisation", urgency="high", received_at=timezone.now()))
     save_macro(actor=agent, name="Vraag om schermafdruk", set_status="waiting_customer",
                body_nl="Beste {customer_name}, wilt u een schermafdruk sturen van melding {ticket}?",
                body_en="Dear {customer_name}, could you send a screenshot of request {ticket}?")

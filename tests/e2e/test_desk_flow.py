@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from meldpunt.tickets.models import Clock, Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, change_status, create_ticket
 from tests.desk import factories as f
 
@@ -128,8 +129,8 @@ def test_portal_pages_on_a_phone_and_the_agreement(session, desk):
         ("Hoe stel ik een tweede magazijn in?", "question", {}),
         ("Advies over migratie naar 2026.2", "advisory", {}),
     ]:
-        made.append(create_ticket(organisation=jan.organisation, agreement=agreement, contact=jan, subject=subject,
-                                  kind=kind, received_at=timezone.now(), **extra)[0])
+        made.append(create_ticket(NewRequest(organisation=jan.organisation, agreement=agreement, contact=jan, subject=subject,
+                                             kind=kind, received_at=timezone.now(), **extra))[0])
     change_status(made[0], "approved")
     add_message(made[0], "We onderzoeken de time-outs.", author=desk["agent"])
 
@@ -155,15 +156,15 @@ def test_portal_pages_on_a_phone_and_the_agreement(session, desk):
 
 def test_queue_refreshes_without_a_reload_and_the_language_switch_sticks(session, desk):
     jan, agreement = desk["jan"], desk["agreement"]
-    create_ticket(organisation=jan.organisation, agreement=agreement, contact=jan, subject="Eerste melding",
-                  impact="one", urgency="high")
+    create_ticket(NewRequest(organisation=jan.organisation, agreement=agreement, contact=jan, subject="Eerste melding",
+                             impact="one", urgency="high"))
     agent = session(locale="en-GB")
     agent.login("agent", AGENT_PW)
     agent.go("/console/")
     assert agent.page.locator("html").get_attribute("lang") == "en"
     agent.page.evaluate("window.__sameDocument = true")
-    create_ticket(organisation=jan.organisation, agreement=agreement, contact=jan, subject="Tweede melding",
-                  impact="organisation", urgency="high")
+    create_ticket(NewRequest(organisation=jan.organisation, agreement=agreement, contact=jan, subject="Tweede melding",
+                             impact="organisation", urgency="high"))
     # The polling request (every 15 s) is the same htmx call; fire it now instead of waiting.
     agent.page.evaluate("""htmx.ajax('GET', location.href, {target: '#queue-rows', swap: 'outerHTML'})""")
     agent.page.wait_for_selector("text=Tweede melding")

@@ -6,6 +6,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from meldpunt.intake import attachments
 from meldpunt.intake.models import Attachment
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, create_ticket
 from tests.desk import factories as f
 
@@ -20,7 +21,7 @@ def _migrate(target):
 
 def test_bytes_move_from_the_row_into_chunks_and_back():
     org = f.organisation()
-    ticket, _ = create_ticket(organisation=org, agreement=f.agreement(org), subject="Migratie", kind="question")
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=f.agreement(org), subject="Migratie", kind="question"))
     message = add_message(ticket, "bijlage", from_customer=True)
     data = bytes(range(256)) * (4096 * 3) + b"end"  # 3 MiB and a bit: four chunks
     big = attachments.store_bytes(message, filename="dump.bin", content_type=None, data=data)

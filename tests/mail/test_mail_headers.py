@@ -27,6 +27,7 @@ from meldpunt.knowledge.models import Product, Release
 from meldpunt.knowledge.releases import announce_critical_fix, set_opt_in
 from meldpunt.reports.models import ReportDelivery
 from meldpunt.reports.services import mail_quarter
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, assign_ticket, create_ticket
 from tests.desk import factories as f
 from tests.desk.bookings_setup import invantive_desk
@@ -64,8 +65,8 @@ def test_customer_mail_about_a_hostile_subject_goes_out_on_one_line(smtp_sink):
     org = f.organisation("Northwind", language="en")
     emma = f.contact(org, username="emma")
     agreement = f.agreement(org, "erpm", "small", coordinator=emma)
-    ticket, _ = create_ticket(organisation=org, agreement=agreement, contact=emma, subject=HOSTILE,
-                              impact="organisation", urgency="high")
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, contact=emma, subject=HOSTILE,
+                                         impact="organisation", urgency="high"))
     add_message(ticket, "We are on it.", author=f.staff_user())
     confirmation, reply = smtp_sink.wait_for(2)
     for message in (confirmation, reply):
@@ -80,8 +81,8 @@ def test_staff_mail_about_a_hostile_subject_goes_out_and_a_failed_send_is_retrie
     assignee, lead = f.staff_user("assignee"), f.staff_user("lead")
     Duty.objects.create(vendor="erpm", role="team_lead", user=lead)
     org = f.organisation()
-    ticket, _ = create_ticket(organisation=org, agreement=f.agreement(org, "erpm", "small"), subject=HOSTILE,
-                              impact="organisation", urgency="high", received_at=f.ams(2026, 3, 12, 9, 0))
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=f.agreement(org, "erpm", "small"), subject=HOSTILE,
+                                         impact="organisation", urgency="high", received_at=f.ams(2026, 3, 12, 9, 0)))
     assign_ticket(ticket, assignee)
     scan_alerts(now=f.ams(2026, 3, 12, 9, 0))
     down()
@@ -101,8 +102,8 @@ def test_a_row_written_before_the_sanitizer_still_goes_out(smtp_sink):
     """Rows queued by an older version (a line break in the subject) no longer fail forever."""
     org = f.organisation()
     emma = f.contact(org)
-    ticket, _ = create_ticket(organisation=org, agreement=f.agreement(org, "erpm", "small"), contact=emma,
-                              subject="Plain")
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=f.agreement(org, "erpm", "small"), contact=emma,
+                                         subject="Plain"))
     smtp_sink.wait_for(1)
     old = OutboundMail.objects.create(ticket=ticket, kind="reply", message_id="<old-1@meldpunt.test>",
                                       from_address="support@meldpunt.test", to=emma.email, subject=HOSTILE,

@@ -8,6 +8,7 @@ import pytest
 from meldpunt.contracts.models import Contact
 from meldpunt.intake.services import ingest
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from meldpunt.triage import services
 from meldpunt.triage.replies import decision_in
@@ -51,7 +52,7 @@ def sent(smtp_sink):
     staff = f.staff_user()
 
     def proposal_for(**who):
-        ticket, _ = create_ticket(organisation=org, agreement=agreement, kind="question", subject="Advice please", **who)
+        ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, kind="question", subject="Advice please", **who))
         ticket = services.convert_to_advisory(ticket, actor=staff)
         proposal = services.draft_proposal(ticket, actor=staff, hours="2", rate="100.00", description="Review")
         services.send_proposal(proposal, actor=staff)

@@ -10,6 +10,7 @@ from meldpunt.intake.bulk import ingest_many
 from meldpunt.intake.models import InboundMail
 from meldpunt.intake.services import ingest
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 from tests.mail.samples import mail
@@ -57,8 +58,8 @@ def test_an_address_two_contacts_share_goes_to_triage_as_an_unknown_sender(north
     assert batched.outcome == "created" and "ambiguous sender" in batched.reason
     assert Ticket.objects.get(pk=batched.ticket).organisation is None
     # Nor does the address write into the requests of the organisation it once named.
-    own, _ = create_ticket(organisation=northwind["org"], agreement=northwind["agreement"], contact=northwind["piet"],
-                           subject="Earlier")
+    own, _ = create_ticket(NewRequest(organisation=northwind["org"], agreement=northwind["agreement"], contact=northwind["piet"],
+                                      subject="Earlier"))
     answer = ingest(mail(sender="piet@northwind.test", subject=f"Re: [#{own.pk}] Earlier", message_id="<amb-3@x.test>"))
     assert answer.outcome == "created" and answer.ticket != own.pk
     assert answer.reason.endswith(f"; not allowed to write into #{own.pk}")

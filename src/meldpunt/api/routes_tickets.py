@@ -32,6 +32,7 @@ from meldpunt.api.schemas import (
 from meldpunt.contracts.selectors import agreement_to_register, contact_of, is_staff
 from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import Clock, Message, Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.selectors import ticket_page, visible_messages, visible_tickets
 from meldpunt.tickets.services import (
     TicketError,
@@ -81,13 +82,13 @@ def register_ticket(request, payload: TicketIn, idempotency_key: IdempotencyKey 
             )
         if payload.channel not in CUSTOMER_CHANNELS:
             raise TicketError(f"channel must be one of {', '.join(CUSTOMER_CHANNELS)}")
-    ticket, clocks, created = register(
+    ticket, clocks, created = register(NewRequest(
         organisation=organisation, agreement=agreement, contact=contact,
         subject=payload.subject, description=payload.description, kind=payload.kind,
         impact=payload.impact, urgency=payload.urgency, priority=payload.priority,
         channel=payload.channel, received_at=payload.received_at if staff else None,
-        actor=user, idempotency_key=idempotency_key or None,
-    )
+        idempotency_key=idempotency_key or None,
+    ), actor=user)
     if created:  # answered from what was just written: its clocks, and no messages yet
         return Status(201, ticket_detail(request, ticket, clocks=clocks, messages=[]))
     try:

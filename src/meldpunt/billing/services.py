@@ -35,7 +35,8 @@ from meldpunt.core.billing import (
     time_line,
     totals,
 )
-from meldpunt.tickets.models import Ticket, TicketEvent
+from meldpunt.tickets import events
+from meldpunt.tickets.models import Ticket
 
 
 class BudgetExceeded(BillingError):
@@ -126,12 +127,10 @@ def _book(*, ticket: Ticket, agent, minutes: int, started_at: datetime | None, b
         entry.explanation = session.explanation[:300]
         booking.budget, booking.warnings = _check_budget(ticket, session.amount, allow_overrun)
     entry.save()
-    TicketEvent.objects.create(ticket=ticket, kind="time", actor=agent, data={
-        "entry": entry.pk, "minutes": minutes, "billable": billable,
-        "billed_minutes": entry.billed_minutes, "amount": str(entry.amount),
-    })
+    events.record(ticket, "time", actor=agent, entry=entry.pk, minutes=minutes, billable=billable,
+                  billed_minutes=entry.billed_minutes, amount=str(entry.amount))
     for warning in booking.warnings:
-        TicketEvent.objects.create(ticket=ticket, kind="budget_warning", actor=agent, data={"warning": warning})
+        events.record(ticket, "budget_warning", actor=agent, warning=warning)
     return booking
 
 
@@ -151,8 +150,7 @@ def _check_proposal(ticket: Ticket, agent, override_reason: str) -> None:
         raise ProposalNotApproved(block)
     if agent is None or not agent.has_perm("triage.override_proposal"):
         raise ProposalNotApproved(block + "; only a support manager may override this")
-    TicketEvent.objects.create(ticket=ticket, kind="proposal_override", actor=agent,
-                               data={"reason": override_reason.strip()[:500], "block": block})
+    events.record(ticket, "proposal_override", actor=agent, reason=override_reason.strip()[:500], block=block)
 
 
 def _check_budget(ticket: Ticket, amount: Decimal, allow_overrun: bool) -> tuple[BudgetState | None, list[str]]:

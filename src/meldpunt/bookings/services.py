@@ -45,6 +45,7 @@ from meldpunt.core.billing import BillingError, format_minutes, format_money, pa
 from meldpunt.core.businesstime import epoch
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import TicketError, change_status, create_ticket
 
 
@@ -141,11 +142,11 @@ def _consultant_request(*, rules, version, minutes, topic, details, name, email,
     lines = [details.strip(), "", f"{format_minutes(minutes, language)} — {name} <{email}>"]
     if ticket is not None:
         lines.append(f"#{ticket.pk} {ticket.subject}")
-    found, _created = create_ticket(
+    found, _created = create_ticket(NewRequest(
         organisation=contact.organisation if contact else None, agreement=agreement, contact=contact,
         kind=rules.consultant_kind, subject=topic, description="\n".join(lines).strip(), channel="portal",
         language=language, reporter_email=email,
-    )
+    ))
     return found
 
 
@@ -314,11 +315,11 @@ def _session_ticket(booking: Booking, agent, *, late: bool) -> Ticket:
                    else _("Session %(ref)s: %(topic)s")) % {"ref": booking.reference, "topic": booking.topic}
         about = (_("About request #%(n)s") % {"n": booking.ticket_id}) if booking.ticket_id else ""
     rules = settings_for(booking)
-    ticket, _created = create_ticket(
+    ticket, _created = create_ticket(NewRequest(
         organisation=booking.organisation, agreement=booking.agreement, kind=rules.session_kind, subject=subject,
         description="\n".join(p for p in (booking.details, about) if p), channel="portal", language=booking.language,
-        actor=agent, idempotency_key=f"booking:{booking.pk}:{'late' if late else 'held'}",
-    )
+        idempotency_key=f"booking:{booking.pk}:{'late' if late else 'held'}",
+    ), actor=agent)
     return ticket
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement, AgreementAddon, Contact, Organisation
 from meldpunt.contracts.services import current_version, load_presets
+from meldpunt.tickets.requests import NewRequest
 
 DEMO_LOGINS = [
     # (username, password, role)
@@ -85,23 +86,23 @@ def load_demo() -> dict[str, int]:
         return {"tickets": 0}
     now = timezone.now()
     made = [
-        create_ticket(organisation=devries, agreement=erpm, contact=jan, kind="incident",
-                      subject="Orders uit Shopify komen niet meer binnen", impact="organisation", urgency="high",
-                      description="Sinds vanochtend 07:10 geen orders meer via de Shopify-koppeling.",
-                      channel="phone", received_at=now - timedelta(hours=3), language="nl")[0],
-        create_ticket(organisation=devries, agreement=erpm, contact=jan, kind="question",
-                      subject="Hoe stel ik een tweede magazijn in?", channel="email",
-                      received_at=now - timedelta(days=2), language="nl")[0],
-        create_ticket(organisation=northwind, agreement=inv, contact=emma, kind="incident",
-                      subject="itgenclr073: connection to Exact Online fails",
-                      description="Error itgenclr073 when refreshing. Invantive Query Tool 24.0.12, steps: 1) connect 2) run select * from me",
-                      channel="portal", received_at=now - timedelta(days=1), language="en")[0],
-        create_ticket(organisation=northwind, agreement=inv, contact=emma, kind="licence_key",
-                      subject="New licence key for release 25.0", channel="email",
-                      received_at=now - timedelta(hours=20), language="en")[0],
-        create_ticket(organisation=acme, agreement=infor, contact=sofia, kind="incident",
-                      subject="Production planning run aborts", priority="critical",
-                      channel="phone", received_at=now - timedelta(hours=5), language="en")[0],
+        create_ticket(NewRequest(organisation=devries, agreement=erpm, contact=jan, kind="incident",
+                                 subject="Orders uit Shopify komen niet meer binnen", impact="organisation", urgency="high",
+                                 description="Sinds vanochtend 07:10 geen orders meer via de Shopify-koppeling.",
+                                 channel="phone", received_at=now - timedelta(hours=3), language="nl"))[0],
+        create_ticket(NewRequest(organisation=devries, agreement=erpm, contact=jan, kind="question",
+                                 subject="Hoe stel ik een tweede magazijn in?", channel="email",
+                                 received_at=now - timedelta(days=2), language="nl"))[0],
+        create_ticket(NewRequest(organisation=northwind, agreement=inv, contact=emma, kind="incident",
+                                 subject="itgenclr073: connection to Exact Online fails",
+                                 description="Error itgenclr073 when refreshing. Invantive Query Tool 24.0.12, steps: 1) connect 2) run select * from me",
+                                 channel="portal", received_at=now - timedelta(days=1), language="en"))[0],
+        create_ticket(NewRequest(organisation=northwind, agreement=inv, contact=emma, kind="licence_key",
+                                 subject="New licence key for release 25.0", channel="email",
+                                 received_at=now - timedelta(hours=20), language="en"))[0],
+        create_ticket(NewRequest(organisation=acme, agreement=infor, contact=sofia, kind="incident",
+                                 subject="Production planning run aborts", priority="critical",
+                                 channel="phone", received_at=now - timedelta(hours=5), language="en"))[0],
     ]
     add_message(made[0], "We kijken ernaar; de koppeling wordt opnieuw gestart.", author=agent)
     change_status(made[2], "waiting_customer", actor=agent)

@@ -7,7 +7,7 @@ clock has reached (checked exactly with the engine), when it reaches one, and th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from meldpunt.core.businesstime import Calendar, elapsed_with_pauses, epoch, merge_pauses
@@ -53,7 +53,7 @@ def reached_points(calendar: Calendar, policy: EscalationPolicy, *, started: dat
 
 
 def warning_moment(calendar: Calendar, point: WarningPoint, *, started: datetime, due: datetime,
-                   pauses: list = ()) -> datetime:
+                   pauses: Sequence = ()) -> datetime:
     """When a running clock reaches ``point`` (for explanations, tests and the naive peer)."""
     start_s, due_s = epoch(started), epoch(due)
     total = elapsed_with_pauses(calendar, start_s, due_s, closed_pauses(list(pauses)))

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -108,7 +109,7 @@ class SessionRules:
     consultant_kind: str = "consultant"
 
     @classmethod
-    def from_catalog(cls, billing: Mapping[str, object]) -> SessionRules:
+    def from_catalog(cls, billing: Mapping[str, Any]) -> SessionRules:
         unit = int(billing.get("session_unit_minutes", 1) or 1)
         threshold = billing.get("consultant_threshold_minutes")
         if unit < 1:

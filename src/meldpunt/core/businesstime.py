@@ -297,7 +297,7 @@ class Calendar:
         table, ends, base, cum_end = self._starts, self._ends, self._base, self._cum_end
         limit = cum_end[-1]
         right, left = bisect.bisect_right, bisect.bisect_left
-        out = []
+        out: list[int] = []
         append = out.append
         for t, span in zip(starts, spans, strict=True):
             # the table starts years before min(starts), so i >= 0

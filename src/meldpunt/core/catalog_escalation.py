@@ -10,11 +10,12 @@ import re
 from typing import Any
 
 from meldpunt.core.catalog import ESCALATION_ROLES, EscalationPolicy, EscalationStep, WarningPoint
+from meldpunt.core.catalog_reading import FieldReader
 from meldpunt.core.vocabulary import METRICS
 
 
-class EscalationReader:
-    """Needs ``fail``, ``table``, ``tables``, ``need`` and ``string_list`` of the loader's reader."""
+class EscalationReader(FieldReader):
+    """Warnings and the breach chain; what it needs of the reader it is mixed into is :class:`FieldReader`."""
 
     def escalation(self, data: Any) -> EscalationPolicy:
         """``[escalation]``: warning points in business time, who is warned, the breach chain."""

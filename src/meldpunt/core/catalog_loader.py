@@ -302,7 +302,7 @@ class _Reader(TriageReader, EscalationReader):
             rule_kinds = item.get("kinds")
             if rule_kinds is not None:
                 rule_kinds = frozenset(self.string_list(rule_kinds, f"{item_field}.kinds", kinds))
-            parsed = {}
+            parsed: dict[str, Target | None] = {}
             for metric in METRICS:
                 value = item.get(metric)
                 if value is None:
@@ -335,7 +335,8 @@ class _Reader(TriageReader, EscalationReader):
     def entitlement_list(self, data: Any, field: str) -> frozenset[str]:
         return frozenset(self.string_list(data, field, ENTITLEMENTS))
 
-    def package(self, key, data, done, calendars, priority, kinds) -> Package:
+    def package(self, key: str, data: Any, done: dict[str, Package], calendars: dict, priority: PriorityScheme,
+                kinds: list[str]) -> Package:
         field = f"packages.{key}"
         data = self.table(data, field)
         parent = done.get(data.get("includes"))
@@ -366,7 +367,8 @@ class _Reader(TriageReader, EscalationReader):
             description=self.names(data.get("description", ""), f"{field}.description") if data.get("description") else {},
         )
 
-    def addon(self, key, data, packages, calendars, priority, kinds) -> Addon:
+    def addon(self, key: str, data: Any, packages: dict[str, Package], calendars: dict, priority: PriorityScheme,
+              kinds: list[str]) -> Addon:
         field = f"addons.{key}"
         data = self.table(data, field)
         requires = frozenset(self.string_list(data.get("requires", []), f"{field}.requires", packages))

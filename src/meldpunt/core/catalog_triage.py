@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from meldpunt.core.catalog_reading import FieldReader
 from meldpunt.core.completeness import FIELDS, Requirement
 from meldpunt.core.coverage import Area, CoverageRules
 from meldpunt.core.vocabulary import ENTITLEMENTS
 
 
-class TriageReader:
-    """Needs ``fail``, ``table``, ``tables``, ``need``, ``names`` and ``string_list`` of the loader's reader."""
+class TriageReader(FieldReader):
+    """Completeness and coverage; what it needs of the reader it is mixed into is :class:`FieldReader`."""
 
     def whole(self, data: dict, key: str, field: str, default: int) -> int:
         value = data.get(key, default)

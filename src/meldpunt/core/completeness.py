@@ -9,9 +9,10 @@ only applies it and words what is missing in the customer's language.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 #: The request fields a completeness rule may name.
 FIELDS: dict[str, dict[str, str]] = {
@@ -38,7 +39,7 @@ class Requirement:
     required: bool = True
     min_length: int = 1
     pattern: str | None = None
-    hint: Mapping[str, str] = field(default_factory=dict)
+    hint: Mapping[str, str] = dataclasses.field(default_factory=dict)  # the name field is taken above
 
     def text(self, language: str) -> str:
         return self.ask.get(language) or self.ask.get("en") or FIELDS[self.field]["en"]

@@ -25,6 +25,7 @@ from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import CatalogVersion
 from meldpunt.core.businesstime import Calendar, add_with_pauses, epoch
 from meldpunt.core.sla import Target, target_seconds
+from meldpunt.tickets import events
 from meldpunt.tickets.clocks import refresh_next_due
 from meldpunt.tickets.models import OPEN_STATUSES, Clock, Ticket, TicketEvent
 
@@ -160,12 +161,9 @@ def _write(moved: list[tuple[int, datetime, datetime]], tickets: set[int], reaso
             ["started_at", "due_at", "explanation"], batch_size=2000,
         )
         refresh_next_due(tickets)
-        TicketEvent.objects.bulk_create(
-            [TicketEvent(ticket_id=t, kind="clock", data={"reason": reason, "bulk": True}) for t in sorted(tickets)],
-            batch_size=5000,
-        )
+        events.record_rows((events.row(t, "clock", reason=reason, bulk=True) for t in sorted(tickets)), batch_size=5000)
         return
-    clocks, events, ticket_table = Clock._meta.db_table, TicketEvent._meta.db_table, Ticket._meta.db_table
+    clocks, event_table, ticket_table = Clock._meta.db_table, TicketEvent._meta.db_table, Ticket._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS meldpunt_moved_clock "
                        "(id bigint, started_at timestamptz, due_at timestamptz) ON COMMIT DELETE ROWS")
@@ -189,6 +187,6 @@ def _write(moved: list[tuple[int, datetime, datetime]], tickets: set[int], reaso
             f"  WHERE c.state = 'running' AND c.due_at IS NOT NULL GROUP BY c.ticket_id"
             f") n WHERE t.id = n.ticket_id AND t.next_due_at IS DISTINCT FROM n.due")
         cursor.execute(
-            f'INSERT INTO "{events}" (ticket_id, at, actor_id, kind, data) '
+            f'INSERT INTO "{event_table}" (ticket_id, at, actor_id, kind, data) '
             f"SELECT id, now(), NULL, 'clock', %s::jsonb FROM meldpunt_moved_ticket ORDER BY id",
             [json.dumps({"reason": reason, "bulk": True})])

@@ -15,6 +15,7 @@ from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.core.businesstime import epoch
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import TicketError, add_message, create_ticket
 
 CHANNEL_ENTITLEMENTS = {"phone": ("phone_support", "phone_during_coverage"), "chat": ("chat_support",)}
@@ -60,11 +61,11 @@ def log_contact(
             raise TicketError("a new ticket from a call or chat needs the contact")
         if agreement is not None and agreement.organisation_id != contact.organisation_id:
             raise TicketError("the agreement belongs to another organisation")
-        ticket, _ = create_ticket(
+        ticket, _ = create_ticket(NewRequest(
             organisation=contact.organisation, agreement=agreement, contact=contact, kind=kind,
             subject=subject or summary.strip().splitlines()[0][:120], description=summary,
-            channel=channel, received_at=at, actor=agent,
-        )
+            channel=channel, received_at=at,
+        ), actor=agent)
         return ticket
     add_message(ticket, summary, author=agent, public=True, channel=channel, at=at)
     return ticket

@@ -26,7 +26,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from meldpunt.intake.models import InboundMail, OutboundMail
-from meldpunt.tickets.models import Ticket, TicketEvent
+from meldpunt.tickets import events
+from meldpunt.tickets.models import Ticket
 
 WITHHELD = "confirmation_withheld"
 
@@ -70,7 +71,7 @@ def confirmation_refused(address: str) -> str | None:
 
 def withhold(ticket: Ticket, address: str, reason: str) -> None:
     """Record on the ticket that its confirmation was not sent, and why."""
-    TicketEvent.objects.create(ticket=ticket, kind=WITHHELD, data={"to": address, "reason": reason})
+    events.record(ticket, WITHHELD, to=address, reason=reason)
 
 
 def withheld_note(ticket: Ticket) -> str:

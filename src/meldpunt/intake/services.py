@@ -32,6 +32,7 @@ from meldpunt.intake.parsing import (
     parse,
 )
 from meldpunt.tickets.models import Message, Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.selectors import contact_sees
 from meldpunt.tickets.services import add_message, create_ticket
 
@@ -164,9 +165,10 @@ def _record(raw, key, outcome, reason, source, mailbox, mail: ParsedMail | None 
     return _result(row)
 
 
-def new_request(mail: ParsedMail, contact: Contact | None, agreement: Agreement | None, received_at: datetime) -> dict:
-    """What a mail that opens a request registers: ``create_ticket``'s keywords."""
-    return dict(
+def new_request(mail: ParsedMail, contact: Contact | None, agreement: Agreement | None,
+                received_at: datetime) -> NewRequest:
+    """What a mail that opens a request registers (one by one, or in a batch)."""
+    return NewRequest(
         organisation=contact.organisation if contact else None,
         agreement=agreement,
         contact=contact,
@@ -202,7 +204,7 @@ def _register(mail: ParsedMail, mailbox: Mailbox | None, received_at: datetime, 
                               at=received_at, contact=contact)
         _keep_attachments(message, mail)
         return "appended", f"reply to ticket #{answered.pk}", answered, message
-    ticket, _ = create_ticket(**new_request(mail, contact, _agreement_for(contact, mailbox), received_at))
+    ticket, _ = create_ticket(new_request(mail, contact, _agreement_for(contact, mailbox), received_at))
     message = None
     if mail.attachments:  # the description holds the text; the files hang on a thread message
         message = Message.objects.create(ticket=ticket, from_customer=True, channel="email", body=_body(mail))
@@ -355,16 +357,15 @@ def quarantine_to_ticket(inbound: InboundMail, *, agent, subject: str = "", cont
     if inbound.ticket_id:
         return inbound.ticket
     text = clean_text(bytes(inbound.raw).decode("utf-8", errors="replace"))
-    ticket, _ = create_ticket(
+    ticket, _ = create_ticket(NewRequest(
         organisation=contact.organisation if contact else None,
         agreement=_agreement_for(contact, inbound.mailbox),
         contact=contact,
         subject=subject or inbound.subject or f"Quarantined mail {inbound.pk}",
         description=text[:20000],
         channel="email",
-        actor=agent,
         reporter_email=contact.email if contact else "",
-    )
+    ), actor=agent)
     inbound.ticket = ticket
     inbound.reason = f"{inbound.reason}; turned into ticket #{ticket.pk} by {agent}"[:500]
     inbound.save(update_fields=["ticket", "reason"])

@@ -20,7 +20,9 @@ from meldpunt.core.vocabulary import LANGUAGES
 from meldpunt.knowledge.community import may_take_part, vendor_for
 from meldpunt.knowledge.errors import KnowledgeError
 from meldpunt.knowledge.models import Answer, Article, ArticleLink, ArticleVersion, Question
-from meldpunt.tickets.models import Message, Ticket, TicketEvent
+from meldpunt.tickets import events
+from meldpunt.tickets.models import Message, Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 
 
@@ -70,8 +72,7 @@ def link_article(*, ticket: Ticket, article: Article, actor=None) -> tuple[Artic
     """Link an article to a ticket once; the ticket's event log records it."""
     link, created = ArticleLink.objects.get_or_create(article=article, ticket=ticket, defaults={"linked_by": actor})
     if created:
-        TicketEvent.objects.create(ticket=ticket, kind="article_linked", actor=actor,
-                                   data={"article": article.pk, "slug": article.slug})
+        events.record(ticket, "article_linked", actor=actor, article=article.pk, slug=article.slug)
     return link, created
 
 
@@ -152,13 +153,13 @@ def question_to_ticket(*, question: Question, actor, kind: str = "incident") -> 
     if contact is None:
         raise KnowledgeError("the asker is not a customer contact, so there is no agreement to register it under")
     now = timezone.now()
-    ticket, _created = create_ticket(
+    ticket, _created = create_ticket(NewRequest(
         organisation=contact.organisation, agreement=_agreement_for(contact.organisation, now.date()),
         contact=contact, kind=kind, subject=question.title, description=question.body,
-        channel="portal", received_at=now, language=question.language, actor=actor,
+        channel="portal", received_at=now, language=question.language,
         idempotency_key=f"community-question-{question.pk}",
-    )
-    TicketEvent.objects.create(ticket=ticket, kind="from_community", actor=actor, data={"question": question.pk})
+    ), actor=actor)
+    events.record(ticket, "from_community", actor=actor, question=question.pk)
     question.ticket = ticket
     question.save(update_fields=["ticket"])
     return ticket

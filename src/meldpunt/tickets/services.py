@@ -12,10 +12,10 @@ from typing import NamedTuple
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from meldpunt.contracts.models import Agreement, Contact, Organisation
+from meldpunt.contracts.models import Agreement
 from meldpunt.core.priority import PriorityError, assign_priority
 from meldpunt.prepared import PreparedInsert
-from meldpunt.tickets import signals
+from meldpunt.tickets import events, signals
 from meldpunt.tickets.clocks import clocks_for_new, recompute_clocks
 from meldpunt.tickets.models import (
     KIND_CHOICES,
@@ -27,6 +27,7 @@ from meldpunt.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from meldpunt.tickets.requests import NewRequest
 
 KINDS = {k for k, _ in KIND_CHOICES}
 STATUSES = {s for s, _ in STATUS_CHOICES}
@@ -38,16 +39,6 @@ class TicketError(ValueError):
 
 class ConflictError(TicketError):
     """Someone else changed the ticket since it was read."""
-
-
-def _event(ticket: Ticket, event: str, actor=None, **data) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, kind=event, actor=actor, data=data)
-
-
-def _created_event(ticket: Ticket, actor=None) -> TicketEvent:
-    """The event-log row of a registration (unsaved): channel, kind and the priority decided."""
-    return TicketEvent(ticket=ticket, kind="created", actor=actor, data={
-        "channel": ticket.channel, "kind": ticket.kind, "priority": ticket.priority, "reason": ticket.priority_reason})
 
 
 def _decide_priority(agreement: Agreement | None, kind: str, impact: str, urgency: str, requested: str | None):
@@ -77,50 +68,26 @@ class Registered(NamedTuple):
     created: bool
 
 
-def create_ticket(**request) -> tuple[Ticket, bool]:
+def create_ticket(request: NewRequest, *, actor=None) -> tuple[Ticket, bool]:
     """Register a request once; returns ``(ticket, created)``. See :func:`register`."""
-    ticket, _, created = register(**request)
+    ticket, _, created = register(request, actor=actor)
     return ticket, created
 
 
-def register(
-    *,
-    organisation: Organisation | None,
-    subject: str,
-    kind: str = "incident",
-    description: str = "",
-    agreement: Agreement | None = None,
-    contact: Contact | None = None,
-    channel: str = "portal",
-    received_at: datetime | None = None,
-    impact: str = "",
-    urgency: str = "",
-    priority: str | None = None,
-    language: str | None = None,
-    actor=None,
-    idempotency_key: str | None = None,
-    product: str = "",
-    product_version: str = "",
-    error_code: str = "",
-    reproduction: str = "",
-    reporter_email: str = "",
-) -> Registered:
+def register(request: NewRequest, *, actor=None) -> Registered:
     """Register a request once, with its clocks; callers that answer with the deadlines
-    (the API) use the clocks as written instead of reading them back.
+    (the API) use the clocks as written instead of reading them back. ``actor``: who
+    registers it (the 'created' event's actor), None for the system.
 
     The same ``idempotency_key`` within an organisation returns the existing ticket
     instead of a second one (a request is registered once however often it is sent).
     """
+    organisation, idempotency_key = request.organisation, request.idempotency_key
     if idempotency_key:
         existing = Ticket.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
         if existing:
             return Registered(existing, [], False)
-    ticket, clocks = _build(
-        organisation=organisation, subject=subject, kind=kind, description=description, agreement=agreement,
-        contact=contact, channel=channel, received_at=received_at, impact=impact, urgency=urgency, priority=priority,
-        language=language, idempotency_key=idempotency_key, product=product, product_version=product_version,
-        error_code=error_code, reproduction=reproduction, reporter_email=reporter_email,
-    )
+    ticket, clocks = _build(request)
     try:
         # A savepoint only where a concurrent twin can collide on the idempotency key.
         with transaction.atomic(savepoint=bool(idempotency_key)):
@@ -128,7 +95,7 @@ def register(
             for clock in clocks:
                 clock.ticket = ticket
             _INSERT_CLOCKS.insert(*clocks)
-            _INSERT_EVENT.insert(_created_event(ticket, actor))
+            _INSERT_EVENT.insert(events.created(ticket, actor))
             signals.ticket_created.send(Ticket, ticket=ticket)
     except IntegrityError:
         if idempotency_key:  # a concurrent twin won the race: hand back its ticket
@@ -137,13 +104,13 @@ def register(
     return Registered(ticket, clocks, True)
 
 
-def register_tickets(requests: list[dict]) -> list[Ticket]:
+def register_tickets(requests: list[NewRequest]) -> list[Ticket]:
     """Register many requests at once (mail intake's batches): the same checks, clocks,
     events and ``ticket_created`` signal as :func:`create_ticket`, with the tickets, clocks
-    and events written in three bulk inserts. Each dict holds create_ticket's keywords
-    (no idempotency key: callers register these once by other means). The caller holds
-    the transaction; a bad request raises TicketError and nothing of the batch is kept."""
-    built = [_build(**request) for request in requests]
+    and events written in three bulk inserts, by the system (no actor). The requests carry
+    no idempotency key: callers register these once by other means. The caller holds the
+    transaction; a bad request raises TicketError and nothing of the batch is kept."""
+    built = [_build(request) for request in requests]
     tickets = Ticket.objects.bulk_create([ticket for ticket, _ in built])
     clocks = []
     for ticket, own in built:
@@ -151,49 +118,47 @@ def register_tickets(requests: list[dict]) -> list[Ticket]:
             clock.ticket = ticket
             clocks.append(clock)
     Clock.objects.bulk_create(clocks)
-    TicketEvent.objects.bulk_create(_created_event(t) for t in tickets)
+    events.record_rows(events.created(t) for t in tickets)
     for ticket in tickets:
         signals.ticket_created.send(Ticket, ticket=ticket)
     return tickets
 
 
-def _build(
-    *, organisation, subject, kind="incident", description="", agreement=None, contact=None, channel="portal",
-    received_at=None, impact="", urgency="", priority=None, language=None, idempotency_key=None, product="",
-    product_version="", error_code="", reproduction="", reporter_email="",
-) -> tuple[Ticket, list[Clock]]:
+def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
     """A checked, unsaved ticket and its clocks (computed before the insert: the ticket
     carries ``next_due_at``)."""
+    r = request
+    organisation, agreement, contact, kind = r.organisation, r.agreement, r.contact, r.kind
     if kind not in KINDS:
         raise TicketError(f"kind must be one of {', '.join(sorted(KINDS))}")
-    if not subject.strip():
+    if not r.subject.strip():
         raise TicketError("subject is required")
     if agreement is not None and (organisation is None or agreement.organisation_id != organisation.pk):
         raise TicketError("the agreement belongs to another organisation")
     if agreement is not None and kind not in agreement.catalog.parsed().kinds:
         raise TicketError(f"catalog {agreement.catalog.vendor} does not take {kind} requests")
-    decision = _decide_priority(agreement, kind, impact, urgency, priority)
+    decision = _decide_priority(agreement, kind, r.impact, r.urgency, r.priority)
     ticket = Ticket(
         organisation=organisation,
         agreement=agreement,
         contact=contact,
         kind=kind,
-        subject=subject.strip()[:300],
-        description=description,
-        channel=channel,
-        received_at=received_at or timezone.now(),
-        impact=impact or "",
-        urgency=urgency or "",
+        subject=r.subject.strip()[:300],
+        description=r.description,
+        channel=r.channel,
+        received_at=r.received_at or timezone.now(),
+        impact=r.impact or "",
+        urgency=r.urgency or "",
         priority=decision.level if decision else "",
         priority_rank=_rank(agreement, decision.level if decision else ""),
         priority_reason=decision.reason if decision else ("" if agreement is None else "to be assessed"),
-        language=language or (contact.language if contact else organisation.language if organisation else "en"),
-        idempotency_key=idempotency_key or None,
-        product=product.strip()[:120],
-        product_version=product_version.strip()[:60],
-        error_code=error_code.strip()[:120],
-        reproduction=reproduction,
-        reporter_email=reporter_email or (contact.email if contact else ""),
+        language=r.language or (contact.language if contact else organisation.language if organisation else "en"),
+        idempotency_key=r.idempotency_key or None,
+        product=r.product.strip()[:120],
+        product_version=r.product_version.strip()[:60],
+        error_code=r.error_code.strip()[:120],
+        reproduction=r.reproduction,
+        reporter_email=r.reporter_email or (contact.email if contact else ""),
     )
     return ticket, clocks_for_new(ticket)
 
@@ -247,7 +212,7 @@ def change_status(ticket: Ticket, status: str, *, actor=None, expected_version: 
     ticket.status = status
     _bump(ticket, ["status"])
     extra = {"resume": resume} if resume and status == "waiting_customer" else {}
-    _event(ticket, "status", actor, old=old, new=status, at=at.isoformat(), **extra)
+    events.record(ticket, "status", actor=actor, old=old, new=status, at=at.isoformat(), **extra)
     recompute_clocks(ticket)
     signals.status_changed.send(Ticket, ticket=ticket, old=old, new=status)
     return ticket
@@ -267,7 +232,7 @@ def set_priority(ticket: Ticket, *, actor=None, priority: str | None = None, imp
     ticket.priority_reason = reason or decision.reason
     ticket.priority_rank = _rank(ticket.agreement, decision.level)
     _bump(ticket, ["priority", "priority_rank", "impact", "urgency", "priority_reason"])
-    _event(ticket, "priority", actor, old=old, new=decision.level, reason=ticket.priority_reason)
+    events.record(ticket, "priority", actor=actor, old=old, new=decision.level, reason=ticket.priority_reason)
     recompute_clocks(ticket)
     return ticket
 
@@ -285,14 +250,14 @@ def add_message(ticket: Ticket, body: str, *, author=None, public: bool = True, 
     ticket = _lock(ticket, None)
     at = at or timezone.now()
     message = Message.objects.create(ticket=ticket, author=author, body=body, public=public, from_customer=from_customer, channel=channel)
-    _event(ticket, "reply" if public else "note", author, message=message.pk, from_customer=from_customer)
+    events.record(ticket, "reply" if public else "note", actor=author, message=message.pk, from_customer=from_customer)
     signals.message_added.send(Ticket, ticket=ticket, message=message, contact=contact)
     if public and not from_customer:
         response = Clock.objects.filter(ticket=ticket, metric="response", stopped_at__isnull=True).first()
         if response is not None:
             response.stopped_at = at
             response.save(update_fields=["stopped_at"])
-            _event(ticket, "clock", author, metric="response", stopped=at.isoformat())
+            events.record(ticket, "clock", actor=author, metric="response", stopped=at.isoformat())
         recompute_clocks(ticket)
     elif from_customer and ticket.status == "waiting_customer":
         change_status(ticket, _resume_status(ticket), actor=author, at=at)
@@ -312,7 +277,7 @@ def plan_resolution(ticket: Ticket, planned_at: datetime, *, actor=None) -> Tick
     ticket = _lock(ticket, None)
     ticket.planned_at = planned_at
     _bump(ticket, ["planned_at"])
-    _event(ticket, "planned", actor, planned=planned_at.isoformat())
+    events.record(ticket, "planned", actor=actor, planned=planned_at.isoformat())
     recompute_clocks(ticket)
     return ticket
 
@@ -350,7 +315,7 @@ def change_kind(ticket: Ticket, kind: str, *, actor=None, reason: str = "", expe
             ticket.priority_rank = _rank(ticket.agreement, fixed)
             fields += ["priority", "priority_reason", "priority_rank"]
     _bump(ticket, fields)
-    _event(ticket, "kind", actor, old=old, new=kind, reason=reason, priority=ticket.priority)
+    events.record(ticket, "kind", actor=actor, old=old, new=kind, reason=reason, priority=ticket.priority)
     recompute_clocks(ticket)
     return ticket
 
@@ -364,7 +329,7 @@ def set_triage_state(ticket: Ticket, state: str, *, actor=None, reason: str = ""
         return ticket
     ticket.triage_state = state
     _bump(ticket, ["triage_state"])
-    _event(ticket, "triage", actor, old=old, new=state, reason=reason)
+    events.record(ticket, "triage", actor=actor, old=old, new=state, reason=reason)
     return ticket
 
 
@@ -380,5 +345,5 @@ def assign_ticket(ticket: Ticket, assignee, *, actor=None, expected_version: int
         return ticket
     ticket.assignee = assignee
     _bump(ticket, ["assignee"])
-    _event(ticket, "assigned", actor, old=old, new=new)
+    events.record(ticket, "assigned", actor=actor, old=old, new=new)
     return ticket

@@ -39,7 +39,7 @@ def on_message(sender, ticket, message, contact=None, **kwargs):
     if not message.from_customer or not message.public:
         return
     from meldpunt.contracts.selectors import contact_of
-    from meldpunt.tickets.models import TicketEvent
+    from meldpunt.tickets import events
     from meldpunt.tickets.selectors import contact_sees
     from meldpunt.triage.models import Proposal
     from meldpunt.triage.replies import decision_in
@@ -55,9 +55,9 @@ def on_message(sender, ticket, message, contact=None, **kwargs):
         contact = contact_of(message.author)
     if contact is None or not contact_sees(contact, ticket):
         who = str(contact) if contact else (message.author.get_username() if message.author_id else ticket.reporter_email)
-        TicketEvent.objects.create(ticket=ticket, kind="proposal_reply_ignored", actor=message.author, data={
-            "proposal": proposal.pk, "decision": "approve" if approve else "decline", "message": message.pk,
-            "channel": message.channel, "by": who, "reason": "may not decide on this request"})
+        events.record(ticket, "proposal_reply_ignored", actor=message.author, proposal=proposal.pk,
+                      decision="approve" if approve else "decline", message=message.pk, channel=message.channel,
+                      by=who, reason="may not decide on this request")
         return
     try:
         decide_proposal(proposal, approve=approve, by=message.author, contact=contact, note=message.body[:500],

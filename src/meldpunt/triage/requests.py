@@ -7,15 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement, Contact
-from meldpunt.tickets.models import Ticket, TicketEvent
+from meldpunt.tickets import events
+from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, change_status, create_ticket, set_priority
 from meldpunt.triage.mail import queue_to
 from meldpunt.triage.models import CategoryRequest, LicenceKey, RemoteConsent
 from meldpunt.triage.services import TriageError, terms_of
-
-
-def _event(ticket: Ticket, kind: str, actor=None, **data) -> None:
-    TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, data=data)
 
 
 # ------------------------------------------------------------------ category (seed 001)
@@ -38,7 +36,7 @@ def request_category(ticket: Ticket, *, requested: str, motivation: str, by=None
         raise TriageError("a category request for this request is already waiting for an agent")
     found = CategoryRequest.objects.create(ticket=ticket, current=ticket.priority, requested=requested,
                                            motivation=motivation.strip(), requested_by=by)
-    _event(ticket, "category_request", by, request=found.pk, current=ticket.priority, requested=requested,
+    events.record(ticket, "category_request", actor=by, request=found.pk, current=ticket.priority, requested=requested,
            motivation=found.motivation)
     return found
 
@@ -56,7 +54,7 @@ def decide_category(found: CategoryRequest, *, accept: bool, actor=None, reason:
     found.decided_by, found.decided_at, found.reason = actor, timezone.now(), reason.strip()[:500]
     found.save(update_fields=["state", "decided_by", "decided_at", "reason"])
     ticket = found.ticket
-    _event(ticket, "category_decision", actor, request=found.pk, state=found.state, requested=found.requested,
+    events.record(ticket, "category_decision", actor=actor, request=found.pk, state=found.state, requested=found.requested,
            reason=found.reason)
     if accept:
         why = f"category {found.requested} on the customer's request ({found.motivation[:120]})"
@@ -85,12 +83,11 @@ def request_licence_key(*, contact: Contact, agreement_code: str, version: str, 
         raise TriageError(f"agreement {agreement.code} does not issue licence keys")
     if not version.strip():
         raise TriageError("version: say which version you need a key for")
-    ticket, _ = create_ticket(
+    ticket, _ = create_ticket(NewRequest(
         organisation=contact.organisation, agreement=agreement, contact=contact, kind="licence_key",
         subject=f"Licence key {product.strip()} {version.strip()}".replace("  ", " ")[:300],
         description=note.strip(), product=product, product_version=version, channel=channel,
-        actor=actor or contact.user,
-    )
+    ), actor=actor or contact.user)
     return ticket
 
 
@@ -109,7 +106,7 @@ def issue_licence_key(ticket: Ticket, *, key: str, actor=None) -> LicenceKey:
                                        version=ticket.product_version, key=key.strip(), sent_to=coordinator.email,
                                        issued_by=actor)
     queue_to(coordinator, ticket, "licence_key", message=issued.key)
-    _event(ticket, "licence_key", actor, key=issued.pk, sent_to=coordinator.email)
+    events.record(ticket, "licence_key", actor=actor, key=issued.pk, sent_to=coordinator.email)
     add_message(ticket, f"The licence key was sent to your coordinator {coordinator.name}; it is also listed in the portal.\n"
                 f"De licentiesleutel is naar uw coördinator {coordinator.name} gestuurd en staat ook in het portaal.",
                 author=actor)
@@ -138,6 +135,6 @@ def record_remote_consent(ticket: Ticket, *, authorised_by: str, authorised: boo
         raise TriageError("a remote session needs the customer's authorisation and the customer present")
     consent = RemoteConsent.objects.create(ticket=ticket, contact=contact, authorised_by=authorised_by.strip()[:200],
                                            authorised=True, present=True, note=note.strip()[:500], recorded_by=actor)
-    _event(ticket, "remote_consent", actor, consent=consent.pk, authorised_by=consent.authorised_by,
+    events.record(ticket, "remote_consent", actor=actor, consent=consent.pk, authorised_by=consent.authorised_by,
            rule=remote_rule(ticket, "en"))
     return consent

@@ -19,7 +19,8 @@ from meldpunt.core.completeness import check_completeness, information_request
 from meldpunt.core.coverage import Subject, Terms, check_coverage
 from meldpunt.core.vocabulary import KINDS, supported_language
 from meldpunt.intake import outbox
-from meldpunt.tickets.models import Ticket, TicketEvent
+from meldpunt.tickets import events
+from meldpunt.tickets.models import Ticket
 from meldpunt.tickets.services import (
     TicketError,
     change_kind,
@@ -35,10 +36,6 @@ ADVISORY_KINDS = ("advisory", "consultant")
 
 class TriageError(TicketError):
     """A triage action that cannot be done, with the reason (API: 400)."""
-
-
-def _event(ticket: Ticket, kind: str, actor=None, **data) -> None:
-    TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, data=data)
 
 
 def _locked(ticket: Ticket) -> Ticket:
@@ -224,7 +221,7 @@ def draft_proposal(ticket: Ticket, *, actor=None, hours: Decimal | str, descript
     proposal.description, proposal.hours, proposal.rate = description.strip(), estimate, price
     proposal.amount, proposal.currency, proposal.valid_until = money(estimate * price), catalog.currency, valid_until
     proposal.save()
-    _event(ticket, "proposal", actor, state="draft", proposal=proposal.pk, hours=str(estimate),
+    events.record(ticket, "proposal", actor=actor, state="draft", proposal=proposal.pk, hours=str(estimate),
            amount=str(proposal.amount), currency=proposal.currency, valid_until=valid_until.isoformat())
     threshold = _consultant_minutes(ticket)
     consultant = catalog.coverage.consultant_kind
@@ -254,7 +251,7 @@ def send_proposal(proposal: Proposal, *, actor=None) -> Proposal:
     proposal.state, proposal.sent_at = "sent", timezone.now()
     proposal.save(update_fields=["state", "sent_at"])
     ticket = proposal.ticket
-    _event(ticket, "proposal", actor, state="sent", proposal=proposal.pk)
+    events.record(ticket, "proposal", actor=actor, state="sent", proposal=proposal.pk)
     language = outbox.customer_language(ticket)
     outbox.queue(ticket, "proposal", message=proposal_text(proposal, language))
     return proposal
@@ -272,7 +269,7 @@ def decide_proposal(proposal: Proposal, *, approve: bool, by=None, note: str = "
     if proposal.state == "sent" and proposal.valid_until < timezone.localdate():
         proposal.state = "expired"
         proposal.save(update_fields=["state"])
-        _event(proposal.ticket, "proposal", None, state="expired", proposal=proposal.pk)
+        events.record(proposal.ticket, "proposal", actor=None, state="expired", proposal=proposal.pk)
     if proposal.state != "sent":
         raise TriageError(f"this proposal is {proposal.get_state_display().lower()}; only a sent proposal can be decided")
     proposal.state = "approved" if approve else "declined"
@@ -280,7 +277,7 @@ def decide_proposal(proposal: Proposal, *, approve: bool, by=None, note: str = "
     proposal.save(update_fields=["state", "decided_at", "decided_by", "decision_note"])
     ticket = proposal.ticket
     who = {"contact": contact.pk, "by": str(contact)} if contact is not None else {}
-    _event(ticket, "proposal", by, state=proposal.state, proposal=proposal.pk, channel=channel, note=proposal.decision_note,
+    events.record(ticket, "proposal", actor=by, state=proposal.state, proposal=proposal.pk, channel=channel, note=proposal.decision_note,
            **who)
     if ticket.status not in ("resolved", "closed"):
         change_status(ticket, "approved" if approve else "closed", actor=by)
@@ -294,6 +291,6 @@ def expire_proposals(today: date | None = None) -> int:
     for proposal in Proposal.objects.filter(state="sent", valid_until__lt=today).select_related("ticket"):
         with transaction.atomic():
             if Proposal.objects.filter(pk=proposal.pk, state="sent").update(state="expired"):
-                _event(proposal.ticket, "proposal", None, state="expired", proposal=proposal.pk)
+                events.record(proposal.ticket, "proposal", actor=None, state="expired", proposal=proposal.pk)
                 count += 1
     return count

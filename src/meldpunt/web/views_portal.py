@@ -18,6 +18,7 @@ from meldpunt.contracts.services import ContactError, add_contact, invitation_pa
 from meldpunt.intake.contact_log import channels_open
 from meldpunt.intake.services import attach_uploads
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.selectors import ticket_page, visible_messages, visible_tickets
 from meldpunt.tickets.services import TicketError, add_message, create_ticket
 from meldpunt.web.access import contact_required, language
@@ -103,15 +104,14 @@ def _new_request(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ticket, _created = create_ticket(
+            ticket, _created = create_ticket(NewRequest(
                 organisation=request.contact.organisation, agreement=data["agreement"], contact=request.contact,
                 kind=data["kind"], subject=data["subject"], description=data["description"],
                 product=data["product"], product_version=data["product_version"],
                 error_code=data["error_code"], reproduction=data["reproduction"],
                 impact=data.get("impact") or "", urgency=data.get("urgency") or "",
-                channel="portal", language=language(), actor=request.user,
-                idempotency_key=f"portal:{request.contact.pk}:{data['idempotency_key']}",
-            )
+                channel="portal", language=language(), idempotency_key=f"portal:{request.contact.pk}:{data['idempotency_key']}",
+            ), actor=request.user)
         except TicketError as exc:
             form.add_error(None, str(exc))
         else:
