@@ -231,3 +231,15 @@ MELDPUNT_MAX_REQUEST_BYTES = int(os.environ.get("MELDPUNT_MAX_REQUEST_BYTES",
 #: Beyond them the request is registered, not confirmed.
 MELDPUNT_CONFIRM_UNKNOWN_PER_ADDRESS = int(os.environ.get("MELDPUNT_CONFIRM_UNKNOWN_PER_ADDRESS", "3"))
 MELDPUNT_CONFIRM_UNKNOWN_PER_HOUR = int(os.environ.get("MELDPUNT_CONFIRM_UNKNOWN_PER_HOUR", "100"))
+
+# ---------------------------------------------------------------- retention (docs/deploy.md)
+# The scheduler's daily "prune" job (and `meldpunt prune` by hand) deletes rows older than
+# this many days, per kind, MELDPUNT_PRUNE_CHUNK rows per short transaction
+# (meldpunt.escalation.retention). Each is overridden by MELDPUNT_KEEP_<KIND>_DAYS.
+MELDPUNT_KEEP_DAYS = {
+    kind: int(os.environ.get(f"MELDPUNT_KEEP_{kind.upper()}_DAYS", default))
+    for kind, default in (("task_results", 30), ("schedule_rows", 30), ("login_attempts", 30),
+                          ("worker_beats", 7), ("sessions", 0))
+}
+MELDPUNT_PRUNE_CHUNK = int(os.environ.get("MELDPUNT_PRUNE_CHUNK", "1000"))
+# ---------------------------------------------------------------- end retention
