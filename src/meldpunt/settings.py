@@ -143,7 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# API and public-form throttles (django-ninja's throttles, meldpunt.api.throttles): counters
+# API and public-form throttles (django-ninja's throttles: meldpunt.api.throttles per user,
+# meldpunt.web.throttle per address on the public booking form): counters
 # live in the cache, which is the database so that every web process shares them (the table
 # is made by migration escalation 0003). Rates are "N/s|min|hour|day".
 CACHES = {
@@ -153,8 +154,7 @@ CACHES = {
     },
 }
 NINJA_NUM_PROXIES = MELDPUNT_TRUSTED_PROXIES
-MELDPUNT_API_RATE_ANON = os.environ.get("MELDPUNT_API_RATE_ANON", "60/min")
-MELDPUNT_API_RATE_AUTH = os.environ.get("MELDPUNT_API_RATE_AUTH", "1200/min")
+MELDPUNT_API_RATE = os.environ.get("MELDPUNT_API_RATE", "1200/min")  # per user (token or session)
 MELDPUNT_BOOKING_RATE = os.environ.get("MELDPUNT_BOOKING_RATE", "20/hour")
 #: Days an API token issued without --expires stays valid (0: no expiry).
 MELDPUNT_TOKEN_DAYS = int(os.environ.get("MELDPUNT_TOKEN_DAYS", "0"))
