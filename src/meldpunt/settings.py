@@ -115,7 +115,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # (whatever user names it tries) lock that address for the cool-off time; a success resets
 # it. The login page then answers 429 with meldpunt.web.lockout's message.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "meldpunt.web.lockout.AxesBackend",  # axes' own, for requests (a script's login has none)
     "django.contrib.auth.backends.ModelBackend",
 ]
 #: How many reverse proxies in front of Meldpunt append to X-Forwarded-For (0: none, the peer

@@ -107,7 +107,7 @@ def test_the_command_shows_counts_progress_and_totals():
     _rows()
     out = StringIO()
     call_command("prune", "--dry-run", stdout=out)
-    assert "task_results: 2 older than 30 days" in out.getvalue() and "Dry run: 7 rows would go." in out.getvalue()
+    assert "task_results: 2 to go (kept 30 days)" in out.getvalue() and "Dry run: 7 rows would go." in out.getvalue()
     assert DBTaskResult.objects.count() == 5
     out = StringIO()
     call_command("prune", "--chunk", "1", stdout=out)

@@ -118,3 +118,13 @@ def test_passwords_are_stored_hashed_and_forms_carry_csrf_tokens():
     page = Client(enforce_csrf_checks=True).get("/login/")
     assert 'name="csrfmiddlewaretoken"' in page.content.decode()
     assert Client(enforce_csrf_checks=True).post("/login/", {"username": "hashed", "password": "x"}).status_code == 403
+
+
+def test_a_login_without_a_request_is_not_counted_nor_refused():
+    """Scripts and the test client's login() call authenticate() without a request."""
+    from django.contrib.auth import authenticate
+
+    user = f.staff_user("script")
+    assert authenticate(username="script", password="wrong") is None
+    assert authenticate(username="script", password=PASSWORD) == user
+    assert not AccessAttempt.objects.exists()

@@ -6,10 +6,25 @@ admin's login alike, so both say the same thing in the visitor's language.
 
 from __future__ import annotations
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+
+class AxesBackend(AxesStandaloneBackend):
+    """axes' backend, for logins over HTTP only.
+
+    Every login page and the admin pass the request to ``authenticate``; a call without one
+    (a script, the test client's ``login()``) has no client address to count, where axes'
+    own backend would raise. It is left to the next backend, as if axes were not there.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def lockout_message() -> str:

@@ -20,7 +20,7 @@ class Command(BaseCommand):
             raise CommandError("--chunk: must be 1 or more", returncode=2)
         estimate = retention.count()
         for kind in retention.KINDS:
-            self.stdout.write(f"  {kind}: {estimate[kind]} older than {retention.keep_days(kind)} days")
+            self.stdout.write(f"  {kind}: {estimate[kind]} to go (kept {retention.keep_days(kind)} days)")
         if dry_run:
             self.stdout.write(f"Dry run: {sum(estimate.values())} rows would go.")
             return
