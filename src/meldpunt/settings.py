@@ -112,8 +112,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # ---------------------------------------------------------------- accounts and access (docs/deploy.md)
 # Logins are guarded by django-axes: AXES_FAILURE_LIMIT failed logins from one client address
-# (whatever user names it tries) lock that address for the cool-off time; a success resets
-# it. The login page then answers 429 with meldpunt.web.lockout's message.
+# (whatever user names it tries) lock that address for the cool-off time; a success clears
+# that user name's own failures. The login page then answers 429 with meldpunt.web.lockout's message.
 AUTHENTICATION_BACKENDS = [
     "meldpunt.web.lockout.AxesBackend",  # axes' own, for requests (a script's login has none)
     "django.contrib.auth.backends.ModelBackend",
@@ -125,7 +125,7 @@ AXES_CLIENT_IP_CALLABLE = "meldpunt.clientip.client_ip"
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_FAILURE_LIMIT = int(os.environ.get("MELDPUNT_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MELDPUNT_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False  # a success forgives only its own user name (web.lockout)
 AXES_LOCKOUT_CALLABLE = "meldpunt.web.lockout.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False

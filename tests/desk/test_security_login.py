@@ -128,3 +128,14 @@ def test_a_login_without_a_request_is_not_counted_nor_refused():
     assert authenticate(username="script", password="wrong") is None
     assert authenticate(username="script", password=PASSWORD) == user
     assert not AccessAttempt.objects.exists()
+
+
+def test_logging_in_to_ones_own_account_does_not_reset_guesses_at_another():
+    f.staff_user("victim")
+    f.staff_user("mallory")
+    client = Client()
+    for _ in range(4):
+        _login(client, "victim", "guess")
+    assert _login(client, "mallory", PASSWORD).status_code == 302
+    client.logout()
+    assert _login(client, "victim", "guess").status_code == 429  # the fifth guess from that address

@@ -7,8 +7,11 @@ admin's login alike, so both say the same thing in the visitor's language.
 from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -25,6 +28,20 @@ class AxesBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+@receiver(user_logged_in)
+def forgive_own_failures(sender, request, user, **kwargs):
+    """A successful login clears that user name's failures from that address, and only those.
+
+    (axes' AXES_RESET_ON_SUCCESS would clear every failure of the address, so someone with
+    an account of their own could log in after every four guesses at another's password.)
+    """
+    if request is None:
+        return
+    from meldpunt.clientip import client_ip
+
+    AccessAttempt.objects.filter(username=user.get_username(), ip_address=client_ip(request)).delete()
 
 
 def lockout_message() -> str:
