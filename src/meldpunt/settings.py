@@ -9,6 +9,7 @@ number of web processes and workers can share one PostgreSQL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "meldpunt.contracts",
     "meldpunt.tickets",
     "meldpunt.intake",
@@ -57,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 login page
 ]
 
 ROOT_URLCONF = "meldpunt.urls"
@@ -107,12 +110,55 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-AUTHENTICATION_BACKENDS = ["meldpunt.escalation.ratelimit.RateLimitedModelBackend"]
+# ---------------------------------------------------------------- accounts and access (docs/deploy.md)
+# Logins are guarded by django-axes: AXES_FAILURE_LIMIT failed logins from one client address
+# (whatever user names it tries) lock that address for the cool-off time; a success clears
+# that user name's own failures. The login page then answers 429 with meldpunt.web.lockout's message.
+AUTHENTICATION_BACKENDS = [
+    "meldpunt.web.lockout.AxesBackend",  # axes' own, for requests (a script's login has none)
+    "django.contrib.auth.backends.ModelBackend",
+]
+#: How many reverse proxies in front of Meldpunt append to X-Forwarded-For (0: none, the peer
+#: address is the client). Only then is the header believed (meldpunt.clientip).
+MELDPUNT_TRUSTED_PROXIES = int(os.environ.get("MELDPUNT_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "meldpunt.clientip.client_ip"
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("MELDPUNT_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MELDPUNT_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = False  # a success forgives only its own user name (web.lockout)
+AXES_LOCKOUT_CALLABLE = "meldpunt.web.lockout.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # older hashes still verify, then upgrade
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# API and public-form throttles (django-ninja's throttles: meldpunt.api.throttles per user,
+# meldpunt.web.throttle per address on the public booking form): counters
+# live in the cache, which is the database so that every web process shares them (the table
+# is made by migration escalation 0003). Rates are "N/s|min|hour|day".
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "meldpunt_cache",
+    },
+}
+NINJA_NUM_PROXIES = MELDPUNT_TRUSTED_PROXIES
+MELDPUNT_API_RATE = os.environ.get("MELDPUNT_API_RATE", "1200/min")  # per user (token or session)
+MELDPUNT_BOOKING_RATE = os.environ.get("MELDPUNT_BOOKING_RATE", "20/hour")
+#: Days an API token issued without --expires stays valid (0: no expiry).
+MELDPUNT_TOKEN_DAYS = int(os.environ.get("MELDPUNT_TOKEN_DAYS", "0"))
+# ---------------------------------------------------------------- end accounts and access
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
@@ -185,3 +231,15 @@ MELDPUNT_MAX_REQUEST_BYTES = int(os.environ.get("MELDPUNT_MAX_REQUEST_BYTES",
 #: Beyond them the request is registered, not confirmed.
 MELDPUNT_CONFIRM_UNKNOWN_PER_ADDRESS = int(os.environ.get("MELDPUNT_CONFIRM_UNKNOWN_PER_ADDRESS", "3"))
 MELDPUNT_CONFIRM_UNKNOWN_PER_HOUR = int(os.environ.get("MELDPUNT_CONFIRM_UNKNOWN_PER_HOUR", "100"))
+
+# ---------------------------------------------------------------- retention (docs/deploy.md)
+# The scheduler's daily "prune" job (and `meldpunt prune` by hand) deletes rows older than
+# this many days, per kind, MELDPUNT_PRUNE_CHUNK rows per short transaction
+# (meldpunt.escalation.retention). Each is overridden by MELDPUNT_KEEP_<KIND>_DAYS.
+MELDPUNT_KEEP_DAYS = {
+    kind: int(os.environ.get(f"MELDPUNT_KEEP_{kind.upper()}_DAYS", default))
+    for kind, default in (("task_results", 30), ("schedule_rows", 30), ("login_attempts", 30),
+                          ("worker_beats", 7), ("sessions", 0))
+}
+MELDPUNT_PRUNE_CHUNK = int(os.environ.get("MELDPUNT_PRUNE_CHUNK", "1000"))
+# ---------------------------------------------------------------- end retention

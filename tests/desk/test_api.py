@@ -158,8 +158,12 @@ def test_list_costs_a_fixed_number_of_queries_and_never_counts(desk):
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/api/tickets", limit=5).json()
     assert len(page["items"]) == 5
-    assert len(queries) <= 3, [q["sql"] for q in queries]
-    assert not any("COUNT(" in q["sql"].upper() for q in queries)
+    # The throttle's counter (settings.CACHES, a small table of one row per caller) is apart.
+    throttle = [q["sql"] for q in queries if "meldpunt_cache" in q["sql"] or "SAVEPOINT" in q["sql"]]
+    own = [q["sql"] for q in queries if q["sql"] not in throttle]
+    assert len(own) <= 3, own
+    assert not any("COUNT(" in sql.upper() for sql in own)
+    assert len(throttle) <= 7, throttle
 
 
 def test_list_filters_by_status_kind_priority_and_organisation(desk):

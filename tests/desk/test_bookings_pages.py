@@ -156,3 +156,17 @@ def test_agents_publish_hours_only_inside_service_hours(desk):
     assert agent.post(f"/bookings/console/availability/{row.pk}/delete/").status_code == 302
     assert not Availability.objects.exists()
 
+
+
+def test_the_public_form_is_throttled_per_address_with_a_clear_answer(desk, settings):
+    settings.MELDPUNT_BOOKING_RATE = "2/hour"
+    data = {"length": "60", "slot": "", "name": "Spam Bot", "email": "bot@example.test", "topic": "x"}
+    for _ in range(2):
+        assert _client().post("/bookings/book/invantive/", data, REMOTE_ADDR="10.5.0.1").status_code == 400
+    over = _client(language="nl").post("/bookings/book/invantive/", data, REMOTE_ADDR="10.5.0.1")
+    assert over.status_code == 429 and 0 < int(over["Retry-After"]) <= 3600
+    assert "Te veel verzoeken vanaf uw adres. Wacht 60 minuten" in over.content.decode()
+    assert _client().get("/bookings/book/invantive/", REMOTE_ADDR="10.5.0.1").status_code == 200  # reading is free
+    slot = _free()[0]
+    ok = _client().post("/bookings/book/invantive/", {**data, "slot": slot_value(slot)}, REMOTE_ADDR="10.5.0.2")
+    assert ok.status_code == 302 and Booking.objects.count() == 1  # another address books as usual

@@ -1,7 +1,7 @@
 """Who is calling the API: a per-user bearer token, or a logged-in Django session.
 
 Tokens are looked up by their SHA-256 digest (the raw value is never stored). A token
-that is unknown, revoked or belongs to an inactive user is refused outright with 401,
+that is unknown, revoked, expired or belongs to an inactive user is refused outright with 401,
 without falling back to the session, so a client with a broken token learns it at once.
 """
 
@@ -43,6 +43,8 @@ class TokenAuth(HttpBearer):
         found = TOKEN.first(digest=hash_token(token))
         if found is None or not found.user.is_active:
             raise AuthenticationError(401, "invalid or revoked API token")
+        if found.is_expired():
+            raise AuthenticationError(401, "expired API token")
         _touch(found)
         request.api_token = found
         return found.user

@@ -37,7 +37,7 @@ ERROR_SCHEMA = {"title": "ErrorOut", "type": "object", "properties": {"detail": 
 
 def _document_common_errors(api: NinjaAPI) -> None:
     """List on every operation the answers any operation can give: 401 without valid
-    credentials and 422 for input that fails validation (found by schemathesis: both were
+    credentials, 429 over the throttle rate and 422 for input that fails validation (found by schemathesis: both were
     answered but undocumented)."""
     build = api.get_openapi_schema
 
@@ -51,6 +51,9 @@ def _document_common_errors(api: NinjaAPI) -> None:
                 responses = operation.setdefault("responses", {})
                 responses.setdefault("401", {"description": "No valid credentials", "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}})
+                responses.setdefault("429", {"description": "Too many requests; retry after Retry-After seconds",
+                                             "content": {"application/json": {
+                                                 "schema": {"$ref": "#/components/schemas/ErrorOut"}}}})
                 if operation.get("parameters") or operation.get("requestBody"):
                     responses.setdefault("422", {"description": "The input failed validation", "content": {
                         "application/json": {"schema": {"$ref": "#/components/schemas/ValidationErrorOut"}}}})

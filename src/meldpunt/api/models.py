@@ -1,4 +1,9 @@
-"""Per-user API tokens, hashed at rest: only a prefix and a SHA-256 digest are stored."""
+"""Per-user API tokens, hashed at rest: only a prefix and a SHA-256 digest are stored.
+
+The raw value is shown once, by ``meldpunt issue-token`` or on the admin page right after
+adding a token, and can never be read back. A token can expire (``expires_at``); an expired
+or revoked one answers 401.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PREFIX_LENGTH = 8
@@ -24,6 +30,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True,
+                                      help_text=_("Empty: valid until revoked."))
 
     class Meta:
         verbose_name = _("API token")
@@ -32,9 +40,19 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    @classmethod
-    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
-        """Create a token; the raw value is returned once and never stored."""
+    def set_new_value(self) -> str:
+        """Give this (unsaved) token a fresh random value; returns it, the only time it is seen."""
         raw = "mp_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[:PREFIX_LENGTH], digest=hash_token(raw))
+        self.prefix, self.digest = raw[:PREFIX_LENGTH], hash_token(raw)
+        return raw
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @classmethod
+    def issue(cls, user, name: str, expires_at=None) -> tuple[ApiToken, str]:
+        """Create a token; the raw value is returned once and never stored."""
+        token = cls(user=user, name=name, expires_at=expires_at)
+        raw = token.set_new_value()
+        token.save()
         return token, raw

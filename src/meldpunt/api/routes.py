@@ -1,7 +1,8 @@
 """The REST API (django-ninja): OpenAPI at /api/openapi.json, docs at /api/docs.
 
 Every operation needs a bearer token or a logged-in session (see :mod:`meldpunt.api.auth`);
-the routers live in ``routes_contracts`` and ``routes_tickets``.
+the routers live in ``routes_contracts`` and ``routes_tickets``. Calls are throttled per
+address and per user (:mod:`meldpunt.api.throttles`).
 """
 
 from ninja import NinjaAPI
@@ -12,12 +13,14 @@ from meldpunt.api.routes_billing import router as billing_router
 from meldpunt.api.routes_contracts import router as contracts_router
 from meldpunt.api.routes_tickets import router as tickets_router
 from meldpunt.api.routes_triage import router as triage_router
+from meldpunt.api.throttles import api_throttles
 
 api = NinjaAPI(
     title="Meldpunt API",
     version="1",
     description="Contract-aware service desk: catalogs, agreements, tickets with SLA clocks.",
     auth=API_AUTH,
+    throttle=api_throttles(),
     urls_namespace="api",
 )
 install_error_handlers(api)

@@ -31,6 +31,7 @@ from meldpunt.core.businesstime import epoch
 from meldpunt.tickets.models import OPEN_STATUSES
 from meldpunt.tickets.selectors import visible_tickets
 from meldpunt.web.access import contact_required, language, staff_required
+from meldpunt.web.throttle import throttle_posts
 
 
 def _names(ids) -> dict[int, str]:
@@ -108,7 +109,9 @@ def index(request):
     return render(request, "bookings/index.html", {"offers": offers})
 
 
+@throttle_posts("booking", "MELDPUNT_BOOKING_RATE")
 def public_book(request, vendor: str):
+    """The prospects' form; POSTs are limited per address (it sends mail and holds a slot)."""
     version = selectors.current_version(vendor)
     try:
         rules = selectors.settings_of(version) if version else None

@@ -3,7 +3,6 @@ from django.contrib import admin
 from meldpunt.escalation.models import (
     ClockAlert,
     Duty,
-    LoginAttempt,
     Notification,
     ScheduledRun,
     StaffMail,
@@ -55,9 +54,3 @@ class ScheduledRunAdmin(ReadOnly):
 @admin.register(WorkerBeat)
 class WorkerBeatAdmin(ReadOnly):
     list_display = ["worker_id", "host", "pid", "started_at", "seen_at"]
-
-
-@admin.register(LoginAttempt)
-class LoginAttemptAdmin(ReadOnly):
-    list_display = ["username", "ip", "at"]
-    search_fields = ["username", "ip"]

@@ -1,4 +1,4 @@
-"""Alert state, in-app notifications, staff mail, scheduler slots, worker heartbeats, logins.
+"""Alert state, in-app notifications, staff mail, scheduler slots, worker heartbeats.
 
 Each table carries the unique constraint that makes its job safe with several processes:
 an alert fires once per clock and point, a notification once per alert and person, a
@@ -144,19 +144,3 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.host}:{self.pid})"
-
-
-class LoginAttempt(models.Model):
-    """A failed login, kept for the rate limit (per user name and address, 15 minutes)."""
-
-    username = models.CharField(_("user name"), max_length=150)
-    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("failed login")
-        verbose_name_plural = _("failed logins")
-        indexes = [models.Index(fields=["username", "ip", "at"], name="login_attempt_window")]
-
-    def __str__(self) -> str:
-        return f"{self.username} from {self.ip} at {self.at:%Y-%m-%d %H:%M}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from meldpunt.escalation import recompute, services, workers
+from meldpunt.escalation import recompute, retention, services, workers
 
 
 @task()
@@ -39,3 +39,10 @@ def recompute_calendar(vendor: str, calendar: str, days: list[str] | None = None
 def requeue_orphans() -> int:
     """Jobs of workers that stopped beating go back to the queue."""
     return workers.requeue_orphans()
+
+
+@task()
+def prune() -> dict:
+    """Delete finished task results, schedule rows, login attempts, dead workers' beats and
+    expired sessions past their keep time (settings.MELDPUNT_KEEP_DAYS), in chunks."""
+    return retention.prune()

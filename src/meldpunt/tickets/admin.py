@@ -1,3 +1,11 @@
+"""Tickets in the admin: for looking and fixing text, not for changing the workflow.
+
+Status, priority (and the impact, urgency and kind it comes from), the agreement and the
+dates the clocks run from, and the clocks themselves are read-only here: they change only
+through the services (console, portal, API, mail), which write the event and move the clocks.
+Tickets are not added here either (a ticket made here would have no clocks).
+"""
+
 from django.contrib import admin
 
 from meldpunt.tickets.models import Clock, Message, Ticket, TicketEvent
@@ -8,6 +16,12 @@ class ClockInline(admin.TabularInline):
     extra = 0
     readonly_fields = ["metric", "state", "calendar", "target", "started_at", "due_at", "stopped_at", "pauses", "explanation"]
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class MessageInline(admin.StackedInline):
@@ -30,8 +44,13 @@ class TicketAdmin(admin.ModelAdmin):
     list_display = ["id", "subject", "organisation", "kind", "status", "priority", "received_at"]
     list_filter = ["status", "kind", "priority", "channel"]
     search_fields = ["subject", "organisation__name"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    readonly_fields = ["status", "priority", "priority_reason", "priority_rank", "impact", "urgency", "kind",
+                       "agreement", "received_at", "planned_at", "next_due_at", "triage_state",
+                       "version", "created_at", "updated_at"]
     inlines = [ClockInline, MessageInline, EventInline]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(TicketEvent)

@@ -4,7 +4,6 @@ from django.shortcuts import redirect
 from django.urls import include, path
 
 from meldpunt.contracts.selectors import is_staff
-from meldpunt.escalation.ratelimit import RateLimitedLoginView
 from meldpunt.web import views_console, views_portal, views_public
 
 
@@ -41,7 +40,7 @@ urlpatterns = [
     path("console/", include(console)),
     path("portal/", include(portal)),
     path("tickets/<int:pk>/", legacy_ticket, name="ticket"),
-    path("login/", RateLimitedLoginView.as_view(), name="login"),
+    path("login/", views_public.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("welcome/<uidb64>/<token>/", views_public.SetPasswordView.as_view(), name="set_password"),
 ]
