@@ -6,7 +6,6 @@ from meldpunt.escalation.models import (
     LoginAttempt,
     Notification,
     ScheduledRun,
-    StaffMail,
     WorkerBeat,
 )
 
@@ -39,11 +38,6 @@ class NotificationAdmin(ReadOnly):
     list_display = ["user", "text", "role", "created_at", "read_at"]
     list_filter = ["role"]
     raw_id_fields = ["ticket", "alert"]
-
-
-@admin.register(StaffMail)
-class StaffMailAdmin(ReadOnly):
-    list_display = ["to", "subject", "created_at", "sent_at", "attempts"]
 
 
 @admin.register(ScheduledRun)
