@@ -12,9 +12,9 @@ import pytest
 from icalendar import Calendar
 
 from meldpunt.bookings.mail import booking_from_token, manage_token
+from meldpunt.bookings.services import book_session, cancel, reschedule
 from meldpunt.intake.models import OutboundMail
 from meldpunt.intake.outbox import send_pending
-from meldpunt.bookings.services import book_session, cancel, reschedule
 from tests.desk import factories as f
 from tests.desk.bookings_setup import invantive_desk
 from tests.mail.conftest import smtp_sink  # noqa: F401  (the real SMTP sink fixture)

@@ -31,8 +31,8 @@ from django_tasks_db.models import DBTaskResult
 
 from meldpunt.escalation.models import ClockAlert
 from meldpunt.escalation.tasks import scan_alerts
-from meldpunt.tickets.services import assign_ticket, create_ticket
 from meldpunt.intake.models import OutboundMail
+from meldpunt.tickets.services import assign_ticket, create_ticket
 from tests.desk import factories as f
 from tests.mail.servers import free_port
 
