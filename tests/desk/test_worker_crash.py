@@ -2,7 +2,7 @@
 
 Real processes on PostgreSQL: two ``meldpunt worker`` subprocesses (django-tasks-db's
 ``db_worker`` with a heartbeat) share the test database with this test. Worker 1 runs the
-alert scan, then hangs inside the staff-mail job on an SMTP server that accepts and never
+alert scan, then hangs inside the outbox send job (staff mail) on an SMTP server that accepts and never
 answers; we SIGKILL it there. Worker 2 notices the silent heartbeat, puts the job back in the
 queue and delivers the mail to a real SMTP server. Each mail arrives once; nothing fires twice.
 
