@@ -142,3 +142,17 @@ def test_the_scheduler_only_enqueues_tasks_that_exist_and_one_mail_retry():
         assert callable(getattr(import_string(job.task), "enqueue", None)), job.task
     retries = [job.name for job in JOBS if "send_pending" in job.task or "mail-send" in job.name]
     assert retries == ["mail-send"]
+
+
+def test_the_admin_shows_a_booking_s_mail_from_the_one_outbox(admin_client):
+    desk = invantive_desk(language="en")
+    booking = book_session(
+        vendor="invantive", agent_id=desk["agent"].pk, starts_at=f.ams(2027, 6, 9, 10), minutes=30,
+        topic="Excel link", name="", email="", language="en", contact=desk["jan"], agreement=desk["agreement"],
+        now=f.ams(2027, 6, 7, 9),
+    ).booking
+    subject = booking.mails.get().subject
+    page = admin_client.get(f"/admin/bookings/booking/{booking.pk}/change/")
+    assert page.status_code == 200 and subject in page.content.decode()
+    listing = admin_client.get("/admin/intake/outboundmail/?kind=booking_confirmation")
+    assert listing.status_code == 200 and subject in listing.content.decode()
