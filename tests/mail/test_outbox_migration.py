@@ -1,4 +1,4 @@
-"""Intake 0006 moves staff and booking mail into the one outbox (and back), on both databases.
+"""Intake 0007 moves staff and booking mail into the one outbox (and back), on both databases.
 
 Back at the old schema the outbox's staff and booking rows return to ``escalation.StaffMail``
 and ``bookings.BookingMail``; an older booking mail written there by the old code then moves

@@ -1,6 +1,6 @@
 """One outbox: staff mail (escalation.StaffMail) and booking mail (bookings.BookingMail)
-move into intake.OutboundMail; their tables are dropped afterwards by escalation 0002 and
-bookings 0002, which depend on this migration.
+move into intake.OutboundMail (columns added by 0006); their tables are dropped afterwards
+by escalation 0002 and bookings 0002, which depend on this migration.
 
 Staff mail becomes kind ``staff_alert`` about its notification, with the member of staff in
 ``user`` and ``dedupe_key`` ``notification:<id>`` (the unique key that replaces the old
@@ -12,9 +12,8 @@ the rows go back to their own tables.
 
 import secrets
 
-import django.db.models.deletion
 from django.conf import settings
-from django.db import migrations, models
+from django.db import migrations
 from django.db.models import OuterRef, Subquery
 
 BATCH = 1000
@@ -104,43 +103,11 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('intake', '0005_held_mail_and_mailbox_errors'),
-        ('tickets', '0008_fewer_ticket_indexes'),
+        ('intake', '0006_outbox_for_staff_and_booking_mail'),
         ('bookings', '0001_initial'),
         ('escalation', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='outboundmail',
-            name='about_id',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='about (id)'),
-        ),
-        migrations.AddField(
-            model_name='outboundmail',
-            name='about_type',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype', verbose_name='about (type)'),
-        ),
-        migrations.AddField(
-            model_name='outboundmail',
-            name='dedupe_key',
-            field=models.CharField(blank=True, max_length=100, null=True, unique=True, verbose_name='sent once per'),
-        ),
-        migrations.AddField(
-            model_name='outboundmail',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='staff_mails', to=settings.AUTH_USER_MODEL, verbose_name='member of staff'),
-        ),
-        migrations.AlterField(
-            model_name='outboundmail',
-            name='attachment_type',
-            field=models.CharField(blank=True, help_text='MIME type with its parameters, e.g. text/calendar; method=REQUEST.', max_length=100, verbose_name='attachment type'),
-        ),
-        migrations.AddIndex(
-            model_name='outboundmail',
-            index=models.Index(fields=['about_type', 'about_id'], name='outbound_about'),
-        ),
         migrations.RunPython(forwards, backwards),
     ]
