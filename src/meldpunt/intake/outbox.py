@@ -246,7 +246,7 @@ def send(mail_id: int) -> bool:
 
 
 def deliver(row, email: EmailMessage, also: tuple[str, ...] = ()) -> bool:
-    """Send ``email`` for an outbox ``row`` (any model with attempts, last_error and sent_at;
+    """Send ``email`` for an outbox ``row`` (an :class:`OutboundMail`;
     the caller holds its row lock). A failure stays on the row for the next retry.
 
     The headers are made safe once more here, so a row written before the sanitizer (or by
