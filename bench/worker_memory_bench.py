@@ -14,10 +14,10 @@ peer shows what the framework itself does with memory.
 The real stream is fed in blocks while the queue is short: new requests on the demo
 agreements (``create_ticket``: priority, clocks, event log -> an ``after_registration``
 job each, which assesses the request for triage, writes the confirmation to the outbox and sends it), older ones assigned or resolved (status mail
--> more ``send_outbound_mail`` jobs; the open set stays bounded, as on a live desk),
+-> more ``send_outbound_mails`` jobs; the open set stays bounded, as on a live desk),
 ``scan_alerts`` after every block and a full sweep every tenth (warnings and breaches ->
-notifications and ``send_staff_mail`` jobs), the scheduler's periodic jobs (outbox and
-staff-mail retries, orphan requeue, mail poll, booking reminders, proposal expiry) and, now
+notifications and their mail, ``send_outbound_mails`` jobs), the scheduler's periodic jobs (the
+one outbox retry, orphan requeue, mail poll, booking reminders, proposal expiry) and, now
 and then, the quarterly evaluation reports (charts and PDFs, mailed). Mail goes to Django's
 file backend. Every few seconds the RSS of both workers is read from /proc/<pid>/status.
 
@@ -179,7 +179,6 @@ class RealStream:
         if self.blocks % 10 == 1:  # the scheduler's periodic jobs (from the first block on)
             intake.send_pending_mail.enqueue()
             intake.poll_mailboxes.enqueue()
-            escalation.send_pending_staff_mail.enqueue()
             escalation.requeue_orphans.enqueue()
             from meldpunt.bookings.tasks import send_booking_reminders
             from meldpunt.triage.tasks import expire_old_proposals

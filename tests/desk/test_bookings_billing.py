@@ -13,7 +13,7 @@ from django.utils import translation
 
 from meldpunt.billing.models import InvoiceLine, TimeEntry
 from meldpunt.billing.services import run_month
-from meldpunt.bookings.models import Booking, BookingMail, Reminder
+from meldpunt.bookings.models import Booking, Reminder
 from meldpunt.bookings.services import (
     BookingError,
     book_session,
@@ -172,11 +172,11 @@ def test_each_reminder_goes_out_once(desk):
     assert send_due_reminders(now=SLOT - timedelta(hours=22)) == 0
     call_command("booking_reminders", stdout=io.StringIO())
     assert Reminder.objects.filter(booking=booking).count() == 1
-    assert BookingMail.objects.filter(booking=booking, kind="reminder").count() == 1
+    assert booking.mails.filter(kind="booking_reminder").count() == 1
     # Moved by the vendor to a later time: the new start gets its own reminder.
     reschedule(booking=booking, starts_at=SLOT + timedelta(days=2), by_vendor=True, now=SLOT - timedelta(hours=22))
     assert send_due_reminders(now=SLOT + timedelta(days=1, hours=1)) == 1
-    assert BookingMail.objects.filter(booking=booking, kind="reminder").count() == 2
+    assert booking.mails.filter(kind="booking_reminder").count() == 2
 
 
 def test_no_reminder_for_a_session_booked_inside_the_reminder_window(desk):

@@ -11,9 +11,10 @@ from datetime import UTC, timedelta
 import pytest
 from icalendar import Calendar
 
-from meldpunt.bookings.mail import booking_from_token, manage_token, send_pending
-from meldpunt.bookings.models import BookingMail
+from meldpunt.bookings.mail import booking_from_token, manage_token
 from meldpunt.bookings.services import book_session, cancel, reschedule
+from meldpunt.intake.models import OutboundMail
+from meldpunt.intake.outbox import send_pending
 from tests.desk import factories as f
 from tests.desk.bookings_setup import invantive_desk
 from tests.mail.conftest import smtp_sink  # noqa: F401  (the real SMTP sink fixture)
@@ -78,7 +79,8 @@ def test_invites_are_sent_and_parse_back(smtp_sink):  # noqa: F811
     assert part.get_param("method") == "CANCEL"
     assert (cal["METHOD"], str(event["UID"]), int(event["SEQUENCE"]), event["STATUS"]) == (
         "CANCEL", booking.uid, 2, "CANCELLED")
-    assert BookingMail.objects.filter(sent_at__isnull=True).count() == 0
+    assert [m.kind for m in booking.mails.order_by("id")] == ["booking_confirmation", "booking_rescheduled", "booking_cancelled"]
+    assert OutboundMail.objects.filter(sent_at__isnull=True).count() == 0
 
 
 def test_a_prospect_gets_english_mail_and_a_failed_send_is_retried(smtp_sink, settings):  # noqa: F811
@@ -90,7 +92,7 @@ def test_a_prospect_gets_english_mail_and_a_failed_send_is_retried(smtp_sink, se
         vendor="invantive", agent_id=desk["agent"].pk, starts_at=SLOT, minutes=30, topic="Trial questions",
         name="Petra Prospect", email="petra@example.test", language="en", now=NOW,
     ).booking
-    mail = BookingMail.objects.get(booking=booking)
+    mail = booking.mails.get()
     assert mail.sent_at is None and mail.attempts == 1 and mail.last_error
     settings.MAILERS = real
     assert send_pending() == 1

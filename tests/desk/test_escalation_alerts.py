@@ -9,8 +9,10 @@ import pytest
 from django.core import mail
 
 from meldpunt.core.alerts import warning_moment
-from meldpunt.escalation.models import ClockAlert, Duty, Notification, StaffMail
-from meldpunt.escalation.services import scan_alerts, send_pending_staff_mail
+from meldpunt.escalation.models import ClockAlert, Duty, Notification
+from meldpunt.escalation.services import scan_alerts
+from meldpunt.intake.models import OutboundMail
+from meldpunt.intake.outbox import send_pending
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import assign_ticket, change_status, create_ticket
 from tests.desk import factories as f
@@ -107,10 +109,12 @@ def test_warnings_and_escalations_fire_once_at_their_business_moments_over_night
 
     # By mail, once each, through Django's mailer after the commit.
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    assert send_pending_staff_mail() == 12
-    assert send_pending_staff_mail() == 0
+    staff = OutboundMail.objects.filter(kind="staff_alert")
+    assert staff.count() == 12 and not OutboundMail.objects.exclude(kind="staff_alert").filter(sent_at__isnull=True).exists()
+    assert send_pending() == 12
+    assert send_pending() == 0
     assert sorted(m.to[0] for m in mail.outbox).count("manager@vendor.test") == 2
-    assert StaffMail.objects.filter(sent_at__isnull=True).count() == 0
+    assert staff.filter(sent_at__isnull=True).count() == 0
 
 
 def test_warnings_reached_in_one_scan_are_recorded_but_only_the_latest_is_told(people):

@@ -27,7 +27,7 @@ def test_every_job_is_enqueued_once_per_slot_however_many_schedulers_tick():
     assert tick(now) == [] and tick(now + timedelta(seconds=30)) == []  # a second scheduler, same slots
     assert set(tick(now + timedelta(minutes=1))) == {"alert-scan", "mail-poll", "requeue-orphans"}
     assert set(tick(now + timedelta(minutes=5))) == {"alert-scan", "mail-poll", "requeue-orphans", "mail-send",
-                                                     "staff-mail-send", "booking-reminders"}
+                                                     "booking-reminders"}
     invoice = ScheduledRun.objects.get(job="invoice-run")
     task = DBTaskResult.objects.get(pk=invoice.task_id)
     assert task.task_path == "meldpunt.billing.tasks.invoice_month" and task.args_kwargs["kwargs"] == {"month": "2026-02"}

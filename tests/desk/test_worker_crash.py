@@ -2,7 +2,7 @@
 
 Real processes on PostgreSQL: two ``meldpunt worker`` subprocesses (django-tasks-db's
 ``db_worker`` with a heartbeat) share the test database with this test. Worker 1 runs the
-alert scan, then hangs inside the staff-mail job on an SMTP server that accepts and never
+alert scan, then hangs inside the outbox send job (staff mail) on an SMTP server that accepts and never
 answers; we SIGKILL it there. Worker 2 notices the silent heartbeat, puts the job back in the
 queue and delivers the mail to a real SMTP server. Each mail arrives once; nothing fires twice.
 
@@ -29,8 +29,9 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from meldpunt.escalation.models import ClockAlert, StaffMail
+from meldpunt.escalation.models import ClockAlert
 from meldpunt.escalation.tasks import scan_alerts
+from meldpunt.intake.models import OutboundMail
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import assign_ticket, create_ticket
 from tests.desk import factories as f
@@ -133,11 +134,11 @@ if os.environ.get("DATABASE_URL"):
         try:
             _wait(lambda: DBTaskResult.objects.get(pk=scan.id).status == "SUCCESSFUL", 60, "the alert scan")
             alerts = set(ClockAlert.objects.values_list("clock_id", "kind", "point"))
-            mails = list(StaffMail.objects.order_by("pk"))
+            mails = list(OutboundMail.objects.filter(kind="staff_alert").order_by("pk"))
             assert [m.to for m in mails] == ["oncall@vendor.test"] * 2  # response and resolution breached
             # Worker one is inside a mail job now, talking to a server that never answers.
             assert tarpit.accepted.wait(30), "worker one never reached the SMTP server"
-            stuck = _wait(lambda: DBTaskResult.objects.filter(status="RUNNING", task_path__endswith="send_staff_mail").first(),
+            stuck = _wait(lambda: DBTaskResult.objects.filter(status="RUNNING", task_path__endswith="send_outbound_mails").first(),
                           10, "a running mail job")
             first.send_signal(signal.SIGKILL)
             first.wait(10)
@@ -145,7 +146,7 @@ if os.environ.get("DATABASE_URL"):
             _stop(first)
             tarpit.close()
         assert DBTaskResult.objects.get(pk=stuck.pk).status == "RUNNING"  # left behind by the dead worker
-        assert StaffMail.objects.filter(sent_at__isnull=False).count() == 0
+        assert OutboundMail.objects.filter(kind="staff_alert").filter(sent_at__isnull=False).count() == 0
 
         sink = Sink()
         controller = Controller(sink, hostname="127.0.0.1", port=free_port())
@@ -164,7 +165,7 @@ if os.environ.get("DATABASE_URL"):
         assert again.status == "SUCCESSFUL" and again.worker_ids == ["worker-one", "worker-two"]
         assert len(sink.messages) == 2
         assert sorted(m.rcpt_tos[0] for m in sink.messages) == ["oncall@vendor.test"] * 2
-        assert StaffMail.objects.filter(sent_at__isnull=True).count() == 0
-        assert set(StaffMail.objects.values_list("attempts", flat=True)) == {1}  # the killed try rolled back
+        assert OutboundMail.objects.filter(kind="staff_alert").filter(sent_at__isnull=True).count() == 0
+        assert set(OutboundMail.objects.filter(kind="staff_alert").values_list("attempts", flat=True)) == {1}  # the killed try rolled back
         assert set(ClockAlert.objects.values_list("clock_id", "kind", "point")) == alerts  # nothing fired twice
         assert not DBTaskResult.objects.filter(status="FAILED").exists()

@@ -13,12 +13,9 @@ from datetime import date
 
 import pytest
 
-from meldpunt.bookings import mail as booking_mail
-from meldpunt.bookings.models import BookingMail
 from meldpunt.bookings.services import book_session
-from meldpunt.escalation.models import Duty, StaffMail
-from meldpunt.escalation.services import scan_alerts, send_pending_staff_mail
-from meldpunt.escalation.tasks import send_pending_staff_mail as staff_retry_task
+from meldpunt.escalation.models import Duty
+from meldpunt.escalation.services import scan_alerts
 from meldpunt.intake.models import OutboundMail
 from meldpunt.intake.outbox import send_pending
 from meldpunt.intake.tasks import send_pending_mail
@@ -87,15 +84,15 @@ def test_staff_mail_about_a_hostile_subject_goes_out_and_a_failed_send_is_retrie
     scan_alerts(now=f.ams(2026, 3, 12, 9, 0))
     down()
     scan_alerts(now=f.ams(2026, 3, 12, 10, 45))  # the response's 80 % point: the assignee is warned
-    pending = StaffMail.objects.get()
+    pending = OutboundMail.objects.get(kind="staff_alert")
     assert pending.sent_at is None and pending.attempts == 1 and pending.last_error
     assert SAFE in pending.subject and "\n" not in pending.subject  # safe before the row was written
     up()
-    assert staff_retry_task.enqueue().return_value == 1  # the scheduler's staff-mail-send job
+    assert send_pending_mail.enqueue().return_value == 1  # the scheduler's one mail-send job
     [sent] = smtp_sink.wait_for(1)
     assert_one_clean_line(sent)
     assert sent["To"] == "assignee@vendor.test" and SAFE in sent["Subject"]
-    assert send_pending_staff_mail() == 0
+    assert send_pending() == 0
 
 
 def test_a_row_written_before_the_sanitizer_still_goes_out(smtp_sink):
@@ -126,7 +123,7 @@ def test_booking_mail_with_a_hostile_topic_goes_out_on_one_line(smtp_sink):
     [sent] = smtp_sink.wait_for(1)
     assert_one_clean_line(sent)
     assert sent["Subject"] == f"Your session is booked [{booking.reference}] Excel Bcc: x@evil.test"
-    assert BookingMail.objects.get().sent_at is not None and booking_mail.send_pending() == 0
+    assert booking.mails.get().sent_at is not None and send_pending() == 0
 
 
 def test_idea_follower_mail_is_in_the_outbox_goes_out_on_one_line_and_is_retried(smtp_sink, smtp_down):

@@ -1,8 +1,10 @@
 """Admin for bookings: availability is editable; bookings change through the desk's services."""
 
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
 
-from meldpunt.bookings.models import Availability, Booking, BookingMail
+from meldpunt.bookings.models import Availability, Booking
+from meldpunt.intake.models import OutboundMail
 
 
 @admin.register(Availability)
@@ -11,8 +13,11 @@ class AvailabilityAdmin(admin.ModelAdmin):
     list_filter = ["vendor", "weekday"]
 
 
-class MailInline(admin.TabularInline):
-    model = BookingMail
+class MailInline(GenericTabularInline):
+    """The booking's mail, from the one outbox."""
+
+    model = OutboundMail
+    ct_field, ct_fk_field = "about_type", "about_id"
     extra = 0
     can_delete = False
     fields = ["kind", "to", "subject", "sent_at", "attempts", "last_error"]

@@ -1,8 +1,8 @@
 """Booking mail: confirmation, reschedule, cancellation and reminder, each with an invite.
 
-Like the intake outbox (``intake.outbox``), every mail is first written as a row in the
-transaction that caused it and sent through ``mailers.default`` after the commit by a task;
-a failed send stays in the table and :func:`send_pending` retries it. Mail is written in
+Every mail is a row in the one outbox (``intake.outbox``, kind ``booking_<kind>``, ``about``
+the booking, the invite as its attachment) written in the transaction that caused it; the
+outbox's task sends it after the commit and its retry job sends what failed. Mail is written in
 the booking's language (the contact's, or the language the prospect booked in). The subject
 holds the topic the customer typed: it is made one safe header line
 (:mod:`meldpunt.core.mailheaders`) before the row is written.
@@ -10,21 +10,21 @@ holds the topic the customer typed: it is made one safe header line
 
 from __future__ import annotations
 
-from email.message import MIMEPart
-
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from meldpunt.bookings import ics
-from meldpunt.bookings.models import Booking, BookingMail
+from meldpunt.bookings.models import Booking
 from meldpunt.core.mailheaders import header_text
 from meldpunt.core.vocabulary import supported_language
-from meldpunt.intake.outbox import deliver, new_message_id
+from meldpunt.intake import outbox
+from meldpunt.intake.models import OutboundMail
+
+#: The outbox kind of each booking mail (``booking_`` + the template's name).
+KINDS = ("confirmation", "rescheduled", "cancelled", "reminder")
 
 TOKEN_SALT = "meldpunt.bookings.manage"
 
@@ -57,13 +57,6 @@ def manage_url(booking: Booking) -> str:
     return site_url(booking) + reverse("bookings:manage", args=[manage_token(booking)])
 
 
-def from_address(vendor: str) -> str:
-    from meldpunt.intake.models import Mailbox  # read only: the vendor's reply address
-
-    box = Mailbox.objects.filter(active=True, vendor=vendor).only("reply_address").first()
-    return box.reply_address if box else getattr(settings, "MELDPUNT_MAIL_FROM", "support@meldpunt.test")
-
-
 def vendor_name(booking: Booking) -> str:
     from meldpunt.contracts.models import CatalogVersion
 
@@ -77,14 +70,16 @@ def agent_name(booking: Booking) -> str:
     return booking.agent.get_full_name() or booking.agent.get_username()
 
 
-def queue(booking: Booking, kind: str, *, fee: str = "") -> BookingMail:
-    """Write a mail for the booking to the outbox; it is sent after the commit."""
+def queue(booking: Booking, kind: str, *, fee: str = "") -> OutboundMail | None:
+    """Write a mail for the booking to the outbox (kind ``booking_<kind>``); it is sent after the commit."""
     from meldpunt.bookings.selectors import settings_for
 
+    if kind not in KINDS:
+        raise ValueError(f"unknown booking mail {kind!r}")
     language = supported_language(booking.language)
     rules = settings_for(booking)
     zone = timezone.get_default_timezone()
-    sender = from_address(booking.vendor)
+    sender = outbox.from_address(booking.vendor)
     link = manage_url(booking)
     context = {
         "b": booking, "reference": booking.reference, "name": booking.name,
@@ -106,42 +101,12 @@ def queue(booking: Booking, kind: str, *, fee: str = "") -> BookingMail:
         summary=summary, description=f"{booking.topic}\n\n{link}", organizer_email=sender,
         organizer_name=context["vendor"], attendee_email=booking.email, attendee_name=booking.name, url=link,
     )
-    mail = BookingMail.objects.create(
-        booking=booking, kind=kind, to=booking.email, from_address=sender,
-        message_id=new_message_id(f"b{booking.pk}", sender.rpartition("@")[2]),
-        subject=header_text(subject), body=body.strip() + "\n", ics=invite, ics_method=method,
+    mail = outbox.queue_message(
+        f"booking_{kind}", to=booking.email, subject=subject, body=body, language=language, sender=sender,
+        tag=f"b{booking.pk}", about=booking,
+        attachment=("invite.ics", invite.encode("utf-8"), f"text/calendar; method={method}"),
     )
-    transaction.on_commit(lambda: _send_later(mail.pk))
+    # None: not one plain address (a quoted local part the form let through). The booking
+    # stands; like staff mail to such an address, nothing is queued that could never go out.
+    outbox.send_after_commit([mail])
     return mail
-
-
-def _send_later(mail_id: int) -> None:
-    from meldpunt.bookings.tasks import send_booking_mail
-
-    send_booking_mail.enqueue(mail_id)
-
-
-def _invite_part(text: str, method: str) -> MIMEPart:
-    part = MIMEPart()
-    part.set_content(text, subtype="calendar", charset="utf-8", params={"method": method},
-                     disposition="attachment", filename="invite.ics")
-    return part
-
-
-def send(mail_id: int) -> bool:
-    """Send one booking mail if not sent yet; True when it went out."""
-    with transaction.atomic():
-        mail = BookingMail.objects.select_for_update().filter(pk=mail_id, sent_at__isnull=True).first()
-        if mail is None:
-            return False
-        message = EmailMessage(mail.subject, mail.body, mail.from_address, [mail.to],
-                               headers={"Message-ID": mail.message_id, "Auto-Submitted": "auto-generated"})
-        if mail.ics:
-            message.attach(_invite_part(mail.ics, mail.ics_method))
-        return deliver(mail, message)
-
-
-def send_pending(limit: int = 200) -> int:
-    ids = list(BookingMail.objects.filter(sent_at__isnull=True, attempts__lt=20)
-               .order_by("id").values_list("pk", flat=True)[:limit])
-    return sum(send(pk) for pk in ids)

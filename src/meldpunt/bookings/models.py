@@ -1,4 +1,4 @@
-"""Availability, bookings, the units they occupy, their mail and their reminders (issue 10).
+"""Availability, bookings, the units they occupy and their reminders (issue 10).
 
 No double booking lives in the database, not only in a check: a booking inserts one
 :class:`BookedUnit` per 30 minutes it occupies, unique per agent and unit start, in the
@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +95,9 @@ class Booking(models.Model):
     session_ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("billing request"))
     time_entry = models.OneToOneField("billing.TimeEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="booking", verbose_name=_("time entry"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    #: Its mail in the one outbox (kind ``booking_…``); deleted with the booking.
+    mails = GenericRelation("intake.OutboundMail", content_type_field="about_type", object_id_field="about_id",
+                            related_query_name="booking")
 
     class Meta:
         verbose_name = _("booking")
@@ -130,37 +134,6 @@ class BookedUnit(models.Model):
         verbose_name = _("booked unit")
         verbose_name_plural = _("booked units")
         constraints = [models.UniqueConstraint(fields=["agent", "starts_at"], name="agent_unit_booked_once")]
-
-
-MAIL_KINDS = [
-    ("confirmation", _("Confirmation")),
-    ("rescheduled", _("Rescheduled")),
-    ("cancelled", _("Cancelled")),
-    ("reminder", _("Reminder")),
-]
-
-
-class BookingMail(models.Model):
-    """Outbox row for booking mail: written in the booking's transaction, sent after commit."""
-
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="mails", verbose_name=_("booking"))
-    kind = models.CharField(_("kind"), max_length=20, choices=MAIL_KINDS)
-    message_id = models.CharField(_("Message-ID"), max_length=300)
-    from_address = models.CharField(_("from"), max_length=300)
-    to = models.CharField(_("to"), max_length=300)
-    subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(_("body"))
-    ics = models.TextField(_("iCalendar invite"), blank=True)
-    ics_method = models.CharField(_("iCalendar method"), max_length=20, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-
-    class Meta:
-        verbose_name = _("booking mail")
-        verbose_name_plural = _("booking mails")
-        ordering = ["id"]
 
 
 class Reminder(models.Model):

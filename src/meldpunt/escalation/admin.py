@@ -5,7 +5,6 @@ from meldpunt.escalation.models import (
     Duty,
     Notification,
     ScheduledRun,
-    StaffMail,
     WorkerBeat,
 )
 
@@ -38,11 +37,6 @@ class NotificationAdmin(ReadOnly):
     list_display = ["user", "text", "role", "created_at", "read_at"]
     list_filter = ["role"]
     raw_id_fields = ["ticket", "alert"]
-
-
-@admin.register(StaffMail)
-class StaffMailAdmin(ReadOnly):
-    list_display = ["to", "subject", "created_at", "sent_at", "attempts"]
 
 
 @admin.register(ScheduledRun)

@@ -1,13 +1,15 @@
-"""Alert state, in-app notifications, staff mail, scheduler slots, worker heartbeats.
+"""Alert state, in-app notifications, scheduler slots, worker heartbeats.
 
 Each table carries the unique constraint that makes its job safe with several processes:
 an alert fires once per clock and point, a notification once per alert and person, a
-scheduled job once per slot. The tickets app is not changed; alerts point at its clocks.
+scheduled job once per slot. A notification's mail is a row in the one outbox
+(``intake.OutboundMail``, kind ``staff_alert``) whose unique ``dedupe_key`` mails it once. The tickets app is not changed; alerts point at its clocks.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +69,9 @@ class Notification(models.Model):
     text = models.CharField(_("text"), max_length=400)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    #: Its mail in the one outbox (kind ``staff_alert``, at most one: ``dedupe_key``).
+    mails = GenericRelation("intake.OutboundMail", content_type_field="about_type", object_id_field="about_id",
+                            related_query_name="notification")
 
     class Meta:
         verbose_name = _("notification")
@@ -77,27 +82,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-class StaffMail(models.Model):
-    """Mail to staff, written in the alert's transaction and sent by a task after commit."""
-
-    notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="mail", verbose_name=_("notification"))
-    to = models.EmailField(_("to"))
-    subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(_("body"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-
-    class Meta:
-        verbose_name = _("staff mail")
-        verbose_name_plural = _("staff mail")
-        indexes = [models.Index(fields=["sent_at", "id"], name="staff_mail_pending")]
-
-    def __str__(self) -> str:
-        return f"{self.to}: {self.subject}"
 
 
 class ScanMark(models.Model):

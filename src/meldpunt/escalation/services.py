@@ -36,10 +36,11 @@ from meldpunt.contracts.models import Agreement, CatalogVersion
 from meldpunt.core.alerts import closed_pauses, due_ranges, reached_points
 from meldpunt.core.businesstime import Calendar, elapsed_with_pauses, epoch
 from meldpunt.core.catalog import Catalog
-from meldpunt.core.mailheaders import header_address, header_text
+from meldpunt.core.mailheaders import header_text
 from meldpunt.core.sla import format_moment
-from meldpunt.escalation.models import ClockAlert, Duty, Notification, ScanMark, StaffMail
-from meldpunt.intake.outbox import deliver
+from meldpunt.escalation.models import ClockAlert, Duty, Notification, ScanMark
+from meldpunt.intake import outbox
+from meldpunt.intake.models import OutboundMail
 from meldpunt.tickets.models import OPEN_STATUSES, Clock
 
 #: A scan looks this far back before the previous one ended (clock skew, slow commits).
@@ -58,7 +59,7 @@ class ScanReport:
     candidates: int = 0
     alerts: int = 0
     notifications: int = 0
-    mails: list[int] = field(default_factory=list)
+    mails: list[OutboundMail] = field(default_factory=list)
     queries: int = 0
 
     def as_dict(self) -> dict:
@@ -89,8 +90,8 @@ def scan_alerts(*, now: datetime | None = None, full: bool = False) -> ScanRepor
     """Fire the warnings and breach steps reached since the last scan (``full``: all of them).
 
     One scan at a time holds the scan mark; a second worker waits for it and then looks only
-    at what happened since. Alerts, notifications and staff mail are written in one
-    transaction; the mail goes out after the commit.
+    at what happened since. Alerts, notifications and staff mail (in the one outbox) are
+    written in one transaction; the outbox's task sends the mail after the commit.
     """
     now = now or timezone.now()
     token = secrets.token_hex(8)
@@ -103,10 +104,7 @@ def scan_alerts(*, now: datetime | None = None, full: bool = False) -> ScanRepor
             _notify(token, report)
         mark.scanned_until = max(mark.scanned_until, now)
         mark.save(update_fields=["scanned_until"])
-    if report.mails:
-        from meldpunt.escalation.tasks import send_staff_mail
-
-        transaction.on_commit(lambda: [send_staff_mail.enqueue(pk) for pk in report.mails])
+        outbox.send_after_commit(report.mails)
     return report
 
 
@@ -210,15 +208,14 @@ def _notify(token: str, report: ScanReport) -> None:
     Notification.objects.bulk_create(notifications, batch_size=1000)
     report.notifications = len(notifications)
     # The ticket's subject is in the text: made one safe header line before the row is
-    # written, so a subject with a line break cannot make the mail fail on every retry.
-    staff_mail = [
-        StaffMail(notification=note, to=address, subject=header_text(note.text),
-                  body=f"{note.text}\n\n/console/tickets/{note.ticket_id}/\n")
+    # written (by the outbox), so a subject with a line break cannot make the mail fail on
+    # every retry. The dedupe key is unique: a notification is mailed once.
+    rows = [
+        outbox.message_row("staff_alert", to=to, subject=note.text, body=f"{note.text}\n\n/console/tickets/{note.ticket_id}/\n",
+                           user=note.user, about=note, dedupe_key=f"notification:{note.pk}", tag="staff")
         for note, to in mails
-        if (address := header_address(to))
     ]
-    StaffMail.objects.bulk_create(staff_mail, batch_size=1000)
-    report.mails = list(StaffMail.objects.filter(notification__alert__scan=token).values_list("pk", flat=True))
+    report.mails = OutboundMail.objects.bulk_create([row for row in rows if row is not None], batch_size=1000)
 
 
 def _latest(warnings: list[ClockAlert]) -> ClockAlert:
@@ -229,26 +226,6 @@ def _latest(warnings: list[ClockAlert]) -> ClockAlert:
     calendar = calendar_for(version, clock.calendar)
     total = elapsed_with_pauses(calendar, epoch(clock.started_at), epoch(clock.due_at), closed_pauses(clock.pauses))
     return min(warnings, key=lambda a: points[a.point].lead_seconds(total) if a.point in points else 0)
-
-
-# --------------------------------------------------------------------- mail
-def send_staff_mail(mail_id: int) -> bool:
-    """Send one staff mail if not sent yet (row-locked, so two workers never both send it)."""
-    from django.conf import settings
-    from django.core.mail import EmailMessage
-
-    with transaction.atomic():
-        mail = StaffMail.objects.select_for_update().filter(pk=mail_id, sent_at__isnull=True).first()
-        if mail is None:
-            return False
-        message = EmailMessage(mail.subject, mail.body, getattr(settings, "MELDPUNT_MAIL_FROM", "support@meldpunt.test"),
-                               [mail.to], headers={"Auto-Submitted": "auto-generated"})
-        return deliver(mail, message)
-
-
-def send_pending_staff_mail(limit: int = 500) -> int:
-    ids = list(StaffMail.objects.filter(sent_at__isnull=True, attempts__lt=20).order_by("id").values_list("pk", flat=True)[:limit])
-    return sum(send_staff_mail(pk) for pk in ids)
 
 
 def unread_notifications(user) -> list[Notification]:

@@ -14,16 +14,6 @@ def scan_alerts(full: bool = False) -> dict:
 
 
 @task()
-def send_staff_mail(mail_id: int) -> bool:
-    return services.send_staff_mail(mail_id)
-
-
-@task()
-def send_pending_staff_mail() -> int:
-    return services.send_pending_staff_mail()
-
-
-@task()
 def recompute_calendar(vendor: str, calendar: str, days: list[str] | None = None) -> dict:
     """After a closed-day edit: move the open clocks on that calendar in bulk, then sweep alerts."""
     from datetime import date

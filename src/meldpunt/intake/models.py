@@ -7,6 +7,8 @@ when it has none) is unique, so fetching it again after a crash finds it already
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -116,11 +118,15 @@ class AttachmentChunk(models.Model):
 
 
 class OutboundMail(models.Model):
-    """The outbox: a row per mail we send, written in the same transaction as its cause.
+    """The one outbox: a row per mail Meldpunt sends, written in the same transaction as its cause.
 
-    Mail about a ticket has ``ticket``; mail about no ticket (an idea's status, a critical
-    fix, an evaluation report) has none and says what it is in ``kind``. A report carries
-    its PDF as the one attachment."""
+    Every kind goes here and out through :func:`meldpunt.intake.outbox.send`: mail to a
+    customer about a ticket (``ticket`` set: confirmation, reply, status…), mail about no
+    ticket (an idea's status, a critical fix, an evaluation report with its PDF), booking
+    mail with its iCalendar invite (``about`` the booking) and alerts to staff (``user`` the
+    member of staff, ``about`` the notification). ``about`` is a generic link so that this
+    app needs none of the apps that write mail (they all import intake; no cycle).
+    ``dedupe_key``, when set, is unique: a staff notification is mailed once."""
 
     ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_mails", verbose_name=_("ticket"))
     kind = models.CharField(_("kind"), max_length=30)
@@ -137,14 +143,23 @@ class OutboundMail(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     attachment_name = models.CharField(_("attachment"), max_length=200, blank=True)
-    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
+    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True,
+                                       help_text=_("MIME type with its parameters, e.g. text/calendar; method=REQUEST."))
     attachment = models.BinaryField(_("attachment data"), blank=True, default=b"")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="staff_mails", verbose_name=_("member of staff"))
+    about_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("about (type)"))
+    about_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+    dedupe_key = models.CharField(_("sent once per"), max_length=100, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("outbound mail")
         verbose_name_plural = _("outbound mail")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["kind", "created_at"], name="outbound_kind_time")]  # the hourly limits
+        indexes = [models.Index(fields=["kind", "created_at"], name="outbound_kind_time"),  # the hourly limits
+                   models.Index(fields=["about_type", "about_id"], name="outbound_about")]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to}: {self.subject}"

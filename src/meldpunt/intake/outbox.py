@@ -1,12 +1,17 @@
-"""Mail out: confirmations, replies, requests for information and status changes.
+"""The one outbox: every mail Meldpunt sends, and the one way it goes out.
 
 Every mail is first written to the outbox (:class:`OutboundMail`) in the transaction that
-caused it, then sent through Django's SMTP backend after the commit. A failed send stays in
-the outbox and :func:`send_pending` retries it, so a crash or an SMTP hiccup loses nothing.
-Mails are threaded (Message-ID, In-Reply-To, References) and written in the customer's
-language from templates the vendor can edit (:class:`MailTemplate`), else the built-in ones.
-Mail about no ticket (an idea's status, a critical fix, an evaluation report) takes the
-same way through :func:`queue_message`. Every header text is made safe
+caused it; after the commit one task (``send_outbound_mails``) sends it through Django's
+mailers on the worker — never ``on_commit`` itself, which only enqueues. A failed send stays
+in the outbox and the scheduler's one retry job (``mail-send`` → :func:`send_pending`)
+sends it, so a crash or an SMTP hiccup loses nothing and each mail goes out once (the
+row lock in :func:`send`).
+
+Mail to a customer about a ticket (:func:`queue`) is threaded (Message-ID, In-Reply-To,
+References) and written in the customer's language from templates the vendor can edit
+(:class:`MailTemplate`), else the built-in ones. Every other mail — an idea's status, a
+critical fix, an evaluation report, booking mail with its invite, alerts to staff — is
+written by its own app with :func:`queue_message`. Every header text is made safe
 (:mod:`meldpunt.core.mailheaders`) before the row is written and again in :func:`deliver`,
 so no subject can make a mail unsendable.
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from email.message import MIMEPart
 from functools import lru_cache
 
 from django.conf import settings
@@ -47,7 +53,8 @@ def new_message_id(tag: str, domain: str) -> str:
     return f"<{int(time.time())}.{secrets.token_hex(8)}.{tag}@{domain or 'meldpunt.test'}>"
 
 
-def _from_address(vendor: str) -> str:
+def from_address(vendor: str) -> str:
+    """The vendor's reply address (its active mailbox), else ``MELDPUNT_MAIL_FROM``."""
     def lookup() -> str:
         box = Mailbox.objects.filter(active=True, vendor=vendor).only("reply_address").first() if vendor else None
         return box.reply_address if box else getattr(settings, "MELDPUNT_MAIL_FROM", "support@meldpunt.test")
@@ -132,39 +139,57 @@ def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", rec
         "status": STATUS_WORDS[language].get(status, status), "vendor": vendor_name,
     }
     subject, body = _render(kind, language, vendor, context)
-    sender = _from_address(vendor)
+    sender = from_address(vendor)
     mail = OutboundMail.objects.create(
         ticket=ticket, kind=kind, message_id=new_message_id(f"t{ticket.pk}", sender.rpartition("@")[2]),
         from_address=sender, to=to,
         subject=subject, body=body, language=language,
     )
     if later:
-        transaction.on_commit(lambda: batch.defer_send(mail.pk) or _send_later(mail.pk))
+        transaction.on_commit(lambda: batch.defer_send(mail.pk) or _send_later([mail.pk]))
     return mail
 
 
-#: Kinds of mail about no ticket, written by :func:`queue_message`.
-NOTICE_KINDS = ("idea", "release", "report")
-
-
 def queue_message(kind: str, *, to: str, subject: str, body: str, language: str = "en", vendor: str = "",
-                  attachment: tuple[str, bytes, str] | None = None) -> OutboundMail | None:
-    """Write a mail about no ticket to the outbox (``kind`` one of :data:`NOTICE_KINDS`);
-    the caller's transaction is its cause. Send it after the commit with
-    :func:`send_after_commit`; a failed send is retried by :func:`send_pending`.
+                  attachment: tuple[str, bytes, str] | None = None, about=None, user=None,
+                  dedupe_key: str | None = None, sender: str = "", tag: str = "") -> OutboundMail | None:
+    """Write a mail that is not a customer's ticket mail to the outbox; the caller's
+    transaction is its cause. Send it after the commit with :func:`send_after_commit`; a
+    failed send is retried by :func:`send_pending`.
 
-    ``attachment`` is (file name, content, MIME type). None when ``to`` is not one address.
+    ``kind`` says what it is (``idea``, ``release``, ``report``, ``booking_…``,
+    ``staff_alert``); ``about`` links the row to what it is about (a booking, a
+    notification), ``user`` to the member of staff it goes to; ``dedupe_key`` is unique, so
+    a second row for the same cause fails instead of mailing twice. ``attachment`` is
+    (file name, content, MIME type with parameters). ``sender`` defaults to the vendor's
+    reply address. None when ``to`` is not one address.
     """
     to = header_address(to)
     if not to:
         return None
-    sender = _from_address(vendor)
+    return OutboundMail.objects.create(**_fields(
+        kind, to=to, subject=subject, body=body, language=language, vendor=vendor, attachment=attachment,
+        about=about, user=user, dedupe_key=dedupe_key, sender=sender, tag=tag))
+
+
+def message_row(kind: str, *, to: str, subject: str, body: str, **options) -> OutboundMail | None:
+    """:func:`queue_message`'s row unsaved, for callers that write many at once
+    (``bulk_create``); None when ``to`` is not one address."""
+    to = header_address(to)
+    return OutboundMail(**_fields(kind, to=to, subject=subject, body=body, **options)) if to else None
+
+
+def _fields(kind: str, *, to: str, subject: str, body: str, language: str = "en", vendor: str = "",
+            attachment: tuple[str, bytes, str] | None = None, about=None, user=None,
+            dedupe_key: str | None = None, sender: str = "", tag: str = "") -> dict:
+    sender = header_address(sender) or from_address(vendor)
     name, content, mimetype = attachment or ("", b"", "")
-    return OutboundMail.objects.create(
-        kind=kind, message_id=new_message_id(kind, sender.rpartition("@")[2]), from_address=sender, to=to,
-        subject=header_text(subject), body=body.strip() + "\n", language=supported_language(language),
-        attachment_name=header_text(name, limit=200), attachment_type=mimetype, attachment=content,
-    )
+    return {
+        "kind": kind, "message_id": new_message_id(tag or kind, sender.rpartition("@")[2]),
+        "from_address": sender, "to": to, "subject": header_text(subject), "body": body.strip() + "\n",
+        "language": supported_language(language), "attachment_name": header_text(name, limit=200),
+        "attachment_type": mimetype, "attachment": content, "about": about, "user": user, "dedupe_key": dedupe_key,
+    }
 
 
 def send_after_commit(mails: list[OutboundMail | None]) -> None:
@@ -173,20 +198,28 @@ def send_after_commit(mails: list[OutboundMail | None]) -> None:
     scheduler's ``mail-send`` job, so a crash in between loses nothing."""
     ids = [mail.pk for mail in mails if mail is not None]
     if ids:
-        transaction.on_commit(lambda: _send_later_all(ids))
+        transaction.on_commit(lambda: _send_later(ids))
 
 
-def _send_later(mail_id: int) -> None:
-    """Hand the send to the task worker: intake never waits on SMTP (the outbox keeps it)."""
-    from meldpunt.intake.tasks import send_outbound_mail
-
-    send_outbound_mail.enqueue(mail_id)
-
-
-def _send_later_all(mail_ids: list[int]) -> None:
+def _send_later(mail_ids: list[int]) -> None:
+    """Hand the send to the task worker: no caller waits on SMTP (the outbox keeps it)."""
     from meldpunt.intake.tasks import send_outbound_mails
 
     send_outbound_mails.enqueue(mail_ids)
+
+
+def _attach(email: EmailMessage, name: str, data: bytes, content_type: str) -> None:
+    """Attach one file; a text type keeps its parameters (an invite's ``method=REQUEST``,
+    which calendar programs read from the part's Content-Type)."""
+    mimetype, *params = [piece.strip() for piece in (content_type or "application/octet-stream").split(";")]
+    maintype, _, subtype = mimetype.partition("/")
+    if maintype != "text":
+        email.attach(name, data, mimetype)
+        return
+    part = MIMEPart()
+    part.set_content(data.decode("utf-8"), subtype=subtype or "plain", charset="utf-8",
+                     params=dict(p.split("=", 1) for p in params if "=" in p), disposition="attachment", filename=name)
+    email.attach(part)
 
 
 def send(mail_id: int) -> bool:
@@ -204,16 +237,16 @@ def send(mail_id: int) -> bool:
             headers["References"] = mail.references
         if mail.kind in ("confirmation", "status"):  # RFC 3834: auto-responders must not answer these
             headers["Auto-Submitted"] = "auto-replied"
-        elif mail.kind in NOTICE_KINDS:
+        elif mail.ticket_id is None:  # idea, release, report, booking and staff mail: no person wrote it
             headers["Auto-Submitted"] = "auto-generated"
         email = EmailMessage(mail.subject, mail.body, mail.from_address, [mail.to], headers=headers)
         if mail.attachment_name:
-            email.attach(mail.attachment_name, bytes(mail.attachment), mail.attachment_type or None)
+            _attach(email, mail.attachment_name, bytes(mail.attachment), mail.attachment_type)
         return deliver(mail, email, also=("in_reply_to", "references"))
 
 
 def deliver(row, email: EmailMessage, also: tuple[str, ...] = ()) -> bool:
-    """Send ``email`` for an outbox ``row`` (any model with attempts, last_error and sent_at;
+    """Send ``email`` for an outbox ``row`` (an :class:`OutboundMail`;
     the caller holds its row lock). A failure stays on the row for the next retry.
 
     The headers are made safe once more here, so a row written before the sanitizer (or by

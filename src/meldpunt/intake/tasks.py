@@ -17,6 +17,7 @@ def poll_mailboxes() -> int:
 
 @task()
 def send_pending_mail() -> int:
+    """The one retry job (scheduler ``mail-send``): every kind of outbox mail not sent yet."""
     return outbox.send_pending()
 
 
@@ -37,12 +38,7 @@ def after_registration(ticket_id: int) -> bool:
 
 
 @task()
-def send_outbound_mail(mail_id: int) -> bool:
-    """Send one outbox mail (enqueued after the commit that wrote it)."""
-    return outbox.send(mail_id)
-
-
-@task()
 def send_outbound_mails(mail_ids: list[int]) -> int:
-    """Send the confirmations of one intake batch (see :mod:`meldpunt.intake.batch`)."""
+    """Send outbox mail once the commit that wrote it is done: the one send task for every
+    kind (one mail, an intake batch's confirmations, a scan's staff alerts)."""
     return sum(outbox.send(mail_id) for mail_id in mail_ids)

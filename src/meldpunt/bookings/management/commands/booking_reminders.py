@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from meldpunt.bookings import mail, services
+from meldpunt.bookings import services
+from meldpunt.intake import outbox
 
 
 class Command(BaseCommand):
-    help = "Send booking reminders that are due (each once) and retry unsent booking mail."
+    help = "Send booking reminders that are due (each once) and retry unsent outbox mail."
 
     def add_arguments(self, parser):
         parser.add_argument("--enqueue", action="store_true", help="hand the work to the task worker")
@@ -25,5 +26,5 @@ class Command(BaseCommand):
             self.stdout.write(f"enqueued {result.id}")
             return
         queued = services.send_due_reminders()
-        sent = mail.send_pending()
+        sent = outbox.send_pending()  # the reminders just queued, and any mail that failed before
         self.stdout.write(f"{queued} reminder(s) queued, {sent} mail(s) sent")
