@@ -26,6 +26,7 @@ from meldpunt.intake import outbox
 from meldpunt.intake.models import OutboundMail
 from meldpunt.knowledge.ideas import set_status, submit_idea
 from meldpunt.reports.services import mail_quarter
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import assign_ticket, create_ticket
 from tests.desk import factories as f
 from tests.desk.bookings_setup import invantive_desk
@@ -41,9 +42,9 @@ def _every_kind():
     org = f.organisation("Northwind", language="en")
     emma = f.contact(org, username="emma")
     f.agreement(org, "erpm", "small", coordinator=emma, starts_on=date(2026, 1, 1))
-    ticket, _ = create_ticket(organisation=org, agreement=emma.organisation.agreements.get(), contact=emma,
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=emma.organisation.agreements.get(), contact=emma,
                               subject="Orders stuck", impact="organisation", urgency="high",
-                              received_at=f.ams(2026, 3, 12, 9, 0))
+                              received_at=f.ams(2026, 3, 12, 9, 0)))
     assignee = f.staff_user("assignee")
     assign_ticket(ticket, assignee)
     scan_alerts(now=f.ams(2026, 3, 12, 9, 0))

@@ -20,6 +20,7 @@ from meldpunt.escalation.models import Notification
 from meldpunt.escalation.services import scan_alerts
 from meldpunt.intake import outbox
 from meldpunt.intake.models import OutboundMail
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import assign_ticket, create_ticket
 from tests.desk import factories as f
 from tests.desk.bookings_setup import invantive_desk
@@ -46,8 +47,8 @@ def test_staff_and_booking_mail_move_into_the_one_outbox_and_back(smtp_sink, set
     ).booking
     assignee = f.staff_user("assignee")
     org = f.organisation()
-    ticket, _ = create_ticket(organisation=org, agreement=f.agreement(org, "erpm", "small"), subject="Down",
-                              impact="organisation", urgency="high", received_at=f.ams(2026, 3, 12, 9, 0))
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=f.agreement(org, "erpm", "small"), subject="Down",
+                              impact="organisation", urgency="high", received_at=f.ams(2026, 3, 12, 9, 0)))
     assign_ticket(ticket, assignee)
     scan_alerts(now=f.ams(2026, 3, 12, 9, 0))
     scan_alerts(now=f.ams(2026, 3, 12, 10, 45))
