@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -25,9 +25,10 @@ from meldpunt.core.businesstime import epoch
 from meldpunt.core.calendars import describe_hours
 from meldpunt.core.sla import business_time_left, format_span
 from meldpunt.core.vocabulary import ENTITLEMENTS, label
+from meldpunt.intake.models import InboundMail
 from meldpunt.tickets.clocks import explain, pauses_of
-from meldpunt.tickets.models import OPEN_STATUSES, UNRANKED, Clock, Ticket, TicketEvent
-from meldpunt.tickets.selectors import visible_tickets
+from meldpunt.tickets.models import OPEN_STATUSES, UNRANKED, Clock, Message, Ticket, TicketEvent
+from meldpunt.tickets.selectors import visible_messages, visible_tickets
 
 #: A running clock due within this much wall-clock time is "breaching soon".
 SOON = timedelta(hours=4)
@@ -35,6 +36,16 @@ QUEUES = ("mine", "all", "triage", "waiting", "soon", "breached")
 SORTS = ("deadline", "priority", "newest", "oldest")
 #: ``Ticket.priority_rank`` values, most urgent first (UNRANKED last).
 RANKS = tuple(range(UNRANKED + 1))
+
+
+def thread(user, ticket: Ticket) -> QuerySet[Message]:
+    """The messages the caller may read, each with ``sender``: the address a mail came from.
+
+    A customer's answer by mail has no author (no one logged in wrote it); the page names
+    the address it came from instead.
+    """
+    mail = InboundMail.objects.filter(message=OuterRef("pk")).order_by("pk").values("sender")[:1]
+    return visible_messages(user, ticket).annotate(sender=Subquery(mail))
 
 
 # ------------------------------------------------------------------ the queue

@@ -18,7 +18,6 @@ from meldpunt.contracts.models import CatalogVersion
 from meldpunt.desk.panels import macro_reply_form, queue_context, ticket_context
 from meldpunt.desk.selectors import staff_ticket
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
-from meldpunt.tickets.selectors import visible_messages
 from meldpunt.tickets.services import (
     ConflictError,
     TicketError,
@@ -29,7 +28,14 @@ from meldpunt.tickets.services import (
 )
 from meldpunt.web.access import language, staff_required
 from meldpunt.web.forms import AssignForm, PriorityForm, QueueFilterForm, ReplyForm, StatusForm
-from meldpunt.web.queries import QueueQuery, agreement_summary, deadline_panel, queue_page, ticket_events
+from meldpunt.web.queries import (
+    QueueQuery,
+    agreement_summary,
+    deadline_panel,
+    queue_page,
+    thread,
+    ticket_events,
+)
 
 QUEUE_LABELS = {
     "mine": gettext_lazy("My tickets"), "all": gettext_lazy("All open"), "triage": gettext_lazy("Triage"),
@@ -119,7 +125,7 @@ def _timeline(request, ticket: Ticket) -> list[dict]:
     events = list(ticket_events(ticket))
     ids = {e.data.get("new") for e in events if e.kind == "assigned" and e.data.get("new")}
     users = {u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in=ids)}
-    items = [{"at": m.created_at, "message": m} for m in visible_messages(request.user, ticket)]
+    items = [{"at": m.created_at, "message": m} for m in thread(request.user, ticket)]
     for event in events:
         text = _event_text(event, users, statuses)
         if text:

@@ -17,11 +17,11 @@ from meldpunt.contracts.services import ContactError, add_contact, invitation_pa
 from meldpunt.intake.contact_log import channels_open
 from meldpunt.intake.services import attach_uploads
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
-from meldpunt.tickets.selectors import ticket_page, visible_messages, visible_tickets
+from meldpunt.tickets.selectors import ticket_page, visible_tickets
 from meldpunt.tickets.services import TicketError, add_message, create_ticket
 from meldpunt.web.access import contact_required, language
 from meldpunt.web.forms import ContactForm, NewRequestForm, PortalReplyForm
-from meldpunt.web.queries import agreement_summary, deadline_panel, request_state, rows_for
+from meldpunt.web.queries import agreement_summary, deadline_panel, request_state, rows_for, thread
 
 MAX_ID = 2**63 - 1
 
@@ -75,7 +75,7 @@ def request_detail(request, pk: int):
         status = 400
     return render(request, "web/portal/request.html", {
         "ticket": ticket, "state": request_state(ticket), "clocks": deadline_panel(ticket, language()),
-        "messages_": visible_messages(request.user, ticket), "form": form,
+        "messages_": thread(request.user, ticket), "form": form,
         "categories": bool(ticket.agreement_id and ticket.kind not in ticket.agreement.catalog.parsed().priority.fixed
                            and ticket.agreement.catalog.parsed().priority.scheme == "categories"),
     }, status=status)

@@ -1,0 +1,127 @@
+"""Every page and every API operation renders for every ticket intake can make (issue #16).
+
+The world (tests/desk/crawl_world.py) holds a ticket of every channel and shape — mail
+through the real ingest path from a contact and from a stranger, replies by mail, HTML-only,
+attachments, forwards, quarantined mail turned into tickets, portal, phone, chat and API
+requests, every status, proposals — and the rows around them. The crawl (tests/desk/crawl.py)
+takes the URLs from the URL resolver and the served OpenAPI document, fills their ids from the
+world, and requests each as vendor staff, a customer coordinator, a plain contact, another
+organisation's coordinator and an anonymous visitor: GET, and POST with an empty (invalid)
+body. Nothing may answer 500; another organisation's row answers 404.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.db import transaction
+
+from meldpunt.tickets.models import Ticket
+from tests.desk.crawl import Crawler, Target, api_operations, api_targets, body_of, example, page_targets
+from tests.desk.crawl_world import build_world
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("staff", "coordinator", "contact", "other", "anonymous")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module; every crawled request is rolled back, so it stays as built."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    """Thousands of 404s and 405s are the crawl working; only errors are worth a log line."""
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
+
+
+def _page_requests(targets):
+    """(role, method, target) for the page crawl.
+
+    Vendor staff and the customer organisation's coordinator and plain contact GET and POST
+    (empty, so invalid) every URL; another organisation's coordinator GETs every URL (each of
+    its answers on a foreign ticket must be 404); an anonymous visitor GETs one URL per route
+    (every one is sent to the login page or refused the same way). The superuser crawls the
+    admin (its rows: tests/desk/crawl.py), POSTing to the first add and change form. Documents
+    (PDF, seconds each) are downloads that read no form: GET only, by staff (every row) and
+    the coordinator (their own).
+    """
+    first: dict[str, Target] = {}
+    for target in targets:
+        first.setdefault(target.route, target)
+    for target in targets:
+        admin = target.route.lstrip("^").startswith("admin/")
+        document = target.route.endswith("pdf/")
+        for role in (("admin",) if admin else ("staff", "coordinator") if document
+                     else ("staff", "coordinator", "contact", "other")):
+            yield role, "GET", target
+            if role != "other" and not document and (not admin or (
+                    first[target.route] is target and target.route.endswith(("/add/", "/change/")))):
+                yield role, "POST", target
+        if first[target.route] is target:
+            yield "anonymous", "GET", target
+
+
+def test_every_page_renders_for_every_ticket_and_role(world):
+    crawler = Crawler(world)
+    targets = page_targets(world)
+    foreign = set(Ticket.objects.exclude(organisation__name="Acme").values_list("pk", flat=True))
+    refused = []
+    for role, method, target in _page_requests(targets):
+        response = crawler.request(role, method, target.url)
+        if role == "other" and target.kind == "ticket" and target.row in foreign and response.status_code != 405:
+            if response.status_code == 302:  # the old /tickets/<id>/ address forwards to the portal
+                response = crawler.client(role).get(target.url, follow=True)
+            if response.status_code != 404:
+                refused.append(f"{role} GET {target.url} -> {response.status_code}")
+    staff_views = [crawler.request("staff", "GET", f"/console/tickets/{pk}/").status_code for pk in world.ids["ticket"]]
+    own = Ticket.objects.filter(organisation__name="Bakkerij De Vries").values_list("pk", flat=True)
+    portal_views = [crawler.request("coordinator", "GET", f"/portal/requests/{pk}/").status_code for pk in own]
+    print(f"\npages: {len({t.route for t in targets})} routes, {len(targets)} URLs, {len(world.ids['ticket'])} tickets, "
+          f"{crawler.total} requests ({dict(crawler.counts)}), {len(crawler.failures)} failures")
+    assert not crawler.failures, "\n".join(crawler.failures)
+    assert refused == []
+    assert set(staff_views) == {200} and set(portal_views) == {200} and len(portal_views) >= 10
+
+
+def _api_requests(operations, components, world):
+    """(role, method, target, body) for the API crawl: staff, coordinator and plain contact
+    call every operation on every row, POSTs with an empty body and with a small valid one;
+    another organisation's coordinator the same but only the valid body; an anonymous caller
+    one row per operation."""
+    for operation in operations:
+        method, _path, op = operation
+        bodies = [{}, example(body_of(op), components)] if method != "GET" else [None]
+        for number, target in enumerate(api_targets(operation, world)):
+            for role in ROLES:
+                if role == "anonymous" and number:
+                    continue
+                for body in bodies[-1:] if role in ("other", "anonymous") else bodies:
+                    yield role, method, target, body
+
+
+def test_every_api_operation_answers_for_every_ticket_and_role(world):
+    crawler = Crawler(world)
+    operations, components = api_operations(crawler.client("staff"))
+    foreign = set(Ticket.objects.exclude(organisation__name="Acme").values_list("pk", flat=True))
+    refused = []
+    for role, method, target, body in _api_requests(operations, components, world):
+        response = crawler.request(role, method, target.url, api=True, json_body=body)
+        if role == "other" and method == "GET" and target.kind == "ticket" and target.row in foreign \
+                and response.status_code != 404:
+            refused.append(f"{role} GET {target.url} -> {response.status_code}")
+    print(f"\nAPI: {len(operations)} operations, {len(world.ids['ticket'])} tickets, "
+          f"{crawler.total} requests ({dict(crawler.counts)}), {len(crawler.failures)} failures")
+    assert not crawler.failures, "\n".join(crawler.failures)
+    assert refused == []
+    listed = crawler.request("staff", "GET", "/api/tickets", api=True, data={"limit": 200})
+    assert listed.status_code == 200 and len(listed.json()["items"]) == len(world.ids["ticket"])
