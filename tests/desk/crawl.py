@@ -251,27 +251,31 @@ class Crawler:
             self.clients[key] = client
         return self.clients[key]
 
-    def request(self, role: str, method: str, url: str, *, api: bool = False, data=None, json_body=None):
+    def request(self, role: str, method: str, url: str, *, api: bool = False, data=None, json_body=None,
+                htmx: bool = False):
         """One request in a transaction that is rolled back, so every request sees the same
         world (a POST changes nothing for the next one) and a database error in one request
         (PostgreSQL aborts the transaction) cannot spoil the rest of the crawl."""
         client = self.client(role, api)
         cookies = client.cookies  # a logout (or a login) must not change who crawls next
         client.cookies = SimpleCookie(cookies)
+        headers = {"HX-Request": "true"} if htmx else {}
         with transaction.atomic():
             if method == "GET":
-                response = client.get(url, data or {})
+                response = client.get(url, data or {}, headers=headers)
             elif json_body is not None:
-                response = client.generic(method, url, json.dumps(json_body), content_type="application/json")
+                response = client.generic(method, url, json.dumps(json_body), content_type="application/json",
+                                          headers=headers)
             else:
-                response = client.post(url, data or {})
+                response = client.post(url, data or {}, headers=headers)
             transaction.set_rollback(True)
         client.cookies = cookies
-        self.counts[role] += 1
+        self.counts[role + (" htmx" if htmx else "")] += 1
         if response.status_code >= 500:
             exc = getattr(response, "exc_info", None)
             why = f"{exc[0].__name__}: {exc[1]}" if exc else response.content[:200]
-            self.failures.append(f"{role} {method} {url} {data or json_body or ''} -> {response.status_code} {why}")
+            sent = {k: (v[:40] + "…" if len(v) > 40 else v) for k, v in data.items()} if data else json_body or ""
+            self.failures.append(f"{role}{' htmx' if htmx else ''} {method} {url} {sent} -> {response.status_code} {why}")
         return response
 
     @property

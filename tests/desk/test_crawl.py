@@ -12,36 +12,14 @@ body. Nothing may answer 500; another organisation's row answers 404.
 
 from __future__ import annotations
 
-import logging
-
 import pytest
-from django.db import transaction
 
 from meldpunt.tickets.models import Ticket
 from tests.desk.crawl import Crawler, Target, api_operations, api_targets, body_of, example, page_targets
-from tests.desk.crawl_world import build_world
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ("staff", "coordinator", "contact", "other", "anonymous")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once for the module; every crawled request is rolled back, so it stays as built."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    """Thousands of 404s and 405s are the crawl working; only errors are worth a log line."""
-    logger = logging.getLogger("django.request")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    yield
-    logger.setLevel(level)
 
 
 def _page_requests(targets):
@@ -71,7 +49,8 @@ def _page_requests(targets):
             yield "anonymous", "GET", target
 
 
-def test_every_page_renders_for_every_ticket_and_role(world):
+def test_every_page_renders_for_every_ticket_and_role(crawl_world, crawling):
+    world = crawl_world
     crawler = Crawler(world)
     targets = page_targets(world)
     foreign = set(Ticket.objects.exclude(organisation__name="Acme").values_list("pk", flat=True))
@@ -109,7 +88,8 @@ def _api_requests(operations, components, world):
                     yield role, method, target, body
 
 
-def test_every_api_operation_answers_for_every_ticket_and_role(world):
+def test_every_api_operation_answers_for_every_ticket_and_role(crawl_world, crawling):
+    world = crawl_world
     crawler = Crawler(world)
     operations, components = api_operations(crawler.client("staff"))
     foreign = set(Ticket.objects.exclude(organisation__name="Acme").values_list("pk", flat=True))
