@@ -8,10 +8,12 @@ page or API operation is crawled from the day it is added, or someone decides he
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 
 from django.apps import apps
@@ -99,6 +101,7 @@ class Target:
     url: str
     kind: str = ""
     row: int | None = None
+    htmx: bool = False  # the view answers htmx requests with a partial of its own
 
 
 # ------------------------------------------------------------------------ pages
@@ -119,12 +122,21 @@ def routes(resolver=None, prefix: str = "") -> list[tuple[str, object]]:
 def page_targets(world) -> list[Target]:
     """Each route with its parameters filled from the world (all rows of the kind it names)."""
     targets: list[Target] = []
-    for route, _pattern in routes():
+    for route, pattern in routes():
         if route.startswith("admin/") or route.startswith("^admin/"):
             targets += _admin_targets(route, world)
         else:
-            targets += _filled(route, world)
+            htmx = _reads_htmx(pattern.callback)
+            targets += [replace(t, htmx=htmx) for t in _filled(route, world)]
     return targets
+
+
+def _reads_htmx(view) -> bool:
+    """Whether the view (under its decorators) looks at ``request.htmx``."""
+    try:
+        return "request.htmx" in inspect.getsource(inspect.unwrap(view))
+    except (OSError, TypeError):  # a class-based or built-in view
+        return False
 
 
 def _filled(route: str, world) -> list[Target]:
@@ -281,3 +293,71 @@ class Crawler:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+
+# ------------------------------------------------------------------------ forms
+class _Forms(HTMLParser):
+    """The POST forms of a page: action and the fields a browser would send, filled in."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[str, dict[str, str]]] = []
+        self._form: dict | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._form = {"action": a.get("action") or "", "fields": {}} if (a.get("method") or "").lower() == "post" else None
+            return
+        if self._form is None or not a.get("name") or "disabled" in a:
+            return
+        fields, name = self._form["fields"], a["name"]
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("checkbox", "radio"):
+                if "checked" in a or (kind == "radio" and name not in fields):
+                    fields[name] = a.get("value", "on")
+            elif kind not in ("submit", "button", "file", "image", "reset"):
+                fields[name] = a.get("value") or _filler(kind)
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and (self._select not in fields or "selected" in a):
+            value = a.get("value", "")
+            if value or "selected" in a:
+                fields[self._select] = value
+        elif tag == "textarea":
+            self._textarea = name
+            fields[name] = ""
+        if tag == "button" and a.get("value"):
+            fields.setdefault(name, a["value"])
+
+    def handle_data(self, data):
+        if self._form is not None and self._textarea:
+            self._form["fields"][self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._form is not None:
+            name = self._textarea
+            if name and not self._form["fields"][name].strip():
+                self._form["fields"][name] = "Crawled text."
+            self._textarea = None
+        elif tag == "form" and self._form is not None:
+            self.forms.append((self._form["action"], self._form["fields"]))
+            self._form = None
+
+
+def _filler(kind: str) -> str:
+    return {"number": "1", "email": "crawl@example.test", "date": "2026-12-07", "datetime-local": "2026-12-07T10:00",
+            "time": "10:00", "url": "https://example.test/"}.get(kind, "Crawled text")
+
+
+def post_forms(html: str, page_url: str) -> list[tuple[str, dict[str, str]]]:
+    """(url, data) for every POST form on the page, its empty fields filled in."""
+    parser = _Forms()
+    parser.feed(html)
+    return [(action if action.startswith("/") else page_url, fields) for action, fields in parser.forms
+            if not action.startswith(("http", "/logout", "/i18n", "/language"))]

@@ -22,22 +22,26 @@ from django.utils import timezone
 from meldpunt.billing.models import Invoice
 from meldpunt.billing.services import book_time, credit_invoice, run_month
 from meldpunt.bookings import selectors as booking_selectors
-from meldpunt.bookings.services import book_session, publish_availability
+from meldpunt.bookings.services import book_session, cancel, publish_availability, record_session
 from meldpunt.contracts.models import CatalogVersion, Organisation
 from meldpunt.desk.services import save_macro, save_view
+from meldpunt.escalation.models import Duty
+from meldpunt.escalation.services import scan_alerts
 from meldpunt.intake.contact_log import log_contact
-from meldpunt.intake.models import InboundMail
+from meldpunt.intake.models import Attachment, InboundMail
 from meldpunt.intake.services import attach_uploads, ingest, quarantine_to_ticket, register_forward
 from meldpunt.knowledge import ideas
 from meldpunt.knowledge.models import Product, Release
 from meldpunt.knowledge.releases import announce_critical_fix, set_opt_in
 from meldpunt.knowledge.services import answer_question, ask_question, create_article, link_article
-from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.models import Message, Ticket
 from meldpunt.tickets.services import (
     add_message,
     assign_ticket,
+    change_kind,
     change_status,
     create_ticket,
+    plan_resolution,
     request_information,
     set_priority,
 )
@@ -192,6 +196,38 @@ def _triage(w: World, jan, agreement, invantive, agent) -> list[Ticket]:
     return [approved_case, pending_case, sent_back, accepted, category, key_ticket]
 
 
+def _more_shapes(w: World, jan, erpm, agent) -> list[Ticket]:
+    """Planned, re-kinded, declined, ended-agreement, English-stranger and too-large shapes."""
+    planned, _ = create_ticket(organisation=jan.organisation, agreement=erpm, contact=jan, kind="change",
+                               subject="Nieuwe koppeling", impact="one", urgency="low")
+    plan_resolution(planned, timezone.now() + timedelta(days=14), actor=agent)
+    rekinded, _ = create_ticket(organisation=jan.organisation, agreement=erpm, contact=jan,
+                                subject="Eigenlijk een vraag", impact="one", urgency="low")
+    change_kind(rekinded, "question", actor=agent, reason="crawl")
+    declined, _ = create_ticket(organisation=jan.organisation, agreement=erpm, contact=jan,
+                                subject="Advies afgewezen", impact="one", urgency="low")
+    declined = triage.convert_to_advisory(declined, actor=agent)
+    proposal = triage.draft_proposal(declined, actor=agent, hours="2", rate="95.00", description="Analyse")
+    triage.send_proposal(proposal, actor=agent)
+    triage.decide_proposal(proposal, approve=False, by=jan.user, note="Te duur")
+    w.add("proposal", proposal)
+    english = _ingested(_raw(sender="Someone <someone@abroad.test>", subject="Login does not work",
+                             message_id="<en1@abroad.test>", body="The login page does not work for me."))
+    # An agent set the kind in the admin: an advisory request without agreement.
+    Ticket.objects.filter(pk=english.pk).update(kind="advisory")
+    old_org = f.organisation("Oud BV")
+    old_contact = f.contact(old_org, username="oud")
+    ended = f.agreement(old_org, "erpm", "small", coordinator=old_contact, starts_on=date(2024, 1, 1),
+                        ends_on=date(2024, 12, 31))
+    on_ended, _ = create_ticket(organisation=old_org, agreement=ended, contact=old_contact, subject="Na het einde",
+                                impact="one", urgency="low", received_at=f.ams(2024, 12, 30, 10, 0))
+    message = Message.objects.filter(attachments__isnull=False).first()
+    Attachment.objects.create(message=message, filename="groot.zip", content_type="application/zip", size=30 << 20,
+                              data=b"", too_large=True)
+    w.add("agreement", ended)
+    return [planned, rekinded, declined, english, on_ended]
+
+
 def _other_level(ticket: Ticket) -> str:
     scheme = ticket.agreement.catalog.parsed().priority
     return next(level for level in scheme.levels if level != ticket.priority)
@@ -225,6 +261,8 @@ def _bookings(w: World, jan, invantive, agent) -> None:
     anonymous = book_session(vendor="invantive", agent_id=slots[4].agent, minutes=30,
                              starts_at=datetime.fromtimestamp(slots[4].start, UTC), topic="Anoniem",
                              name="Passant", email="passant@elders.test").booking
+    record_session(booking=booking, agent=agent, minutes=35, now=booking.ends_at + timedelta(minutes=10))
+    cancel(booking=anonymous, by_vendor=True, actor=agent)
     w.add("booking", booking, anonymous)
 
 
@@ -276,10 +314,13 @@ def build_world() -> World:
     tickets += _other_channels(w, jan, piet, erpm, agent)
     tickets += _triage(w, jan, erpm, invantive, agent)
     tickets += _elite(w, delta, agent)
+    tickets += _more_shapes(w, jan, erpm, agent)
     _bookings(w, jan, invantive, agent)
     release = _knowledge(w, tickets, jan, agent)
     set_opt_in(contact=sofia, on=True)
     announce_critical_fix(release=release, title="Dataverlies", body="Installeer 10.7.1", actor=agent)
+    Duty.objects.create(vendor="erpm", role="team_lead", user=agent)
+    scan_alerts(now=timezone.now() + timedelta(days=30), full=True)
     save_view(owner=agent, name="Mijn open", query="status=new", shared=True)
     save_macro(actor=agent, name="Bedankt", body_nl="Bedankt {{ contact }}", body_en="Thanks", set_status="resolved")
     today = timezone.localdate()
@@ -290,7 +331,6 @@ def build_world() -> World:
 
     from meldpunt.bookings.models import Availability
     from meldpunt.desk.models import Macro, SavedView
-    from meldpunt.tickets.models import Message
 
     w.add("ticket", *tickets)
     w.add("ticket", *Ticket.objects.exclude(pk__in=[t.pk for t in tickets]))  # consultant and booking requests
@@ -309,6 +349,4 @@ def build_world() -> World:
 
 
 def _attachments():
-    from meldpunt.intake.models import Attachment
-
     return Attachment.objects.values_list("pk", flat=True)

@@ -12,10 +12,21 @@ body. Nothing may answer 500; another organisation's row answers 404.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from meldpunt.tickets.models import Ticket
-from tests.desk.crawl import Crawler, Target, api_operations, api_targets, body_of, example, page_targets
+from tests.desk.crawl import (
+    Crawler,
+    Target,
+    api_operations,
+    api_targets,
+    body_of,
+    example,
+    page_targets,
+    post_forms,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +36,16 @@ ROLES = ("staff", "coordinator", "contact", "other", "anonymous")
 def _page_requests(targets):
     """(role, method, target) for the page crawl.
 
-    Vendor staff and the customer organisation's coordinator and plain contact GET and POST
-    (empty, so invalid) every URL; another organisation's coordinator GETs every URL (each of
-    its answers on a foreign ticket must be 404); an anonymous visitor GETs one URL per route
-    (every one is sent to the login page or refused the same way). The superuser crawls the
-    admin (its rows: tests/desk/crawl.py), POSTing to the first add and change form. Documents
-    (PDF, seconds each) are downloads that read no form: GET only, by staff (every row) and
-    the coordinator (their own).
+    Vendor staff and the customer organisation's coordinator and plain contact GET every URL
+    and POST an empty (invalid) form to it: every row's URL, but a ticket's pages only for
+    the first ticket (each ticket's forms are submitted filled in instead: see the test).
+    Another organisation's coordinator GETs every URL (each of its answers on a foreign
+    ticket must be 404); an anonymous visitor GETs one URL per route (all are sent to the
+    login page or refused the same way). Views that answer htmx with a partial of their own
+    are crawled by staff with the HX-Request header too. The superuser crawls the admin (its
+    rows: tests/desk/crawl.py), POSTing to the first add and change form. Documents (PDF,
+    seconds each) are downloads that read no form: GET only, by staff (every row) and the
+    coordinator (their own).
     """
     first: dict[str, Target] = {}
     for target in targets:
@@ -39,14 +53,20 @@ def _page_requests(targets):
     for target in targets:
         admin = target.route.lstrip("^").startswith("admin/")
         document = target.route.endswith("pdf/")
+        is_first = first[target.route] is target
         for role in (("admin",) if admin else ("staff", "coordinator") if document
                      else ("staff", "coordinator", "contact", "other")):
             yield role, "GET", target
-            if role != "other" and not document and (not admin or (
-                    first[target.route] is target and target.route.endswith(("/add/", "/change/")))):
-                yield role, "POST", target
-        if first[target.route] is target:
+            if role == "other" or document:
+                continue
+            if is_first if admin or target.kind == "ticket" else True:
+                if not admin or target.route.endswith(("/add/", "/change/")):
+                    yield role, "POST", target
+        if is_first:
             yield "anonymous", "GET", target
+        if target.htmx:
+            yield "staff", "GET htmx", target
+            yield "staff", "POST htmx", target
 
 
 def test_every_page_renders_for_every_ticket_and_role(crawl_world, crawling):
@@ -54,22 +74,32 @@ def test_every_page_renders_for_every_ticket_and_role(crawl_world, crawling):
     crawler = Crawler(world)
     targets = page_targets(world)
     foreign = set(Ticket.objects.exclude(organisation__name="Acme").values_list("pk", flat=True))
-    refused = []
+    refused, submitted, outcomes = [], set(), Counter()
     for role, method, target in _page_requests(targets):
-        response = crawler.request(role, method, target.url)
+        method, _, htmx = method.partition(" ")
+        response = crawler.request(role, method, target.url, htmx=bool(htmx))
         if role == "other" and target.kind == "ticket" and target.row in foreign and response.status_code != 405:
             if response.status_code == 302:  # the old /tickets/<id>/ address forwards to the portal
                 response = crawler.client(role).get(target.url, follow=True)
             if response.status_code != 404:
                 refused.append(f"{role} GET {target.url} -> {response.status_code}")
+        if (method == "GET" and not htmx and target.kind == "ticket" and role in ("staff", "coordinator")
+                and response.status_code == 200 and response["Content-Type"].startswith("text/html")):
+            # Every form on a ticket's page, submitted as a person would (empty fields filled).
+            for url, data in post_forms(response.content.decode(), target.url):
+                if (role, url, tuple(sorted(data))) not in submitted:
+                    submitted.add((role, url, tuple(sorted(data))))
+                    outcomes[crawler.request(role, "POST", url, data=data).status_code] += 1
     staff_views = [crawler.request("staff", "GET", f"/console/tickets/{pk}/").status_code for pk in world.ids["ticket"]]
     own = Ticket.objects.filter(organisation__name="Bakkerij De Vries").values_list("pk", flat=True)
     portal_views = [crawler.request("coordinator", "GET", f"/portal/requests/{pk}/").status_code for pk in own]
     print(f"\npages: {len({t.route for t in targets})} routes, {len(targets)} URLs, {len(world.ids['ticket'])} tickets, "
-          f"{crawler.total} requests ({dict(crawler.counts)}), {len(crawler.failures)} failures")
+          f"{crawler.total} requests ({dict(crawler.counts)}), {len(submitted)} forms submitted filled in {dict(outcomes)}, "
+          f"{len(crawler.failures)} failures")
     assert not crawler.failures, "\n".join(crawler.failures)
     assert refused == []
     assert set(staff_views) == {200} and set(portal_views) == {200} and len(portal_views) >= 10
+    assert len(submitted) >= 5 * len(world.ids["ticket"]) and outcomes[302] >= 3 * len(world.ids["ticket"])
 
 
 def _api_requests(operations, components, world):
