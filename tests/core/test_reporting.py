@@ -38,10 +38,15 @@ def test_period_bounds_are_local_midnights_across_dst():
     assert start.utcoffset() == timedelta(hours=2) and end.utcoffset() == timedelta(hours=1)
 
 
-@pytest.mark.parametrize("text", ["2026Q5", "Q3", "2026-13", "last quarter", ""])
+@pytest.mark.parametrize("text", ["2026Q5", "Q3", "2026-13", "last quarter", "", "0000", "0001-01", "9999Q4", "9999"])
 def test_bad_periods_are_refused_with_the_text(text):
     with pytest.raises(PeriodError):
         Period.parse(text)
+
+
+def test_the_years_a_period_may_cover_reach_as_far_as_date_arithmetic_is_safe():
+    assert Period.parse("1900").bounds(AMS)[0].year == 1900
+    assert Period.parse("2999Q4").bounds(AMS)[1].year == 3000
 
 
 def test_quarter_before_a_day_is_the_last_complete_quarter():

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
+from django.db import transaction
 from django.test import Client
+from django.utils import translation
 
 from tests.desk import factories as f
 
@@ -40,3 +43,26 @@ def desk():
         "a_coord": a_coord, "a_plain": f.contact(org_a, coordinator=False),
         "a_plain2": f.contact(org_a, coordinator=False), "b_coord": b_coord,
     }
+
+
+@pytest.fixture(scope="module")
+def crawl_world(django_db_setup, django_db_blocker):
+    """The crawl's desk (tests/desk/crawl_world.py), built once per module; every crawled
+    request is rolled back, so it stays as built."""
+    from tests.desk.crawl_world import build_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def crawling():
+    """Thousands of 404s and 405s are the crawl working: only errors are logged. The language
+    the last (Dutch) request left active is put back for the next test."""
+    logger = logging.getLogger("django.request")
+    level, language = logger.level, translation.get_language()
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
+    translation.activate(language)

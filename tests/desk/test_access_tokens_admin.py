@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from meldpunt.api.models import ApiToken, hash_token
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
@@ -91,8 +92,8 @@ def test_status_priority_and_clocks_are_read_only_in_the_admin():
     admin = get_user_model().objects.create_superuser("root", "root@vendor.test", "pw-root-123")
     org = f.organisation()
     agr = f.agreement(org, "erpm", "small")
-    ticket, _ = create_ticket(organisation=org, agreement=agr, subject="Stock wrong", impact="organisation",
-                              urgency="high", received_at=f.ams(2026, 12, 23, 10, 0))
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agr, subject="Stock wrong", impact="organisation",
+                              urgency="high", received_at=f.ams(2026, 12, 23, 10, 0)))
     client = Client()
     client.force_login(admin)
     page = client.get(f"/admin/tickets/ticket/{ticket.pk}/change/").content.decode()

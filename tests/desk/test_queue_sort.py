@@ -14,7 +14,7 @@ from meldpunt.tickets.clocks import next_due
 from meldpunt.tickets.models import UNRANKED, Ticket
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, change_kind, change_status, create_ticket, set_priority
-from meldpunt.web.queries import QueueQuery, queue_page
+from meldpunt.web.queries import CursorError, QueueQuery, queue_page
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,10 @@ def test_levels_of_different_catalogs_share_ranks(desk):
     assert _stored(critical)[1] == _stored(a_level)[1] == 0
 
 
-def test_a_hand_edited_cursor_is_the_first_page(desk):
+def test_a_hand_edited_cursor_is_refused(desk):
     made = _new(desk["org_a"], desk["agr_a"], "Export stops", impact="organisation", urgency="high")
-    for cursor in ("s9.1.2", "s0.notanumber.1", "x", "s1.abc", "s0.99999999999999999999999.1", "s-1.5"):
-        assert [r.ticket.pk for r in queue_page(desk["staff"], QueueQuery(cursor=cursor)).rows] == [made.pk]
+    for cursor in ("s9.1.2", "s0.notanumber.1", "x", "s1.abc", "s0.99999999999999999999999.1", "s-1.5",
+                   "s0.1." + "9" * 30):
+        with pytest.raises(CursorError):
+            queue_page(desk["staff"], QueueQuery(cursor=cursor))
+    assert [r.ticket.pk for r in queue_page(desk["staff"], QueueQuery(cursor="s0.")).rows] == [made.pk]

@@ -155,7 +155,8 @@ def _staff_ticket(request, ticket_id: int, action: str) -> Ticket:
 def ticket_out(ticket: Ticket) -> dict:
     return {
         "id": ticket.pk, "number": ticket.number,
-        "organisation": {"id": ticket.organisation_id, "name": ticket.organisation.name},
+        "organisation": ({"id": ticket.organisation_id, "name": ticket.organisation.name}
+                         if ticket.organisation_id else None),
         "agreement": ticket.agreement.code if ticket.agreement_id else None,
         "contact": {"id": ticket.contact.pk, "name": ticket.contact.name} if ticket.contact_id else None,
         **{

@@ -170,7 +170,7 @@ class AgreementOut(Schema):
 class TicketOut(Schema):
     id: int
     number: int
-    organisation: Ref
+    organisation: Ref | None = Field(description="null while an unknown sender's mail waits in triage")
     agreement: str | None = Field(description="agreement code")
     contact: Ref | None = Field(description="the reporter")
     kind: str

@@ -32,9 +32,8 @@ def _plausible_start(value: datetime) -> datetime:
 def _month(value: str) -> str:
     try:
         month = Month.parse(value)
-        month.first  # noqa: B018 - year 0 parses but is no date
-    except ValueError:  # BillingError is one
-        raise ValueError(f"{value!r} is not a month such as 2026-10") from None
+    except ValueError as exc:  # BillingError is one
+        raise ValueError(str(exc)) from None
     return str(month)
 
 

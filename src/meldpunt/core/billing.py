@@ -16,6 +16,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from meldpunt.core.reporting import YEARS
+
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
@@ -185,6 +187,8 @@ class Month:
         found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
         if not found or not 1 <= int(found[2]) <= 12:
             raise BillingError(f"{text!r} is not a month such as 2026-10")
+        if int(found[1]) not in YEARS:  # year 0 is no date; 9999-12 has no next month
+            raise BillingError(f"{text!r}: the year must lie between {YEARS.start} and {YEARS.stop - 1}")
         return cls(int(found[1]), int(found[2]))
 
     @classmethod

@@ -22,6 +22,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 _PERIOD_RE = re.compile(r"^\s*(\d{4})(?:\s*-?\s*(?:Q([1-4])|(\d{1,2})))?\s*$", re.IGNORECASE)
+#: Years a report may cover. Outside them a period is a typing error, and the date arithmetic
+#: of its bounds (the next year, local midnight in a time zone) would overflow at 1 and 9999.
+YEARS = range(1900, 3000)
 
 
 class PeriodError(ValueError):
@@ -42,6 +45,8 @@ class Period:
         if not match:
             raise PeriodError(f"{text!r} is not a period like 2026Q3, 2026-07 or 2026")
         year, quarter, month = int(match.group(1)), match.group(2), match.group(3)
+        if year not in YEARS:
+            raise PeriodError(f"{text!r}: the year must lie between {YEARS.start} and {YEARS.stop - 1}")
         if quarter:
             q = int(quarter)
             first = date(year, 3 * q - 2, 1)

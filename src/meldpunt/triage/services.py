@@ -197,6 +197,8 @@ def draft_proposal(ticket: Ticket, *, actor=None, hours: Decimal | str, descript
     ticket = _locked(ticket)
     if ticket.triage_state != "advisory" and ticket.kind not in ADVISORY_KINDS:
         raise TriageError("convert the request to an advisory-services request first")
+    if ticket.agreement_id is None:  # the kind may have been set by hand (admin) on a stranger's mail
+        raise TriageError("place the request with an organisation and agreement first")
     if not description.strip():
         raise TriageError("describe the work the proposal is for")
     try:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import Agreement
@@ -25,9 +25,10 @@ from meldpunt.core.businesstime import epoch
 from meldpunt.core.calendars import describe_hours
 from meldpunt.core.sla import business_time_left, format_span
 from meldpunt.core.vocabulary import ENTITLEMENTS, label
+from meldpunt.intake.models import InboundMail
 from meldpunt.tickets.clocks import explain, pauses_of
-from meldpunt.tickets.models import OPEN_STATUSES, UNRANKED, Clock, Ticket, TicketEvent
-from meldpunt.tickets.selectors import visible_tickets
+from meldpunt.tickets.models import OPEN_STATUSES, UNRANKED, Clock, Message, Ticket, TicketEvent
+from meldpunt.tickets.selectors import visible_messages, visible_tickets
 
 #: A running clock due within this much wall-clock time is "breaching soon".
 SOON = timedelta(hours=4)
@@ -35,6 +36,16 @@ QUEUES = ("mine", "all", "triage", "waiting", "soon", "breached")
 SORTS = ("deadline", "priority", "newest", "oldest")
 #: ``Ticket.priority_rank`` values, most urgent first (UNRANKED last).
 RANKS = tuple(range(UNRANKED + 1))
+
+
+def thread(user, ticket: Ticket) -> QuerySet[Message]:
+    """The messages the caller may read, each with ``sender``: the address a mail came from.
+
+    A customer's answer by mail has no author (no one logged in wrote it); the page names
+    the address it came from instead.
+    """
+    mail = InboundMail.objects.filter(message=OuterRef("pk")).order_by("pk").values("sender")[:1]
+    return visible_messages(user, ticket).annotate(sender=Subquery(mail)).prefetch_related("attachments")
 
 
 # ------------------------------------------------------------------ the queue
@@ -124,13 +135,31 @@ def _decode(text: str) -> datetime:
     return datetime.fromtimestamp(int(text) / 1_000_000, UTC)
 
 
+class CursorError(ValueError):
+    """A queue cursor this desk did not make (hand-edited, truncated or from another version)."""
+
+    def __init__(self):
+        super().__init__(gettext("This page link is not valid (any more); here is the first page."))
+
+
+#: The largest id a cursor may name (the database's 64-bit key).
+MAX_ID = 2**63 - 1
+
+
+def _cursor_id(text: str) -> int:
+    pk = int(text)
+    if not 0 <= pk <= MAX_ID:
+        raise ValueError(text)
+    return pk
+
+
 def _after(segment: _Segment, key: str) -> Q:
     """The rows of ``segment`` after the cursor's key ("<due µs>.<id>" or "<id>")."""
     if segment.by_due:
         due_text, pk_text = key.split(".")
-        due, pk = _decode(due_text), int(pk_text)
+        due, pk = _decode(due_text), _cursor_id(pk_text)
         return Q(next_due_at__gte=due) & (Q(next_due_at__gt=due) | Q(id__gt=pk))
-    pk = int(key)
+    pk = _cursor_id(key)
     return Q(id__lt=pk) if segment.descending else Q(id__gt=pk)
 
 
@@ -138,8 +167,8 @@ def queue_page(user, q: QueueQuery, *, limit: int = 50, now: datetime | None = N
     """One page of the console queue and the cursor of the next page ("" at the end).
 
     Keyset cursors on ``Ticket.next_due_at`` / ``priority_rank`` / id over partial indexes
-    of the open tickets; the table is never counted. A bad cursor is treated as the first
-    page: a hand-edited URL never errors.
+    of the open tickets; the table is never counted. A cursor this function did not make
+    raises :class:`CursorError` (the page answers 400 and shows the first page).
     """
     now = now or timezone.now()
     base = visible_tickets(user).filter(_ticket_filter(user, q, now))
@@ -153,7 +182,7 @@ def queue_page(user, q: QueueQuery, *, limit: int = 50, now: datetime | None = N
                 raise IndexError(index)
             after = _after(segments[index], key) if key else None  # "" = the segment's start
         except (ValueError, IndexError, OverflowError, OSError):
-            index, after = 0, None
+            raise CursorError from None
     ids: list[int] = []
     next_cursor = ""
     for position in range(index, len(segments)):

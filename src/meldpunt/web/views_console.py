@@ -3,6 +3,8 @@ writes through ``tickets.services`` (and :mod:`meldpunt.web.actions` for the han
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,7 +20,6 @@ from meldpunt.contracts.models import CatalogVersion
 from meldpunt.desk.panels import macro_reply_form, queue_context, ticket_context
 from meldpunt.desk.selectors import staff_ticket
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
-from meldpunt.tickets.selectors import visible_messages
 from meldpunt.tickets.services import (
     ConflictError,
     TicketError,
@@ -29,7 +30,15 @@ from meldpunt.tickets.services import (
 )
 from meldpunt.web.access import language, staff_required
 from meldpunt.web.forms import AssignForm, PriorityForm, QueueFilterForm, ReplyForm, StatusForm
-from meldpunt.web.queries import QueueQuery, agreement_summary, deadline_panel, queue_page, ticket_events
+from meldpunt.web.queries import (
+    CursorError,
+    QueueQuery,
+    agreement_summary,
+    deadline_panel,
+    queue_page,
+    thread,
+    ticket_events,
+)
 
 QUEUE_LABELS = {
     "mine": gettext_lazy("My tickets"), "all": gettext_lazy("All open"), "triage": gettext_lazy("Triage"),
@@ -56,7 +65,13 @@ def queue(request):
         organisation=data["organisation"].pk if data.get("organisation") else None,
         cursor=data.get("cursor") or "",
     )
-    page = queue_page(request.user, q)
+    try:
+        if "cursor" in form.errors:  # longer than any cursor the desk makes
+            raise CursorError
+        page, error = queue_page(request.user, q), ""
+    except CursorError as exc:
+        q = replace(q, cursor="")
+        page, error = queue_page(request.user, q), str(exc)
     rows = [_cells(row) for row in page.rows]
     params = request.GET.copy()
     params.pop("cursor", None)
@@ -69,12 +84,13 @@ def queue(request):
         more = request.GET.copy()
         more["cursor"] = page.next_cursor
         next_url = f"?{more.urlencode()}"
-    context = {"form": form, "rows": rows, "q": q, "tabs": tabs, "next_url": next_url,
+    context = {"form": form, "rows": rows, "q": q, "tabs": tabs, "next_url": next_url, "error": error,
                "title": str(QUEUE_LABELS[q.queue]), "refresh_url": request.get_full_path()}
+    status = 400 if error else 200
     if request.htmx:
-        return render(request, "web/console/_queue_rows.html", context)
+        return render(request, "web/console/_queue_rows.html", context, status=status)
     context.update(queue_context(request))  # saved views (meldpunt.desk)
-    return render(request, "web/console/queue.html", context)
+    return render(request, "web/console/queue.html", context, status=status)
 
 
 def _cells(row) -> dict:
@@ -127,7 +143,7 @@ def _timeline(request, ticket: Ticket) -> list[dict]:
     events = list(ticket_events(ticket))
     ids = {e.data.get("new") for e in events if e.kind == "assigned" and e.data.get("new")}
     users = {u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in=ids)}
-    items = [{"at": m.created_at, "message": m} for m in visible_messages(request.user, ticket).prefetch_related("attachments")]
+    items = [{"at": m.created_at, "message": m} for m in thread(request.user, ticket)]
     for event in events:
         text = _event_text(event, users, statuses)
         if text:

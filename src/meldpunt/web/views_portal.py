@@ -3,6 +3,8 @@ conversation, the new-request form, the agreement, and (coordinators) the contac
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,11 +21,11 @@ from meldpunt.intake.contact_log import channels_open
 from meldpunt.intake.services import attach_uploads
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.selectors import ticket_page, visible_messages, visible_tickets
+from meldpunt.tickets.selectors import ticket_page, visible_tickets
 from meldpunt.tickets.services import TicketError, add_message, create_ticket
 from meldpunt.web.access import contact_required, language
 from meldpunt.web.forms import ContactForm, NewRequestForm, PortalReplyForm
-from meldpunt.web.queries import agreement_summary, deadline_panel, request_state, rows_for
+from meldpunt.web.queries import agreement_summary, deadline_panel, request_state, rows_for, thread
 from meldpunt.web.uploads import limit_attachments
 
 MAX_ID = 2**63 - 1
@@ -44,18 +46,23 @@ def _request(request, pk: int) -> Ticket:
 @contact_required
 def requests(request):
     status = request.GET.get("status", "")
-    status = status if status in dict(STATUS_CHOICES) else None
-    try:
-        before = int(request.GET.get("before", ""))
-        before = before if 0 < before <= MAX_ID else None
-    except ValueError:
-        before = None
+    status = status if status in dict(STATUS_CHOICES) else None  # an unknown filter shows all
+    before, error = _before(request.GET.get("before", "").strip())
     tickets, next_before = ticket_page(request.user, before=before, status=status, limit=25)
     rows = [(row, request_state(row.ticket)) for row in rows_for([t.pk for t in tickets], timezone.now())]
     return render(request, "web/portal/requests.html", {
         "rows": rows, "next_before": next_before, "status": status or "", "statuses": STATUS_CHOICES,
-        "agreements": _agreements(request),
-    })
+        "agreements": _agreements(request), "error": error,
+    }, status=400 if error else 200)
+
+
+def _before(text: str) -> tuple[int | None, str]:
+    """The page cursor (a request number); one the portal did not make answers 400 with the first page."""
+    if not text:
+        return None, ""
+    if re.fullmatch(r"[0-9]{1,19}", text) and 0 < int(text) <= MAX_ID:
+        return int(text), ""
+    return None, _("This page link is not valid (any more); here is the first page.")
 
 
 @contact_required
@@ -78,7 +85,7 @@ def request_detail(request, pk: int):
         status = 400
     return render(request, "web/portal/request.html", {
         "ticket": ticket, "state": request_state(ticket), "clocks": deadline_panel(ticket, language()),
-        "messages_": visible_messages(request.user, ticket).prefetch_related("attachments"), "form": form,
+        "messages_": thread(request.user, ticket), "form": form,
         "categories": bool(ticket.agreement_id and ticket.kind not in ticket.agreement.catalog.parsed().priority.fixed
                            and ticket.agreement.catalog.parsed().priority.scheme == "categories"),
     }, status=status)
