@@ -27,6 +27,7 @@ from meldpunt.contracts.models import CatalogVersion, Organisation
 from meldpunt.desk.services import save_macro, save_view
 from meldpunt.escalation.models import Duty
 from meldpunt.escalation.services import scan_alerts
+from meldpunt.intake import attachments
 from meldpunt.intake.contact_log import log_contact
 from meldpunt.intake.models import Attachment, InboundMail
 from meldpunt.intake.services import attach_uploads, ingest, quarantine_to_ticket, register_forward
@@ -97,9 +98,10 @@ def _mail_tickets(w: World, jan, piet, agent) -> list[Ticket]:
     """Every shape mail intake makes, through ``ingest``."""
     known = _ingested(_raw(sender="Jan <jan@devries.test>", subject="Orders komen niet binnen",
                            message_id="<c1@devries.test>"))
-    # The customer answers by mail: a thread message without author.
-    ingest(_raw(sender="Jan <jan@devries.test>", subject=f"Re: [#{known.pk}] Orders komen niet binnen",
+    # The customer answers by mail: a thread message by their login (the address when they have none).
+    replied = ingest(_raw(sender="Jan <jan@devries.test>", subject=f"Re: [#{known.pk}] Orders komen niet binnen",
                 message_id="<c1-re@devries.test>", body="Nog steeds niet.\n\n> oude tekst"))
+    assert (replied.outcome, replied.ticket) == ("appended", known.pk), replied
     stranger = _ingested(_raw(sender="Onbekend <iemand@elders.test>", subject="Wie helpt mij?",
                               message_id="<s1@elders.test>"))
     ingest(_raw(sender="iemand@elders.test", subject=f"Re: [#{stranger.pk}] Wie helpt mij?",
@@ -223,8 +225,7 @@ def _more_shapes(w: World, jan, erpm, agent) -> list[Ticket]:
     on_ended, _ = create_ticket(NewRequest(organisation=old_org, agreement=ended, contact=old_contact, subject="Na het einde",
                                 impact="one", urgency="low", received_at=f.ams(2024, 12, 30, 10, 0)))
     message = Message.objects.filter(attachments__isnull=False).first()
-    Attachment.objects.create(message=message, filename="groot.zip", content_type="application/zip", size=30 << 20,
-                              data=b"", too_large=True)
+    attachments.hold(message, filename="groot.zip", content_type="application/zip", size=30 << 20, reason="size")
     w.add("agreement", ended)
     return [planned, rekinded, declined, english, on_ended]
 
@@ -271,9 +272,11 @@ def _knowledge(w: World, tickets: list[Ticket], jan, agent) -> None:
     article = create_article(language="nl", title="Orders komen niet binnen", body="Herstart de koppeling.",
                              author=agent)
     link_article(ticket=tickets[0], article=article, actor=agent)
-    question = ask_question(author=jan.user, title="Hoe exporteer ik?", body="Naar Excel", language="nl")
+    question = ask_question(author=jan.user, title="Hoe exporteer ik?", body="Naar Excel", language="nl",
+                            vendor=jan.organisation.agreements.first().catalog.vendor)
     answer_question(question=question, author=agent, body="Via het menu.")
-    idea = ideas.submit_idea(author=jan.user, title="Donkere modus", body="Graag")
+    idea = ideas.submit_idea(author=jan.user, title="Donkere modus", body="Graag",
+                             vendor=jan.organisation.agreements.first().catalog.vendor)
     ideas.vote(idea=idea, user=jan.user)
     product = Product.objects.create(vendor="infor", slug="ln", name="Infor LN")
     release = Release.objects.create(product=product, version="10.7", state="lts", released_on=date(2026, 9, 1))
