@@ -167,9 +167,9 @@ def test_database_url_options_reach_the_server(monkeypatch):
         assert connection.vendor == "sqlite"
         return
     monkeypatch.setenv("DATABASE_URL", url + "?application_name=meldpunt-url-test&sslmode=disable")
-    handler = ConnectionHandler({"probe": meldpunt.settings.database_from_env()})
+    handler = ConnectionHandler({"default": meldpunt.settings.database_from_env()})  # its own, not the suite's
     try:
-        with handler["probe"].cursor() as cursor:
+        with handler["default"].cursor() as cursor:
             cursor.execute("SHOW application_name")
             assert cursor.fetchone()[0] == "meldpunt-url-test"
     finally:
