@@ -55,6 +55,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
 os.environ["MELDPUNT_DEBUG"] = "0"
 os.environ.setdefault("MELDPUNT_SECRET_KEY", BENCH_SECRET_KEY)
+os.environ.setdefault("MELDPUNT_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")  # django.test.Client in process
 
 GOAL = 3.0
 VAR = ROOT / "var" / "bench"
