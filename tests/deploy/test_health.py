@@ -41,7 +41,7 @@ def test_all_well_is_200_and_tells_no_secret(all_well):
     assert body["ok"] is True
     assert body["database"] == {"ok": True}
     assert body["migrations"] == {"ok": True, "pending": 0}
-    assert body["worker"]["ok"] and body["worker"]["age_seconds"] < 5
+    assert body["worker"]["ok"] and 0 <= body["worker"]["age_seconds"] < 60
     assert body["scheduler"]["ok"] and body["scheduler"]["job"] == "alert-scan"
     assert [(m["name"], m["ok"], m["last_poll_failed"]) for m in body["mailboxes"]] == [("Support", True, False)]
     assert response["Cache-Control"].startswith("max-age=0")
