@@ -23,6 +23,10 @@ from meldpunt.core.catalog_loader import load_catalog
 from meldpunt.core.priority import PriorityError, assign_priority
 from meldpunt.core.sla import Pause, Target, compute_deadline, format_moment
 
+#: Long-running processes: their logs go to stdout (docs/deploy.md). Every other command logs
+#: to stderr, so that what it prints on stdout (``ingest-mail --json``, ``check``) is its own.
+SERVICES = frozenset({"serve", "worker", "db_worker", "scheduler", "mail_intake", "runserver"})
+
 
 class UsageError(Exception):
     """One line for stderr; exit status 2."""
@@ -253,6 +257,9 @@ def manage(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command, rest = (argv[0], argv[1:]) if argv else ("help", [])
+    name = (rest[0] if command == "manage" and rest else command).replace("-", "_")
+    if name not in SERVICES:
+        os.environ.setdefault("MELDPUNT_LOG_STREAM", "stderr")
     try:
         if command == "deadline":
             return deadline(rest)

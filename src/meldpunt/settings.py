@@ -252,7 +252,12 @@ MELDPUNT_CONFIRM_UNKNOWN_PER_HOUR = int(os.environ.get("MELDPUNT_CONFIRM_UNKNOWN
 # --- Logs, errors and health (issue #18 items 3-4; docs/deploy.md) ---
 # One JSON object per line on stdout, stamped with the request id (meldpunt.logs). Errors are
 # always logged: django.request's 5xx with its traceback, with DEBUG on or off; nothing is
-# mailed. MELDPUNT_LOG_LEVEL sets the level of our own loggers (INFO).
+# mailed. MELDPUNT_LOG_LEVEL sets the level of our own loggers (INFO). A one-shot command
+# (migrate, ingest-mail --json, …) logs to stderr, so its stdout stays its output: the
+# `meldpunt` command sets MELDPUNT_LOG_STREAM=stderr for all but the services (cli.SERVICES).
+LOG_STREAM = os.environ.get("MELDPUNT_LOG_STREAM", "stdout")
+if LOG_STREAM not in ("stdout", "stderr"):
+    raise ImproperlyConfigured(f"MELDPUNT_LOG_STREAM must be stdout or stderr, not {LOG_STREAM!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -260,18 +265,18 @@ LOGGING = {
     "formatters": {"json": {"()": "meldpunt.logs.JsonFormatter"},
                    "plain": {"format": "[{asctime}] {message}", "style": "{"}},
     "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
-                   "formatter": "json", "filters": ["request_id"]},
+        "json": {"class": "logging.StreamHandler", "stream": f"ext://sys.{LOG_STREAM}",
+                 "formatter": "json", "filters": ["request_id"]},
         # runserver's request lines (development only) stay as people read them
         "runserver": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain"},
     },
-    "root": {"handlers": ["stdout"], "level": "WARNING"},
+    "root": {"handlers": ["json"], "level": "WARNING"},
     "loggers": {
-        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-        "django.request": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+        "django": {"handlers": ["json"], "level": "WARNING", "propagate": False},
+        "django.request": {"handlers": ["json"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": ["runserver"], "level": "INFO", "propagate": False},
-        "meldpunt": {"handlers": ["stdout"], "level": os.environ.get("MELDPUNT_LOG_LEVEL", "INFO"), "propagate": False},
-        "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "meldpunt": {"handlers": ["json"], "level": os.environ.get("MELDPUNT_LOG_LEVEL", "INFO"), "propagate": False},
+        "gunicorn.error": {"handlers": ["json"], "level": "INFO", "propagate": False},
     },
 }
 

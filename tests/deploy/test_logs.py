@@ -12,7 +12,6 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.conf import settings as django_settings
 from django.test import Client
 
 from meldpunt.logs import JsonFormatter, RequestIdFilter
@@ -32,14 +31,18 @@ def log_lines():
     logger.removeHandler(handler)
 
 
-def test_logging_goes_to_stdout_as_json_also_for_errors():
-    config = django_settings.LOGGING
-    stdout = config["handlers"]["stdout"]
-    assert stdout["stream"] == "ext://sys.stdout" and stdout["formatter"] == "json"
-    assert stdout["filters"] == ["request_id"]
-    assert config["loggers"]["django.request"]["handlers"] == ["stdout"]
-    handler = next(h for h in logging.getLogger("django.request").handlers if isinstance(h.formatter, JsonFormatter))
-    assert handler.level <= logging.ERROR
+def test_logging_goes_to_stdout_as_json_also_for_errors(monkeypatch, tmp_path):
+    """The production profile's LOGGING (the suite itself logs to stderr, like a command)."""
+    from tests.deploy.test_profile import profile_settings
+
+    config = profile_settings(monkeypatch, tmp_path)["LOGGING"]
+    handler = config["handlers"]["json"]
+    assert handler["stream"] == "ext://sys.stdout" and handler["formatter"] == "json"
+    assert handler["filters"] == ["request_id"]
+    assert config["loggers"]["django.request"] == {"handlers": ["json"], "level": "WARNING", "propagate": False}
+    assert config["root"]["handlers"] == ["json"]
+    assert profile_settings(monkeypatch, tmp_path, MELDPUNT_LOG_STREAM="stderr")["LOGGING"]["handlers"]["json"][
+        "stream"] == "ext://sys.stderr"
 
 
 @pytest.mark.django_db
