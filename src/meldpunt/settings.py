@@ -255,9 +255,12 @@ MELDPUNT_CONFIRM_UNKNOWN_PER_HOUR = int(os.environ.get("MELDPUNT_CONFIRM_UNKNOWN
 # mailed. MELDPUNT_LOG_LEVEL sets the level of our own loggers (INFO). A one-shot command
 # (migrate, ingest-mail --json, …) logs to stderr, so its stdout stays its output: the
 # `meldpunt` command sets MELDPUNT_LOG_STREAM=stderr for all but the services (cli.SERVICES).
+# The test suite sets "none": records go up to the root logger, where pytest captures them.
 LOG_STREAM = os.environ.get("MELDPUNT_LOG_STREAM", "stdout")
-if LOG_STREAM not in ("stdout", "stderr"):
-    raise ImproperlyConfigured(f"MELDPUNT_LOG_STREAM must be stdout or stderr, not {LOG_STREAM!r}")
+if LOG_STREAM not in ("stdout", "stderr", "none"):
+    raise ImproperlyConfigured(f"MELDPUNT_LOG_STREAM must be stdout, stderr or none, not {LOG_STREAM!r}")
+_LOG_TO = [] if LOG_STREAM == "none" else ["json"]
+_LOG_UP = LOG_STREAM == "none"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -265,20 +268,21 @@ LOGGING = {
     "formatters": {"json": {"()": "meldpunt.logs.JsonFormatter"},
                    "plain": {"format": "[{asctime}] {message}", "style": "{"}},
     "handlers": {
-        "json": {"class": "logging.StreamHandler", "stream": f"ext://sys.{LOG_STREAM}",
+        "json": {"class": "logging.StreamHandler", "stream": f"ext://sys.{LOG_STREAM.replace('none', 'stdout')}",
                  "formatter": "json", "filters": ["request_id"]},
         # runserver's request lines (development only) stay as people read them
         "runserver": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain"},
     },
-    "root": {"handlers": ["json"], "level": "WARNING"},
     "loggers": {
-        "django": {"handlers": ["json"], "level": "WARNING", "propagate": False},
-        "django.request": {"handlers": ["json"], "level": "WARNING", "propagate": False},
+        "django": {"handlers": _LOG_TO, "level": "WARNING", "propagate": _LOG_UP},
+        "django.request": {"handlers": _LOG_TO, "level": "WARNING", "propagate": _LOG_UP},
         "django.server": {"handlers": ["runserver"], "level": "INFO", "propagate": False},
-        "meldpunt": {"handlers": ["json"], "level": os.environ.get("MELDPUNT_LOG_LEVEL", "INFO"), "propagate": False},
-        "gunicorn.error": {"handlers": ["json"], "level": "INFO", "propagate": False},
+        "meldpunt": {"handlers": _LOG_TO, "level": os.environ.get("MELDPUNT_LOG_LEVEL", "INFO"), "propagate": _LOG_UP},
+        "gunicorn.error": {"handlers": _LOG_TO, "level": "INFO", "propagate": _LOG_UP},
     },
 }
+if not _LOG_UP:  # with "none" the root logger is left alone: pytest's capture handler sits there
+    LOGGING["root"] = {"handlers": _LOG_TO, "level": "WARNING"}
 
 # Error reporting to Sentry (or a compatible service) when MELDPUNT_SENTRY_DSN is set; the
 # sentry-sdk package is the optional extra meldpunt[sentry]. No personal data is sent.

@@ -16,7 +16,8 @@ SECRET = "test-only-secret-" + "kd83jf92mcx0qp4lz7vn1bt6yr5hw-and-some-more"  # 
 
 def production_env(data: Path, **extra: str) -> dict[str, str]:
     """The environment of a production host: DEBUG off, a real key, HTTPS behind a proxy."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MELDPUNT_") and k != "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("MELDPUNT_") and k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=SECRET, MELDPUNT_HTTPS="1",
                MELDPUNT_ALLOWED_HOSTS="desk.example.com", MELDPUNT_DATA=str(data),
                DJANGO_SETTINGS_MODULE="meldpunt.settings")
