@@ -21,6 +21,7 @@ $(BIN)/meldpunt: pyproject.toml requirements/constraints.txt package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
+run: export MELDPUNT_DEBUG = 1
 run: export MELDPUNT_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 run: install
 	@mkdir -p $(MELDPUNT_DATA)

@@ -35,6 +35,9 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode, urlparse, urlunparse
 
+# The production profile wants a real secret key (DEBUG is off in the benchmarks).
+BENCH_SECRET_KEY = "bench-only-" + "k3y-f0r-the-benchmarks-which-sign-nothing-of-value"
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
@@ -96,7 +99,7 @@ class Server:
     def __init__(self, database_url: str):
         self.port, self.log_path = free_port(), VAR / "attachments-gunicorn.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MELDPUNT_", "PYTHON", "VIRTUAL_ENV"))}
-        env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="meldpunt.settings", MELDPUNT_DEBUG="0",
+        env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="meldpunt.settings", MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=BENCH_SECRET_KEY,
                    MELDPUNT_DATA=str(VAR / "attachments"), PYTHONPATH=str(ROOT / "src"),
                    MELDPUNT_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend")
         gunicorn = Path(sys.executable).parent / "gunicorn"

@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
 os.environ.setdefault("MELDPUNT_DEBUG", "0")
+# django.test.Client sends Host: testserver (no test environment sets it up here)
+os.environ.setdefault("MELDPUNT_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+# The production profile wants a real secret key (DEBUG is off in the benchmarks).
+os.environ.setdefault("MELDPUNT_SECRET_KEY", "bench-only-" + "k3y-f0r-the-benchmarks-which-sign-nothing-of-value")
 
 
 def setup() -> None:

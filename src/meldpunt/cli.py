@@ -3,7 +3,8 @@
 ``meldpunt deadline ...`` runs on the pure core (no database); ``meldpunt ingest-mail``
 arrives with the intake issue; anything else is a Django management command
 (``meldpunt migrate``, ``meldpunt runserver``, ``meldpunt db_worker`` ...).
-Bad input exits 2 with one line on stderr naming the bad argument, never a traceback.
+Bad input exits 2 with one line on stderr naming the bad argument, never a traceback; so
+does a configuration the settings refuse (no real secret key with DEBUG off, docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -22,9 +23,25 @@ from meldpunt.core.catalog_loader import load_catalog
 from meldpunt.core.priority import PriorityError, assign_priority
 from meldpunt.core.sla import Pause, Target, compute_deadline, format_moment
 
+#: Long-running processes: their logs go to stdout (docs/deploy.md). Every other command logs
+#: to stderr, so that what it prints on stdout (``ingest-mail --json``, ``check``) is its own.
+SERVICES = frozenset({"serve", "worker", "db_worker", "scheduler", "mail_intake", "runserver"})
+
 
 class UsageError(Exception):
     """One line for stderr; exit status 2."""
+
+
+def _load_settings() -> None:
+    """Load the Django settings now, so that one they refuse is one line, not a traceback."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - imports the settings module
+    except ImproperlyConfigured as exc:
+        raise UsageError(str(exc)) from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -191,7 +208,7 @@ def ingest_mail(argv: list[str]) -> int:
     parser.add_argument("files", nargs="+", metavar="FILE.eml")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
+    _load_settings()
     import django
 
     django.setup()
@@ -230,7 +247,7 @@ def _print_outcome(name: str, outcome: dict, as_json: bool) -> None:
 
 
 def manage(argv: list[str]) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
+    _load_settings()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["meldpunt", *argv])
@@ -240,6 +257,9 @@ def manage(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command, rest = (argv[0], argv[1:]) if argv else ("help", [])
+    name = (rest[0] if command == "manage" and rest else command).replace("-", "_")
+    if name not in SERVICES:
+        os.environ.setdefault("MELDPUNT_LOG_STREAM", "stderr")
     try:
         if command == "deadline":
             return deadline(rest)

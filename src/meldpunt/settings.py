@@ -2,7 +2,8 @@
 
 - ``DATABASE_URL``: ``postgres://user:pass@host:port/name`` for PostgreSQL; unset means the
   embedded SQLite database in ``$MELDPUNT_DATA/meldpunt.sqlite3``.
-- ``MELDPUNT_SECRET_KEY``, ``MELDPUNT_DEBUG`` (1/0), ``MELDPUNT_ALLOWED_HOSTS`` (comma list).
+- ``MELDPUNT_SECRET_KEY``, ``MELDPUNT_DEBUG`` (1/0), ``MELDPUNT_ALLOWED_HOSTS`` (comma list),
+  ``MELDPUNT_HTTPS`` and the rest of the production profile: docs/deploy.md.
 
 No state lives in a process: sessions, tasks and caches are in the database, so any
 number of web processes and workers can share one PostgreSQL.
@@ -11,16 +12,59 @@ number of web processes and workers can share one PostgreSQL.
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("MELDPUNT_DATA", Path.cwd() / "var"))
 
-SECRET_KEY = os.environ.get("MELDPUNT_SECRET_KEY", "dev-only-not-secret-change-me-in-production-please")
-DEBUG = os.environ.get("MELDPUNT_DEBUG", "1") == "1"
-ALLOWED_HOSTS = os.environ.get("MELDPUNT_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",")
+# --- Production profile: debug, secret key, hosts, HTTPS (issue #18 item 1; docs/deploy.md) ---
+# DEBUG is off unless asked for (`make run` and the tests ask). Without DEBUG a real secret
+# key is required: the public default in this repository signs nobody's sessions.
+DEBUG = os.environ.get("MELDPUNT_DEBUG", "0") == "1"
+DEV_SECRET_KEY = "dev-only-not-secret-change-me-in-production-please"
+SECRET_KEY = os.environ.get("MELDPUNT_SECRET_KEY", "").strip() or DEV_SECRET_KEY
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is no real secret (the same bar as Django's security.W009), or None."""
+    if key == DEV_SECRET_KEY:
+        return "is not set (or is the public development key)"
+    if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-"):
+        return "is too weak (use at least 50 random characters)"
+    return None
+
+
+if not DEBUG and (_problem := secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"MELDPUNT_SECRET_KEY {_problem}: set it to a random value, e.g. from "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`, or set MELDPUNT_DEBUG=1 for development"
+    )
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("MELDPUNT_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h.strip()]
+
+# MELDPUNT_HTTPS=1: the desk is reached over HTTPS only, usually through a proxy that ends TLS
+# and says so in X-Forwarded-Proto (the proxy must set that header itself, never pass on the
+# client's). Cookies are sent over HTTPS only, browsers are told to stay on HTTPS (HSTS), and
+# a form posted from https://<allowed host> passes the CSRF origin check.
+HTTPS = os.environ.get("MELDPUNT_HTTPS", "0") == "1"
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # a load balancer probes the web host over plain HTTP
+    SECURE_HSTS_SECONDS = int(os.environ.get("MELDPUNT_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("MELDPUNT_HSTS_SUBDOMAINS", "1") == "1"
+    # Preloading is a submission to the browsers' list that is hard to undo: the operator's
+    # choice (MELDPUNT_HSTS_PRELOAD=1), so check --deploy does not ask for it.
+    SECURE_HSTS_PRELOAD = os.environ.get("MELDPUNT_HSTS_PRELOAD", "0") == "1"
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+    CSRF_TRUSTED_ORIGINS = [
+        f"https://*{host}" if host.startswith(".") else f"https://{host}" for host in ALLOWED_HOSTS if host != "*"
+    ]
+# --- end of the production profile's settings block ---
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -31,6 +75,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the API docs page from local static files, not a CDN (and so within the CSP)
     "django_tasks_db",
     "axes",
     "meldpunt.contracts",
@@ -48,7 +93,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "meldpunt.web.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -76,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -83,6 +131,9 @@ TEMPLATES = [
 
 
 def database_from_env() -> dict:
+    """SQLite in $MELDPUNT_DATA, or PostgreSQL from ``DATABASE_URL`` through dj-database-url:
+    query options (``?sslmode=require&sslrootcert=…``) become connection OPTIONS. Connections
+    live a minute and are checked before reuse, so a restarted database costs no error."""
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -91,18 +142,11 @@ def database_from_env() -> dict:
             "NAME": DATA_DIR / "meldpunt.sqlite3",
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
         }
-    parsed = urlparse(url)
-    if parsed.scheme not in ("postgres", "postgresql"):
-        raise ValueError(f"DATABASE_URL must be postgres://…, not {parsed.scheme}://")
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": parsed.path.lstrip("/") or "postgres",
-        "USER": unquote(parsed.username or ""),
-        "PASSWORD": unquote(parsed.password or ""),
-        "HOST": parsed.hostname or "",
-        "PORT": str(parsed.port or ""),
-        "CONN_MAX_AGE": 60,
-    }
+    scheme = url.split(":", 1)[0]
+    if scheme not in ("postgres", "postgresql"):
+        raise ImproperlyConfigured(f"DATABASE_URL must be postgres://…, not {scheme}://")
+    return dj_database_url.parse(url, conn_max_age=int(os.environ.get("MELDPUNT_CONN_MAX_AGE", "60")),
+                                 conn_health_checks=True)
 
 
 DATABASES = {"default": database_from_env()}
@@ -182,6 +226,24 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# --- Content-Security-Policy (issue #18 item 1): Django's own middleware and SECURE_CSP ---
+# Scripts and styles come from our static files only; there are no inline scripts, style
+# attributes or event handlers in the templates (a page that needs one gives its <script>
+# nonce="{{ csp_nonce }}"). htmx is told not to add its indicator <style> (base.html).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# --- end of the CSP block ---
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -243,3 +305,57 @@ MELDPUNT_KEEP_DAYS = {
 }
 MELDPUNT_PRUNE_CHUNK = int(os.environ.get("MELDPUNT_PRUNE_CHUNK", "1000"))
 # ---------------------------------------------------------------- end retention
+
+
+# --- Logs, errors and health (issue #18 items 3-4; docs/deploy.md) ---
+# One JSON object per line on stdout, stamped with the request id (meldpunt.logs). Errors are
+# always logged: django.request's 5xx with its traceback, with DEBUG on or off; nothing is
+# mailed. MELDPUNT_LOG_LEVEL sets the level of our own loggers (INFO). A one-shot command
+# (migrate, ingest-mail --json, …) logs to stderr, so its stdout stays its output: the
+# `meldpunt` command sets MELDPUNT_LOG_STREAM=stderr for all but the services (cli.SERVICES).
+# The test suite sets "none": records go up to the root logger, where pytest captures them.
+LOG_STREAM = os.environ.get("MELDPUNT_LOG_STREAM", "stdout")
+if LOG_STREAM not in ("stdout", "stderr", "none"):
+    raise ImproperlyConfigured(f"MELDPUNT_LOG_STREAM must be stdout, stderr or none, not {LOG_STREAM!r}")
+_LOG_TO = [] if LOG_STREAM == "none" else ["json"]
+_LOG_UP = LOG_STREAM == "none"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "meldpunt.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "meldpunt.logs.JsonFormatter"},
+                   "plain": {"format": "[{asctime}] {message}", "style": "{"}},
+    "handlers": {
+        "json": {"class": "logging.StreamHandler", "stream": f"ext://sys.{LOG_STREAM.replace('none', 'stdout')}",
+                 "formatter": "json", "filters": ["request_id"]},
+        # runserver's request lines (development only) stay as people read them
+        "runserver": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain"},
+    },
+    "loggers": {
+        "django": {"handlers": _LOG_TO, "level": "WARNING", "propagate": _LOG_UP},
+        "django.request": {"handlers": _LOG_TO, "level": "WARNING", "propagate": _LOG_UP},
+        "django.server": {"handlers": ["runserver"], "level": "INFO", "propagate": False},
+        "meldpunt": {"handlers": _LOG_TO, "level": os.environ.get("MELDPUNT_LOG_LEVEL", "INFO"), "propagate": _LOG_UP},
+        "gunicorn.error": {"handlers": _LOG_TO, "level": "INFO", "propagate": _LOG_UP},
+    },
+}
+if not _LOG_UP:  # with "none" the root logger is left alone: pytest's capture handler sits there
+    LOGGING["root"] = {"handlers": _LOG_TO, "level": "WARNING"}
+
+# Error reporting to Sentry (or a compatible service) when MELDPUNT_SENTRY_DSN is set; the
+# sentry-sdk package is the optional extra meldpunt[sentry]. No personal data is sent.
+if os.environ.get("MELDPUNT_SENTRY_DSN"):
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured("MELDPUNT_SENTRY_DSN is set but sentry-sdk is not installed: "
+                                   "pip install 'meldpunt[sentry]'") from None
+    sentry_sdk.init(dsn=os.environ["MELDPUNT_SENTRY_DSN"], send_default_pii=False,
+                    environment=os.environ.get("MELDPUNT_SENTRY_ENVIRONMENT", "production"),
+                    traces_sample_rate=float(os.environ.get("MELDPUNT_SENTRY_TRACES", "0")))
+
+# /health/ (meldpunt.web.health): beyond these ages a part counts as down and the answer is 503.
+MELDPUNT_HEALTH_WORKER_SECONDS = int(os.environ.get("MELDPUNT_HEALTH_WORKER_SECONDS", "120"))
+MELDPUNT_HEALTH_SCHEDULER_SECONDS = int(os.environ.get("MELDPUNT_HEALTH_SCHEDULER_SECONDS", "180"))
+MELDPUNT_HEALTH_MAILBOX_SECONDS = int(os.environ.get("MELDPUNT_HEALTH_MAILBOX_SECONDS", "600"))
+# --- end of the logs, errors and health block ---

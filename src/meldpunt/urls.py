@@ -3,8 +3,10 @@ from django.http import JsonResponse
 from django.urls import include, path, re_path
 
 from meldpunt.api.routes import api
+from meldpunt.web.health import health
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     re_path(r"^api/", lambda request: JsonResponse({"detail": "Not Found"}, status=404)),

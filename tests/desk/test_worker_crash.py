@@ -87,6 +87,7 @@ def _start_worker(smtp_port: int, tmp_path: Path, name: str) -> subprocess.Popen
         "MELDPUNT_SMTP_HOST": "127.0.0.1", "MELDPUNT_SMTP_PORT": str(smtp_port),
         "MELDPUNT_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "MELDPUNT_WORKER_HEARTBEAT": "0.3", "MELDPUNT_WORKER_STALE": "2", "MELDPUNT_DEBUG": "0",
+        "MELDPUNT_SECRET_KEY": "test-only-" + "x" * 20 + "-a-worker-in-the-production-profile",
     }
     log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(

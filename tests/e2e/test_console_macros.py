@@ -38,22 +38,22 @@ def test_insert_a_macro_and_book_the_timers_minutes(session):
     assert page.evaluate("document.activeElement.id") == "macro-select"
     page.select_option("#macro-select", label="Vraag om schermafdruk → Waiting on customer")
     page.click("#macro-picker button[type=submit]")
-    page.wait_for_function("document.getElementById('id_body').value.includes('schermafdruk')")
+    page.wait_for_function("() => document.getElementById('id_body').value.includes('schermafdruk')")
     text = f"Hallo,\n\nBeste Jan, wilt u een schermafdruk sturen van melding #{ticket.pk}?"
     assert page.input_value("#id_body") == text
     assert page.input_value("#id_then_status") == "waiting_customer"
     assert page.is_checked("#id_visibility_0")  # a reply to the customer
     page.select_option("#macro-select", label="Interne check (internal note)")
     page.click("#macro-picker button[type=submit]")
-    page.wait_for_function("document.getElementById('id_body').value.includes('Checked by')")
+    page.wait_for_function("() => document.getElementById('id_body').value.includes('Checked by')")
     assert page.input_value("#id_body") == text + "\n\nChecked by agent."  # its only text, English
     assert page.is_checked("#id_visibility_1")  # the template is an internal note
     assert page.input_value("#id_then_status") == "waiting_customer"  # a template without status leaves it
 
     page.click("#time-panel [data-timer]")
-    page.wait_for_function("document.getElementById('timer-shown').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('timer-shown').textContent.length > 0")
     s.go(f"/console/tickets/{ticket.pk}/")  # a reload keeps the timer running
-    page.wait_for_function("document.getElementById('timer-shown').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('timer-shown').textContent.length > 0")
     page.click("#time-panel [data-timer]")
     assert page.input_value("#id_time-minutes") == "1"
     assert page.input_value("#id_time-started_at")
