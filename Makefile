@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export MELDPUNT_DATA ?= $(CURDIR)/var
 
-.PHONY: install run test test-sqlite test-postgres bench lint clean
+.PHONY: install assets run test test-sqlite test-postgres bench lint clean
 
 install: $(BIN)/meldpunt
 
@@ -18,8 +18,19 @@ $(BIN)/meldpunt: pyproject.toml requirements/constraints.txt package-lock.json
 	  [ -x $(PY) ] || $$python -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c requirements/constraints.txt -e '.[test,bench]'
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	$(MAKE) --no-print-directory assets
 	@touch $@
+
+# htmx and Chart.js: npm fetches the versions pinned in package.json/package-lock.json; the files
+# the templates use are copied into the package (committed), so a wheel serves them without npm.
+# After a version bump: `make assets`, then commit src/meldpunt/web/static/vendor/.
+VENDOR := src/meldpunt/web/static/vendor
+assets:
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@mkdir -p $(VENDOR)/htmx $(VENDOR)/chartjs
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE $(VENDOR)/htmx/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map \
+	  node_modules/chart.js/LICENSE.md $(VENDOR)/chartjs/
 
 run: export MELDPUNT_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 run: install

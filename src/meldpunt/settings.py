@@ -169,17 +169,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-# htmx and Chart.js come from the npm registry at pinned versions (package.json, `npm ci` in
-# `make install`) and are served locally as static/vendor/… — no CDN.
-NODE_MODULES = Path(os.environ.get("MELDPUNT_NODE_MODULES", BASE_DIR.parent.parent / "node_modules"))
-STATICFILES_DIRS = [
-    (f"vendor/{name}", NODE_MODULES / package / "dist")
-    for name, package in (("htmx", "htmx.org"), ("chartjs", "chart.js"))
-    if (NODE_MODULES / package / "dist").is_dir()
-]
+# htmx and Chart.js are committed copies in meldpunt/web/static/vendor/ (`make assets` refreshes
+# them from npm at the versions pinned in package.json), so an installed wheel serves them; no CDN.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names (a manifest), so browsers may cache them forever; needs `collectstatic`.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 LOGIN_URL = "login"
