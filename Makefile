@@ -33,20 +33,22 @@ assets:
 	  node_modules/chart.js/LICENSE.md $(VENDOR)/chartjs/
 
 run: export MELDPUNT_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
-run: install
+run: install $(MELDPUNT_DATA)/static/.collected
 	@mkdir -p $(MELDPUNT_DATA)
 	$(BIN)/meldpunt migrate --no-input -v 0
 	$(BIN)/meldpunt load_catalogs
 	$(BIN)/meldpunt load_demo
-	$(BIN)/meldpunt collectstatic --no-input -v 0
 	@echo; echo "Meldpunt runs at http://$(HOST):$(PORT)/  (Ctrl-C stops web server, worker and scheduler)"
 	@$(BIN)/meldpunt demo_logins; echo
 	@echo "Mail out is written to $(MELDPUNT_DATA)/mail/ (MELDPUNT_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend"
 	@echo "and MELDPUNT_SMTP_HOST send it for real). IMAP mailboxes are set up in /admin/ (Intake > Mailboxes)."
-	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
-	  $(BIN)/meldpunt worker --queue-name '*' --no-reload >$(MELDPUNT_DATA)/worker.log 2>&1 & \
-	  $(BIN)/meldpunt scheduler >$(MELDPUNT_DATA)/scheduler.log 2>&1 & \
-	  $(BIN)/meldpunt runserver --noreload $(HOST):$(PORT)
+	@exec $(PY) scripts/run-all $(BIN) $(HOST):$(PORT)  # stops all three on INT or TERM to make
+
+# collectstatic hashes and compresses every file (~15-30 s), so it runs only when a static source
+# (or the installed packages: Django's admin files) is newer than the last collection.
+$(MELDPUNT_DATA)/static/.collected: $(shell find src -path '*/static/*') $(BIN)/meldpunt
+	$(BIN)/meldpunt collectstatic --no-input -v 0
+	@touch $@
 
 test: install
 	@case "$(strip $(DB))" in \
