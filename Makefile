@@ -7,6 +7,8 @@ DB ?= both            # make test DB=sqlite | postgres | both
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export MELDPUNT_DATA ?= $(CURDIR)/var
+# as settings.STATIC_ROOT
+STATIC_ROOT = $(or $(MELDPUNT_STATIC_ROOT),$(MELDPUNT_DATA)/static)
 
 .PHONY: install assets run test test-sqlite test-postgres bench lint clean
 
@@ -33,7 +35,7 @@ assets:
 	  node_modules/chart.js/LICENSE.md $(VENDOR)/chartjs/
 
 run: export MELDPUNT_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
-run: install $(MELDPUNT_DATA)/static/.collected
+run: install $(STATIC_ROOT)/.collected
 	@mkdir -p $(MELDPUNT_DATA)
 	$(BIN)/meldpunt migrate --no-input -v 0
 	$(BIN)/meldpunt load_catalogs
@@ -46,7 +48,7 @@ run: install $(MELDPUNT_DATA)/static/.collected
 
 # collectstatic hashes and compresses every file (~15-30 s), so it runs only when a static source
 # (or the installed packages: Django's admin files) is newer than the last collection.
-$(MELDPUNT_DATA)/static/.collected: $(shell find src -path '*/static/*') $(BIN)/meldpunt
+$(STATIC_ROOT)/.collected: $(shell find src -path '*/static/*') $(BIN)/meldpunt
 	$(BIN)/meldpunt collectstatic --no-input -v 0
 	@touch $@
 

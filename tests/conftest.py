@@ -43,6 +43,7 @@ def _collected_static():
 
     root = Path(settings.DATA_DIR) / "test-static"
     override_settings(STATIC_ROOT=root).enable()
+    os.environ["MELDPUNT_STATIC_ROOT"] = str(root)  # for the meldpunt processes tests start
     stamp = root / ".collected"
     sources = (storage.path(path) for finder in finders.get_finders() for path, storage in finder.list([]))
     newest = max(max(os.path.getmtime(s), os.path.getmtime(os.path.dirname(s))) for s in sources)

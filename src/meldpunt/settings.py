@@ -168,7 +168,8 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Where `collectstatic` writes (hashed, compressed copies); MELDPUNT_STATIC_ROOT for a shared folder.
+STATIC_ROOT = Path(os.environ.get("MELDPUNT_STATIC_ROOT", DATA_DIR / "static"))
 # htmx and Chart.js are committed copies in meldpunt/web/static/vendor/ (`make assets` refreshes
 # them from npm at the versions pinned in package.json), so an installed wheel serves them; no CDN.
 STORAGES = {

@@ -17,7 +17,8 @@ VENV = Path(sys.executable).parent.parent
 
 
 def make(data: Path, *args: str, **kwargs) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # SQLite in `data`
+    # SQLite and static files in `data`
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MELDPUNT_STATIC_ROOT")}
     env.update(MELDPUNT_DATA=str(data), PYTHONPATH=str(ROOT / "src"))
     # -o: the venv running this suite is taken as installed (no pip, no npm in a test).
     argv = ["make", "--no-print-directory", "-C", str(ROOT), f"VENV={VENV}", "-o", "install",
