@@ -7,8 +7,10 @@ DB ?= both            # make test DB=sqlite | postgres | both
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export MELDPUNT_DATA ?= $(CURDIR)/var
+# as settings.STATIC_ROOT
+STATIC_ROOT = $(or $(MELDPUNT_STATIC_ROOT),$(MELDPUNT_DATA)/static)
 
-.PHONY: install run test test-sqlite test-postgres bench lint clean
+.PHONY: install assets run test test-sqlite test-postgres bench lint clean
 
 install: $(BIN)/meldpunt
 
@@ -18,25 +20,38 @@ $(BIN)/meldpunt: pyproject.toml requirements/constraints.txt package-lock.json
 	  [ -x $(PY) ] || $$python -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c requirements/constraints.txt -e '.[test,bench]'
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	$(MAKE) --no-print-directory assets
 	@touch $@
+
+# htmx and Chart.js: npm fetches the versions pinned in package.json/package-lock.json; the files
+# the templates use are copied into the package (committed), so a wheel serves them without npm.
+# After a version bump: `make assets`, then commit src/meldpunt/web/static/vendor/.
+VENDOR := src/meldpunt/web/static/vendor
+assets:
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@mkdir -p $(VENDOR)/htmx $(VENDOR)/chartjs
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE $(VENDOR)/htmx/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map \
+	  node_modules/chart.js/LICENSE.md $(VENDOR)/chartjs/
 
 run: export MELDPUNT_DEBUG = 1
 run: export MELDPUNT_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
-run: install
+run: install $(STATIC_ROOT)/.collected
 	@mkdir -p $(MELDPUNT_DATA)
 	$(BIN)/meldpunt migrate --no-input -v 0
 	$(BIN)/meldpunt load_catalogs
 	$(BIN)/meldpunt load_demo
-	$(BIN)/meldpunt collectstatic --no-input -v 0
 	@echo; echo "Meldpunt runs at http://$(HOST):$(PORT)/  (Ctrl-C stops web server, worker and scheduler)"
 	@$(BIN)/meldpunt demo_logins; echo
 	@echo "Mail out is written to $(MELDPUNT_DATA)/mail/ (MELDPUNT_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend"
 	@echo "and MELDPUNT_SMTP_HOST send it for real). IMAP mailboxes are set up in /admin/ (Intake > Mailboxes)."
-	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
-	  $(BIN)/meldpunt worker --queue-name '*' --no-reload >$(MELDPUNT_DATA)/worker.log 2>&1 & \
-	  $(BIN)/meldpunt scheduler >$(MELDPUNT_DATA)/scheduler.log 2>&1 & \
-	  $(BIN)/meldpunt runserver --noreload $(HOST):$(PORT)
+	@exec $(PY) scripts/run-all $(BIN) $(HOST):$(PORT)  # stops all three on INT or TERM to make
+
+# collectstatic hashes and compresses every file (~15-30 s), so it runs only when a static source
+# (or the installed packages: Django's admin files) is newer than the last collection.
+$(STATIC_ROOT)/.collected: $(shell find src -path '*/static/*') $(BIN)/meldpunt
+	$(BIN)/meldpunt collectstatic --no-input -v 0
+	@touch $@
 
 test: install
 	@case "$(strip $(DB))" in \

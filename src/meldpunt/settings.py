@@ -212,18 +212,14 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-# htmx and Chart.js come from the npm registry at pinned versions (package.json, `npm ci` in
-# `make install`) and are served locally as static/vendor/… — no CDN.
-NODE_MODULES = Path(os.environ.get("MELDPUNT_NODE_MODULES", BASE_DIR.parent.parent / "node_modules"))
-STATICFILES_DIRS = [
-    (f"vendor/{name}", NODE_MODULES / package / "dist")
-    for name, package in (("htmx", "htmx.org"), ("chartjs", "chart.js"))
-    if (NODE_MODULES / package / "dist").is_dir()
-]
+# Where `collectstatic` writes (hashed, compressed copies); MELDPUNT_STATIC_ROOT for a shared folder.
+STATIC_ROOT = Path(os.environ.get("MELDPUNT_STATIC_ROOT", DATA_DIR / "static"))
+# htmx and Chart.js are committed copies in meldpunt/web/static/vendor/ (`make assets` refreshes
+# them from npm at the versions pinned in package.json), so an installed wheel serves them; no CDN.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names (a manifest), so browsers may cache them forever; needs `collectstatic`.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # --- Content-Security-Policy (issue #18 item 1): Django's own middleware and SECURE_CSP ---

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -112,7 +113,7 @@ def test_live_refresh_returns_only_the_rows(agent, desk):
     html = response.content.decode()
     assert html.lstrip().startswith("<tbody") and "Live one" in html and "<header" not in html
     page = agent.get("/console/").content.decode()
-    assert 'hx-trigger="every 15s"' in page and "vendor/htmx/htmx.min.js" in page
+    assert 'hx-trigger="every 15s"' in page and static("vendor/htmx/htmx.min.js") in page
 
 
 def test_ticket_page_shows_deadline_panel_agreement_and_shortcuts(agent, desk):
@@ -120,7 +121,7 @@ def test_ticket_page_shows_deadline_panel_agreement_and_shortcuts(agent, desk):
     html = agent.get(f"/console/tickets/{ticket.pk}/").content.decode()
     assert "Business time left" in html and "Calendar: Workdays" in html
     assert desk["agr_a"].code in html and "PrioritySupport Small" in html and "Phone support" in html
-    assert "Keyboard shortcuts" in html and "console.js" in html
+    assert "Keyboard shortcuts" in html and static("web/console.js") in html
 
 
 def test_public_reply_stops_the_response_clock_and_a_note_stays_internal(agent, desk, client):

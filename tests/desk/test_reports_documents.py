@@ -7,6 +7,7 @@ import subprocess
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.templatetags.static import static
 
 from meldpunt.reports.build import build_report
 from meldpunt.reports.models import ReportDelivery
@@ -70,7 +71,7 @@ def test_page_has_chart_js_charts_and_the_what_if(reported, client):
     client.force_login(reported["staff"])
     page = client.get(f"/reports/{reported['org_a'].pk}/", {"period": "2026Q3", "whatif": "1", "addon": "premium"})
     assert page.status_code == 200
-    assert "vendor/chartjs/chart.umd.min.js" in page.text and 'id="report-charts"' in page.text
+    assert static("vendor/chartjs/chart.umd.min.js") in page.text and 'id="report-charts"' in page.text
     for chart in ("attainment", "aging", "workload", "submitters", "time", "whatif"):
         assert f'id="chart-{chart}"' in page.text, chart
     assert "What if: current package + premium" in page.text

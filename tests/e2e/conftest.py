@@ -72,6 +72,20 @@ class Session:
         self.context.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, but with static files served as in production: by
+    WhiteNoise's middleware from the collected folder under their hashed names (the manifest),
+    not by Django's development handler, which looks up source files and knows no hashed names."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(request.config.getvalue("liveserver") or "localhost", start=False)
+    server.thread.static_handler = lambda app: app  # no handler in front of the WSGI app
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def session(browser, live_server):
     opened: list[Session] = []
