@@ -21,6 +21,8 @@ def production_env(data: Path, **extra: str) -> dict[str, str]:
     env.update(MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=SECRET, MELDPUNT_HTTPS="1",
                MELDPUNT_ALLOWED_HOSTS="desk.example.com", MELDPUNT_DATA=str(data),
                DJANGO_SETTINGS_MODULE="meldpunt.settings")
+    if "MELDPUNT_STATIC_ROOT" in os.environ:  # a deployed host has run collectstatic (docs/deploy.md):
+        env["MELDPUNT_STATIC_ROOT"] = os.environ["MELDPUNT_STATIC_ROOT"]  # the suite's collection is it
     env.update(extra)
     return env
 
