@@ -26,7 +26,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -40,6 +39,9 @@ BENCH_SECRET_KEY = "bench-only-" + "k3y-f0r-the-benchmarks-which-sign-nothing-of
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from processes import stop_process_group  # noqa: E402  (bench/ is the script's own folder)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
 
 BUDGET_MIB = 200
@@ -131,13 +133,7 @@ class Server:
         return int(children[0])
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_process_group(self.proc)
 
 
 # ------------------------------------------------------------------ memory of the worker

@@ -37,7 +37,6 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -52,6 +51,9 @@ BENCH_SECRET_KEY = "bench-only-" + "k3y-f0r-the-benchmarks-which-sign-nothing-of
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from processes import stop_process_group  # noqa: E402  (bench/ is the script's own folder)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
 os.environ["MELDPUNT_DEBUG"] = "0"
 os.environ.setdefault("MELDPUNT_SECRET_KEY", BENCH_SECRET_KEY)
@@ -160,13 +162,7 @@ class Server:
         sys.exit(f"{self.name}: gunicorn did not answer within 60 s; see {self.log_path}")
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_process_group(self.proc)
 
 
 # ------------------------------------------------------------------ the load generator
