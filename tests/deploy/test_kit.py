@@ -19,14 +19,14 @@ from tests.deploy.profile import meldpunt_command, production_env, run
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLED = "/opt/meldpunt/venv/bin/meldpunt"  # where docs/deploy.md installs it
-UNITS = ["meldpunt.target", "meldpunt-web.service", "meldpunt-worker@.service",
+UNITS = ["meldpunt.target", "meldpunt-web@.service", "meldpunt-worker@.service",
          "meldpunt-scheduler.service", "meldpunt-intake@.service"]
 
 
 def test_the_kit_holds_a_unit_for_each_process():
     assert [p.name for p in files()] == sorted(UNITS)
     target = (FOLDER / "meldpunt.target").read_text()
-    for unit in ("meldpunt-web.service", "meldpunt-worker@1.service", "meldpunt-scheduler.service",
+    for unit in ("meldpunt-web@8001.service", "meldpunt-web@8002.service", "meldpunt-worker@1.service", "meldpunt-scheduler.service",
                  "meldpunt-intake@0.service"):
         assert unit in target
     for unit in UNITS[1:]:
@@ -42,16 +42,16 @@ def test_systemd_analyze_verify_passes(tmp_path):
     assert analyze, "systemd-analyze is missing: apt-get install systemd (.ci/run installs it)"
     for path in files():
         (tmp_path / path.name).write_text(path.read_text().replace(INSTALLED, meldpunt_command()))
-    names = ["meldpunt.target", "meldpunt-web.service", "meldpunt-worker@1.service",
+    names = ["meldpunt.target", "meldpunt-web@8001.service", "meldpunt-worker@1.service",
              "meldpunt-scheduler.service", "meldpunt-intake@0.service"]
     result = subprocess.run([analyze, "verify", *names], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stderr.strip() == "" and result.stdout.strip() == "", result.stderr
 
 
 def test_systemd_analyze_verify_is_not_a_rubber_stamp(tmp_path):
-    bad = tmp_path / "meldpunt-web.service"
-    bad.write_text((FOLDER / "meldpunt-web.service").read_text().replace("Type=exec", "Type=exec\nRestrat=always"))
-    result = subprocess.run(["systemd-analyze", "verify", bad.name], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    bad = tmp_path / "meldpunt-web@.service"
+    bad.write_text((FOLDER / "meldpunt-web@.service").read_text().replace("Type=exec", "Type=exec\nRestrat=always"))
+    result = subprocess.run(["systemd-analyze", "verify", "meldpunt-web@8001.service"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert "Restrat" in result.stderr  # an unknown key is reported (and the missing program fails it)
     assert result.returncode != 0
 
@@ -111,3 +111,15 @@ def test_load_demo_runs_in_production_only_when_forced(settings):
     assert not User.objects.exists()
     call_command("load_demo", "--force")
     assert User.objects.exists()
+
+
+def test_meldpunt_admin_runs_commands_as_the_units_do():
+    from meldpunt.deploy import ADMIN
+
+    assert subprocess.run(["sh", "-n", str(ADMIN)], capture_output=True).returncode == 0
+    script = ADMIN.read_text()
+    unit = (FOLDER / "meldpunt-worker@.service").read_text()
+    for setting in ("User=meldpunt", "Group=meldpunt", "EnvironmentFile=/etc/meldpunt/meldpunt.env",
+                    "Environment=MELDPUNT_DATA=/var/lib/meldpunt", "WorkingDirectory=/var/lib/meldpunt"):
+        assert setting in unit and f"--property={setting}" in script
+    assert INSTALLED in script

@@ -1,10 +1,10 @@
-"""The deployment kit that ships with the package: systemd units for the web server, task
-workers, the scheduler and mail intake, and ``meldpunt.target`` that starts them together
-(docs/deploy.md walks through installing them). :func:`files` lists them, so a host that
-installed the wheel copies them from here: ``cp $(meldpunt-units) /etc/systemd/system/``
-is spelled ``python -m meldpunt.deploy``, which prints this folder.
+"""The deployment kit that ships with the package: systemd units for the web servers, task
+workers, the scheduler and mail intake, ``meldpunt.target`` that starts them together, and
+``meldpunt-admin``, which runs a ``meldpunt`` command the way the units do (docs/deploy.md
+walks through installing them). ``python -m meldpunt.deploy`` prints this folder, so a host
+that installed the wheel copies the files from there.
 
-The units expect the layout of docs/deploy.md: the virtualenv in ``/opt/meldpunt/venv``, the
+The units expect the layout of docs/deploy.md: the virtualenv at ``/opt/meldpunt/venv``, the
 environment in ``/etc/meldpunt/meldpunt.env``, data in ``/var/lib/meldpunt`` (systemd's
 ``StateDirectory``), the system user ``meldpunt``. ``tests/deploy/test_kit.py`` checks them
 with ``systemd-analyze verify``.
@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
+ADMIN = FOLDER / "meldpunt-admin"
 
 
 def files() -> list[Path]:
