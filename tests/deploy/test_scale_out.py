@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from imapclient import IMAPClient
 
 from meldpunt.contracts.models import Contact
@@ -194,6 +195,9 @@ if os.environ.get("DATABASE_URL"):
             MELDPUNT_WORKER_HEARTBEAT="0.5", MELDPUNT_WORKER_STALE="3",
             MELDPUNT_HEALTH_WORKER_SECONDS="3", MELDPUNT_HEALTH_WORKERS="2",
         )
+        keys = getattr(settings, "MELDPUNT_FIELD_KEYS", None)  # the key that sealed the mailbox password here
+        if keys:  # opens it in the processes too (docs/deploy.md, Files and secrets)
+            env["MELDPUNT_FIELD_KEY"] = ",".join(key.decode() for key in keys)
         desk = Desk(env, tmp_path)
         worker = ["worker", "--queue-name", "*", "--no-reload", "--no-startup-delay", "--interval", "0.2"]
         starts = {
