@@ -59,7 +59,7 @@ def test_a_stranger_is_greeted_by_the_name_in_from_and_told_to_reply_by_mail():
     body = _confirmation(ticket).body
     assert body.startswith("Dear Karel Appel,") and "karel@example.org" not in body.splitlines()[0]
     assert "Priority: to be assessed" in body
-    assert "reply to this mail and keep [#%d] in the subject" % ticket.pk in body
+    assert f"reply to this mail and keep [#{ticket.pk}] in the subject" in body
     assert "portal" not in body
 
 
