@@ -109,7 +109,7 @@ def test_load_demo_refuses_the_production_profile_in_one_line(tmp_path):
     result = run(["load_demo"], production_env(tmp_path))
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.strip().splitlines() == [
-        "CommandError: load_demo: refused in the production profile (DEBUG off): the demo's accounts have "
+        "meldpunt load-demo: refused in the production profile (DEBUG off): the demo's accounts have "
         "published passwords; set MELDPUNT_DEBUG=1 or pass --force"]
 
 

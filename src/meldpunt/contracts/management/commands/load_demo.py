@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options):
         # The demo's accounts have published passwords: on a production desk they are a way in.
         if settings.PRODUCTION_PROFILE and not force:
-            raise CommandError("load_demo: refused in the production profile (DEBUG off): the demo's accounts "
+            raise CommandError("refused in the production profile (DEBUG off): the demo's accounts "
                                "have published passwords; set MELDPUNT_DEBUG=1 or pass --force")
         result = load_demo()
         self.stdout.write(f"demo ready ({result['tickets']} new tickets)")
