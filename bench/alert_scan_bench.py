@@ -36,10 +36,10 @@ def main() -> None:
     from meldpunt.contracts.models import CatalogVersion, ClosedDay
     from meldpunt.core.alerts import reached_points
     from meldpunt.escalation.models import ScanMark
-    from meldpunt.escalation.recompute import recompute_calendar
     from meldpunt.escalation.services import scan_alerts
     from meldpunt.tickets.clocks import recompute_clocks
     from meldpunt.tickets.models import OPEN_STATUSES, Clock, Ticket
+    from meldpunt.tickets.recompute import recompute_calendar
 
     open_tickets = Ticket.objects.filter(status__in=OPEN_STATUSES).count()
     running = Clock.objects.filter(state="running").count()
