@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from meldpunt.contracts.models import Agreement, ClosedDay
@@ -96,8 +97,11 @@ def test_the_admin_refuses_a_calendar_no_catalog_has(client):
                          {"vendor": "erpm", "calendar": "werkdagen", "date": "2026-12-24", "reason": "typo"})
     assert answer.status_code == 200 and not ClosedDay.objects.exists()
     assert "Vendor erpm has no calendar werkdagen; calendars: premium-incidents, workdays." in answer.content.decode()
-    answer = client.post("/admin/contracts/closedday/add/", HTTP_ACCEPT_LANGUAGE="nl",
-                         data={"vendor": "acme", "calendar": "workdays", "date": "2026-12-24", "reason": "typo"})
+    try:
+        answer = client.post("/admin/contracts/closedday/add/", HTTP_ACCEPT_LANGUAGE="nl",
+                             data={"vendor": "acme", "calendar": "workdays", "date": "2026-12-24", "reason": "typo"})
+    finally:
+        translation.activate("en")  # the Dutch request leaves its language active in this thread
     assert "Er is geen catalogus van leverancier acme geladen." in answer.content.decode()
 
 

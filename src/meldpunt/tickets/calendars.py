@@ -73,21 +73,22 @@ def save_closed_day(closed_day: ClosedDay, *, background: bool = False) -> list[
         before = (ClosedDay.objects.select_for_update().filter(pk=closed_day.pk).first()
                   if closed_day.pk else None)
         closed_day.save()
-        touched: dict[tuple[str, str], set[date]] = {(closed_day.vendor, closed_day.calendar): {closed_day.date}}
-        if before is not None:
-            touched.setdefault((before.vendor, before.calendar), set()).add(before.date)
-        return _recompute(touched, background)
+    touched: dict[tuple[str, str], set[date]] = {(closed_day.vendor, closed_day.calendar): {closed_day.date}}
+    if before is not None:
+        touched.setdefault((before.vendor, before.calendar), set()).add(before.date)
+    return _recompute(touched, background)
 
 
 def delete_closed_day(closed_day: ClosedDay, *, background: bool = False) -> list[RecomputeReport]:
     """Remove a closed day, then move the clocks that can span it."""
     touched = {(closed_day.vendor, closed_day.calendar): {closed_day.date}}
-    with transaction.atomic():
-        closed_day.delete()
-        return _recompute(touched, background)
+    closed_day.delete()
+    return _recompute(touched, background)
 
 
 def _recompute(touched: dict[tuple[str, str], set[date]], background: bool) -> list[RecomputeReport]:
+    """After the change is stored: the recompute commits chunk by chunk (a million clocks are
+    not one transaction), or runs in the worker once the caller's transaction commits."""
     reports = []
     for (vendor, calendar), days in sorted(touched.items()):
         report = calendar_changed(vendor=vendor, calendar=calendar, days=days, background=background,

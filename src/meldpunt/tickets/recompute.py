@@ -162,6 +162,8 @@ def _write(moved: list[tuple[int, datetime, datetime]], tickets: set[int], reaso
         cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS meldpunt_moved_clock "
                        "(id bigint, started_at timestamptz, due_at timestamptz) ON COMMIT DELETE ROWS")
         cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS meldpunt_moved_ticket (id bigint) ON COMMIT DELETE ROWS")
+        # Empty even inside a caller's longer transaction (ON COMMIT only empties them at its end).
+        cursor.execute("TRUNCATE meldpunt_moved_clock, meldpunt_moved_ticket")
         with cursor.cursor.copy("COPY meldpunt_moved_clock (id, started_at, due_at) FROM STDIN") as copy:
             for row in moved:
                 copy.write_row(row)
