@@ -27,4 +27,4 @@ class Command(BaseCommand):
             state = "loaded" if load.created else "unchanged"
             self.stdout.write(f"{version.vendor:10} {version.version:10} {state}")
             for report in load.reports:
-                self.stdout.write(f"  calendar {report.calendar} differs from the previous version: {report}")
+                self.stdout.write(f"  calendar {report.calendar} new or changed since the previous version: {report}")
