@@ -166,3 +166,13 @@ def test_a_catalog_load_recomputes_changed_calendars_on_its_own_version_only(tmp
     assert newer.catalog.version == "2027.1"
     assert _due(_ticket((2027, 1, 7, 14, 0), newer)) == f.ams(2027, 1, 8, 13, 0)
     assert _due(_ticket((2027, 1, 7, 14, 0), ticket.agreement)) == f.ams(2027, 1, 8, 14, 0)
+
+
+@pytest.mark.django_db
+def test_the_presets_load_through_the_service():
+    first = calendars.load_catalogs()
+    assert {load.version.vendor for load in first} == {"invantive", "infor", "erpm"} and all(load.created for load in first)
+    erpm = next(load for load in first if load.version.vendor == "erpm")
+    assert sorted(erpm.changed_calendars) == ["premium-incidents", "workdays"]  # new: nothing to move yet
+    assert all(r.examined == 0 for r in erpm.reports)
+    assert all(not load.created and not load.reports for load in calendars.load_catalogs())

@@ -104,25 +104,24 @@ def due_at_many(
     if len(targets) != len(received) or (pauses is not None and len(pauses) != len(received)):
         raise ValueError("give one target, one receipt (and one list of pauses) per clock")
     next_open = calendar.next_open
-    out: list[Due] = [(0, None)] * len(received)
-    spans: dict[Target, int | None] = {}  # None: the span depends on the start, or there is none
+    out: list[Due] = [(0, None)] * len(received)  # every slot is filled below
+    # Spans by the target object's id: the dataclass's own hash is a Python call per clock.
+    spans: dict[int, int | None] = {}  # None: the span depends on the start, or there is none
     fast: list[int] = []
     fast_starts: list[int] = []
     fast_spans: list[int] = []
     for i, target in enumerate(targets):
-        clock_pauses = pauses[i] if pauses is not None else ()
-        if target in spans:
-            span = spans[target]
+        key = id(target)
+        if key in spans:
+            span = spans[key]
         else:
             fixed = not target.by_planning and (target.unit != "bd" or calendar.day_minutes is not None)
-            span = spans[target] = target_seconds(calendar, target, 0) if fixed else None
-        if span is None or clock_pauses:
-            out[i] = due_at(calendar, target, received[i], clock_pauses)
+            span = spans[key] = target_seconds(calendar, target, 0) if fixed else None
+        if span is None or (pauses is not None and pauses[i]):
+            out[i] = due_at(calendar, target, received[i], pauses[i] if pauses is not None else ())
             continue
-        start = next_open(received[i])
-        out[i] = (start, None)
         fast.append(i)
-        fast_starts.append(start)
+        fast_starts.append(next_open(received[i]))
         fast_spans.append(span)
     for i, start, due in zip(fast, fast_starts, calendar.add_many(fast_starts, fast_spans), strict=True):
         out[i] = (start, due)
