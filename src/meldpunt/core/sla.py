@@ -7,8 +7,10 @@
 - Business time inside a pause does not count; an open pause stops the clock (no due).
 - ``planning`` targets have no automatic due; an agent's planned date becomes the due.
 
-Every result carries its explanation: the calendar, the target, each holiday or closed
-day skipped and each pause, in Dutch or English.
+The due moment itself comes from :func:`meldpunt.core.due.due_at` (the one due function,
+whose batch form the bulk recompute uses); this module explains it. Every result carries its
+explanation: the calendar, the target, each holiday or closed day skipped and each pause, in
+Dutch or English. ``Target`` and ``target_seconds`` live in ``core.due`` and are imported here.
 """
 
 from __future__ import annotations
