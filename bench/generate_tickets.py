@@ -7,7 +7,7 @@ alert scan is measured over open tickets). Prints progress with counts, rate and
 Realistic means: 200 customer organisations on ERP.M Small/Medium/Large (a fifth with the
 Premium add-on), kinds and priorities in plausible shares, receipts spread over the last
 15 business days in service hours (some outside), an assignee on most tickets, and both
-clocks computed with the real engine and calendars (:meth:`Calendar.add_many`), so due
+clocks computed with the real engine and calendars (``core.due.due_at_many``), so due
 moments fall where the product would put them: some breached, many running into the next
 days. Response clocks of tickets older than their target are mostly stopped (answered).
 Rows are streamed with psycopg's ``COPY ... FROM STDIN``; ids are taken from the
@@ -47,8 +47,8 @@ def generate(n: int, open_share: float = 1.0, seed: int = 20260409) -> None:
     from django.utils import timezone
 
     from meldpunt.contracts.catalogs import calendar_for
+    from meldpunt.core.due import due_at_many
     from meldpunt.core.priority import assign_priority
-    from meldpunt.core.sla import Target, target_seconds
     from meldpunt.tickets.models import Clock, Ticket
 
     rng = random.Random(seed)
@@ -93,22 +93,19 @@ def generate(n: int, open_share: float = 1.0, seed: int = 20260409) -> None:
             kind = rng.choices([k for k, _ in KINDS], [w for _, w in KINDS])[0]
             iu = IMPACT_URGENCY[rng.randrange(len(IMPACT_URGENCY))]
             rows.append((agreement, kind, iu, *plan(agreement, kind, iu)))
-        # Due moments in batches per (calendar, target) with the engine's add_many.
-        groups: dict[tuple, list[int]] = {}
+        # Start and due moments per calendar with the core's batch due function (core.due).
+        per_cal: dict[str, tuple[list, list, list]] = {}
         for i, (_a, _k, _iu, _d, cal_id, targets) in enumerate(rows):
             for metric, target in targets.items():
-                groups.setdefault((cal_id, str(target) if target else None, metric), []).append(i)
+                if target is None or target.by_planning:
+                    continue
+                keys, plan_targets, received = per_cal.setdefault(cal_id, ([], [], []))
+                keys.append((i, metric))
+                plan_targets.append(target)
+                received.append(received_all[i])
         due: dict[tuple[int, str], tuple[int, int]] = {}
-        for (cal_id, text, metric), idx in groups.items():
-            if text is None or text == "planning":
-                continue
-            cal = calendars[cal_id]
-            starts = [cal.next_open(received_all[i]) for i in idx]
-            target = Target.parse(text)
-            spans = [target_seconds(cal, target, s) for s in starts] if target.unit == "bd" and cal.day_minutes is None \
-                else target_seconds(cal, target, starts[0] if starts else now)
-            for i, start, end in zip(idx, starts, cal.add_many(starts, spans), strict=True):
-                due[(i, metric)] = (start, end)
+        for cal_id, (keys, plan_targets, received) in per_cal.items():
+            due.update(zip(keys, due_at_many(calendars[cal_id], plan_targets, received), strict=True))
         for i, (agreement, kind, iu, decision, cal_id, targets) in enumerate(rows):
             ticket_id = first_id + done + i
             received = datetime.fromtimestamp(received_all[i], UTC)

@@ -10,9 +10,9 @@ from django_tasks_db.models import DBTaskResult
 
 from meldpunt.contracts.models import ClosedDay
 from meldpunt.escalation.models import ScheduledRun
-from meldpunt.escalation.recompute import recompute_calendar
 from meldpunt.escalation.scheduler import JOBS, tick
 from meldpunt.tickets.clocks import explain, recompute_clocks
+from meldpunt.tickets.recompute import recompute_calendar
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f

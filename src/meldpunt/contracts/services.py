@@ -21,7 +21,10 @@ from meldpunt.core.catalog_loader import PRESETS, parse_catalog, parse_target_ru
 
 @transaction.atomic
 def load_catalog_text(text: str, filename: str) -> tuple[CatalogVersion, bool]:
-    """Store a catalog file as a new version unless this exact content is already stored."""
+    """Store a catalog file as a new version unless this exact content is already stored.
+
+    Loading goes through ``tickets.calendars.load_catalog`` (the one service for calendar
+    changes), which calls this and then recomputes the calendars that changed."""
     catalog = parse_catalog(text, filename)  # raises CatalogError naming file, field, reason
     digest = digest_of(text)
     version, created = CatalogVersion.objects.get_or_create(

@@ -7,62 +7,27 @@
 - Business time inside a pause does not count; an open pause stops the clock (no due).
 - ``planning`` targets have no automatic due; an agent's planned date becomes the due.
 
-Every result carries its explanation: the calendar, the target, each holiday or closed
-day skipped and each pause, in Dutch or English.
+The due moment itself comes from :func:`meldpunt.core.due.due_at` (the one due function,
+whose batch form the bulk recompute uses); this module explains it. Every result carries its
+explanation: the calendar, the target, each holiday or closed day skipped and each pause, in
+Dutch or English. ``Target`` and ``target_seconds`` live in ``core.due`` and are imported here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from meldpunt.core.businesstime import (
     Calendar,
-    add_with_pauses,
     elapsed_with_pauses,
     epoch,
     merge_pauses,
 )
+from meldpunt.core.due import UNITS, Target, due_at, target_seconds
 
-UNITS = ("m", "h", "bd")
-_TARGET_RE = re.compile(r"^\s*(\d+)\s*(m|h|bd)\s*$")
-
-
-@dataclass(frozen=True)
-class Target:
-    """A response or resolution target: ``90m``, ``2h``, ``3bd`` or ``planning``."""
-
-    amount: int
-    unit: str  # "m", "h", "bd" or "planning"
-
-    @classmethod
-    def parse(cls, text: str) -> Target:
-        value = str(text).strip().lower()
-        if value in ("planning", "by planning"):
-            return cls(0, "planning")
-        match = _TARGET_RE.match(value)
-        if not match or int(match.group(1)) <= 0:
-            raise ValueError(f"{text!r} is not a target like 90m, 2h, 3bd or planning")
-        return cls(int(match.group(1)), match.group(2))
-
-    @property
-    def by_planning(self) -> bool:
-        return self.unit == "planning"
-
-    def __str__(self) -> str:
-        return "planning" if self.by_planning else f"{self.amount}{self.unit}"
-
-    def describe(self, language: str = "en") -> str:
-        if self.by_planning:
-            return "in overleg met planning" if language == "nl" else "by planning"
-        words = {
-            "en": {"m": ("business minute", "business minutes"), "h": ("business hour", "business hours"), "bd": ("business day", "business days")},
-            "nl": {"m": ("werkminuut", "werkminuten"), "h": ("werkuur", "werkuren"), "bd": ("werkdag", "werkdagen")},
-        }[language if language == "nl" else "en"][self.unit]
-        return f"{self.amount} {words[0] if self.amount == 1 else words[1]}"
-
+__all__ = ["UNITS", "Deadline", "Pause", "Target", "business_time_left", "compute_deadline", "target_seconds"]
 
 @dataclass(frozen=True)
 class Pause:
@@ -115,19 +80,6 @@ def format_span(seconds: int, language: str = "en") -> str:
     return " ".join(parts)
 
 
-def target_seconds(calendar: Calendar, target: Target, start: int) -> int:
-    """Business seconds a target amounts to when its clock starts at ``start``."""
-    if target.unit == "m":
-        return target.amount * 60
-    if target.unit == "h":
-        return target.amount * 3600
-    if target.unit == "bd":
-        if calendar.day_minutes is not None:
-            return target.amount * calendar.day_minutes * 60
-        return calendar.business_days_in_seconds(start, target.amount)
-    raise ValueError(f"a {target} target has no business time")
-
-
 def compute_deadline(
     calendar: Calendar,
     target: Target,
@@ -144,7 +96,10 @@ def compute_deadline(
     """
     nl = language == "nl"
     received_s = epoch(received)
-    start_s = calendar.next_open(received_s)
+    closed_pauses = [(epoch(p.start), epoch(p.end)) for p in pauses if p.end is not None]
+    # The one due computation (core.due); with an open pause this is the due moment were the
+    # pause to end now, which bounds the closed days the explanation lists.
+    start_s, due_s = due_at(calendar, target, received_s, closed_pauses)
     started = calendar.localize(start_s)
     lines = [
         (f"Kalender: {calendar.name} ({calendar.description}), tijdzone {calendar.zone.key}")
@@ -164,7 +119,6 @@ def compute_deadline(
             if nl
             else f"Received {format_moment(started, language)} within service hours; the clock starts at once"
         )
-    closed_pauses = [(epoch(p.start), epoch(p.end)) for p in pauses if p.end is not None]
     open_pause = next((p for p in pauses if p.end is None), None)
 
     if target.by_planning:
@@ -182,8 +136,7 @@ def compute_deadline(
             target, calendar.id, calendar.name, started, "planning", lines,
         )
 
-    seconds = target_seconds(calendar, target, start_s)
-    due_s = add_with_pauses(calendar, start_s, seconds, closed_pauses)
+    assert due_s is not None  # only a planning target has none
     for day in calendar.closed_days_between(start_s, due_s):
         kind = ("feestdag" if day.kind == "holiday" else "gesloten dag") if nl else ("holiday" if day.kind == "holiday" else "closed day")
         lines.append(

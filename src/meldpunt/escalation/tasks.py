@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from meldpunt.escalation import recompute, retention, services, workers
+from meldpunt.escalation import retention, services, workers
 
 
 @task()
 def scan_alerts(full: bool = False) -> dict:
     """Fire warnings and breach steps reached since the last scan (``full``: every one due)."""
     return services.scan_alerts(full=full).as_dict()
-
-
-@task()
-def recompute_calendar(vendor: str, calendar: str, days: list[str] | None = None) -> dict:
-    """After a closed-day edit: move the open clocks on that calendar in bulk, then sweep alerts."""
-    from datetime import date
-
-    report = recompute.recompute_calendar(
-        vendor=vendor, calendar=calendar, days=[date.fromisoformat(d) for d in days] if days else None
-    )
-    services.scan_alerts(full=True)
-    return report.as_dict()
 
 
 @task()

@@ -6,8 +6,12 @@ through the services (console, portal, API, mail), which write the event and mov
 Tickets are not added here either (a ticket made here would have no clocks).
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
+from meldpunt.contracts.models import ClosedDay
+from meldpunt.tickets import calendars
 from meldpunt.tickets.models import Clock, Message, Ticket, TicketEvent
 
 
@@ -63,3 +67,45 @@ class TicketEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ClosedDayForm(forms.ModelForm):
+    class Meta:
+        model = ClosedDay
+        fields = ["vendor", "calendar", "date", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("vendor") and data.get("calendar"):
+            try:
+                calendars.check_calendar(data["vendor"], data["calendar"])
+            except calendars.CalendarError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return data
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(admin.ModelAdmin):
+    """A vendor's closed days (a ``contracts`` model, administered here because every change goes
+    through ``tickets.calendars``, which moves the open clocks on that calendar in the background)."""
+
+    form = ClosedDayForm
+    list_display = ["date", "vendor", "calendar", "reason"]
+    list_filter = ["vendor", "calendar"]
+
+    def save_model(self, request, obj, form, change):
+        calendars.save_closed_day(obj, background=True)
+        self._recomputing(request)
+
+    def delete_model(self, request, obj):
+        calendars.delete_closed_day(obj, background=True)
+        self._recomputing(request)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            calendars.delete_closed_day(obj, background=True)
+        self._recomputing(request)
+
+    @staticmethod
+    def _recomputing(request):
+        messages.info(request, _("Open clocks on this calendar are being recomputed in the background."))

@@ -1,7 +1,10 @@
 """Compute a ticket's SLA clocks with the core engine and store them as rows.
 
 The ticket model never computes; services call :func:`recompute_clocks` after any change
-of status, priority, planning or pauses (DESIGN.md: clocks are recomputed then).
+of status, priority, planning or pauses (DESIGN.md: clocks are recomputed then). The due
+moment comes from ``core.sla.compute_deadline``, which is built on the core's single due
+function ``core.due.due_at``; after a calendar change the clocks move in bulk through
+:mod:`meldpunt.tickets.calendars` with its batch form, so both paths give the same moments.
 """
 
 from __future__ import annotations

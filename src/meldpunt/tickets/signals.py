@@ -18,3 +18,6 @@ ticket_registered = Signal()
 message_added = Signal()
 #: kwargs: ticket, old, new
 status_changed = Signal()
+#: kwargs: vendor, calendar, report (a ``tickets.recompute.RecomputeReport``). Sent after a
+#: calendar change moved running clocks in bulk (``tickets.calendars``), once they are stored.
+clocks_moved = Signal()

@@ -1,7 +1,10 @@
+"""``meldpunt load_catalogs [FILE.toml ...]``: store catalog versions; changed calendars go
+through ``tickets.calendars`` (the one service for calendar changes)."""
+
 from django.core.management.base import BaseCommand, CommandError
 
-from meldpunt.contracts.services import load_catalog_text, load_presets
 from meldpunt.core.catalog import CatalogError
+from meldpunt.tickets.calendars import load_catalogs
 
 
 class Command(BaseCommand):
@@ -12,17 +15,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, **options):
         try:
-            if files:
-                results = []
-                for path in files:
-                    with open(path, encoding="utf-8") as fh:
-                        results.append(load_catalog_text(fh.read(), path))
-            else:
-                results = load_presets()
+            texts = []
+            for path in files:
+                with open(path, encoding="utf-8") as fh:
+                    texts.append((fh.read(), path))
+            loads = load_catalogs(texts)
         except CatalogError as exc:
             raise CommandError(str(exc), returncode=2) from None
         except OSError as exc:
             raise CommandError(f"{exc.filename}: {exc.strerror or 'cannot be read'}", returncode=2) from None
-        for version, created in results:
-            state = "loaded" if created else "unchanged"
+        for load in loads:
+            version = load.version
+            state = "loaded" if load.created else "unchanged"
             self.stdout.write(f"{version.vendor:10} {version.version:10} {state}")
+            for report in load.reports:
+                self.stdout.write(f"  calendar {report.calendar} new or changed since the previous version: {report}")

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meldpunt.escalation.recompute import recompute_calendar
+from meldpunt.tickets.calendars import CalendarError, calendar_changed, check_calendar
 
 
 class Command(BaseCommand):
@@ -20,4 +20,9 @@ class Command(BaseCommand):
             days = [date.fromisoformat(d) for d in day]
         except ValueError as exc:
             raise CommandError(f"--day: {exc}") from None
-        self.stdout.write(str(recompute_calendar(vendor=vendor, calendar=calendar, days=days or None)))
+        try:
+            check_calendar(vendor, calendar)
+        except CalendarError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(str(calendar_changed(vendor=vendor, calendar=calendar, days=days or None,
+                                               reason=f"clocks of calendar {calendar} recomputed")))

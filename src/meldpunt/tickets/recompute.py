@@ -1,12 +1,15 @@
-"""Move the open clocks of a calendar in bulk after a vendor edits its closed days.
+"""Move the open clocks of a calendar in bulk after its closed days or hours change.
 
-Recomputing ticket by ticket (``tickets.clocks.recompute_clocks``: two reads and two writes
-per ticket) is far too slow for a million clocks. Here the running clocks are read in keyset chunks as plain tuples, the
-new due moments come from :meth:`Calendar.add_many` (one batch per chunk; clocks with past
-pauses or uneven business days go through the pause-aware path), and only the clocks that
-moved get a bulk UPDATE (explanation cleared, derived on read), their tickets a new next
-deadline, and one event per ticket. With ``days`` only the
-clocks that can span those days are read (received before the last, due after the first).
+Called only through :mod:`meldpunt.tickets.calendars` (the one service for calendar and
+closed-day changes). Recomputing ticket by ticket (``tickets.clocks.recompute_clocks``: two
+reads and two writes per ticket) is far too slow for a million clocks. Here the running
+clocks are read in keyset chunks as plain tuples, the new start and due moments come from the
+core's batch form :func:`meldpunt.core.due.due_at_many` (one call per chunk; the same function
+as the per-ticket path's :func:`~meldpunt.core.due.due_at`, which it falls back to for clocks
+with past pauses or uneven business days), and only the clocks that moved get a bulk UPDATE
+(explanation cleared, derived on read), their tickets a new next deadline, and one event per
+ticket. With ``days`` only the clocks that can span those days are read (received before the
+last, due after the first).
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from django.db.models.functions import Cast, Extract, Floor
 
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import CatalogVersion
-from meldpunt.core.businesstime import Calendar, add_with_pauses, epoch
-from meldpunt.core.sla import Target, target_seconds
-from meldpunt.tickets import events
+from meldpunt.core.businesstime import Calendar, epoch
+from meldpunt.core.due import Target, due_at_many
+from meldpunt.tickets import events, signals
 from meldpunt.tickets.clocks import refresh_next_due
 from meldpunt.tickets.models import OPEN_STATUSES, Clock, Ticket, TicketEvent
 
@@ -51,16 +54,26 @@ class RecomputeReport:
 
 
 def _pauses(raw: list) -> list[tuple[int, int]]:
+    """The closed pauses of a stored clock (a running clock has no open one)."""
     return [(epoch(datetime.fromisoformat(a)), epoch(datetime.fromisoformat(b))) for a, b, *_ in raw if b]
 
 
 def recompute_calendar(*, vendor: str, calendar: str, days: Iterable[date] | None = None,
+                       versions: Iterable[int] | None = None, reason: str = "",
                        chunk: int = CHUNK) -> RecomputeReport:
-    """Recompute the running clocks on ``vendor``'s ``calendar``; says how many moved."""
+    """Recompute the running clocks on ``vendor``'s ``calendar``; says how many moved.
+
+    ``days``: only clocks that can span one of them. ``versions``: only tickets whose
+    agreement is on one of these catalog versions (ids). ``reason`` goes into each moved
+    ticket's event."""
     report = RecomputeReport(vendor, calendar)
+    reason = reason or f"closed days of calendar {calendar} changed"
     began = time.perf_counter()
     days = sorted(days or [])
-    for version in CatalogVersion.objects.filter(vendor=vendor):
+    stored = CatalogVersion.objects.filter(vendor=vendor).order_by("pk")
+    if versions is not None:
+        stored = stored.filter(pk__in=list(versions))
+    for version in stored:
         catalog = version.parsed()
         if calendar not in catalog.calendars:
             continue
@@ -78,8 +91,10 @@ def recompute_calendar(*, vendor: str, calendar: str, days: Iterable[date] | Non
                 break
             after = batch[-1][0]
             report.examined += len(batch)
-            _recompute_chunk(cal, batch, report)
+            _recompute_chunk(cal, batch, report, reason)
     report.seconds = time.perf_counter() - began
+    if report.moved:
+        signals.clocks_moved.send(Clock, vendor=vendor, calendar=calendar, report=report)
     return report
 
 
@@ -104,43 +119,22 @@ def _seconds(field: str):
     return Cast(Floor(Extract(field, "epoch", tzinfo=UTC)), BigIntegerField())  # not the current zone
 
 
-def _recompute_chunk(cal: Calendar, batch: list[tuple], report: RecomputeReport) -> None:
-    spans: dict[str, int | None] = {}
-    simple_idx, simple_starts, simple_spans = [], [], []
-    new_due: list[int | None] = [None] * len(batch)
-    starts: list[int] = []
-    for i, (_pk, _t, text, pauses, _s, _d, received) in enumerate(batch):
-        start = cal.next_open(received)
-        starts.append(start)
-        if text not in spans:
-            target = Target.parse(text)
-            uneven = target.unit == "bd" and cal.day_minutes is None
-            spans[text] = None if uneven or target.by_planning else target_seconds(cal, target, start)
-        span = spans[text]
-        closed = _pauses(pauses) if pauses else []
-        if span is not None and not closed:
-            simple_idx.append(i)
-            simple_starts.append(start)
-            simple_spans.append(span)
-        else:
-            target = Target.parse(text)
-            if target.by_planning:
-                continue
-            new_due[i] = add_with_pauses(cal, start, target_seconds(cal, target, start), closed)
-    for i, due in zip(simple_idx, cal.add_many(simple_starts, simple_spans), strict=True):
-        new_due[i] = due
+def _recompute_chunk(cal: Calendar, batch: list[tuple], report: RecomputeReport, reason: str) -> None:
+    targets: dict[str, Target] = {}
+    plan = [targets.get(text) or targets.setdefault(text, Target.parse(text)) for _pk, _t, text, *_ in batch]
+    pauses = [_pauses(raw) if raw else () for _pk, _t, _x, raw, *_ in batch]
+    computed = due_at_many(cal, plan, [row[6] for row in batch], pauses)
     moved: list[tuple[int, datetime, datetime]] = []
     tickets: set[int] = set()
-    for i, (pk, ticket_id, _t, _p, started_at, due_at, _r) in enumerate(batch):
-        due = new_due[i]
-        if due is None or (due == due_at and starts[i] == started_at):
+    for (pk, ticket_id, _t, _p, started_at, due_at, _r), (start, due) in zip(batch, computed, strict=True):
+        if due is None or (due == due_at and start == started_at):
             continue
-        moved.append((pk, cal.localize(starts[i]), cal.localize(due)))
+        moved.append((pk, cal.localize(start), cal.localize(due)))
         tickets.add(ticket_id)
     if not moved:
         return
     with transaction.atomic():
-        _write(moved, tickets, f"closed days of calendar {cal.id} changed")
+        _write(moved, tickets, reason)
     report.moved += len(moved)
     report.tickets += len(tickets)
 
@@ -168,6 +162,8 @@ def _write(moved: list[tuple[int, datetime, datetime]], tickets: set[int], reaso
         cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS meldpunt_moved_clock "
                        "(id bigint, started_at timestamptz, due_at timestamptz) ON COMMIT DELETE ROWS")
         cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS meldpunt_moved_ticket (id bigint) ON COMMIT DELETE ROWS")
+        # Empty even inside a caller's longer transaction (ON COMMIT only empties them at its end).
+        cursor.execute("TRUNCATE meldpunt_moved_clock, meldpunt_moved_ticket")
         with cursor.cursor.copy("COPY meldpunt_moved_clock (id, started_at, due_at) FROM STDIN") as copy:
             for row in moved:
                 copy.write_row(row)

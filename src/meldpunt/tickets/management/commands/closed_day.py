@@ -1,0 +1,46 @@
+"""``meldpunt closed_day --vendor erpm --calendar workdays --add 2026-12-24 --reason "Christmas Eve"``
+(or ``--remove 2026-12-24``): the command-line twin of the admin's closed days. The open clocks
+on that calendar move before the command returns (``tickets.calendars``)."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from meldpunt.contracts.models import ClosedDay
+from meldpunt.tickets.calendars import CalendarError, delete_closed_day, save_closed_day
+
+
+class Command(BaseCommand):
+    help = "Add or remove a vendor's closed day on a calendar; the open clocks on it move at once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--vendor", required=True)
+        parser.add_argument("--calendar", required=True)
+        action = parser.add_mutually_exclusive_group(required=True)
+        action.add_argument("--add", metavar="DATE", help="close this day (ISO date)")
+        action.add_argument("--remove", metavar="DATE", help="open this day again (ISO date)")
+        parser.add_argument("--reason", default="", help="why the desk is closed (shown in explanations)")
+
+    def handle(self, *, vendor, calendar, add, remove, reason, **options):
+        text = add or remove
+        try:
+            day = date.fromisoformat(text)
+        except ValueError as exc:
+            raise CommandError(f"--{'add' if add else 'remove'}: {exc}") from None
+        try:
+            if add:
+                if not reason.strip():
+                    raise CommandError("--reason: say why the desk is closed (it shows in explanations)")
+                closed = ClosedDay.objects.filter(vendor=vendor, calendar=calendar, date=day).first()
+                closed = closed or ClosedDay(vendor=vendor, calendar=calendar, date=day)
+                closed.reason = reason.strip()[:200]
+                reports = save_closed_day(closed)
+            else:
+                closed = ClosedDay.objects.filter(vendor=vendor, calendar=calendar, date=day).first()
+                if closed is None:
+                    raise CommandError(f"--remove: {vendor}:{calendar} has no closed day on {day.isoformat()}")
+                reports = delete_closed_day(closed)
+        except CalendarError as exc:
+            raise CommandError(str(exc)) from None
+        for report in reports:
+            self.stdout.write(str(report))
