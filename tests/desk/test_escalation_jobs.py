@@ -13,8 +13,8 @@ from meldpunt.escalation.models import ScheduledRun
 from meldpunt.escalation.recompute import recompute_calendar
 from meldpunt.escalation.scheduler import JOBS, tick
 from meldpunt.tickets.clocks import explain, recompute_clocks
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from meldpunt.contracts.models import ClosedDay
 from meldpunt.escalation.tasks import recompute_calendar
 from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
 
