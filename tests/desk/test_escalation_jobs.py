@@ -25,9 +25,9 @@ def test_every_job_is_enqueued_once_per_slot_however_many_schedulers_tick():
     first = tick(now)
     assert set(first) == {job.name for job in JOBS}  # invoice run: within a day of its slot
     assert tick(now) == [] and tick(now + timedelta(seconds=30)) == []  # a second scheduler, same slots
-    assert set(tick(now + timedelta(minutes=1))) == {"alert-scan", "mail-poll", "requeue-orphans"}
-    assert set(tick(now + timedelta(minutes=5))) == {"alert-scan", "mail-poll", "requeue-orphans", "mail-send",
-                                                     "booking-reminders"}
+    assert set(tick(now + timedelta(minutes=1))) == {"alert-scan", "mail-poll", "follow-ups", "requeue-orphans"}
+    assert set(tick(now + timedelta(minutes=5))) == {"alert-scan", "mail-poll", "follow-ups", "requeue-orphans",
+                                                     "mail-send", "booking-reminders"}
     invoice = ScheduledRun.objects.get(job="invoice-run")
     task = DBTaskResult.objects.get(pk=invoice.task_id)
     assert task.task_path == "meldpunt.billing.tasks.invoice_month" and task.args_kwargs["kwargs"] == {"month": "2026-02"}
