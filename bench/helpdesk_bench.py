@@ -20,7 +20,7 @@ ticket counts in both databases are checked afterwards.
 
 Not the same work: per ticket Meldpunt also decides the priority from the agreement's
 catalog, writes two SLA clock rows computed on the right business calendar, an event-log
-row, and enqueues the request's follow-up as a task in the same transaction; the worker
+row, and marks the request's follow-up pending in the same transaction; the worker
 assesses the request for triage (completeness, coverage), writes the confirmation in the
 contact's language to the outbox and sends it. No worker runs during the timed rounds;
 afterwards the benchmark runs one over the queued follow-ups, checks each ticket got exactly

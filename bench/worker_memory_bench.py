@@ -12,7 +12,7 @@ many as the first has done (so both see the same number of jobs in the same minu
 peer shows what the framework itself does with memory.
 
 The real stream is fed in blocks while the queue is short: new requests on the demo
-agreements (``create_ticket``: priority, clocks, event log -> an ``after_registration``
+agreements (``create_ticket``: priority, clocks, event log -> a pending ``follow_up``
 job each, which assesses the request for triage, writes the confirmation to the outbox and sends it), older ones assigned or resolved (status mail
 -> more ``send_outbound_mails`` jobs; the open set stays bounded, as on a live desk),
 ``scan_alerts`` after every block and a full sweep every tenth (warnings and breaches ->
@@ -158,8 +158,9 @@ class RealStream:
         from meldpunt.escalation import tasks as escalation
         from meldpunt.intake import tasks as intake
         from meldpunt.tickets.models import Ticket
+        from meldpunt.tickets.registration import create_ticket
         from meldpunt.tickets.requests import NewRequest
-        from meldpunt.tickets.services import assign_ticket, change_status, create_ticket
+        from meldpunt.tickets.services import assign_ticket, change_status
 
         self.blocks += 1
         now = timezone.now()

@@ -36,13 +36,13 @@ from meldpunt.knowledge.models import Product, Release
 from meldpunt.knowledge.releases import announce_critical_fix, set_opt_in
 from meldpunt.knowledge.services import answer_question, ask_question, create_article, link_article
 from meldpunt.tickets.models import Message, Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import (
     add_message,
     assign_ticket,
     change_kind,
     change_status,
-    create_ticket,
     plan_resolution,
     request_information,
     set_priority,

@@ -84,7 +84,7 @@ def billed_october(**vendor_profile):
 
     from meldpunt.billing.models import Invoice, VendorProfile
     from meldpunt.billing.services import book_time, run_month
-    from meldpunt.tickets.services import create_ticket
+    from meldpunt.tickets.registration import create_ticket
 
     call_command("load_demo")
     VendorProfile.objects.create(vendor="erpm", name="ERP.M B.V.", address="Stationsplein 1\n3511 ED Utrecht",

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from meldpunt.api.models import ApiToken, hash_token
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from meldpunt.api.models import ApiToken
 from meldpunt.tickets.models import Message, Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, create_ticket
+from meldpunt.tickets.services import add_message
 from tests.desk import factories as f
 from tests.desk.conftest import Api
 

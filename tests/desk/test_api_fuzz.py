@@ -43,8 +43,9 @@ def tokens(db):
     org = f.organisation()
     coordinator = f.contact(org)
     agreement = f.agreement(org, "erpm", "small", coordinator=coordinator)
+    from meldpunt.tickets.registration import create_ticket
     from meldpunt.tickets.requests import NewRequest
-    from meldpunt.tickets.services import add_message, create_ticket
+    from meldpunt.tickets.services import add_message
 
     ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, contact=coordinator, subject="Seed ticket",
                                          impact="one", urgency="high"))

@@ -14,8 +14,9 @@ from django.utils import timezone
 from meldpunt.intake import attachments
 from meldpunt.intake.models import Attachment, AttachmentChunk
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, create_ticket
+from meldpunt.tickets.services import add_message
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from django.utils import timezone
 from meldpunt.billing.models import Budget, Invoice, TimeEntry
 from meldpunt.billing.services import book_time, credit_invoice, run_month
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 from tests.desk.conftest import Api
 

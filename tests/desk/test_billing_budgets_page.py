@@ -7,8 +7,8 @@ import re
 import pytest
 
 from meldpunt.billing.services import book_time, run_month
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from meldpunt.billing.models import ImmutableError, Invoice, InvoiceLine
 from meldpunt.billing.services import book_time, credit_invoice, run_month
 from meldpunt.contracts.models import Agreement
 from meldpunt.core.billing import BillingError
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from meldpunt.billing.selectors import budget_state
 from meldpunt.billing.services import BudgetExceeded, book_time, run_month
 from meldpunt.core.billing import BillingError, ConsultantRequestRequired
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

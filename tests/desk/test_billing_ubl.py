@@ -14,8 +14,8 @@ import pytest
 from meldpunt.billing.models import Invoice
 from meldpunt.billing.services import book_time, credit_invoice, run_month
 from meldpunt.billing.ubl import check, invoice_xml
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
 ISSUED = f.OCTOBER_ISSUED

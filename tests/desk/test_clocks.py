@@ -3,15 +3,9 @@
 import pytest
 
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import (
-    ConflictError,
-    add_message,
-    change_status,
-    create_ticket,
-    plan_resolution,
-    set_priority,
-)
+from meldpunt.tickets.services import ConflictError, add_message, change_status, plan_resolution, set_priority
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from meldpunt.contracts.models import CatalogVersion
 from meldpunt.contracts.services import check_limits, current_version, load_catalog_text, validate_agreement
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import preset_text
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

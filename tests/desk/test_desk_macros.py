@@ -11,8 +11,8 @@ from meldpunt.desk.macros import fill, fill_macro
 from meldpunt.desk.models import Macro
 from meldpunt.desk.services import DeskError, save_macro
 from meldpunt.tickets.models import Clock, TicketEvent
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

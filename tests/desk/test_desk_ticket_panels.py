@@ -11,8 +11,8 @@ from meldpunt.billing.models import TimeEntry
 from meldpunt.knowledge.models import ArticleLink
 from meldpunt.knowledge.services import create_article, link_article
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -13,8 +13,9 @@ from meldpunt.escalation.models import ClockAlert, Duty, Notification
 from meldpunt.escalation.services import scan_alerts
 from meldpunt.intake.models import OutboundMail
 from meldpunt.intake.outbox import send_pending
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import assign_ticket, change_status, create_ticket
+from meldpunt.tickets.services import assign_ticket, change_status
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from meldpunt.escalation.models import ScheduledRun
 from meldpunt.escalation.scheduler import JOBS, tick
 from meldpunt.tickets.clocks import explain, recompute_clocks
 from meldpunt.tickets.recompute import recompute_calendar
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +25,9 @@ def test_every_job_is_enqueued_once_per_slot_however_many_schedulers_tick():
     first = tick(now)
     assert set(first) == {job.name for job in JOBS}  # invoice run: within a day of its slot
     assert tick(now) == [] and tick(now + timedelta(seconds=30)) == []  # a second scheduler, same slots
-    assert set(tick(now + timedelta(minutes=1))) == {"alert-scan", "mail-poll", "requeue-orphans"}
-    assert set(tick(now + timedelta(minutes=5))) == {"alert-scan", "mail-poll", "requeue-orphans", "mail-send",
-                                                     "booking-reminders"}
+    assert set(tick(now + timedelta(minutes=1))) == {"alert-scan", "mail-poll", "follow-ups", "requeue-orphans"}
+    assert set(tick(now + timedelta(minutes=5))) == {"alert-scan", "mail-poll", "follow-ups", "requeue-orphans",
+                                                     "mail-send", "booking-reminders"}
     invoice = ScheduledRun.objects.get(job="invoice-run")
     task = DBTaskResult.objects.get(pk=invoice.task_id)
     assert task.task_path == "meldpunt.billing.tasks.invoice_month" and task.args_kwargs["kwargs"] == {"month": "2026-02"}

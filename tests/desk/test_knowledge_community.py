@@ -14,8 +14,9 @@ from meldpunt.knowledge.services import (
     question_to_ticket,
 )
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, create_ticket
+from meldpunt.tickets.services import add_message
 from tests.desk import factories as f
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meldpunt.tickets.models import Clock, Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import change_status, create_ticket
+from meldpunt.tickets.services import change_status
 from meldpunt.web.queries import QueueQuery, queue_page
 from tests.desk import factories as f
 

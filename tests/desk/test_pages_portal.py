@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from meldpunt.contracts.models import Contact
 from meldpunt.tickets.models import Clock, Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import change_status, create_ticket
+from meldpunt.tickets.services import change_status
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,9 @@ from meldpunt.contracts.models import ClosedDay
 from meldpunt.tickets.clocks import next_due
 from meldpunt.tickets.models import UNRANKED, Ticket
 from meldpunt.tickets.recompute import recompute_calendar
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, change_kind, change_status, create_ticket, set_priority
+from meldpunt.tickets.services import add_message, change_kind, change_status, set_priority
 from meldpunt.web.queries import CursorError, QueueQuery, queue_page
 from tests.desk import factories as f
 

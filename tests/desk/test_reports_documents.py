@@ -15,8 +15,9 @@ from meldpunt.reports.pdf import render_report_pdf
 from meldpunt.reports.services import mail_quarter
 from meldpunt.reports.tasks import mail_quarterly_reports
 from meldpunt.reports.whatif import Scenario
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, create_ticket
+from meldpunt.tickets.services import add_message
 from tests.desk import factories as f
 
 NOW = f.ams(2026, 11, 2, 12, 0)

@@ -11,8 +11,9 @@ import pytest
 from meldpunt.billing.services import book_time
 from meldpunt.reports.build import build_report
 from meldpunt.reports.whatif import Scenario
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, change_status, create_ticket
+from meldpunt.tickets.services import add_message, change_status
 from tests.desk import factories as f
 
 NOW = f.ams(2026, 11, 2, 12, 0)

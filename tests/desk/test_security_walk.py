@@ -20,8 +20,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from meldpunt.api.routes import api
 from meldpunt.billing.models import Invoice
 from meldpunt.intake.attachments import store_bytes
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, create_ticket
+from meldpunt.tickets.services import add_message
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from django.db import transaction
 
 from meldpunt.tickets import events
 from meldpunt.tickets.models import AppendOnlyError, TicketEvent
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import TicketError, create_ticket, register, register_tickets
+from meldpunt.tickets.services import TicketError, register, register_tickets
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db

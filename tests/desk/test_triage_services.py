@@ -15,14 +15,15 @@ from django.utils import timezone
 from meldpunt.billing.services import ProposalNotApproved, book_time
 from meldpunt.contracts.models import AgreementAddon
 from meldpunt.intake.models import OutboundMail
-from meldpunt.intake.tasks import after_registration
 from meldpunt.tickets.models import Clock, TicketEvent
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, create_ticket
+from meldpunt.tickets.services import add_message
 from meldpunt.triage import requests as tr
 from meldpunt.triage import services, weekends
 from meldpunt.triage.models import Assessment, LicenceKey
 from meldpunt.triage.selectors import customer_state, proposal_block, triage_queue
+from meldpunt.triage.tasks import follow_up
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -50,19 +51,20 @@ def _incident(inv, **fields):
 def test_the_worker_stores_the_completeness_and_coverage_outcome_after_intake(inv):
     ticket = _incident(inv, reproduction="")
     assert not Assessment.objects.filter(ticket=ticket).exists()  # registering does not wait for it
-    after_registration.call(ticket.pk)
-    after_registration.call(ticket.pk)  # a retried task finds it done
+    assert follow_up.call() == 1
+    assert follow_up.call() == 0  # a retried task finds it done
     assessment = Assessment.objects.get(ticket=ticket)
     assert assessment.completeness == "incomplete" and assessment.coverage == "covered"
     assert assessment.missing[0]["field"] == "reproduction" and "reproductiescenario" in assessment.missing[0]["text"]
 
 
-def test_a_reader_before_the_worker_gets_the_assessment_made_then(inv):
+def test_an_action_before_the_worker_assesses_then_and_the_worker_not_again(inv):
     ticket = _incident(inv)
-    assert services.assessment_for(ticket).completeness == "complete"
+    assert services.assessment_for(ticket).completeness == "complete"  # what accept and convert use
     assert Assessment.objects.filter(ticket=ticket).count() == 1
-    after_registration.call(ticket.pk)
+    assert follow_up.call() == 1  # the confirmation still goes out
     assert Assessment.objects.filter(ticket=ticket).count() == 1
+    assert OutboundMail.objects.filter(ticket=ticket, kind="confirmation").count() == 1
 
 
 def test_incomplete_goes_back_in_dutch_pauses_the_clock_and_the_answer_resumes_it(inv):
@@ -241,6 +243,9 @@ def test_the_queue_is_ordered_by_response_deadline_with_outcomes(inv):
     set_priority(early, priority="I", reason="test")
     rows = triage_queue(inv["agent"])
     assert [r.ticket.pk for r in rows][:2] == [early.pk, late.pk]
+    assert rows[0].assessment is None and not Assessment.objects.exists()  # being assessed; reading wrote nothing
+    follow_up.call()
+    rows = triage_queue(inv["agent"])
     assert rows[0].assessment.coverage == "covered" and "accept" in rows[0].actions
 
 

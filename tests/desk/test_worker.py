@@ -6,8 +6,8 @@ from django.core.management import call_command
 from meldpunt.contracts.models import ClosedDay
 from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from meldpunt.tickets.tasks import recompute_calendar
 from tests.desk import factories as f
 

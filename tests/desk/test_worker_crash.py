@@ -32,8 +32,9 @@ from django_tasks_db.models import DBTaskResult
 from meldpunt.escalation.models import ClockAlert
 from meldpunt.escalation.tasks import scan_alerts
 from meldpunt.intake.models import OutboundMail
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import assign_ticket, create_ticket
+from meldpunt.tickets.services import assign_ticket
 from tests.desk import factories as f
 from tests.mail.servers import free_port
 

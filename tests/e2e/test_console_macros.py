@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from meldpunt.billing.models import TimeEntry
 from meldpunt.desk.services import save_macro
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)

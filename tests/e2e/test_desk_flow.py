@@ -14,8 +14,9 @@ import pytest
 from django.utils import timezone
 
 from meldpunt.tickets.models import Clock, Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, change_status, create_ticket
+from meldpunt.tickets.services import add_message, change_status
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,8 +6,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from meldpunt.intake import attachments
 from meldpunt.intake.models import Attachment
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, create_ticket
+from meldpunt.tickets.services import add_message
 from tests.desk import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -16,8 +16,9 @@ from django_tasks_db.models import DBTaskResult
 from meldpunt.contracts.models import Contact
 from meldpunt.intake.models import OutboundMail
 from meldpunt.intake.tasks import after_registration
-from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.models import FollowUp, Ticket
 from meldpunt.triage.models import Assessment
+from meldpunt.triage.tasks import follow_up
 from tests.desk import factories as f
 from tests.desk.conftest import Api
 
@@ -48,11 +49,13 @@ def test_the_worker_confirms_an_api_request_once_in_the_contacts_language(jan, s
     assert response.status_code == 201, response.content
     ticket = Ticket.objects.get(pk=response.json()["id"])
 
-    # Registered: the task waits in the queue, nothing is written, assessed or sent yet.
+    # Registered: the follow-up is pending and its task waits in the queue; nothing is
+    # written, assessed or sent yet.
     assert not OutboundMail.objects.filter(ticket=ticket).exists()
     assert not Assessment.objects.filter(ticket=ticket).exists()
-    [queued] = DBTaskResult.objects.filter(task_path=after_registration.module_path, status="READY")
-    assert queued.args_kwargs["args"] == [ticket.pk]
+    assert FollowUp.objects.filter(ticket=ticket).exists()
+    [queued] = DBTaskResult.objects.filter(task_path=follow_up.module_path, status="READY")
+    assert queued.args_kwargs["args"] == []
 
     _worker()
     assessment = Assessment.objects.get(ticket=ticket)  # triage's part of the follow-up
@@ -64,7 +67,11 @@ def test_the_worker_confirms_an_api_request_once_in_the_contacts_language(jan, s
     assert sent["Subject"] == f"Wij hebben uw verzoek ontvangen [#{ticket.pk}] Facturen boeken niet"
     assert sent["Auto-Submitted"] == "auto-replied"
 
-    # A task that runs again (a worker died after sending) writes and sends nothing more.
+    # A task that runs again (a worker died after sending) writes and sends nothing more;
+    # nor does a task queued before the upgrade, by the old name.
+    assert not FollowUp.objects.exists()
+    assert follow_up.call() == 0
+    follow_up.enqueue()
     assert after_registration.call(ticket.pk) is False
     after_registration.enqueue(ticket.pk)
     _worker()
@@ -77,7 +84,7 @@ def test_a_failed_registration_leaves_no_confirmation_task(jan):
     response = Api(contact.user).post("/api/tickets", {**INCIDENT, "agreement": agreement.code, "kind": "nonsense"})
     assert response.status_code in (400, 422)
     assert not Ticket.objects.exists()
-    assert not DBTaskResult.objects.filter(task_path=after_registration.module_path).exists()
+    assert not DBTaskResult.objects.exists() and not FollowUp.objects.exists()
 
 
 def test_the_answer_to_a_registration_is_what_a_read_shows(jan):

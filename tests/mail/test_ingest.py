@@ -187,23 +187,24 @@ def test_mail_intake_command_without_mailboxes_does_nothing(capsys):
     call_command("mail_intake", once=True)
 
 
-def test_a_batch_shares_its_lookups_and_hands_its_confirmations_to_one_task(devries, settings):
+def test_a_batch_of_mail_is_confirmed_by_one_follow_up_that_looks_templates_up_once(devries, settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django_tasks_db.models import DBTaskResult
 
-    from meldpunt.intake import batch
+    from meldpunt.tickets.models import FollowUp
+    from meldpunt.triage.tasks import follow_up
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     raws = [mail(message_id=f"<batch-{i}@devries.test>", subject=f"Storing {i}") for i in range(3)]
-    with CaptureQueriesContext(connection) as queries, batch.scope():
-        results = [ingest(raw, source="batch") for raw in raws]
-        assert not DBTaskResult.objects.exists()  # nothing enqueued before the batch ends
+    results = [ingest(raw, source="batch") for raw in raws]
     assert [r.outcome for r in results] == ["created"] * 3
+    # Registered: three pending follow-ups, each with its wake-up task; nothing written yet.
+    assert FollowUp.objects.count() == 3 and not OutboundMail.objects.exists()
+    assert {t.task_path for t in DBTaskResult.objects.all()} == {follow_up.module_path}
+    with CaptureQueriesContext(connection) as queries:
+        assert follow_up.call() == 3  # the first run takes all that is pending
     templates = [q for q in queries.captured_queries if "intake_mailtemplate" in q["sql"] and q["sql"].startswith("SELECT")]
     assert len(templates) == 1  # looked up once for the batch, not once per mail
-    [task] = DBTaskResult.objects.all()
-    assert task.task_path.endswith("send_outbound_mails")
-    assert sorted(task.args_kwargs["args"][0]) == sorted(OutboundMail.objects.values_list("pk", flat=True))
-    # A mail whose task never ran is still in the outbox: the scheduled retry sends it.
-    assert OutboundMail.objects.filter(sent_at__isnull=True).count() == 3
+    assert OutboundMail.objects.filter(kind="confirmation", sent_at__isnull=False).count() == 3
+    assert follow_up.call() == 0 and not FollowUp.objects.exists()  # the other runs find it done

@@ -24,8 +24,9 @@ from meldpunt.knowledge.models import Product, Release
 from meldpunt.knowledge.releases import announce_critical_fix, set_opt_in
 from meldpunt.reports.models import ReportDelivery
 from meldpunt.reports.services import mail_quarter
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, assign_ticket, create_ticket
+from meldpunt.tickets.services import add_message, assign_ticket
 from tests.desk import factories as f
 from tests.desk.bookings_setup import invantive_desk
 

@@ -26,15 +26,16 @@ from meldpunt.intake import outbox
 from meldpunt.intake.models import OutboundMail
 from meldpunt.knowledge.ideas import set_status, submit_idea
 from meldpunt.reports.services import mail_quarter
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import assign_ticket, create_ticket
+from meldpunt.tickets.services import assign_ticket
 from tests.desk import factories as f
 from tests.desk.bookings_setup import invantive_desk
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SEND_TASK = "meldpunt.intake.tasks.send_outbound_mails"
-FOLLOW_UP = "meldpunt.intake.tasks.after_registration"
+FOLLOW_UP = "meldpunt.triage.tasks.follow_up"
 
 
 def _every_kind():

@@ -20,8 +20,9 @@ from meldpunt.escalation.models import Notification
 from meldpunt.escalation.services import scan_alerts
 from meldpunt.intake import outbox
 from meldpunt.intake.models import OutboundMail
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import assign_ticket, create_ticket
+from meldpunt.tickets.services import assign_ticket
 from tests.desk import factories as f
 from tests.desk.bookings_setup import invantive_desk
 

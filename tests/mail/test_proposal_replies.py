@@ -8,8 +8,8 @@ import pytest
 from meldpunt.contracts.models import Contact
 from meldpunt.intake.services import ingest
 from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from meldpunt.triage import services
 from meldpunt.triage.replies import decision_in
 from tests.desk import factories as f

@@ -10,8 +10,8 @@ from meldpunt.intake.bulk import ingest_many
 from meldpunt.intake.models import InboundMail
 from meldpunt.intake.services import ingest
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 from tests.desk import factories as f
 from tests.mail.samples import mail
 

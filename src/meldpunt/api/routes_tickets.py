@@ -32,13 +32,13 @@ from meldpunt.api.schemas import (
 from meldpunt.contracts.selectors import agreement_to_register, contact_of, is_staff
 from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import Clock, Message, Ticket
+from meldpunt.tickets.registration import register_one
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.selectors import ticket_page, visible_messages, visible_tickets
 from meldpunt.tickets.services import (
     TicketError,
     add_message,
     change_status,
-    register,
     set_priority,
 )
 
@@ -82,7 +82,7 @@ def register_ticket(request, payload: TicketIn, idempotency_key: IdempotencyKey 
             )
         if payload.channel not in CUSTOMER_CHANNELS:
             raise TicketError(f"channel must be one of {', '.join(CUSTOMER_CHANNELS)}")
-    ticket, clocks, created = register(NewRequest(
+    ticket, clocks, created = register_one(NewRequest(
         organisation=organisation, agreement=agreement, contact=contact,
         subject=payload.subject, description=payload.description, kind=payload.kind,
         impact=payload.impact, urgency=payload.urgency, priority=payload.priority,

@@ -20,6 +20,7 @@ from meldpunt.triage import services, weekends
 from meldpunt.triage.models import CategoryRequest, Proposal
 from meldpunt.triage.selectors import (
     actions_for,
+    assessment_of,
     customer_state,
     ticket_for,
     triage_queue,
@@ -113,13 +114,22 @@ def _contact(request, what: str):
     return contact
 
 
-def triage_out(ticket) -> dict:
-    assessment = services.assessment_for(ticket)
+#: What ``completeness`` and ``coverage`` say while the worker has not assessed a new request yet.
+PENDING = "pending"
+_NOT_YET = object()
+
+
+def triage_out(ticket, assessment=_NOT_YET) -> dict:
+    """The triage outcome of ``ticket`` as stored (a read never assesses); ``pending`` until
+    the follow-up of its registration has assessed it."""
+    if assessment is _NOT_YET:
+        assessment = assessment_of(ticket)
+    outcome = {"completeness": PENDING, "missing": [], "coverage": PENDING, "reasons": [], "flags": []} if assessment is None else {
+        "completeness": assessment.completeness, "missing": assessment.missing, "coverage": assessment.coverage,
+        "reasons": assessment.reasons, "flags": assessment.flags}
     return {
         "ticket": ticket.pk, "kind": ticket.kind, "status": ticket.status, "triage_state": ticket.triage_state,
-        "customer_state": customer_state(ticket).as_dict(),
-        "completeness": assessment.completeness, "missing": assessment.missing, "coverage": assessment.coverage,
-        "reasons": assessment.reasons, "flags": assessment.flags,
+        "customer_state": customer_state(ticket).as_dict(), **outcome,
         "actions": list(actions_for(ticket, assessment)),
     }
 
@@ -134,7 +144,7 @@ def proposal_out(p: Proposal) -> dict:
 @router.get("/triage/queue", response={200: list[dict], **ERRORS}, summary="New requests by response deadline (staff)")
 def queue(request, limit: int = 100):
     _staff(request, "see the triage queue")
-    return [{**triage_out(row.ticket), "subject": row.ticket.subject,
+    return [{**triage_out(row.ticket, row.assessment), "subject": row.ticket.subject,
              "response_due": row.response_due.isoformat() if row.response_due else None}
             for row in triage_queue(request.auth, limit=max(1, min(limit, 500)))]
 

@@ -45,8 +45,9 @@ from meldpunt.core.billing import BillingError, format_minutes, format_money, pa
 from meldpunt.core.businesstime import epoch
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import TicketError, change_status, create_ticket
+from meldpunt.tickets.services import TicketError, change_status
 
 
 class BookingError(ValueError):

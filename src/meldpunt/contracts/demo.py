@@ -60,7 +60,8 @@ def _agreement(code, org, coordinator, vendor, package, addons=(), **extra):
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     from meldpunt.tickets.models import Ticket
-    from meldpunt.tickets.services import add_message, change_status, create_ticket
+    from meldpunt.tickets.registration import create_ticket
+    from meldpunt.tickets.services import add_message, change_status
 
     load_presets()
     agent = _user("agent", "agent-demo-2026", staff=True, email="agent@meldpunt.test")

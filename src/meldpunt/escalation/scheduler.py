@@ -57,6 +57,8 @@ JOBS: tuple[Job, ...] = (
     Job("mail-poll", "meldpunt.intake.tasks.poll_mailboxes", timedelta(minutes=1)),
     # The one retry of the one outbox: customer, idea, release, report, booking and staff mail.
     Job("mail-send", "meldpunt.intake.tasks.send_pending_mail", timedelta(minutes=5)),
+    # Registrations enqueue their own follow-up; this catches one whose run failed.
+    Job("follow-ups", "meldpunt.triage.tasks.follow_up", timedelta(minutes=1)),
     Job("requeue-orphans", "meldpunt.escalation.tasks.requeue_orphans", timedelta(minutes=1)),
     Job("invoice-run", "meldpunt.billing.tasks.invoice_month", MONTHLY, _previous_month, grace=timedelta(days=1)),
     Job("booking-reminders", "meldpunt.bookings.tasks.send_booking_reminders", timedelta(minutes=5)),

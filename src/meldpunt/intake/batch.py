@@ -1,11 +1,13 @@
 """A batch scope for intake: what one IMAP fetch batch (or one ``ingest-mail`` run) shares.
 
-Registering a mail looks up the same vendor settings (mail templates, the reply address)
-and enqueues a send task for its confirmation. Inside :func:`scope` the lookups are made
-once per batch and the confirmations of the whole batch go to the worker as one task when
-the scope ends. Nothing outlives the scope (the process keeps no state between batches),
-and a mail whose task is never enqueued (a crash before the end) stays in the outbox,
-which the scheduled retry sends: nothing is lost.
+Writing many mails looks up the same vendor settings (mail templates, the reply address)
+again and again. Inside :func:`scope` the lookups are made once per batch, and outbox mail
+queued for sending after the commit goes to the worker as one task when the scope ends.
+Nothing outlives the scope (the process keeps no state between batches), and a mail whose
+task is never enqueued (a crash before the end) stays in the outbox, which the scheduled
+retry sends: nothing is lost. The scope is intake's own: no other app reads it, and
+registration does not depend on it (the follow-up of every registration is one task,
+:mod:`meldpunt.tickets.registration`).
 """
 
 from __future__ import annotations
@@ -43,11 +45,6 @@ def scope() -> Iterator[None]:
             from meldpunt.intake.tasks import send_outbound_mails
 
             send_outbound_mails.enqueue(batch.mail_ids)
-
-
-def active() -> bool:
-    """Whether the caller is inside :func:`scope`."""
-    return _current.get() is not None
 
 
 def memo(key: tuple, compute: Callable[[], Any]) -> Any:

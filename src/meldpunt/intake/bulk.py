@@ -3,8 +3,9 @@
 The common case — a new request from one known contact, not an answer, without files —
 is registered for the whole batch in one transaction: one lookup each for duplicates,
 contacts, the hourly throttle and agreements, and bulk inserts for tickets, clocks, events
-and inbound mail (:func:`meldpunt.tickets.services.register_tickets`, which sends the same
-``ticket_created`` signal, so triage and the confirmation run as for any ticket). Every
+and inbound mail (:func:`meldpunt.tickets.registration.register`, the one registration
+path: the batch's follow-up — assessment, then confirmation — is the worker's, as for any
+ticket). Every
 other mail — unreadable, automatic, an answer, with attachments, an unknown or ambiguous
 sender, a sender over the hourly limit (held) — goes through
 :func:`meldpunt.intake.services.ingest` one by one after the batch, so the rules live in one
@@ -37,7 +38,7 @@ from meldpunt.intake.services import (
     new_request_reason,
     running_agreements,
 )
-from meldpunt.tickets.services import register_tickets
+from meldpunt.tickets import registration
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ Item = tuple[bytes, str, datetime | None]  # raw bytes, source, received at
 
 def ingest_many(items: list[Item], *, mailbox: Mailbox | None = None) -> list[IngestResult]:
     """Register each ``(raw, source, received_at)`` once, like :func:`ingest` would."""
-    with batch.scope():  # templates and reply address looked up once; one send task
+    with batch.scope():  # lookups made once; mail queued meanwhile goes in one send task
         return _ingest_many(items, mailbox)
 
 
@@ -111,7 +112,7 @@ def _register_group(items: list[Item], parsed: dict[int, ParsedMail], group: dic
     agreements = running_agreements({c.organisation_id for c in group.values()})
     order = sorted(group)
     now = timezone.now()
-    tickets = register_tickets([
+    tickets = registration.register([
         new_request(parsed[i], group[i], choose_agreement(agreements.get(group[i].organisation_id, []), mailbox),
                     items[i][2] or now)
         for i in order

@@ -15,8 +15,9 @@ from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.core.businesstime import epoch
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import TicketError, add_message, create_ticket
+from meldpunt.tickets.services import TicketError, add_message
 
 CHANNEL_ENTITLEMENTS = {"phone": ("phone_support", "phone_during_coverage"), "chat": ("chat_support",)}
 

@@ -14,7 +14,8 @@ Anyone can put any address in a From header, so a flood says nothing about who s
   ``MELDPUNT_CONFIRM_UNKNOWN_PER_HOUR`` times overall per hour, so nobody can make the desk
   mail thousands of addresses of their choosing. Beyond that the request is registered as
   always, just not confirmed; the ticket's event log (``confirmation_withheld``) and the
-  inbound mail's reason say so.
+  inbound mail's reason say so once the follow-up of the registration has written (or
+  withheld) the confirmation.
 """
 
 from __future__ import annotations
@@ -70,11 +71,11 @@ def confirmation_refused(address: str) -> str | None:
 
 
 def withhold(ticket: Ticket, address: str, reason: str) -> None:
-    """Record on the ticket that its confirmation was not sent, and why."""
+    """Record on the ticket that its confirmation was not sent, and why; the mail it came
+    in with says so too (its reason, shown to agents and in the intake admin). The
+    confirmation is written by the follow-up after the registration, so this comes after
+    the mail's outcome was reported."""
     events.record(ticket, WITHHELD, to=address, reason=reason)
-
-
-def withheld_note(ticket: Ticket) -> str:
-    """``"; not confirmed: …"`` when the ticket's confirmation was withheld, else ``""``."""
-    found = ticket.events.filter(kind=WITHHELD).values_list("data", flat=True).first()
-    return f"; {found['reason']}" if found else ""
+    for inbound in InboundMail.objects.filter(ticket=ticket, outcome="created").exclude(reason__contains=reason):
+        inbound.reason = f"{inbound.reason}; {reason}"[:500]
+        inbound.save(update_fields=["reason"])

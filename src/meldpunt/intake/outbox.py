@@ -107,11 +107,21 @@ def customer_language(ticket: Ticket, recipient=None) -> str:
     return supported_language(person.language if person else ticket.language)
 
 
-def confirmation(ticket: Ticket) -> OutboundMail | None:
-    """The confirmation of a registered request, written once: the caller holds the ticket's
-    row lock, so a retried task finds the one written before. The caller sends it after its
-    commit (:func:`send`); a failed send stays in the outbox for :func:`send_pending`."""
-    return ticket.outbound_mails.filter(kind="confirmation").first() or queue(ticket, "confirmation", later=False)
+def confirmations(tickets: list[Ticket]) -> list[OutboundMail]:
+    """The confirmations of registered requests (SPEC §2: the reporter gets the ticket
+    number), each written once: the caller holds the tickets' follow-ups locked, so a rerun
+    finds the ones written before (and returns those not sent yet). The caller sends them
+    after its commit (:func:`send`); a failed send stays in the outbox for
+    :func:`send_pending`. Templates and reply addresses are looked up once for all."""
+    written = {mail.ticket_id: mail for mail in OutboundMail.objects.filter(
+        ticket__in=tickets, kind="confirmation").only("id", "ticket_id", "sent_at")}
+    mails = []
+    with batch.scope():
+        for ticket in tickets:
+            mail = written.get(ticket.pk) or queue(ticket, "confirmation", later=False)
+            if mail is not None and mail.sent_at is None:
+                mails.append(mail)
+    return mails
 
 
 def confirmation_facts(ticket: Ticket, person, language: str) -> dict:

@@ -32,9 +32,10 @@ from meldpunt.intake.parsing import (
     parse,
 )
 from meldpunt.tickets.models import Message, Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.selectors import contact_sees
-from meldpunt.tickets.services import add_message, create_ticket
+from meldpunt.tickets.services import add_message
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +215,6 @@ def _register(mail: ParsedMail, mailbox: Mailbox | None, received_at: datetime, 
               if ambiguous else new_request_reason(contact, mail.sender))
     if answered is not None:
         reason += f"; not allowed to write into #{answered.pk}"
-    reason += "" if contact else flood.withheld_note(ticket)
     return "created", reason, ticket, message
 
 

@@ -5,8 +5,8 @@ from django.tasks import task
 
 from meldpunt.intake import imap, outbox
 from meldpunt.intake.models import Mailbox
-from meldpunt.tickets import signals
-from meldpunt.tickets.models import Ticket
+from meldpunt.tickets import registration
+from meldpunt.tickets.models import FollowUp, Ticket
 
 
 @task()
@@ -23,18 +23,16 @@ def send_pending_mail() -> int:
 
 @task()
 def after_registration(ticket_id: int) -> bool:
-    """A registered request's follow-up, done by the worker so the caller does not wait (see
-    receivers): what listens to ``ticket_registered`` (triage assesses the request), then the
-    confirmation to the reporter, written once and sent. One transaction with the ticket's row
-    locked, so two runs of the task take turns; a rerun finds both done."""
+    """Kept for tasks queued before the one registration path (one per request): their
+    request becomes a pending follow-up like any other, done by the follow-up task
+    (:mod:`meldpunt.tickets.registration`). Nothing enqueues this any more."""
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is None or ticket.outbound_mails.filter(kind="confirmation", sent_at__isnull=False).exists():
+        return False
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update(of=("self",)).select_related(
-            "contact", "agreement__catalog").filter(pk=ticket_id).first()
-        if ticket is None:
-            return False
-        signals.ticket_registered.send(Ticket, ticket=ticket)
-        mail = outbox.confirmation(ticket)
-    return mail is not None and outbox.send(mail.pk)
+        FollowUp.objects.get_or_create(ticket=ticket)
+        registration.follow_up_task.enqueue()
+    return True
 
 
 @task()

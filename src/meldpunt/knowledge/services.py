@@ -22,8 +22,8 @@ from meldpunt.knowledge.errors import KnowledgeError
 from meldpunt.knowledge.models import Answer, Article, ArticleLink, ArticleVersion, Question
 from meldpunt.tickets import events
 from meldpunt.tickets.models import Message, Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import create_ticket
 
 
 def _unique_slug(title: str) -> str:

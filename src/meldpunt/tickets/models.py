@@ -201,3 +201,17 @@ class Clock(models.Model):
         if self.stopped_at is None or self.due_at is None:
             return None
         return self.stopped_at <= self.due_at
+
+
+class FollowUp(models.Model):
+    """A registered request whose follow-up the worker has not done yet (triage's assessment,
+    then the confirmation; :mod:`meldpunt.tickets.registration`). Written in the
+    registration's transaction; the follow-up takes whatever is pending in one go and
+    deletes the rows it did, so a rerun finds nothing left to do."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, primary_key=True, related_name="+",
+                                  verbose_name=_("ticket"))
+
+    class Meta:
+        verbose_name = _("pending follow-up")
+        verbose_name_plural = _("pending follow-ups")

@@ -1,8 +1,8 @@
 """What a channel hands to registration: one :class:`NewRequest` per request.
 
 Every channel (API, portal, mail, phone and chat, community, bookings, triage's licence
-keys, the demo) builds one and passes it to :func:`meldpunt.tickets.services.create_ticket`
-or, for a batch, :func:`~meldpunt.tickets.services.register_tickets`; the fields and their
+keys, the demo) builds one and passes it to the one registration path,
+:mod:`meldpunt.tickets.registration` (one request or a batch); the fields and their
 defaults live here once instead of in each caller's keyword list. Who registers it (the
 ``actor`` of the 'created' event) is not part of the request: the service takes it apart.
 """

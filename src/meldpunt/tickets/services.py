@@ -68,16 +68,11 @@ class Registered(NamedTuple):
     created: bool
 
 
-def create_ticket(request: NewRequest, *, actor=None) -> tuple[Ticket, bool]:
-    """Register a request once; returns ``(ticket, created)``. See :func:`register`."""
-    ticket, _, created = register(request, actor=actor)
-    return ticket, created
-
-
 def register(request: NewRequest, *, actor=None) -> Registered:
-    """Register a request once, with its clocks; callers that answer with the deadlines
+    """Write a request once, with its clocks; callers that answer with the deadlines
     (the API) use the clocks as written instead of reading them back. ``actor``: who
-    registers it (the 'created' event's actor), None for the system.
+    registers it (the 'created' event's actor), None for the system. Channels call
+    :mod:`meldpunt.tickets.registration`, which adds the follow-up.
 
     The same ``idempotency_key`` within an organisation returns the existing ticket
     instead of a second one (a request is registered once however often it is sent).
@@ -105,8 +100,9 @@ def register(request: NewRequest, *, actor=None) -> Registered:
 
 
 def register_tickets(requests: list[NewRequest]) -> list[Ticket]:
-    """Register many requests at once (mail intake's batches): the same checks, clocks,
-    events and ``ticket_created`` signal as :func:`create_ticket`, with the tickets, clocks
+    """Write many requests at once (mail intake's batches, through
+    :mod:`meldpunt.tickets.registration`): the same checks, clocks, events and
+    ``ticket_created`` signal as :func:`register`, with the tickets, clocks
     and events written in three bulk inserts, by the system (no actor). The requests carry
     no idempotency key: callers register these once by other means. The caller holds the
     transaction; a bad request raises TicketError and nothing of the batch is kept."""

@@ -1,5 +1,9 @@
 """What happened to tickets, for other apps to act on (mail out, notifications).
 
+Optional hooks only: what every registration needs (triage's assessment, the
+confirmation) is called in order by its follow-up (:mod:`meldpunt.tickets.registration`),
+not by a listener.
+
 Sent inside the transaction of the change, so a listener writes its own rows (an outbox
 mail) atomically with it and defers side effects (sending) with ``transaction.on_commit``.
 The tickets app never imports the apps that listen.
@@ -9,11 +13,6 @@ from django.dispatch import Signal
 
 #: kwargs: ticket
 ticket_created = Signal()
-#: kwargs: ticket. The exception to "inside the transaction": sent by the worker after a
-#: request's registration committed, for what the caller need not wait for (triage's
-#: assessment). Mail intake batches do that work with the registration instead. A retried
-#: task sends it again: listeners find their work done.
-ticket_registered = Signal()
 #: kwargs: ticket, message, contact (the customer contact who wrote it, if known; else None)
 message_added = Signal()
 #: kwargs: ticket, old, new

@@ -7,10 +7,12 @@ class TriageConfig(AppConfig):
     verbose_name = _("Triage")
 
     def ready(self):
+        from meldpunt.tickets import registration
         from meldpunt.tickets.clocks import CALENDAR_HOOKS
-        from meldpunt.triage import receivers
+        from meldpunt.triage import receivers, tasks
         from meldpunt.triage.weekends import weekend_calendar
 
         receivers.connect()
+        registration.follow_up_task = tasks.follow_up  # the one follow-up of every registration
         if weekend_calendar not in CALENDAR_HOOKS:
             CALENDAR_HOOKS.append(weekend_calendar)

@@ -1,26 +1,11 @@
-"""Triage listens to the ticket signals: assess new requests, notice answers, and take a
-customer's "approve"/"decline" reply by mail to a sent proposal (seed 002)."""
+"""Triage listens to the ticket signals: notice answers, and take a customer's
+"approve"/"decline" reply by mail to a sent proposal (seed 002). A new request's
+assessment is not a listener's business: the follow-up of registration does it
+(:mod:`meldpunt.triage.followup`)."""
 
 from __future__ import annotations
 
 from meldpunt.tickets import signals
-
-
-def on_created(sender, ticket, **kwargs):
-    """A mail intake batch assesses its requests with their registration (one transaction
-    for the batch); any other registration leaves it to the worker (:func:`on_registered`),
-    and whoever reads the assessment first makes it if the worker has not yet."""
-    from meldpunt.intake import batch
-    from meldpunt.triage.services import assess
-
-    if batch.active():
-        assess(ticket, new=True)
-
-
-def on_registered(sender, ticket, **kwargs):
-    from meldpunt.triage.services import assessment_for
-
-    assessment_for(ticket)
 
 
 def on_status(sender, ticket, old, new, **kwargs):
@@ -67,7 +52,5 @@ def on_message(sender, ticket, message, contact=None, **kwargs):
 
 
 def connect() -> None:
-    signals.ticket_created.connect(on_created, dispatch_uid="triage-assess")
-    signals.ticket_registered.connect(on_registered, dispatch_uid="triage-assess-later")
     signals.status_changed.connect(on_status, dispatch_uid="triage-answered")
     signals.message_added.connect(on_message, dispatch_uid="triage-proposal-reply")

@@ -9,8 +9,9 @@ from django.utils import timezone
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.tickets import events
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, change_status, create_ticket, set_priority
+from meldpunt.tickets.services import add_message, change_status, set_priority
 from meldpunt.triage.mail import queue_to
 from meldpunt.triage.models import CategoryRequest, LicenceKey, RemoteConsent
 from meldpunt.triage.services import TriageError, terms_of

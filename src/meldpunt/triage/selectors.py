@@ -68,20 +68,22 @@ def proposal_block(ticket: Ticket) -> str | None:
 @dataclass
 class TriageRow:
     ticket: Ticket
-    assessment: Assessment
+    assessment: Assessment | None  # None: being assessed
     response_due: datetime | None
     actions: tuple[str, ...]
 
 
-def actions_for(ticket: Ticket, assessment: Assessment) -> tuple[str, ...]:
-    """The one-click actions that make sense now (the manager may still choose another)."""
+def actions_for(ticket: Ticket, assessment: Assessment | None) -> tuple[str, ...]:
+    """The one-click actions that make sense now (the manager may still choose another).
+    While the request is being assessed (``None``) the usual order; an action assesses it
+    first if need be."""
     if ticket.status != "new":
         return ()
     if ticket.triage_state == "advisory":
         return ("propose",)
-    if assessment.completeness == "incomplete":
+    if assessment is not None and assessment.completeness == "incomplete":
         return ("send_back", "accept", "convert")
-    if assessment.coverage == "not_covered":
+    if assessment is not None and assessment.coverage == "not_covered":
         return ("convert", "accept")
     return ("accept", "send_back", "convert")
 
@@ -103,13 +105,18 @@ def triage_queue(user, *, limit: int = 100) -> list[TriageRow]:
     return rows
 
 
-def _assessment(ticket: Ticket) -> Assessment:
+def _assessment(ticket: Ticket) -> Assessment | None:
     try:
         return ticket.assessment
-    except Assessment.DoesNotExist:  # the worker has not come by yet: made now
-        from meldpunt.triage.services import assessment_for
+    except Assessment.DoesNotExist:  # the worker has not come by yet: "being assessed"
+        return None
 
-        return assessment_for(ticket)
+
+def assessment_of(ticket: Ticket) -> Assessment | None:
+    """The request's stored assessment; None while the follow-up of its registration has not
+    assessed it yet (pages say "being assessed"). A read never assesses: that is the
+    worker's (:mod:`meldpunt.triage.followup`) or an agent's action."""
+    return Assessment.objects.filter(ticket=ticket).first()
 
 
 # ------------------------------------------------------------ customer views

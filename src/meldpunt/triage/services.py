@@ -102,8 +102,9 @@ def assess(ticket: Ticket, *, area: str | None = None, area_name: str | None = N
 
 
 def assessment_for(ticket: Ticket) -> Assessment:
-    """The request's assessment: the stored one, or made now if nobody has yet (the worker
-    assesses new requests shortly after registration; a reader may come first)."""
+    """The request's assessment for an action that decides on it (accept, convert): the
+    stored one, or made now if the worker has not come by yet (a write; pages read
+    :func:`meldpunt.triage.selectors.assessment_of`, which never assesses)."""
     found = Assessment.objects.filter(ticket=ticket).first()
     if found is not None:
         return found

@@ -2,7 +2,17 @@
 
 from django.tasks import task
 
+from meldpunt.triage.followup import follow_up_pending
 from meldpunt.triage.services import expire_proposals
+
+
+@task()
+def follow_up() -> int:
+    """The follow-up of registered requests (assessment, then confirmation): every pending
+    one at hand. Enqueued by each registration (:mod:`meldpunt.tickets.registration`) and
+    run every minute by `meldpunt scheduler` as a safety net (a failed run leaves its
+    follow-ups pending for the next)."""
+    return follow_up_pending()
 
 
 @task()

@@ -26,6 +26,7 @@ from meldpunt.triage.forms import (
 from meldpunt.triage.models import CategoryRequest, Proposal, SpecialWeekend
 from meldpunt.triage.selectors import (
     actions_for,
+    assessment_of,
     customer_state,
     ticket_for,
     triage_queue,
@@ -52,7 +53,7 @@ def queue(request):
 @staff_required
 def ticket(request, pk: int):
     found = _ticket(request, pk)
-    assessment = services.assessment_for(found)
+    assessment = assessment_of(found)
     scheme = found.agreement.catalog.parsed().priority if found.agreement_id else None
     return render(request, "triage/ticket.html", {
         "ticket": found, "a": assessment, "lang": language(), "actions": actions_for(found, assessment),

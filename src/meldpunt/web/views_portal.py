@@ -20,9 +20,10 @@ from meldpunt.contracts.services import ContactError, add_contact, invitation_pa
 from meldpunt.intake.contact_log import channels_open
 from meldpunt.intake.services import attach_uploads
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.selectors import ticket_page, visible_tickets
-from meldpunt.tickets.services import TicketError, add_message, create_ticket
+from meldpunt.tickets.services import TicketError, add_message
 from meldpunt.tickets.wording import deadline_sentences, priority_words
 from meldpunt.web.access import contact_required, language
 from meldpunt.web.forms import ContactForm, NewRequestForm, PortalReplyForm

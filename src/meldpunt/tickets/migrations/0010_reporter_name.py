@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0008_fewer_ticket_indexes'),
+        ('tickets', '0009_pending_follow_ups'),
     ]
 
     operations = [

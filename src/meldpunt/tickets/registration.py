@@ -1,0 +1,94 @@
+"""The one registration path: every channel registers its requests here.
+
+Portal form, the console's "log a call", ``POST /api/tickets``, mail intake (one mail or a
+fetched batch), forwards, community questions, bookings, licence-key requests and the demo
+all hand one :class:`~meldpunt.tickets.requests.NewRequest` per request to :func:`register`
+(or :func:`register_one`, which also hands back the clocks as written). In one transaction:
+
+1. the ticket, its SLA clocks and its 'created' event (the creation functions of
+   :mod:`meldpunt.tickets.services`: one request, or a batch in bulk inserts);
+2. a pending :class:`~meldpunt.tickets.models.FollowUp` row per new ticket, so the
+   follow-up exists exactly when the ticket does.
+
+After the commit the follow-up task is enqueued (one per :data:`CHUNK` new tickets) and the
+worker runs it: triage's assessment, then the confirmation
+(:func:`meldpunt.triage.followup.follow_up_pending`), for one request and a batch alike. The
+task takes every pending follow-up at hand, so batches form by themselves under load. The
+task only wakes the worker: should the process die between the commit and the enqueue,
+the pending rows stay, and the next run (any registration's, or the scheduler's
+``follow-ups`` job every minute) does them.
+
+The follow-up task belongs to an app above this one (it calls triage and the outbox), so
+this module does not import it: :data:`follow_up_task` is set once at start-up by the app
+that owns it (``TriageConfig.ready``), and registering without it is an error, not a
+silent skip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from math import ceil
+from typing import Any
+
+from django.db import transaction
+
+from meldpunt.tickets import services
+from meldpunt.tickets.models import FollowUp, Ticket
+from meldpunt.tickets.requests import NewRequest
+from meldpunt.tickets.services import Registered
+
+#: The worker's task after every registration (no arguments: it takes what is pending).
+#: Set by ``meldpunt.triage.apps.TriageConfig.ready``.
+follow_up_task: Any = None
+
+#: Pending follow-ups one task run takes in one transaction. A batch larger than this
+#: enqueues one task per chunk, so several workers share it (``SKIP LOCKED``).
+CHUNK = 100
+
+
+def register_one(request: NewRequest, *, actor=None) -> Registered:
+    """Register one request: the ticket, the clocks as written (the API answers from them)
+    and whether it is new. The same ``idempotency_key`` within an organisation hands back
+    the first ticket, with no second follow-up. ``actor``: who registers it (None: the
+    system)."""
+    with transaction.atomic():
+        registered = services.register(request, actor=actor)
+        if registered.created:
+            _follow_up([registered.ticket])
+    return registered
+
+
+def register(requests: Sequence[NewRequest], *, actor=None) -> list[Ticket]:
+    """Register ``requests`` (one, or a batch such as one IMAP fetch) and return their
+    tickets in the same order. A batch without idempotency keys and without an actor is
+    written in bulk inserts; either way all of them or none are registered (a bad request
+    raises :class:`~meldpunt.tickets.services.TicketError`)."""
+    requests = list(requests)
+    if not requests:
+        return []
+    with transaction.atomic():
+        if len(requests) > 1 and actor is None and not any(r.idempotency_key for r in requests):
+            tickets = services.register_tickets(requests)
+            _follow_up(tickets)
+            return tickets
+        done = [services.register(request, actor=actor) for request in requests]
+        _follow_up([r.ticket for r in done if r.created])
+        return [r.ticket for r in done]
+
+
+def _follow_up(tickets: list[Ticket]) -> None:
+    """Mark the new tickets' follow-up pending and enqueue the task that does it, in the
+    registration's transaction (the caller's)."""
+    if not tickets:
+        return
+    if follow_up_task is None:
+        raise RuntimeError("no follow-up task is set: meldpunt.triage must be installed (TriageConfig.ready sets it)")
+    FollowUp.objects.bulk_create([FollowUp(ticket=ticket) for ticket in tickets])
+    task, runs = follow_up_task, ceil(len(tickets) / CHUNK)
+    transaction.on_commit(lambda: [task.enqueue() for _ in range(runs)])
+
+
+def create_ticket(request: NewRequest, *, actor=None) -> tuple[Ticket, bool]:
+    """:func:`register_one`'s ticket and whether it is new (most channels need no more)."""
+    ticket, _clocks, created = register_one(request, actor=actor)
+    return ticket, created

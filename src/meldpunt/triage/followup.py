@@ -1,0 +1,56 @@
+"""What the worker does after a request is registered, for every channel: triage's
+assessment (completeness and coverage), then the confirmation to the reporter, written to
+the outbox and sent.
+
+:mod:`meldpunt.tickets.registration` marks each new ticket's follow-up pending
+(:class:`~meldpunt.tickets.models.FollowUp`) and enqueues :func:`meldpunt.triage.tasks.follow_up`
+in the registration's transaction. The task takes every pending follow-up at hand, in chunks
+locked with ``SKIP LOCKED`` (PostgreSQL), so two workers never take the same one and a
+batch of mail is confirmed by as many workers as are free. Each chunk is one transaction:
+assessments, confirmations and the deletion of the pending rows commit together; the
+confirmations are sent after that commit. A rerun (at-least-once delivery) finds nothing
+pending; a request assessed or confirmed already (an agent was quicker, a crash after the
+commit) is not assessed or confirmed twice. A failed send stays in the outbox for its retry.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from meldpunt.intake import outbox
+from meldpunt.tickets.models import FollowUp, Ticket
+from meldpunt.tickets.registration import CHUNK
+from meldpunt.triage.models import Assessment
+from meldpunt.triage.services import assess
+
+
+def follow_up_pending(limit: int = CHUNK) -> int:
+    """Do every pending follow-up, ``limit`` at a time; returns how many were done."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            ids = list(FollowUp.objects.select_for_update(skip_locked=True).order_by("ticket_id")
+                       .values_list("ticket_id", flat=True)[:limit])
+            if not ids:
+                return done
+            mails = _follow_up(ids)
+            FollowUp.objects.filter(ticket_id__in=ids).delete()
+        for mail in mails:  # after the commit: a failed send stays in the outbox for the retry job
+            outbox.send(mail.pk)
+        done += len(ids)
+        if len(ids) < limit:
+            return done
+
+
+def _follow_up(ids: list[int]) -> list:
+    """Assess, then confirm, the tickets ``ids`` (their follow-ups are locked by the caller).
+
+    The ticket rows are locked too, so an agent's triage action on the same request (which
+    may assess it first) takes turns with this."""
+    tickets = list(Ticket.objects.select_for_update(of=("self",)).select_related("contact", "agreement__catalog")
+                   .filter(pk__in=ids).order_by("pk"))
+    assessed = set(Assessment.objects.filter(ticket_id__in=ids).values_list("ticket_id", flat=True))
+    for ticket in tickets:
+        if ticket.pk not in assessed:
+            assess(ticket, new=True)
+    return outbox.confirmations(tickets)
