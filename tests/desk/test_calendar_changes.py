@@ -17,8 +17,8 @@ from meldpunt.core.catalog_loader import preset_text
 from meldpunt.tickets import calendars
 from meldpunt.tickets.clocks import explain, recompute_clocks
 from meldpunt.tickets.models import Ticket
-from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.registration import create_ticket
+from meldpunt.tickets.requests import NewRequest
 from tests.desk import factories as f
 
 # ERP.M Small, priority A: 8 business hours (1 bd on workdays 09:00-17:00) to resolve.

@@ -11,8 +11,8 @@ import pytest
 from meldpunt.intake import outbox
 from meldpunt.intake.services import ingest
 from meldpunt.tickets.models import Ticket
-from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.registration import create_ticket
+from meldpunt.tickets.requests import NewRequest
 from tests.desk import factories as f
 from tests.mail.samples import mail
 
