@@ -18,6 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from meldpunt.fieldkeys import KeyProblem, field_keys
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("MELDPUNT_DATA", Path.cwd() / "var"))
 
@@ -43,6 +45,13 @@ if not DEBUG and (_problem := secret_key_problem(SECRET_KEY)):
         f"MELDPUNT_SECRET_KEY {_problem}: set it to a random value, e.g. from "
         "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`, or set MELDPUNT_DEBUG=1 for development"
     )
+# Secrets kept in the database (mailbox passwords) are sealed with MELDPUNT_FIELD_KEY, a comma
+# list of Fernet keys (first seals, all open: rotation). Required without DEBUG; with DEBUG a
+# key derived from the secret key stands in (meldpunt.fieldkeys says why; docs/deploy.md).
+try:
+    MELDPUNT_FIELD_KEYS = field_keys(os.environ.get("MELDPUNT_FIELD_KEY", ""), secret_key=SECRET_KEY, debug=DEBUG)
+except KeyProblem as _exc:
+    raise ImproperlyConfigured(str(_exc)) from None
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("MELDPUNT_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h.strip()]
 
 # MELDPUNT_HTTPS=1: the desk is reached over HTTPS only, usually through a proxy that ends TLS

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meldpunt.sealed import SealedTextField
 from meldpunt.tickets.models import Message, Ticket
 
 OUTCOMES = [
@@ -26,7 +27,8 @@ OUTCOMES = [
 
 
 class Mailbox(models.Model):
-    """An IMAP mailbox the worker reads for one vendor (the password is never shown back)."""
+    """An IMAP mailbox the worker reads for one vendor. The password is sealed in the database
+    (:mod:`meldpunt.sealed`) and never shown back (the admin's field is write-only)."""
 
     vendor = models.CharField(_("vendor"), max_length=40, help_text=_("Catalog vendor id, e.g. erpm."))
     name = models.CharField(_("name"), max_length=100)
@@ -34,7 +36,7 @@ class Mailbox(models.Model):
     port = models.PositiveIntegerField(_("port"), default=993)
     use_ssl = models.BooleanField(_("TLS"), default=True)
     username = models.CharField(_("username"), max_length=200)
-    password = models.CharField(_("password"), max_length=200)
+    password = SealedTextField(_("password"), help_text=_("Encrypted in the database with MELDPUNT_FIELD_KEY."))
     folder = models.CharField(_("folder"), max_length=200, default="INBOX")
     done_folder = models.CharField(_("move handled mail to"), max_length=200, blank=True, help_text=_("Empty: keep it in the folder, flagged."))
     reply_address = models.EmailField(_("reply address"), help_text=_("From address of confirmations and replies."))
