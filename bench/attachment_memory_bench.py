@@ -36,6 +36,7 @@ from urllib.parse import urlencode, urlparse, urlunparse
 
 # The production profile wants a real secret key (DEBUG is off in the benchmarks).
 BENCH_SECRET_KEY = "bench-only-" + "k3y-f0r-the-benchmarks-which-sign-nothing-of-value"
+BENCH_FIELD_KEY = "YmVuY2gtb25seS1maWVsZC1rZXktb2YtMzItYnl0ZXM="  # MELDPUNT_FIELD_KEY: 32 bytes, URL-safe base64
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
@@ -43,6 +44,9 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from processes import stop_process_group  # noqa: E402  (bench/ is the script's own folder)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
+os.environ.setdefault("MELDPUNT_SECRET_KEY", BENCH_SECRET_KEY)  # this process sets up the desk in the same profile
+os.environ.setdefault("MELDPUNT_FIELD_KEY", BENCH_FIELD_KEY)
+STATIC = Path(os.environ.setdefault("MELDPUNT_STATIC_ROOT", str(Path(__file__).resolve().parent.parent / "var" / "bench" / "static")))
 
 BUDGET_MIB = 200
 VAR = ROOT / "var" / "bench"
@@ -101,8 +105,8 @@ class Server:
     def __init__(self, database_url: str):
         self.port, self.log_path = free_port(), VAR / "attachments-gunicorn.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MELDPUNT_", "PYTHON", "VIRTUAL_ENV"))}
-        env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="meldpunt.settings", MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=BENCH_SECRET_KEY,
-                   MELDPUNT_DATA=str(VAR / "attachments"), PYTHONPATH=str(ROOT / "src"),
+        env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="meldpunt.settings", MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=BENCH_SECRET_KEY, MELDPUNT_FIELD_KEY=BENCH_FIELD_KEY,
+                   MELDPUNT_DATA=str(VAR / "attachments"), PYTHONPATH=str(ROOT / "src"), MELDPUNT_STATIC_ROOT=str(STATIC),
                    MELDPUNT_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend")
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.args = [str(gunicorn), "--workers", "1", "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}",
@@ -228,6 +232,11 @@ def main() -> None:
     shutil.rmtree(VAR / "attachments", ignore_errors=True)
     os.environ["DATABASE_URL"] = url = fresh_database(base)
     agreement = setup_desk()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # DEBUG off: pages need the manifest
+        call_command("collectstatic", "--no-input", verbosity=0)
     log(f"== Attachment memory: a portal request with {args.files} x {args.mib} MiB, gunicorn 1 sync worker, "
         f"PostgreSQL; budget {BUDGET_MIB} MiB per process")
 
@@ -257,7 +266,7 @@ def main() -> None:
         if status != 302:
             sys.exit(f"the upload answered {status}; see {server.log_path}")
 
-        from meldpunt.intake.models import Attachment, AttachmentChunk
+        from meldpunt.intake.models import Attachment
 
         stored = list(Attachment.objects.order_by("filename").values_list("pk", "filename", "size"))
         ticket = Attachment.objects.values_list("message__ticket_id", flat=True).first()
@@ -281,13 +290,14 @@ def main() -> None:
                 sys.exit(f"download of {name}: {status}, {got[0]} bytes, digest {'ok' if got[1] == digest else 'wrong'}")
         download_s = time.monotonic() - started
         peaks["downloads"] = status_kib(pid, "VmHWM") / 1024
-        chunks = AttachmentChunk.objects.count()
+        names = list(Attachment.objects.exclude(file="").values_list("file", flat=True))
+        on_disk = sum((VAR / "attachments" / "files" / name).stat().st_size for name in names)  # the server's storage
     finally:
         server.stop()
         body_path.unlink(missing_ok=True)
 
     total = args.files * args.mib
-    log(f"stored: {len(stored)} files, {total} MiB in {chunks} chunks; upload {upload_s:.1f} s "
+    log(f"stored: {len(stored)} files, {total} MiB; {len(names)} files in the storage, {on_disk / 2**20:.1f} MiB on disk; upload {upload_s:.1f} s "
         f"({total / upload_s:.0f} MiB/s), {args.files} downloads {download_s:.1f} s ({total / download_s:.0f} MiB/s), "
         "every byte checked")
     log(f"worker RSS after start-up and one page (baseline): {baseline:6.1f} MiB")

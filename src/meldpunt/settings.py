@@ -19,6 +19,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.fieldkeys import KeyProblem, field_keys
+from meldpunt.filestore import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("MELDPUNT_DATA", Path.cwd() / "var"))
@@ -226,7 +227,8 @@ STATIC_ROOT = Path(os.environ.get("MELDPUNT_STATIC_ROOT", DATA_DIR / "static"))
 # htmx and Chart.js are committed copies in meldpunt/web/static/vendor/ (`make assets` refreshes
 # them from npm at the versions pinned in package.json), so an installed wheel serves them; no CDN.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Attachments: $MELDPUNT_DATA/files, or S3-compatible storage with MELDPUNT_S3_BUCKET (meldpunt.filestore).
+    "default": default_storage_from_env(os.environ, DATA_DIR),
     # Hashed names (a manifest), so browsers may cache them forever; needs `collectstatic`.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

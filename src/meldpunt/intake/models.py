@@ -80,8 +80,9 @@ class InboundMail(models.Model):
 
 
 class Attachment(models.Model):
-    """A file on a thread message. Its bytes live in :class:`AttachmentChunk` rows, so that
-    listing a thread never reads them and a download streams them one chunk at a time."""
+    """A file on a thread message. Its bytes live in the file storage (``STORAGES["default"]``:
+    the local disk or S3-compatible object storage; :mod:`meldpunt.intake.attachments`), so a
+    thread lists its files from this row alone and a download streams the stored file."""
 
     HELD = [
         ("", _("kept")),
@@ -96,6 +97,8 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_("size"))
     too_large = models.BooleanField(_("not kept apart"), default=False, help_text=_("Still inside the raw message."))
     held = models.CharField(_("why not kept apart"), max_length=20, choices=HELD, blank=True, default="")
+    file = models.FileField(_("stored file"), max_length=255, blank=True,
+                            help_text=_("Its name in the file storage; empty for a file kept only inside the raw message."))
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -104,19 +107,6 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-
-class AttachmentChunk(models.Model):
-    """One piece (at most ``attachments.CHUNK_BYTES``) of an attachment's bytes, in order."""
-
-    attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("attachment"))
-    seq = models.PositiveIntegerField(_("sequence"))
-    data = models.BinaryField(_("data"))
-
-    class Meta:
-        verbose_name = _("attachment chunk")
-        verbose_name_plural = _("attachment chunks")
-        constraints = [models.UniqueConstraint(fields=["attachment", "seq"], name="attachment_chunk_seq")]
 
 
 class OutboundMail(models.Model):
