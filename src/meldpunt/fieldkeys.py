@@ -4,7 +4,7 @@ module checks them before anything else loads.
 
 ``MELDPUNT_FIELD_KEY`` is a comma list of Fernet keys (32 random bytes, URL-safe base64, as
 ``Fernet.generate_key()`` makes them). The first key seals every new value; every key opens
-values sealed before (rotation: put the new key first, run ``meldpunt rotate_field_key``,
+values sealed before (rotation: put the new key first, run ``meldpunt rotate-field-key``,
 then drop the old one; docs/deploy.md). With DEBUG on and no key, a key derived from the
 secret key is used: development databases need no extra variable, and their secrets are only
 as safe as the public development key, which is why the production profile refuses to start

@@ -12,9 +12,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from meldpunt.intake import imap
 from meldpunt.intake.admin import MailboxForm
 from meldpunt.intake.models import Mailbox
-from meldpunt.sealed import SealedValueError
+from meldpunt.sealed import SealedValueError, require
 
 PASSWORD = "Zomer2026!imap"
 
@@ -47,10 +48,32 @@ def test_the_column_holds_a_token_that_only_the_key_opens(settings):
     box.save()
     assert _column(box) != stored  # each sealing differs: equal passwords cannot be spotted
 
-    settings.MELDPUNT_FIELD_KEYS = [_key()]
+
+
+@pytest.mark.django_db
+def test_a_key_that_opens_nothing_is_the_mailboxs_error_and_loses_nothing(settings, caplog):
+    key = _key()
+    settings.MELDPUNT_FIELD_KEYS = [key]
+    box, other = _mailbox(), _mailbox(name="Ander")
+    stored = _column(box)
+    settings.MELDPUNT_FIELD_KEYS = [_key()]  # the old key was dropped too early
+    assert [b.name for b in Mailbox.objects.order_by("pk")] == ["Support", "Ander"]  # rows still load: the poll loop goes on
+    unopened = Mailbox.objects.get(pk=box.pk)
+    assert unopened.password == "" and "cannot be decrypted with MELDPUNT_FIELD_KEY" in caplog.text
     with pytest.raises(SealedValueError, match="MELDPUNT_FIELD_KEY"):
-        Mailbox.objects.get(pk=box.pk)
-    assert Mailbox.objects.only("pk", "name").get(pk=box.pk).name == "Support"  # health and lists never open it
+        require(unopened.password)
+
+    report = imap.poll(unopened)  # before any connection is tried
+    assert report.error.startswith("SealedValueError: a stored secret cannot be decrypted with MELDPUNT_FIELD_KEY")
+    assert Mailbox.objects.get(pk=box.pk).last_error == report.error
+
+    fields = {name: getattr(unopened, name) for name in ("vendor", "name", "host", "port", "username", "folder", "reply_address")}
+    form = MailboxForm(data=fields | {"password": "", "active": "on"}, instance=unopened)
+    assert form.is_valid(), form.errors
+    form.save()  # an admin's edit of another field keeps the token as it was
+    assert _column(box) == stored
+    settings.MELDPUNT_FIELD_KEYS = [key]  # the right key back: nothing lost
+    assert Mailbox.objects.get(pk=box.pk).password == PASSWORD and Mailbox.objects.get(pk=other.pk).password == PASSWORD
 
 
 @pytest.mark.django_db
