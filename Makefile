@@ -81,6 +81,7 @@ bench: install
 	scripts/with-postgres $(PY) bench/worker_memory_bench.py
 	@echo
 	scripts/with-postgres $(PY) bench/attachment_memory_bench.py
+	scripts/with-postgres $(PY) bench/attachment_memory_bench.py --s3
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -1,7 +1,9 @@
 """Peak memory of a web process for a portal request with 10 x 24 MB attachments (issue 16).
 
 Run: ``scripts/with-postgres .venv/bin/python bench/attachment_memory_bench.py`` (``make
-bench`` does). Options: ``--files`` (default 10) and ``--mib`` (default 24) per file.
+bench`` does, on the disk and with ``--s3``). Options: ``--files`` (default 10) and ``--mib``
+(default 24) per file; ``--s3`` keeps the files in S3 (a local moto server, as the tests do)
+instead of the folder under MELDPUNT_DATA.
 
 The real server: gunicorn with one sync worker (DEBUG off, the same flags as
 bench/helpdesk_bench.py), on its own database of the throwaway PostgreSQL server. A customer
@@ -36,6 +38,7 @@ from urllib.parse import urlencode, urlparse, urlunparse
 
 # The production profile wants a real secret key (DEBUG is off in the benchmarks).
 BENCH_SECRET_KEY = "bench-only-" + "k3y-f0r-the-benchmarks-which-sign-nothing-of-value"
+BENCH_FIELD_KEY = "YmVuY2gtb25seS1maWVsZC1rZXktb2YtMzItYnl0ZXM="  # MELDPUNT_FIELD_KEY: 32 bytes, URL-safe base64
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
@@ -43,6 +46,9 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from processes import stop_process_group  # noqa: E402  (bench/ is the script's own folder)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
+os.environ.setdefault("MELDPUNT_SECRET_KEY", BENCH_SECRET_KEY)  # this process sets up the desk in the same profile
+os.environ.setdefault("MELDPUNT_FIELD_KEY", BENCH_FIELD_KEY)
+STATIC = Path(os.environ.setdefault("MELDPUNT_STATIC_ROOT", str(Path(__file__).resolve().parent.parent / "var" / "bench" / "static")))
 
 BUDGET_MIB = 200
 VAR = ROOT / "var" / "bench"
@@ -97,13 +103,50 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class S3Server:
+    """A local S3 server (moto's server mode, as in the test suite) with one bucket, for --s3."""
+
+    ACCESS = {"MELDPUNT_S3_ACCESS_KEY_ID": "bench", "MELDPUNT_S3_SECRET_ACCESS_KEY": "bench-secret",
+              "MELDPUNT_S3_REGION": "eu-west-1", "MELDPUNT_S3_ADDRESSING": "path", "MELDPUNT_S3_BUCKET": "bench-files"}
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**self.ACCESS, "MELDPUNT_S3_ENDPOINT_URL": self.url}
+        self.proc = subprocess.Popen([sys.executable, "-c", "from moto.server import main; main()", "-p", str(self.port)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self.client().create_bucket(Bucket=self.ACCESS["MELDPUNT_S3_BUCKET"],
+                                            CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+                return
+            except Exception:  # not up yet
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    raise
+                time.sleep(0.3)
+
+    def client(self):
+        import boto3
+
+        return boto3.client("s3", endpoint_url=self.url, region_name="eu-west-1", aws_access_key_id="bench",
+                            aws_secret_access_key="bench-secret")
+
+    def stored_bytes(self) -> tuple[int, int]:
+        found = self.client().list_objects_v2(Bucket=self.ACCESS["MELDPUNT_S3_BUCKET"]).get("Contents", [])
+        return len(found), sum(o["Size"] for o in found)
+
+    def stop(self) -> None:
+        stop_process_group(self.proc)
+
+
 class Server:
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, extra_env: dict[str, str]):
         self.port, self.log_path = free_port(), VAR / "attachments-gunicorn.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MELDPUNT_", "PYTHON", "VIRTUAL_ENV"))}
-        env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="meldpunt.settings", MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=BENCH_SECRET_KEY,
-                   MELDPUNT_DATA=str(VAR / "attachments"), PYTHONPATH=str(ROOT / "src"),
-                   MELDPUNT_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend")
+        env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="meldpunt.settings", MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=BENCH_SECRET_KEY, MELDPUNT_FIELD_KEY=BENCH_FIELD_KEY,
+                   MELDPUNT_DATA=str(VAR / "attachments"), PYTHONPATH=str(ROOT / "src"), MELDPUNT_STATIC_ROOT=str(STATIC),
+                   MELDPUNT_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", **extra_env)
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.args = [str(gunicorn), "--workers", "1", "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}",
                      "--timeout", "600", "--log-level", "warning", "--error-logfile", str(self.log_path),
@@ -220,6 +263,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=10)
     parser.add_argument("--mib", type=int, default=24)
+    parser.add_argument("--s3", action="store_true", help="files in S3 (a local moto server) instead of on the disk")
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL")
     if not base:
@@ -228,10 +272,16 @@ def main() -> None:
     shutil.rmtree(VAR / "attachments", ignore_errors=True)
     os.environ["DATABASE_URL"] = url = fresh_database(base)
     agreement = setup_desk()
-    log(f"== Attachment memory: a portal request with {args.files} x {args.mib} MiB, gunicorn 1 sync worker, "
-        f"PostgreSQL; budget {BUDGET_MIB} MiB per process")
+    from django.conf import settings
+    from django.core.management import call_command
 
-    server = Server(url)
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # DEBUG off: pages need the manifest
+        call_command("collectstatic", "--no-input", verbosity=0)
+    log(f"== Attachment memory: a portal request with {args.files} x {args.mib} MiB, gunicorn 1 sync worker, "
+        f"PostgreSQL, files {'in S3 (moto)' if args.s3 else 'on the disk'}; budget {BUDGET_MIB} MiB per process")
+
+    s3 = S3Server() if args.s3 else None
+    server = Server(url, s3.env if s3 else {})
     server.start()
     body_path = VAR / "attachments-body.bin"
     try:
@@ -257,17 +307,17 @@ def main() -> None:
         if status != 302:
             sys.exit(f"the upload answered {status}; see {server.log_path}")
 
-        from meldpunt.intake.models import Attachment, AttachmentChunk
+        from meldpunt.intake.models import Attachment
 
         stored = list(Attachment.objects.order_by("filename").values_list("pk", "filename", "size"))
         ticket = Attachment.objects.values_list("message__ticket_id", flat=True).first()
         if [(name, size) for _, name, size in stored] != [(name, size) for name, size, _ in sent]:
             sys.exit(f"stored {stored}, sent {[(n, s) for n, s, _ in sent]}")
 
+        agent = Client(server.port)
+        agent.login("bench-agent")  # before the peak is reset: Argon2 takes ~100 MiB for a login, no attachment's doing
         reset_peak(pid)
         status, page = customer.get(f"/portal/requests/{ticket}/")
-        agent = Client(server.port)
-        agent.login("bench-agent")
         agent_status, agent_page = agent.get(f"/console/tickets/{ticket}/")
         peaks["ticket pages"] = status_kib(pid, "VmHWM") / 1024
         if (status, agent_status) != (200, 200) or sent[0][0].encode() not in page or sent[0][0].encode() not in agent_page:
@@ -281,13 +331,19 @@ def main() -> None:
                 sys.exit(f"download of {name}: {status}, {got[0]} bytes, digest {'ok' if got[1] == digest else 'wrong'}")
         download_s = time.monotonic() - started
         peaks["downloads"] = status_kib(pid, "VmHWM") / 1024
-        chunks = AttachmentChunk.objects.count()
+        if s3:
+            in_storage, stored_bytes = s3.stored_bytes()
+        else:  # the server's folder
+            names = list(Attachment.objects.exclude(file="").values_list("file", flat=True))
+            in_storage, stored_bytes = len(names), sum((VAR / "attachments" / "files" / n).stat().st_size for n in names)
     finally:
         server.stop()
+        if s3:
+            s3.stop()
         body_path.unlink(missing_ok=True)
 
     total = args.files * args.mib
-    log(f"stored: {len(stored)} files, {total} MiB in {chunks} chunks; upload {upload_s:.1f} s "
+    log(f"stored: {len(stored)} files, {total} MiB; {in_storage} files in the storage, {stored_bytes / 2**20:.1f} MiB; upload {upload_s:.1f} s "
         f"({total / upload_s:.0f} MiB/s), {args.files} downloads {download_s:.1f} s ({total / download_s:.0f} MiB/s), "
         "every byte checked")
     log(f"worker RSS after start-up and one page (baseline): {baseline:6.1f} MiB")

@@ -20,6 +20,7 @@ os.environ.setdefault("MELDPUNT_DEBUG", "0")
 os.environ.setdefault("MELDPUNT_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 # The production profile wants a real secret key (DEBUG is off in the benchmarks).
 os.environ.setdefault("MELDPUNT_SECRET_KEY", "bench-only-" + "k3y-f0r-the-benchmarks-which-sign-nothing-of-value")
+os.environ.setdefault("MELDPUNT_FIELD_KEY", "YmVuY2gtb25seS1maWVsZC1rZXktb2YtMzItYnl0ZXM=")  # seals mailbox passwords
 
 
 def setup() -> None:

@@ -48,6 +48,7 @@ from urllib.parse import urlparse, urlunparse
 
 # The production profile wants a real secret key (DEBUG is off in the benchmarks).
 BENCH_SECRET_KEY = "bench-only-" + "k3y-f0r-the-benchmarks-which-sign-nothing-of-value"
+BENCH_FIELD_KEY = "YmVuY2gtb25seS1maWVsZC1rZXktb2YtMzItYnl0ZXM="  # MELDPUNT_FIELD_KEY: 32 bytes, URL-safe base64
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
@@ -57,6 +58,7 @@ from processes import stop_process_group  # noqa: E402  (bench/ is the script's 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
 os.environ["MELDPUNT_DEBUG"] = "0"
 os.environ.setdefault("MELDPUNT_SECRET_KEY", BENCH_SECRET_KEY)
+os.environ.setdefault("MELDPUNT_FIELD_KEY", BENCH_FIELD_KEY)
 os.environ.setdefault("MELDPUNT_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")  # django.test.Client in process
 
 GOAL = 3.0
@@ -388,7 +390,7 @@ def main() -> None:
     log(f"  set up both databases in {time.perf_counter() - t0:.1f} s (migrate; Meldpunt catalogs + demo; "
         f"helpdesk queue + staff user; a token each); django-helpdesk runs on Django {peer['django']}")
 
-    meldpunt_env = clean_env(DATABASE_URL=meldpunt_url, DJANGO_SETTINGS_MODULE="meldpunt.settings", MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=BENCH_SECRET_KEY,
+    meldpunt_env = clean_env(DATABASE_URL=meldpunt_url, DJANGO_SETTINGS_MODULE="meldpunt.settings", MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=BENCH_SECRET_KEY, MELDPUNT_FIELD_KEY=BENCH_FIELD_KEY,
                              PYTHONPATH=str(ROOT / "src"),
                              MELDPUNT_DATA=str(meldpunt_data),
                              MELDPUNT_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend")

@@ -42,6 +42,7 @@ from urllib.parse import urlparse, urlunparse
 
 # The production profile wants a real secret key (DEBUG is off in the benchmarks).
 BENCH_SECRET_KEY = "bench-only-" + "k3y-f0r-the-benchmarks-which-sign-nothing-of-value"
+BENCH_FIELD_KEY = "YmVuY2gtb25seS1maWVsZC1rZXktb2YtMzItYnl0ZXM="  # MELDPUNT_FIELD_KEY: 32 bytes, URL-safe base64
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -97,7 +98,7 @@ class Worker:
         self.log_path = VAR / f"worker-{name}.log"
         self.trace_prefix = VAR / f"worker-{name}.tracemalloc"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MELDPUNT_", "PYTHON"))}
-        env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="meldpunt.settings", MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=BENCH_SECRET_KEY,
+        env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="meldpunt.settings", MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=BENCH_SECRET_KEY, MELDPUNT_FIELD_KEY=BENCH_FIELD_KEY,
                    MELDPUNT_DATA=str(data), MELDPUNT_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
                    PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(BENCH)]))
         shim = [f"--trace={self.trace_prefix}"] if trace else []
@@ -269,7 +270,7 @@ def main() -> None:
     data = VAR / "worker-data"
     shutil.rmtree(data, ignore_errors=True)
     (data / "static").mkdir(parents=True)
-    os.environ.update(DATABASE_URL=real_url, MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=BENCH_SECRET_KEY, MELDPUNT_DATA=str(data),
+    os.environ.update(DATABASE_URL=real_url, MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=BENCH_SECRET_KEY, MELDPUNT_FIELD_KEY=BENCH_FIELD_KEY, MELDPUNT_DATA=str(data),
                       MELDPUNT_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend")
 
     import django

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.filestores"]  # the file_storage fixture: disk and a local S3 server
+
 
 def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("CI", "").lower() != "true":

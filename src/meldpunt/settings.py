@@ -18,6 +18,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from meldpunt.fieldkeys import KeyProblem, field_keys
+from meldpunt.filestore import default_storage_from_env
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("MELDPUNT_DATA", Path.cwd() / "var"))
 
@@ -46,6 +49,13 @@ if not DEBUG and (_problem := secret_key_problem(SECRET_KEY)):
         f"MELDPUNT_SECRET_KEY {_problem}: set it to a random value, e.g. from "
         "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`, or set MELDPUNT_DEBUG=1 for development"
     )
+# Secrets kept in the database (mailbox passwords) are sealed with MELDPUNT_FIELD_KEY, a comma
+# list of Fernet keys (first seals, all open: rotation). Required without DEBUG; with DEBUG a
+# key derived from the secret key stands in (meldpunt.fieldkeys says why; docs/deploy.md).
+try:
+    MELDPUNT_FIELD_KEYS = field_keys(os.environ.get("MELDPUNT_FIELD_KEY", ""), secret_key=SECRET_KEY, debug=DEBUG)
+except KeyProblem as _exc:
+    raise ImproperlyConfigured(str(_exc)) from None
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("MELDPUNT_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h.strip()]
 
 # MELDPUNT_HTTPS=1: the desk is reached over HTTPS only, usually through a proxy that ends TLS
@@ -220,7 +230,8 @@ STATIC_ROOT = Path(os.environ.get("MELDPUNT_STATIC_ROOT", DATA_DIR / "static"))
 # htmx and Chart.js are committed copies in meldpunt/web/static/vendor/ (`make assets` refreshes
 # them from npm at the versions pinned in package.json), so an installed wheel serves them; no CDN.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Attachments: $MELDPUNT_DATA/files, or S3-compatible storage with MELDPUNT_S3_BUCKET (meldpunt.filestore).
+    "default": default_storage_from_env(os.environ, DATA_DIR),
     # Hashed names (a manifest), so browsers may cache them forever; needs `collectstatic`.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

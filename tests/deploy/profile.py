@@ -12,13 +12,14 @@ from pathlib import Path
 from django.db import connection
 
 SECRET = "test-only-secret-" + "kd83jf92mcx0qp4lz7vn1bt6yr5hw-and-some-more"  # 60 characters, many distinct
+FIELD_KEY = "dGVzdC1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy1sb24="  # 32 bytes, URL-safe base64 (a Fernet key)
 
 
 def production_env(data: Path, **extra: str) -> dict[str, str]:
     """The environment of a production host: DEBUG off, a real key, HTTPS behind a proxy."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("MELDPUNT_") and k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env.update(MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=SECRET, MELDPUNT_HTTPS="1",
+    env.update(MELDPUNT_DEBUG="0", MELDPUNT_SECRET_KEY=SECRET, MELDPUNT_FIELD_KEY=FIELD_KEY, MELDPUNT_HTTPS="1",
                MELDPUNT_ALLOWED_HOSTS="desk.example.com", MELDPUNT_DATA=str(data),
                DJANGO_SETTINGS_MODULE="meldpunt.settings")
     if "MELDPUNT_STATIC_ROOT" in os.environ:  # a deployed host has run collectstatic (docs/deploy.md):

@@ -50,6 +50,32 @@ def test_no_start_without_a_real_secret_key(tmp_path, key, command):
     assert lines[0].startswith(f"meldpunt {command[0]}: MELDPUNT_SECRET_KEY ")
 
 
+@pytest.mark.parametrize("key", [None, "", "not-a-key", "c2hvcnQ=", "Zm9v,,"], ids=["unset", "empty", "garbage", "short", "list"])
+def test_no_start_without_a_field_key(tmp_path, key):
+    env = production_env(tmp_path)
+    if key is None:
+        del env["MELDPUNT_FIELD_KEY"]
+    else:
+        env["MELDPUNT_FIELD_KEY"] = key
+    result = run(["migrate"], env)
+    assert (result.returncode, result.stdout) == (2, "")
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("meldpunt migrate: MELDPUNT_FIELD_KEY ")
+    assert ("is not set" in lines[0]) == (key in (None, "")), lines[0]
+
+
+def test_field_keys_of_the_profile(monkeypatch, tmp_path):
+    from tests.deploy.profile import FIELD_KEY
+
+    assert profile_settings(monkeypatch, tmp_path)["MELDPUNT_FIELD_KEYS"] == [FIELD_KEY.encode()]
+    other = "b2xkLWtleS1mb3Itcm90YXRpb24tMzItYnl0ZXMtISE="
+    rotated = profile_settings(monkeypatch, tmp_path, MELDPUNT_FIELD_KEY=f" {FIELD_KEY} , {other} ")
+    assert rotated["MELDPUNT_FIELD_KEYS"] == [FIELD_KEY.encode(), other.encode()]
+    debug = profile_settings(monkeypatch, tmp_path, MELDPUNT_DEBUG="1", MELDPUNT_FIELD_KEY="")
+    assert len(debug["MELDPUNT_FIELD_KEYS"]) == 1 and debug["MELDPUNT_FIELD_KEYS"][0] != FIELD_KEY.encode()
+
+
 def test_the_development_profile_takes_the_public_key(tmp_path):
     env = production_env(tmp_path, MELDPUNT_DEBUG="1")
     del env["MELDPUNT_SECRET_KEY"], env["MELDPUNT_HTTPS"]

@@ -3,6 +3,7 @@ organisation per day, names without paths, streamed downloads that never run in 
 ticket pages that never read the bytes, and 413 for a body that is too large."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meldpunt.intake import attachments
-from meldpunt.intake.models import Attachment, AttachmentChunk
+from meldpunt.intake.models import Attachment
 from meldpunt.tickets.models import Ticket
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
@@ -67,7 +68,7 @@ def test_a_request_holds_at_most_its_quota(client, customer, settings):
     assert not Ticket.objects.exists()
 
 
-def test_an_organisation_has_a_daily_quota_that_others_do_not_share(client, customer, settings):
+def test_an_organisation_has_a_daily_quota_that_others_do_not_share(client, customer, settings, file_storage):
     settings.MELDPUNT_DAILY_ATTACHMENT_BYTES = 500 * KIB
     coordinator, agreement = customer
     earlier, _ = create_ticket(NewRequest(organisation=coordinator.organisation, agreement=agreement, contact=coordinator,
@@ -89,7 +90,7 @@ def test_an_organisation_has_a_daily_quota_that_others_do_not_share(client, cust
     assert _post(client, f.agreement(other.organisation, "erpm", "small"), _file("beta.bin", 450 * KIB), key="k3").status_code == 302
 
 
-def test_names_lose_their_path_and_files_are_stored_in_chunks(client, customer):
+def test_names_lose_their_path_and_files_go_to_the_storage(client, customer, file_storage):
     _, agreement = customer
     big = 2 * attachments.CHUNK_BYTES + 5
     response = _post(client, agreement, SimpleUploadedFile("C:\\Users\\jan\\log\x07.txt", b"regel\n"),
@@ -98,7 +99,8 @@ def test_names_lose_their_path_and_files_are_stored_in_chunks(client, customer):
     names = sorted(Attachment.objects.values_list("filename", "size"))
     assert names == [("groot.bin", big), ("log.txt", 6)]
     stored = Attachment.objects.get(filename="groot.bin")
-    assert list(stored.chunks.order_by("seq").values_list("seq", flat=True)) == [0, 1, 2]
+    assert re.fullmatch(r"attachments/\d{4}/\d{2}/[0-9a-f]{32}", stored.file.name)  # nothing of the customer's name
+    assert file_storage.exists(stored.file.name) and file_storage.size(stored.file.name) == big
     assert attachments.content(stored) == b"x" * big
 
     message = Attachment.objects.get(filename="log.txt").message
@@ -106,7 +108,7 @@ def test_names_lose_their_path_and_files_are_stored_in_chunks(client, customer):
     assert (kept.filename, kept.content_type) == ("passwd", attachments.OCTET_STREAM)
 
 
-def test_downloads_stream_as_attachments_and_never_as_a_page(client, customer):
+def test_downloads_stream_as_attachments_and_never_as_a_page(client, customer, file_storage):
     coordinator, agreement = customer
     ticket, _ = create_ticket(NewRequest(organisation=coordinator.organisation, agreement=agreement, contact=coordinator,
                                          subject="Bijlagen", kind="question"))
@@ -128,15 +130,16 @@ def test_downloads_stream_as_attachments_and_never_as_a_page(client, customer):
         assert download["X-Content-Type-Options"] == "nosniff" and "sandbox" in download["Content-Security-Policy"]
 
 
-def test_ticket_pages_list_attachments_without_reading_their_bytes(client, customer):
+def test_ticket_pages_list_attachments_without_reading_their_bytes(client, customer, file_storage, monkeypatch):
     coordinator, agreement = customer
     ticket, _ = create_ticket(NewRequest(organisation=coordinator.organisation, agreement=agreement, contact=coordinator,
                                          subject="Grote bijlagen", kind="question"))
     for i in range(3):
         message = add_message(ticket, f"bijlage {i}", author=coordinator.user, from_customer=True)
         attachments.store_bytes(message, filename=f"dump{i}.bin", content_type=None, data=b"d" * (3 * attachments.CHUNK_BYTES))
-    assert AttachmentChunk.objects.count() == 9
-    chunk_table = AttachmentChunk._meta.db_table
+    assert len(Attachment.objects.exclude(file="")) == 3
+    opened = []
+    monkeypatch.setattr(file_storage, "open", lambda name, mode="rb": opened.append(name))
 
     pages = [(client, f"/portal/requests/{ticket.pk}/")]
     staff = type(client)()
@@ -148,8 +151,7 @@ def test_ticket_pages_list_attachments_without_reading_their_bytes(client, custo
         assert page.status_code == 200, url
         html = page.content.decode()
         assert all(f"dump{i}.bin" in html for i in range(3)), url
-        reads = [q["sql"] for q in queries.captured_queries if chunk_table in q["sql"]]
-        assert reads == [], url
+        assert opened == [], url
         attachment_reads = [q["sql"] for q in queries.captured_queries if Attachment._meta.db_table in q["sql"]]
         assert len(attachment_reads) == 1, attachment_reads  # one prefetch for the whole thread
 

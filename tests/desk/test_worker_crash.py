@@ -89,6 +89,7 @@ def _start_worker(smtp_port: int, tmp_path: Path, name: str) -> subprocess.Popen
         "MELDPUNT_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "MELDPUNT_WORKER_HEARTBEAT": "0.3", "MELDPUNT_WORKER_STALE": "2", "MELDPUNT_DEBUG": "0",
         "MELDPUNT_SECRET_KEY": "test-only-" + "x" * 20 + "-a-worker-in-the-production-profile",
+        "MELDPUNT_FIELD_KEY": "dGVzdC1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy1sb24=",
     }
     log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(

@@ -11,7 +11,7 @@ from meldpunt.tickets.models import Ticket
 from tests.desk import factories as f
 from tests.mail.samples import with_attachment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("file_storage")]  # on disk and on S3
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def test_files_over_the_daily_quota_stay_in_the_raw_mail_with_a_note(devries, se
     assert (first.outcome, second.outcome) == ("created", "created")
     kept, held = (Attachment.objects.get(message__ticket_id=result.ticket) for result in (first, second))
     assert not kept.too_large and content(kept) == b"x" * 2000
-    assert held.too_large and held.held == "daily_quota" and held.size == 2000 and not held.chunks.exists()
+    assert held.too_large and held.held == "daily_quota" and held.size == 2000 and not held.file
     assert b"Content-Disposition: attachment" in bytes(InboundMail.objects.get(ticket_id=second.ticket).raw)
 
     client.force_login(f.staff_user())

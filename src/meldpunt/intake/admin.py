@@ -12,7 +12,7 @@ from meldpunt.intake.services import handle_held, quarantine_to_ticket
 
 class MailboxForm(forms.ModelForm):
     password = forms.CharField(
-        label=_("password"), required=False, widget=forms.PasswordInput(render_value=False),
+        label=_("password"), required=False, max_length=200, widget=forms.PasswordInput(render_value=False),
         help_text=_("Never shown back. Leave empty to keep the stored password."),
     )
 

@@ -1,11 +1,12 @@
-"""Attachment bytes in the database, in chunks, and the quotas that keep them cheap.
+"""Attachment files in the file storage, and the quotas that keep them cheap.
 
-Why chunks in their own table: a thread lists its attachments (name, size) on every view,
-and a web process must never hold a whole upload or download in memory (ten 24 MB files
-once took a process past 2 GB). :class:`~meldpunt.intake.models.AttachmentChunk` rows of
-at most :data:`CHUNK_BYTES` are written one at a time from the upload's temporary file and
-read one query at a time for a download, the same on PostgreSQL and SQLite. The database
-stays the only store: web processes are stateless and may run on several hosts.
+Why a storage and not the database: a thread lists its attachments (name, size) on every
+view from the :class:`~meldpunt.intake.models.Attachment` row alone, and the bytes live in
+``STORAGES["default"]`` (meldpunt.filestore): the local disk by default, S3-compatible object
+storage when configured, so any number of web and worker hosts share them. A web process
+never holds a whole upload or download in memory (ten 24 MB files once took a process past
+2 GB): a file is written to the storage as its pieces arrive (an upload's ``chunks()``) and
+read back in blocks of :data:`CHUNK_BYTES` for a download (``FileResponse``).
 
 Quotas (settings, docs/intake.md): one file at most ``MELDPUNT_MAX_ATTACHMENT_BYTES``; a
 request (ticket) at most ``MELDPUNT_TICKET_ATTACHMENT_COUNT`` files and
@@ -17,21 +18,24 @@ two requests at the same moment may each take the last room.
 
 from __future__ import annotations
 
+import io
 import re
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
 from meldpunt.core.filenames import safe_filename
-from meldpunt.intake.models import Attachment, AttachmentChunk
+from meldpunt.intake.models import Attachment
 from meldpunt.intake.parsing import clean_text
 
-#: Bytes per stored chunk: what a web process holds of a file at a time.
+#: Bytes read or written at a time: what a web process holds of a file.
 CHUNK_BYTES = 1024 * 1024
 OCTET_STREAM = "application/octet-stream"
 _MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,47}/[a-z0-9][a-z0-9!#$&^_.+-]{0,47}$")
@@ -111,26 +115,52 @@ def download_content_type(value: str) -> str:
     return OCTET_STREAM if any(word in value for word in _ACTIVE) else value
 
 
+def storage_name(now=None) -> str:
+    """A new name in the storage: random, so it says nothing about the file or its ticket
+    and never collides (``attachments/2026/12/<32 hex>``)."""
+    now = now or timezone.now()
+    return f"attachments/{now:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class _Pieces(io.RawIOBase):
+    """A read-only stream over an iterable of byte pieces, counting what passed through."""
+
+    def __init__(self, pieces: Iterable[bytes]):
+        self._pieces = iter(pieces)
+        self._piece = memoryview(b"")
+        self.size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not len(self._piece):
+            piece = next(self._pieces, None)
+            if piece is None:
+                return 0
+            self._piece = memoryview(piece).cast("B")
+            self.size += len(self._piece)
+        count = min(len(buffer), len(self._piece))
+        buffer[:count] = self._piece[:count]
+        self._piece = self._piece[count:]
+        return count
+
+
 @transaction.atomic
 def store(message, *, filename: str, content_type: str | None, pieces: Iterable[bytes]) -> Attachment:
-    """Keep a file on ``message``: its row, then its bytes in chunks as ``pieces`` yields
-    them (an upload's ``chunks()``), so at most one chunk is in memory beyond the source's."""
-    attachment = Attachment.objects.create(
-        message=message, filename=safe_filename(clean_text(filename or "")),
-        content_type=safe_content_type(content_type), size=0,
-    )
-    size, seq, buffer = 0, 0, bytearray()
-    for piece in pieces:
-        size += len(piece)
-        buffer += piece
-        while len(buffer) >= CHUNK_BYTES:
-            AttachmentChunk.objects.create(attachment=attachment, seq=seq, data=bytes(buffer[:CHUNK_BYTES]))
-            del buffer[:CHUNK_BYTES]
-            seq += 1
-    if buffer:
-        AttachmentChunk.objects.create(attachment=attachment, seq=seq, data=bytes(buffer))
-    attachment.size = size
-    attachment.save(update_fields=["size"])
+    """Keep a file on ``message``: its bytes go to the storage as ``pieces`` yields them (an
+    upload's ``chunks()``), so memory holds a piece and the storage's own buffer, never the
+    file. Should the row not be written, the stored file is removed again."""
+    attachment = Attachment(message=message, filename=safe_filename(clean_text(filename or "")),
+                            content_type=safe_content_type(content_type), size=0)
+    source = _Pieces(pieces)
+    name = attachment.file.storage.save(storage_name(), File(io.BufferedReader(source, CHUNK_BYTES)))
+    try:
+        attachment.file.name, attachment.size = name, source.size
+        attachment.save()
+    except BaseException:
+        attachment.file.storage.delete(name)
+        raise
     return attachment
 
 
@@ -148,19 +178,26 @@ def hold(message, *, filename: str, content_type: str | None, size: int, reason:
     )
 
 
+def open_file(attachment: Attachment):
+    """The stored file, open for reading (a ``File``; the caller closes it)."""
+    return attachment.file.storage.open(attachment.file.name, "rb")
+
+
 def chunks(attachment: Attachment) -> Iterator[bytes]:
-    """The bytes of ``attachment`` in order, one short query per chunk: no cursor stays
-    open while the client reads, and memory holds one chunk."""
-    rows = AttachmentChunk.objects.filter(attachment_id=attachment.pk)
-    seq = 0
-    while True:
-        data = rows.filter(seq=seq).values_list("data", flat=True).first()
-        if data is None:
-            return
-        yield bytes(data)
-        seq += 1
+    """The bytes of ``attachment`` in order, :data:`CHUNK_BYTES` at a time."""
+    with open_file(attachment) as stored:
+        while piece := stored.read(CHUNK_BYTES):
+            yield piece
 
 
 def content(attachment: Attachment) -> bytes:
     """All bytes at once: for tests and small files only."""
     return b"".join(chunks(attachment))
+
+
+def forget_file(sender, instance: Attachment, **kwargs) -> None:
+    """``post_delete`` of an attachment: its stored file goes too, once the deletion is
+    committed (a rolled-back deletion keeps the file its row still names)."""
+    if instance.file.name:
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name), robust=True)

@@ -29,6 +29,7 @@ from meldpunt.intake import batch
 from meldpunt.intake.bulk import ingest_many
 from meldpunt.intake.models import Mailbox
 from meldpunt.intake.services import IngestResult
+from meldpunt.sealed import require
 
 log = logging.getLogger(__name__)
 DONE_FLAG = b"$Meldpunt"
@@ -59,8 +60,9 @@ class PollReport:
 
 
 def connect(mailbox: Mailbox, timeout: float = 30) -> IMAPClient:
+    password = require(mailbox.password)  # sealed at rest (meldpunt.sealed); a key that cannot open it: the error
     client = IMAPClient(mailbox.host, port=mailbox.port, ssl=mailbox.use_ssl, timeout=timeout)
-    client.login(mailbox.username, mailbox.password)
+    client.login(mailbox.username, password)
     client.select_folder(mailbox.folder)
     return client
 

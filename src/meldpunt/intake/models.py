@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meldpunt.sealed import SealedTextField
 from meldpunt.tickets.models import Message, Ticket
 
 OUTCOMES = [
@@ -26,7 +27,8 @@ OUTCOMES = [
 
 
 class Mailbox(models.Model):
-    """An IMAP mailbox the worker reads for one vendor (the password is never shown back)."""
+    """An IMAP mailbox the worker reads for one vendor. The password is sealed in the database
+    (:mod:`meldpunt.sealed`) and never shown back (the admin's field is write-only)."""
 
     vendor = models.CharField(_("vendor"), max_length=40, help_text=_("Catalog vendor id, e.g. erpm."))
     name = models.CharField(_("name"), max_length=100)
@@ -34,7 +36,7 @@ class Mailbox(models.Model):
     port = models.PositiveIntegerField(_("port"), default=993)
     use_ssl = models.BooleanField(_("TLS"), default=True)
     username = models.CharField(_("username"), max_length=200)
-    password = models.CharField(_("password"), max_length=200)
+    password = SealedTextField(_("password"), help_text=_("Encrypted in the database with MELDPUNT_FIELD_KEY."))
     folder = models.CharField(_("folder"), max_length=200, default="INBOX")
     done_folder = models.CharField(_("move handled mail to"), max_length=200, blank=True, help_text=_("Empty: keep it in the folder, flagged."))
     reply_address = models.EmailField(_("reply address"), help_text=_("From address of confirmations and replies."))
@@ -78,8 +80,9 @@ class InboundMail(models.Model):
 
 
 class Attachment(models.Model):
-    """A file on a thread message. Its bytes live in :class:`AttachmentChunk` rows, so that
-    listing a thread never reads them and a download streams them one chunk at a time."""
+    """A file on a thread message. Its bytes live in the file storage (``STORAGES["default"]``:
+    the local disk or S3-compatible object storage; :mod:`meldpunt.intake.attachments`), so a
+    thread lists its files from this row alone and a download streams the stored file."""
 
     HELD = [
         ("", _("kept")),
@@ -94,6 +97,8 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_("size"))
     too_large = models.BooleanField(_("not kept apart"), default=False, help_text=_("Still inside the raw message."))
     held = models.CharField(_("why not kept apart"), max_length=20, choices=HELD, blank=True, default="")
+    file = models.FileField(_("stored file"), max_length=255, blank=True,
+                            help_text=_("Its name in the file storage; empty for a file kept only inside the raw message."))
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -102,19 +107,6 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-
-class AttachmentChunk(models.Model):
-    """One piece (at most ``attachments.CHUNK_BYTES``) of an attachment's bytes, in order."""
-
-    attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("attachment"))
-    seq = models.PositiveIntegerField(_("sequence"))
-    data = models.BinaryField(_("data"))
-
-    class Meta:
-        verbose_name = _("attachment chunk")
-        verbose_name_plural = _("attachment chunks")
-        constraints = [models.UniqueConstraint(fields=["attachment", "seq"], name="attachment_chunk_seq")]
 
 
 class OutboundMail(models.Model):

@@ -4,7 +4,7 @@ release or discard mail held by the flood rule."""
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -83,16 +83,21 @@ def held(request):
 @login_required
 def attachment(request, pk: int):
     """Download a file from a ticket's thread: staff, or a customer who may see the ticket
-    and the message (another organisation's ids answer 404). Streamed chunk by chunk from
-    the database; always a download (never shown inline), never as a type a browser runs."""
+    and the message (another organisation's ids answer 404). Streamed from the file storage
+    a block at a time (FileResponse); always a download (never shown inline), never as a type a browser runs."""
     found = Attachment.objects.select_related("message").filter(pk=pk).first()
     if found is None or not visible_tickets(request.user).filter(pk=found.message.ticket_id).exists():
         raise Http404("no such attachment")
     if not request.user.is_staff and not found.message.public:
         raise Http404("no such attachment")
-    if found.too_large:
+    if found.too_large or not found.file.name:
         raise Http404("this file stayed inside the original mail")
-    response = StreamingHttpResponse(attachments.chunks(found), content_type=attachments.download_content_type(found.content_type))
+    try:
+        stored = attachments.open_file(found)
+    except FileNotFoundError:
+        raise Http404("the stored file is missing") from None
+    response = FileResponse(stored, content_type=attachments.download_content_type(found.content_type))
+    response.block_size = attachments.CHUNK_BYTES
     response["Content-Length"] = str(found.size)
     response["Content-Disposition"] = content_disposition_header(True, found.filename)
     response["X-Content-Type-Options"] = "nosniff"
