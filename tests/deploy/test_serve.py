@@ -77,6 +77,6 @@ def test_serve_in_the_production_profile(tmp_path):
 
 def test_serve_refuses_a_bad_worker_count(tmp_path):
     result = run(["serve", "--workers", "0"], production_env(tmp_path))
-    assert result.returncode == 1 and result.stderr.strip() == "CommandError: --workers: at least 1"
+    assert result.returncode == 2 and result.stderr.strip() == "meldpunt serve: --workers: at least 1"
     result = run(["serve"], production_env(tmp_path, MELDPUNT_WEB_WORKERS="many"))
-    assert result.returncode == 1 and "MELDPUNT_WEB_WORKERS: 'many' is not a number" in result.stderr
+    assert result.returncode == 2 and "MELDPUNT_WEB_WORKERS: 'many' is not a number" in result.stderr

@@ -12,8 +12,9 @@ import pytest
 import meldpunt.settings
 from meldpunt.intake import attachments
 from meldpunt.intake.models import Attachment
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, create_ticket
+from meldpunt.tickets.services import add_message
 from tests.deploy.profile import production_env, run
 from tests.desk import factories as f
 from tests.filestores import S3_ACCESS, new_bucket, s3_env
