@@ -7,7 +7,7 @@ each model's columns into an instance with Django's public means: :meth:`Model.f
 each field's database converters (the same ones a queryset applies: dates and booleans on
 SQLite, JSON, ...) and related objects assigned through their descriptors.
 
-Nothing here is cached but the column lists and converters per model and database vendor,
+Nothing here is cached but the column lists and converters per model and database alias,
 which follow from code alone: no state, nothing that can go stale.
 """
 
