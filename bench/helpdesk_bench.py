@@ -294,7 +294,9 @@ def meldpunt_counts() -> dict:
 
 
 class Sink:
-    """An SMTP server (aiosmtpd) in this process that counts what reaches it, per recipient."""
+    """An SMTP server (aiosmtpd) in this process that counts the confirmations reaching it
+    (mail marked ``Auto-Submitted: auto-replied``, as the outbox marks confirmations), per
+    recipient; other mail is left out of the count."""
 
     def __init__(self):
         from aiosmtpd.controller import Controller
@@ -305,15 +307,17 @@ class Sink:
         self.controller.start()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        head = envelope.original_content.split(b"\r\n\r\n", 1)[0].lower()
+        if b"\nauto-submitted: auto-replied" not in head:
+            return "250 OK"
         with self.lock:
             for to in envelope.rcpt_tos:
                 self.received[to.lower()] = self.received.get(to.lower(), 0) + 1
         return "250 OK"
 
-    def count(self, to: str | None = None) -> int:
-        """Messages to ``to``, or to anyone."""
+    def count(self, to: str) -> int:
         with self.lock:
-            return sum(self.received.values()) if to is None else self.received.get(to.lower(), 0)
+            return self.received.get(to.lower(), 0)
 
     def stop(self) -> None:
         self.controller.stop()
@@ -329,8 +333,8 @@ def start_workers(n: int, env: dict) -> list[subprocess.Popen]:
     return workers
 
 
-def wait_for_mail(sink: Sink, to: str | None, target: int, workers: list[subprocess.Popen], limit: float = 3600) -> None:
-    """Until ``target`` messages to ``to`` (None: anyone) reached the sink; every worker must stay alive."""
+def wait_for_mail(sink: Sink, to: str, target: int, workers: list[subprocess.Popen], limit: float = 3600) -> None:
+    """Until ``target`` confirmations to ``to`` reached the sink; every worker must stay alive."""
     deadline = time.monotonic() + limit
     while sink.count(to) < target:
         dead = [w for w in workers if w.poll() is not None]
@@ -340,13 +344,16 @@ def wait_for_mail(sink: Sink, to: str | None, target: int, workers: list[subproc
         time.sleep(0.02)
 
 
-def meldpunt_pending_confirmations() -> int:
-    """Tickets with a contact that have no confirmation sent yet."""
+def meldpunt_pending_confirmations() -> dict[str, int]:
+    """Per contact address, the tickets that have no confirmation sent yet."""
+    from collections import Counter
+
     from meldpunt.intake.models import OutboundMail
     from meldpunt.tickets.models import Ticket
 
     sent = OutboundMail.objects.filter(kind="confirmation", sent_at__isnull=False).values("ticket")
-    return Ticket.objects.filter(contact__isnull=False).exclude(pk__in=sent).count()
+    return dict(Counter(Ticket.objects.filter(contact__isnull=False).exclude(pk__in=sent)
+                        .values_list("contact__email", flat=True)))
 
 
 def meldpunt_check_follow_ups() -> int:
@@ -359,8 +366,10 @@ def meldpunt_check_follow_ups() -> int:
 
     confirmations = OutboundMail.objects.filter(kind="confirmation")
     deadline = time.monotonic() + 60  # a mail reaches the sink just before its worker commits sent_at
-    while confirmations.filter(sent_at__isnull=True).exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    while time.monotonic() < deadline and (
+            confirmations.filter(sent_at__isnull=True).exists()
+            or Ticket.objects.filter(contact__isnull=False).exclude(outbound_mails__kind="confirmation").exists()):
+        time.sleep(0.2)
     sent = confirmations.filter(sent_at__isnull=False).count()
     unconfirmed = Ticket.objects.filter(contact__isnull=False).exclude(outbound_mails__kind="confirmation").count()
     twice = confirmations.values("ticket").annotate(n=Count("id")).filter(n__gt=1).count()
@@ -498,10 +507,12 @@ def main() -> None:
         counts = check_counts(python, helpdesk_env, helpdesk_data, before_ours, before_theirs, args.tickets + args.warmup)
 
         # 2. The queued follow-ups, by real workers, until every confirmation reached the SMTP sink.
-        pending = meldpunt_pending_confirmations()
+        waiting = meldpunt_pending_confirmations()
+        pending = sum(waiting.values())
         workers = start_workers(args.follow_up_workers, worker_env)
         cpu0, t0 = cpu_seconds(None, workers), time.perf_counter()
-        wait_for_mail(sink, None, pending, workers)
+        for address, count in waiting.items():
+            wait_for_mail(sink, address, count, workers)
         drained_s, drained_cpu = time.perf_counter() - t0, cpu_delta(cpu0, cpu_seconds(None, workers))
         sent = meldpunt_check_follow_ups()
         log(f"  {args.follow_up_workers} `meldpunt worker` processes then assessed the {counts['ours']:,} requests and "

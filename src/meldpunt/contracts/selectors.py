@@ -63,13 +63,10 @@ def agreement_to_register(user, code: str) -> Agreement | None:
     Every API registration runs this, so it is one plain SELECT (:mod:`meldpunt.plain_sql`):
     the agreement joined with its catalog version, organisation and add-ons, a row per
     add-on. A customer's organisation is the one already loaded with their contact."""
-    if is_staff(user):
-        rows = _agreement_rows(code, None)
-    else:
-        contact = contact_of(user)
-        if contact is None:
-            return None
-        rows = _agreement_rows(code, contact.organisation_id)
+    contact = None if is_staff(user) else contact_of(user)
+    if contact is None and not is_staff(user):
+        return None
+    rows = _agreement_rows(code, None if contact is None else contact.organisation_id)
     if not rows:
         return None
     at = 0
@@ -79,7 +76,7 @@ def agreement_to_register(user, code: str) -> Agreement | None:
     if catalog is not None:
         found.catalog = catalog
     at += plain_sql.width(CatalogVersion)
-    found.organisation = plain_sql.instance(Organisation, rows[0], at) if is_staff(user) else contact.organisation
+    found.organisation = plain_sql.instance(Organisation, rows[0], at) if contact is None else contact.organisation
     at += plain_sql.width(Organisation)
     found.loaded_addons = [plain_sql.instance(AgreementAddon, row, at) for row in rows if row[at] is not None]
     for addon in found.loaded_addons:
