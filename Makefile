@@ -69,6 +69,7 @@ test-postgres: install
 	scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: export MELDPUNT_PG_OPTS ?= -c shared_buffers=2GB -c work_mem=64MB -c maintenance_work_mem=512MB
+bench: export MELDPUNT_PG_DURABLE ?= 1
 bench: install
 	$(PY) bench/businesstime_bench.py
 	@echo

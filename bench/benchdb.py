@@ -28,6 +28,9 @@ def setup() -> None:
 
     if not os.environ.get("DATABASE_URL"):
         sys.exit("the scale benchmarks need PostgreSQL: run them through scripts/with-postgres")
+    from processes import durability  # bench/, the scripts' own folder
+
+    print(durability(os.environ["DATABASE_URL"]))
     django.setup()
     from django.core.management import call_command
 

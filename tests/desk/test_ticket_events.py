@@ -103,8 +103,8 @@ def test_a_bad_request_in_a_batch_keeps_nothing():
 
 
 def test_no_module_writes_ticket_events_around_the_helper():
-    """Every event row goes through tickets.events (the registration's prepared insert takes
-    its row from events.created; the PostgreSQL recompute writes its audit rows in SQL)."""
+    """Every event row goes through tickets.events (registration bulk-creates the row that
+    events.created builds; the PostgreSQL recompute writes its audit rows in SQL)."""
     direct = re.compile(r"(?<!class )TicketEvent\(|TicketEvent\.objects\.(create|bulk_create|get_or_create|update_or_create)")
     offenders = [str(path.relative_to(SRC)) for path in SRC.rglob("*.py")
                  if path.name != "events.py" and "migrations" not in path.parts and direct.search(path.read_text())]

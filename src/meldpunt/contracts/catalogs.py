@@ -1,19 +1,21 @@
 """Bridge from stored catalog versions to the pure core: parsed catalogs and calendars.
 
-Caches are keyed by content (catalog digest, closed days), never by row id alone, so a
-process never serves a stale calendar after a vendor edits closed days elsewhere.
+Caches are keyed by content (catalog digest, closed days) or by the closed days' revision
+stamp, never by row id alone, so a process never serves a stale calendar after a vendor
+edits closed days elsewhere.
 """
 
 from __future__ import annotations
 
 import hashlib
-from functools import cache, lru_cache
+from functools import lru_cache
+
+from django.db import connection
 
 from meldpunt.core.businesstime import Calendar
 from meldpunt.core.calendars import build_calendar
 from meldpunt.core.catalog import Catalog
 from meldpunt.core.catalog_loader import parse_catalog
-from meldpunt.prepared import PreparedQuery
 
 
 def digest_of(text: str) -> str:
@@ -31,19 +33,45 @@ def _calendar(digest: str, source: str, vendor: str, calendar_id: str, closed: t
     return build_calendar(catalog.calendar(calendar_id), dict(closed), language)
 
 
-@cache
-def _closed_days() -> PreparedQuery:
-    """A calendar's closed days as (date, reason), compiled once (every new ticket reads them)."""
-    from meldpunt.contracts.models import ClosedDay
+def closed_days(vendor: str, calendar_id: str) -> tuple:
+    """A calendar's closed days as ((date, reason), ...), by date.
 
-    return PreparedQuery(
-        lambda vendor, calendar: ClosedDay.objects.filter(vendor=vendor, calendar=calendar)
-        .order_by("date").values_list("date", "reason"),
-        vendor=str, calendar=str,
-    )
+    Cached per process, keyed by the closed days' revision stamp (:class:`ClosedDaysRevision`,
+    rewritten by database triggers on every change, in any process): a call reads that one
+    row, and the days themselves only when the revision moved. Revision and days are read in
+    one statement, so a change committed in between cannot pair new days with an old stamp.
+    Without a stamp row (a database emptied by hand) nothing is cached."""
+    from meldpunt.contracts.models import ClosedDay, ClosedDaysRevision
+
+    days, stamp = ClosedDay._meta.db_table, ClosedDaysRevision._meta.db_table
+    key = (vendor, calendar_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT revision FROM {stamp} WHERE id = 1")
+        row = cursor.fetchone()
+        cached = _CLOSED.get(key)
+        if row is not None and cached is not None and cached[0] == row[0]:
+            return cached[1]
+        cursor.execute(f"SELECT s.revision, d.date, d.reason FROM {stamp} s LEFT JOIN {days} d "
+                       f"ON d.vendor = %s AND d.calendar = %s WHERE s.id = 1 ORDER BY d.date", [vendor, calendar_id])
+        rows = cursor.fetchall()
+        if not rows:  # no stamp row: read the days, cache nothing
+            cursor.execute(f"SELECT NULL, date, reason FROM {days} WHERE vendor = %s AND calendar = %s ORDER BY date",
+                           [vendor, calendar_id])
+            rows = cursor.fetchall()
+    field = ClosedDay._meta.get_field("date")  # SQLite hands dates back as text
+    closed = tuple((field.to_python(day), reason) for _, day, reason in rows if day is not None)
+    if rows and rows[0][0] is not None:
+        if len(_CLOSED) > 256:
+            _CLOSED.clear()
+        _CLOSED[key] = (rows[0][0], closed)
+    return closed
+
+
+#: (vendor, calendar) -> (revision, closed days) of this process.
+_CLOSED: dict[tuple[str, str], tuple[str, tuple]] = {}
 
 
 def calendar_for(version, calendar_id: str, language: str = "en") -> Calendar:
     """The business-time calendar ``calendar_id`` of a stored catalog version, closed days included."""
-    closed = tuple(_closed_days().all(vendor=version.vendor, calendar=calendar_id))
+    closed = closed_days(version.vendor, calendar_id)
     return _calendar(version.digest, version.source, version.vendor, calendar_id, closed, language)

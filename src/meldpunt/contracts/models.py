@@ -60,6 +60,24 @@ class ClosedDay(models.Model):
         return f"{self.date} {self.reason}"
 
 
+class ClosedDaysRevision(models.Model):
+    """One row whose ``revision`` changes with every change of :class:`ClosedDay`, however
+    it is made (admin, API, command, catalog load, raw SQL, another process): database
+    triggers on the closed-day table write a new random value in the same transaction
+    (migration 0003). Processes cache closed days keyed by it (:mod:`meldpunt.contracts.catalogs`)
+    and read only this one row to know their copy is current. A random value, not a counter:
+    a rolled-back change can never hand its number to a later, different change."""
+
+    revision = models.CharField(_("revision"), max_length=40)
+
+    class Meta:
+        verbose_name = _("closed days revision")
+        verbose_name_plural = _("closed days revisions")
+
+    def __str__(self) -> str:
+        return self.revision
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="nl")
@@ -174,7 +192,11 @@ class Agreement(models.Model):
             raise ValidationError({"target_overrides": str(exc)}) from None
 
     def addon_ids(self) -> list[str]:
-        return [a.addon for a in self.addons.all()]
+        """The ids of the agreement's add-ons. A list in ``loaded_addons`` (what
+        ``Prefetch("addons", to_attr="loaded_addons")`` leaves, or a selector that read the
+        add-ons with the agreement) spares the query."""
+        loaded = getattr(self, "loaded_addons", None)
+        return [a.addon for a in (self.addons.all() if loaded is None else loaded)]
 
 
 class AgreementAddon(models.Model):

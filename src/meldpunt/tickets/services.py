@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement
 from meldpunt.core.priority import PriorityError, assign_priority
-from meldpunt.prepared import PreparedInsert
 from meldpunt.tickets import events, signals
 from meldpunt.tickets.clocks import clocks_for_new, recompute_clocks
 from meldpunt.tickets.models import (
@@ -25,7 +24,6 @@ from meldpunt.tickets.models import (
     Clock,
     Message,
     Ticket,
-    TicketEvent,
 )
 from meldpunt.tickets.requests import NewRequest
 
@@ -52,11 +50,6 @@ def _decide_priority(agreement: Agreement | None, kind: str, impact: str, urgenc
         return assign_priority(scheme, kind, impact=impact or None, urgency=urgency or None, requested=requested or None)
     except PriorityError as exc:
         raise TicketError(str(exc)) from None
-
-
-#: The three inserts of every registration, compiled once (the API's hot path; see
-#: :mod:`meldpunt.prepared`). Nothing listens to these models' save signals.
-_INSERT_TICKET, _INSERT_CLOCKS, _INSERT_EVENT = PreparedInsert(Ticket), PreparedInsert(Clock), PreparedInsert(TicketEvent)
 
 
 class Registered(NamedTuple):
@@ -86,11 +79,11 @@ def register(request: NewRequest, *, actor=None) -> Registered:
     try:
         # A savepoint only where a concurrent twin can collide on the idempotency key.
         with transaction.atomic(savepoint=bool(idempotency_key)):
-            _INSERT_TICKET.insert(ticket)
+            Ticket.objects.bulk_create([ticket])  # as register_tickets: no save signals on these rows
             for clock in clocks:
                 clock.ticket = ticket
-            _INSERT_CLOCKS.insert(*clocks)
-            _INSERT_EVENT.insert(events.created(ticket, actor))
+            Clock.objects.bulk_create(clocks)
+            events.record_rows([events.created(ticket, actor)])
             signals.ticket_created.send(Ticket, ticket=ticket)
     except IntegrityError:
         if idempotency_key:  # a concurrent twin won the race: hand back its ticket

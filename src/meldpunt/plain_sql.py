@@ -1,0 +1,65 @@
+"""Model instances from a plain SELECT, for the few lookups on the API's hot path.
+
+Django builds and compiles a queryset's SQL on every evaluation; for a small lookup that costs
+more CPU than PostgreSQL spends answering it (docs/scale.md). A selector that runs on every
+API call may instead write its SELECT by hand (``cursor.execute`` with parameters) and turn
+each model's columns into an instance with Django's public means: :meth:`Model.from_db`,
+each field's database converters (the same ones a queryset applies: dates and booleans on
+SQLite, JSON, ...) and related objects assigned through their descriptors.
+
+Nothing here is cached but the column lists and converters per model and database alias,
+which follow from code alone: no state, nothing that can go stale.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model
+
+
+def columns(model: type[Model], alias: str, using: str = DEFAULT_DB_ALIAS) -> str:
+    """``alias."col", ...`` for every concrete field of ``model``, in field order."""
+    quote = connections[using].ops.quote_name
+    return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+
+
+def width(model: type[Model]) -> int:
+    """How many columns :func:`columns` selects for ``model``."""
+    return len(model._meta.concrete_fields)
+
+
+def instance(model: type[Model], row, start: int = 0, using: str = DEFAULT_DB_ALIAS) -> Model | None:
+    """The ``model`` whose columns (as :func:`columns` lists them) begin at ``row[start]``;
+    None when its primary key is NULL (an outer join found nothing)."""
+    names, converters = _loading(model, using)
+    values = list(row[start:start + len(names)])
+    if values[names.index(model._meta.pk.attname)] is None:
+        return None
+    connection = connections[using]
+    for i, field_converters in converters:
+        for convert in field_converters:
+            values[i] = convert(values[i], field_converters.expression, connection)
+    return model.from_db(using, names, values)
+
+
+class _Converters(list):
+    """A field's converters, with the column expression they are called with."""
+
+    def __init__(self, converters, expression):
+        super().__init__(converters)
+        self.expression = expression
+
+
+@lru_cache(maxsize=64)
+def _loading(model: type[Model], using: str) -> tuple[list[str], list[tuple[int, _Converters]]]:
+    connection = connections[using]
+    fields = model._meta.concrete_fields
+    converters = []
+    for i, field in enumerate(fields):
+        expression = field.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        if found:
+            converters.append((i, _Converters(found, expression)))
+    return [f.attname for f in fields], converters
