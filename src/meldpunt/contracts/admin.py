@@ -9,7 +9,6 @@ from meldpunt.contracts.models import (
     Agreement,
     AgreementAddon,
     CatalogVersion,
-    ClosedDay,
     Contact,
     Organisation,
 )
@@ -24,28 +23,6 @@ class CatalogVersionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # a signed catalog version never changes; load a new version instead
-
-
-@admin.register(ClosedDay)
-class ClosedDayAdmin(admin.ModelAdmin):
-    """Adding or removing a closed day moves the open clocks on that calendar, in the background."""
-
-    list_display = ["date", "vendor", "calendar", "reason"]
-    list_filter = ["vendor", "calendar"]
-
-    def _recompute(self, request, obj):
-        from meldpunt.escalation.tasks import recompute_calendar
-
-        recompute_calendar.enqueue(vendor=obj.vendor, calendar=obj.calendar, days=[obj.date.isoformat()])
-        messages.info(request, _("Open clocks on this calendar are being recomputed in the background."))
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self._recompute(request, obj)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        self._recompute(request, obj)
 
 
 class ContactFormSet(BaseInlineFormSet):

@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
+from meldpunt.contracts.models import ClosedDay
 from meldpunt.escalation.models import (
     ClockAlert,
     Duty,
@@ -7,6 +9,29 @@ from meldpunt.escalation.models import (
     ScheduledRun,
     WorkerBeat,
 )
+from meldpunt.escalation.tasks import recompute_calendar
+
+
+# The closed days are contracts' data, but a change moves ticket clocks, which escalation
+# recomputes: the admin page lives here so that contracts (below) never imports escalation.
+@admin.register(ClosedDay)
+class ClosedDayAdmin(admin.ModelAdmin):
+    """Adding or removing a closed day moves the open clocks on that calendar, in the background."""
+
+    list_display = ["date", "vendor", "calendar", "reason"]
+    list_filter = ["vendor", "calendar"]
+
+    def _recompute(self, request, obj):
+        recompute_calendar.enqueue(vendor=obj.vendor, calendar=obj.calendar, days=[obj.date.isoformat()])
+        messages.info(request, _("Open clocks on this calendar are being recomputed in the background."))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._recompute(request, obj)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._recompute(request, obj)
 
 
 @admin.register(Duty)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from meldpunt.contracts.demo import load_demo
+from meldpunt.demo.services import load_demo
 
 
 class Command(BaseCommand):
