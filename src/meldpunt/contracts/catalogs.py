@@ -6,23 +6,13 @@ process never serves a stale calendar after a vendor edits closed days elsewhere
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache, lru_cache
 
+from meldpunt.contracts.models import ClosedDay
+from meldpunt.contracts.parsing import parsed_catalog
 from meldpunt.core.businesstime import Calendar
 from meldpunt.core.calendars import build_calendar
-from meldpunt.core.catalog import Catalog
-from meldpunt.core.catalog_loader import parse_catalog
 from meldpunt.prepared import PreparedQuery
-
-
-def digest_of(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@lru_cache(maxsize=32)
-def parsed_catalog(digest: str, source: str, filename: str) -> Catalog:
-    return parse_catalog(source, filename)
 
 
 @lru_cache(maxsize=128)
@@ -34,8 +24,6 @@ def _calendar(digest: str, source: str, vendor: str, calendar_id: str, closed: t
 @cache
 def _closed_days() -> PreparedQuery:
     """A calendar's closed days as (date, reason), compiled once (every new ticket reads them)."""
-    from meldpunt.contracts.models import ClosedDay
-
     return PreparedQuery(
         lambda vendor, calendar: ClosedDay.objects.filter(vendor=vendor, calendar=calendar)
         .order_by("date").values_list("date", "reason"),

@@ -8,6 +8,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from meldpunt.billing.services import RunResult, run_month
+from meldpunt.billing.tasks import invoice_month
 from meldpunt.core.billing import BillingError, Month
 
 
@@ -27,8 +28,6 @@ class Command(BaseCommand):
             arg = "--month" if isinstance(exc, BillingError) else "--date"
             raise CommandError(f"{arg}: {exc}", returncode=2) from None
         if options["enqueue"]:
-            from meldpunt.billing.tasks import invoice_month
-
             result = invoice_month.enqueue(month=str(month), today=issued.isoformat() if issued else None)
             self.stdout.write(f"Invoice run {month} queued as task {result.id}; `meldpunt db_worker` runs it.")
             return
