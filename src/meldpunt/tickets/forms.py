@@ -18,11 +18,9 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-
 class ReplyForm(VersionForm):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
     visibility = forms.ChoiceField(label=_("Send as"), initial="public", widget=forms.RadioSelect, choices=[
         ("public", _("Reply to the customer")), ("note", _("Internal note"))])
     then_status = forms.ChoiceField(label=_("Then set the status to"), required=False,
                                     choices=[("", _("(leave as it is)"))] + STATUS_CHOICES)
-
