@@ -1,8 +1,10 @@
 """The ``meldpunt`` command (DESIGN.md, "The meldpunt command contract").
 
 ``meldpunt deadline ...`` runs on the pure core (no database); ``meldpunt ingest-mail``
-arrives with the intake issue; anything else is a Django management command
-(``meldpunt migrate``, ``meldpunt runserver``, ``meldpunt db_worker`` ...).
+registers mail files; anything else is a Django management command, spelled with hyphens or
+underscores (``meldpunt invoice-run``, ``meldpunt migrate``, ``meldpunt db_worker`` ...).
+``meldpunt``, ``meldpunt help`` and ``meldpunt --help`` list Meldpunt's commands with one line
+each, read from the command modules without loading settings.
 Bad input exits 2 with one line on stderr naming the bad argument, never a traceback; so
 does a configuration the settings refuse (no real secret key with DEBUG off, docs/deploy.md).
 """
@@ -10,10 +12,13 @@ does a configuration the settings refuse (no real secret key with DEBUG off, doc
 from __future__ import annotations
 
 import argparse
+import ast
+import difflib
 import json
 import os
 import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from meldpunt.core.businesstime import Calendar, always_open
@@ -246,18 +251,141 @@ def _print_outcome(name: str, outcome: dict, as_json: bool) -> None:
     print(f"{name}: {outcome['outcome']}, {ticket} — {outcome['reason']}")
 
 
+#: The two commands that are not Django management commands, with their one line.
+OWN = {
+    "deadline": "When is a clock due, and why? Runs on a catalog file, no database needed.",
+    "ingest-mail": "Register raw mail files (.eml) through the path IMAP intake takes.",
+}
+HELP_WORDS = frozenset({"help", "--help", "-h"})
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+def _help_of(path: Path) -> str:
+    """A command module's ``Command.help``, read from its source so that listing the commands
+    needs neither settings nor a database."""
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "help" for t in node.targets):
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                return _first_sentence(node.value.value)
+    return ""
+
+
+def commands() -> dict[str, str]:
+    """Meldpunt's commands, spelled with hyphens (``invoice-run``), each with one line."""
+    found = dict(OWN)
+    for path in sorted(Path(__file__).parent.glob("*/management/commands/*.py")):
+        if not path.name.startswith("_"):
+            found[path.stem.replace("_", "-")] = _help_of(path)
+    return dict(sorted(found.items()))
+
+
+def print_help() -> int:
+    listed = commands()
+    width = max(map(len, listed)) + 2
+    print("usage: meldpunt COMMAND [options]     (meldpunt COMMAND --help: the options of one command)\n")
+    print("Commands:")
+    for name, line in listed.items():
+        print(f"  {name:<{width}}{line}")
+    print("\nDjango's own commands work too (migrate, createsuperuser, changepassword, check, collectstatic,")
+    print("shell, dbshell, ...): `meldpunt help --django` lists them.")
+    return 0
+
+
+def _one_line_errors(parser, name: str) -> None:
+    """argparse prints its usage block and the error; a bad argument is one line here (exit 2)."""
+
+    def error(message: str):
+        raise UsageError(message)
+
+    parser.prog = f"meldpunt {name}"
+    parser.error = error
+
+
+def _unknown(name: str, spelled: set[str]) -> UsageError:
+    close = difflib.get_close_matches(name.replace("_", "-"), sorted(spelled), n=3)
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    return UsageError(f"unknown command{hint}; `meldpunt help` lists the commands")
+
+
+def _maybe_a_command(name: str) -> bool:
+    """Whether ``name`` is one of Meldpunt's or Django's commands or may be an installed app's,
+    found without settings: only a name that is none of these is surely a typing error."""
+    import django
+
+    if name.replace("_", "-") in commands():
+        return True
+    django_root = Path(django.__file__).parent
+    return any(django_root.glob(f"**/management/commands/{name}.py")) or "_" in name and name.split("_")[0] in {"db", "axes"}
+
+
 def manage(argv: list[str]) -> int:
+    """Run a management command as ``manage.py`` would, but with the command contract: a bad
+    argument or a refused one (``CommandError``) is one line on stderr, and a usage error
+    exits 2; an unknown command names the closest ones."""
+    name = argv[0].replace("-", "_")
+    if any(word in HELP_WORDS for word in argv[1:]) and not os.environ.get("MELDPUNT_SECRET_KEY"):
+        # printing a command's options touches no data: the development profile may load them
+        os.environ.setdefault("MELDPUNT_DEBUG", "1")
+    try:
+        _load_settings()
+    except UsageError:  # a refused configuration; first tell a typing error apart
+        if not _maybe_a_command(name):
+            raise _unknown(name, set(commands())) from None
+        raise
+    import django
+    from django.core.management import get_commands, load_command_class
+    from django.core.management.base import CommandError, handle_default_options
+    from django.db import connections
+
+    django.setup()
+    known = get_commands()
+    if name not in known:
+        raise _unknown(name, {n.replace("_", "-") for n in known} | set(OWN))
+    command = load_command_class(known[name], name)
+    parser = command.create_parser("meldpunt", name)
+    _one_line_errors(parser, name.replace("_", "-"))
+    options = parser.parse_args(argv[1:])
+    handle_default_options(options)
+    values = vars(options)
+    args = values.pop("args", ())
+    try:
+        command.execute(*args, **values)
+    except CommandError as exc:
+        if values.get("traceback"):
+            raise
+        print(f"meldpunt {argv[0].replace('_', '-')}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return exc.returncode
+    finally:
+        connections.close_all()
+    return 0
+
+
+def django_help() -> int:
     _load_settings()
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["meldpunt", *argv])
+    execute_from_command_line(["meldpunt", "help"])
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command, rest = (argv[0], argv[1:]) if argv else ("help", [])
-    name = (rest[0] if command == "manage" and rest else command).replace("-", "_")
+    if command == "manage":  # `meldpunt manage migrate`: the same as `meldpunt migrate`
+        command, rest = (rest[0], rest[1:]) if rest else ("help", [])
+    if command in HELP_WORDS:
+        if rest and rest[0] == "--django":
+            return django_help()
+        if rest:  # `meldpunt help invoice-run`
+            command, rest = rest[0], ["--help"]
+        else:
+            return print_help()
+    name = command.replace("-", "_")
     if name not in SERVICES:
         os.environ.setdefault("MELDPUNT_LOG_STREAM", "stderr")
     try:
@@ -265,12 +393,9 @@ def main(argv: list[str] | None = None) -> int:
             return deadline(rest)
         if command == "ingest-mail":
             return ingest_mail(rest)
-        if command == "manage":
-            return manage(rest)
-        # `meldpunt invoice-run` is the management command `invoice_run`
-        return manage([command.replace("-", "_"), *rest])
+        return manage([command, *rest])
     except UsageError as exc:
-        print(f"meldpunt {command}: {exc}", file=sys.stderr)
+        print(f"meldpunt {command.replace('_', '-')}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

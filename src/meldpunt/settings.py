@@ -25,6 +25,9 @@ DATA_DIR = Path(os.environ.get("MELDPUNT_DATA", Path.cwd() / "var"))
 # DEBUG is off unless asked for (`make run` and the tests ask). Without DEBUG a real secret
 # key is required: the public default in this repository signs nobody's sessions.
 DEBUG = os.environ.get("MELDPUNT_DEBUG", "0") == "1"
+# The profile as the process started (pytest-django turns DEBUG off inside tests; this stays):
+# what a development desk may do and a production one must not (load_demo's demo accounts).
+PRODUCTION_PROFILE = not DEBUG
 DEV_SECRET_KEY = "dev-only-not-secret-change-me-in-production-please"
 SECRET_KEY = os.environ.get("MELDPUNT_SECRET_KEY", "").strip() or DEV_SECRET_KEY
 
@@ -265,6 +268,9 @@ else:
     _MAIL_OPTIONS = {}
 MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 MELDPUNT_MAIL_FROM = os.environ.get("MELDPUNT_MAIL_FROM", "support@meldpunt.test")
+#: The desk's address as customers reach it (https://desk.example.com): links in mail. Without
+#: it, mail says to log in to the portal instead of linking the request.
+MELDPUNT_SITE_URL = os.environ.get("MELDPUNT_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 #: Mails per sender per hour; beyond it mail is held for an agent to release or discard
 #: (no mail loops; a forged flood never silences a contact). intake/flood.py.
 MELDPUNT_MAIL_THROTTLE_PER_HOUR = int(os.environ.get("MELDPUNT_MAIL_THROTTLE_PER_HOUR", "30"))
@@ -354,6 +360,7 @@ if os.environ.get("MELDPUNT_SENTRY_DSN"):
 
 # /health/ (meldpunt.web.health): beyond these ages a part counts as down and the answer is 503.
 MELDPUNT_HEALTH_WORKER_SECONDS = int(os.environ.get("MELDPUNT_HEALTH_WORKER_SECONDS", "120"))
+MELDPUNT_HEALTH_WORKERS = int(os.environ.get("MELDPUNT_HEALTH_WORKERS", "1"))  # workers a desk runs; fewer alive: 503
 MELDPUNT_HEALTH_SCHEDULER_SECONDS = int(os.environ.get("MELDPUNT_HEALTH_SCHEDULER_SECONDS", "180"))
 MELDPUNT_HEALTH_MAILBOX_SECONDS = int(os.environ.get("MELDPUNT_HEALTH_MAILBOX_SECONDS", "600"))
 # --- end of the logs, errors and health block ---

@@ -67,7 +67,21 @@ def test_no_worker_at_all_is_503(all_well):
     response, body = _get()
     assert response.status_code == 503
     assert body["worker"] == {"ok": False, "last_beat": None, "age_seconds": None,
-                              "limit_seconds": body["worker"]["limit_seconds"]}
+                              "limit_seconds": body["worker"]["limit_seconds"], "alive": 0, "expected": 1}
+    assert body["down"] == ["worker"]
+
+
+def test_fewer_workers_alive_than_the_desk_runs_is_503_and_says_so(all_well, settings):
+    settings.MELDPUNT_HEALTH_WORKERS = 2
+    response, body = _get()
+    assert response.status_code == 503 and body["down"] == ["worker"]
+    assert body["worker"]["ok"] is False and (body["worker"]["alive"], body["worker"]["expected"]) == (1, 2)
+    now = all_well["now"]
+    WorkerBeat.objects.create(worker_id="w2", host="web-2", pid=11, started_at=now, seen_at=now - timedelta(hours=1))
+    assert _get()[1]["worker"]["alive"] == 1  # a beat older than the limit is a dead worker
+    WorkerBeat.objects.filter(worker_id="w2").update(seen_at=timezone.now())
+    response, body = _get()
+    assert response.status_code == 200 and body["down"] == [] and body["worker"]["alive"] == 2
 
 
 def test_scheduler_slot_too_old_is_503(all_well, settings):
@@ -117,5 +131,5 @@ def test_web_scope_judges_only_what_a_web_host_needs(all_well):
     ScheduledRun.objects.all().delete()
     response, body = _get("/health/?scope=web")
     assert response.status_code == 200, body
-    assert set(body) == {"checked_at", "database", "migrations", "ok"}
+    assert set(body) == {"checked_at", "database", "migrations", "ok", "down"}
     assert _get()[0].status_code == 503

@@ -113,7 +113,7 @@ def test_agreements_starting_and_ending_mid_month_are_billed_pro_rata():
     # Large 995.00 × 10/31 days (1..10 October) = 320.967… → 320.97
     assert got["large"][2] == Decimal("320.97")
     assert invoice.net == Decimal("700.80")  # 94.35 + 285.48 + 320.97
-    run_month(month="2026-11", today=ISSUED)  # November: Small in full, Large has ended
+    run_month(month="2026-11", today=date(2026, 12, 1))  # November: Small in full, Large has ended
     november = {line.item: line.amount for line in InvoiceLine.objects.filter(period=date(2026, 11, 1))}
     assert november == {"small": Decimal("195.00"), "koppeling": Decimal("590.00")}
 
@@ -174,9 +174,9 @@ def test_a_failed_group_gives_its_number_back(devries):
     with pytest.raises(RuntimeError), transaction.atomic():
         org = f.organisation("Teruggedraaid BV")
         f.agreement(org, "erpm", "small")
-        run_month(month="2026-11", today=ISSUED)
+        run_month(month="2026-11", today=date(2026, 12, 1))
         raise RuntimeError("boom")
-    run_month(month="2026-11", today=ISSUED)
+    run_month(month="2026-11", today=date(2026, 12, 1))
     assert sorted(Invoice.objects.filter(vendor="erpm").values_list("sequence", flat=True)) == [1, 2]
 
 
@@ -197,3 +197,17 @@ def test_invoice_run_command_refuses_a_bad_month():
     with pytest.raises(CommandError, match="--month: '2026-13' is not a month") as refused:
         call_command("invoice_run", month="2026-13")
     assert refused.value.returncode == 2
+
+
+@pytest.mark.django_db
+def test_a_month_that_has_not_ended_is_refused_unless_forced_with_a_reason(caplog):
+    f.agreement(f.organisation("Future BV"), "erpm", "small")
+    with pytest.raises(BillingError, match="has not ended yet"):
+        run_month(month="2030-01", today=date(2030, 1, 31))
+    with pytest.raises(BillingError):
+        run_month(month="2030-01", today=date(2030, 1, 20), force="   ")
+    assert not Invoice.objects.exists()
+    with caplog.at_level("WARNING", logger="meldpunt.billing.services"):
+        result = run_month(month="2030-01", today=date(2030, 1, 20), force="customer leaves on the 20th")
+    assert result.invoices and caplog.records[-1].reason == "customer leaves on the 20th"
+    assert run_month(month="2030-01", today=date(2030, 2, 1)).invoices == []  # ended: no reason needed, nothing new

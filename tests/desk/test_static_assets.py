@@ -43,3 +43,14 @@ def test_vendor_files_are_served_under_hashed_names_for_ever():
     assert b"".join(response.streaming_content)[:2] == b"\x1f\x8b"
     assert Client().get("/static/vendor/chartjs/" + Path(staticfiles_storage.url(
         "vendor/chartjs/chart.umd.min.js.map")).name).status_code == 200
+
+
+def test_favicon_is_served_at_the_address_browsers_ask_for():
+    client = Client()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == staticfiles_storage.url("web/favicon.ico")
+    assert re.search(r"favicon\.[0-9a-f]{12}\.ico$", response["Location"])
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200 and b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # ICO header
+    page = client.get("/").content.decode()
+    assert f'rel="icon" href="{staticfiles_storage.url("web/favicon.svg")}"' in page

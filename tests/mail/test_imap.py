@@ -1,6 +1,10 @@
 """IMAP intake against a real Dovecot server: registered once, flagged after the commit."""
 
+import os
+import threading
+
 import pytest
+from django.db import connection
 
 from meldpunt.contracts.models import Contact
 from meldpunt.intake import imap
@@ -104,3 +108,45 @@ def test_two_sharded_workers_split_a_mailbox_without_overlap(mailbox, smtp_sink)
     assert first.fetched == 3 and second.fetched == 3
     assert Ticket.objects.filter(channel="email").count() == 6
     assert imap.poll(box).fetched == 0
+
+
+# Two readers at once need two database connections that see each other's commits: a server.
+if os.environ.get("DATABASE_URL"):
+
+    @pytest.mark.postgres
+    def test_two_readers_of_one_mailbox_at_once_register_each_message_once(mailbox, smtp_sink):
+        """Two intake processes without shards (or with overlapping ones) on one mailbox: both
+        fetch the same unflagged messages before either flags them; the Message-ID, a unique
+        key, lets only one registration stand, and each reporter is confirmed once."""
+        box, append, client = mailbox
+        for n in range(10):
+            append(emma(n))
+        both_fetched = threading.Barrier(2, timeout=30)
+        reports = []
+
+        def read() -> None:
+            waited = []
+
+            def meet(uid, result):  # after this reader's commit, before its flag
+                if not waited:
+                    waited.append(uid)
+                    both_fetched.wait()
+
+            try:
+                reports.append(imap.poll(Mailbox.objects.get(pk=box.pk), after_commit=meet))
+            finally:
+                connection.close()
+
+        readers = [threading.Thread(target=read) for _ in range(2)]
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join(60)
+        assert sorted(r.fetched for r in reports) == [10, 10]  # both read every message
+        outcomes = reports[0].outcomes.copy()
+        for key, count in reports[1].outcomes.items():
+            outcomes[key] = outcomes.get(key, 0) + count
+        assert outcomes == {"created": 10, "duplicate": 10}  # each message created by one of them
+        assert Ticket.objects.filter(channel="email").count() == 10 and InboundMail.objects.count() == 10
+        assert flagged(client, box.folder) == 10
+        assert len(smtp_sink.wait_for(11, timeout=2)) == 10  # one confirmation each, no more

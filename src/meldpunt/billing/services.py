@@ -7,6 +7,7 @@ come from the catalog version the agreement was signed under.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meldpunt.billing.models import Budget, Invoice, InvoiceCounter, InvoicedTime, InvoiceLine, TimeEntry
 from meldpunt.billing.selectors import budget_state, proposal_budget_state
@@ -38,6 +40,8 @@ from meldpunt.core.billing import (
 from meldpunt.tickets import events
 from meldpunt.tickets.models import Ticket
 from meldpunt.triage.selectors import proposal_block
+
+logger = logging.getLogger(__name__)
 
 
 class BudgetExceeded(BillingError):
@@ -211,7 +215,7 @@ def _unbilled_time(month: Month):
     )
 
 
-def run_month(*, month: Month | str, today: date | None = None,
+def run_month(*, month: Month | str, today: date | None = None, force: str = "",
               on_progress: Callable[[int, int, RunResult], None] | None = None) -> RunResult:
     """Bill one month: fees of running agreements and billable time not yet invoiced.
 
@@ -222,6 +226,11 @@ def run_month(*, month: Month | str, today: date | None = None,
     """
     month = Month.parse(month) if isinstance(month, str) else month
     today = today or timezone.localdate()
+    if today <= month.last:
+        if not force.strip():
+            raise BillingError(_("month %(month)s has not ended yet (its last day is %(last)s); give a reason to bill it early")
+                               % {"month": month, "last": month.last.isoformat()})
+        logger.warning("invoice run for month %s before it ended", month, extra={"reason": force.strip(), "today": today.isoformat()})
     groups: dict[tuple, dict] = defaultdict(lambda: {"agreements": [], "tickets": set()})
     for agreement in _active_agreements(month):
         key = (agreement.organisation_id, agreement.catalog.vendor, agreement.catalog.parsed().currency)

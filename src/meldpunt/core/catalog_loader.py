@@ -52,6 +52,11 @@ def load_catalog(name_or_path: str) -> Catalog:
     path = Path(name_or_path)
     try:
         text = path.read_text("utf-8")
+    except FileNotFoundError:
+        if path.suffix or "/" in name_or_path:  # meant as a file
+            raise CatalogError(str(path), "file", "no such file") from None
+        known = ", ".join(sorted(PRESETS))
+        raise CatalogError(name_or_path, "catalog", f"unknown; the catalogs are {known}, or give the path of a .toml file") from None
     except OSError as exc:
         raise CatalogError(str(path), "file", exc.strerror or "cannot be read") from None
     except UnicodeDecodeError:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import translation
 
 from meldpunt.desk.models import Macro
 from meldpunt.intake.outbox import customer_language
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.wording import due_words
 
 #: The placeholders a template may use (documented on the template form and in docs/console.md).
 PLACEHOLDERS = ("ticket", "subject", "customer_name", "agent_name", "organisation", "due_response", "due_resolution")
@@ -42,16 +42,6 @@ def fill(text: str, values: dict[str, str]) -> str:
     return "".join(parts).format_map(_KeepUnknown(values))
 
 
-def _due(ticket: Ticket, metric: str) -> str:
-    """The due moment in the active language's words, or what stands in for it."""
-    clock = next((c for c in ticket.clocks.all() if c.metric == metric), None)
-    if clock is not None and clock.due_at is not None:
-        return formats.date_format(timezone.localtime(clock.due_at), "l j F Y H:i")
-    if clock is not None and clock.state == "planning":
-        return _("by planning")
-    return _("no deadline")
-
-
 def placeholder_values(ticket: Ticket, agent, language: str) -> dict[str, str]:
     with translation.override(language):
         return {
@@ -60,8 +50,8 @@ def placeholder_values(ticket: Ticket, agent, language: str) -> dict[str, str]:
             "customer_name": ticket.contact.name if ticket.contact_id else ticket.reporter_email,
             "agent_name": (agent.get_full_name() or agent.get_username()) if agent else "",
             "organisation": ticket.organisation.name if ticket.organisation_id else "",
-            "due_response": _due(ticket, "response"),
-            "due_resolution": _due(ticket, "resolution"),
+            "due_response": due_words(ticket, "response"),
+            "due_resolution": due_words(ticket, "resolution"),
         }
 
 

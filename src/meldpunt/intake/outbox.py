@@ -28,6 +28,7 @@ from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.template import Context, Template
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -36,6 +37,7 @@ from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake import batch, flood
 from meldpunt.intake.models import InboundMail, Mailbox, MailTemplate, OutboundMail
 from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.wording import deadline_sentences, priority_words
 
 STATUS_WORDS = {
     "en": {"new": "new", "approved": "accepted", "in_progress": "in progress",
@@ -112,6 +114,19 @@ def confirmation(ticket: Ticket) -> OutboundMail | None:
     return ticket.outbound_mails.filter(kind="confirmation").first() or queue(ticket, "confirmation", later=False)
 
 
+def confirmation_facts(ticket: Ticket, person, language: str) -> dict:
+    """What a confirmation tells beyond the number: the priority, the deadlines in words, and
+    where to follow the request — the portal for someone with a login, else replying by mail."""
+    account = person is not None and person.user_id is not None
+    site = getattr(settings, "MELDPUNT_SITE_URL", "")
+    return {
+        "priority": priority_words(ticket, language),
+        "deadlines": deadline_sentences(ticket, language),
+        "account": account,
+        "link": f"{site}{reverse('portal:request', args=[ticket.pk])}" if account and site else "",
+    }
+
+
 def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", recipient=None,
           later: bool = True) -> OutboundMail | None:
     """Write a mail about ``ticket`` to the outbox; it is sent by a task after the commit.
@@ -135,9 +150,11 @@ def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", rec
         "ticket": ticket, "number": ticket.pk, "message": message,
         # a confirmation never quotes the sender's subject back at length (intake.flood)
         "subject": Truncator(ticket.subject).chars(80) if kind == "confirmation" else ticket.subject,
-        "name": person.name if person else to, "contact": person,
+        "name": person.name if person else ticket.reporter_name, "contact": person,
         "status": STATUS_WORDS[language].get(status, status), "vendor": vendor_name,
     }
+    if kind == "confirmation":
+        context.update(confirmation_facts(ticket, person, language))
     subject, body = _render(kind, language, vendor, context)
     sender = from_address(vendor)
     mail = OutboundMail.objects.create(

@@ -178,6 +178,7 @@ def new_request(mail: ParsedMail, contact: Contact | None, agreement: Agreement 
         received_at=received_at,
         language=(contact.language if contact else mail.language_hint or _guess_language(mail)),
         reporter_email=mail.sender,
+        reporter_name=mail.sender_name,
     )
 
 

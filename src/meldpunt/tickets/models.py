@@ -61,6 +61,7 @@ class Ticket(models.Model):
     agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("agreement"))
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets", verbose_name=_("reporter"))
     reporter_email = models.EmailField(_("reporter e-mail"), blank=True, help_text=_("Where confirmations go when the reporter is not a known contact."))
+    reporter_name = models.CharField(_("reporter name"), max_length=200, blank=True, help_text=_("The sender's name from the mail, when the reporter is not a known contact."))
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_tickets", verbose_name=_("assignee"))
     kind = models.CharField(_("kind"), max_length=20, choices=KIND_CHOICES, default="incident")
     status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, default="new")

@@ -25,7 +25,7 @@ class NewRequest:
     Empty ``impact``, ``urgency`` and ``priority`` leave the priority to the catalog's rule
     (or to an agent's assessment). ``received_at`` None: now. ``language`` None: the
     contact's, else the organisation's, else English. ``reporter_email`` empty: the
-    contact's address. The same ``idempotency_key`` within an organisation registers once.
+    contact's address; ``reporter_name`` is a stranger's name from the mail. The same ``idempotency_key`` within an organisation registers once.
     """
 
     organisation: Organisation | None
@@ -46,3 +46,4 @@ class NewRequest:
     error_code: str = ""
     reproduction: str = ""
     reporter_email: str = ""
+    reporter_name: str = ""

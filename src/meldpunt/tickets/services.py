@@ -159,6 +159,7 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
         error_code=r.error_code.strip()[:120],
         reproduction=r.reproduction,
         reporter_email=r.reporter_email or (contact.email if contact else ""),
+        reporter_name="" if contact else r.reporter_name[:200],
     )
     return ticket, clocks_for_new(ticket)
 

@@ -5,7 +5,7 @@ migration is pending; a task worker beat within ``MELDPUNT_HEALTH_WORKER_SECONDS
 scheduler enqueued its most frequent job within ``MELDPUNT_HEALTH_SCHEDULER_SECONDS``; every
 active mailbox was polled within ``MELDPUNT_HEALTH_MAILBOX_SECONDS`` and its last poll had
 no error (an error noted at or after the last poll means the last poll failed). Any part
-down makes the answer 503. ``?scope=web`` judges only what a web process needs itself (the
+down makes the answer 503, and ``down`` names the parts that are (``["worker", "mailbox 3"]``). ``?scope=web`` judges only what a web process needs itself (the
 database and migrations): the check for a load balancer that takes one web host out, since a
 stopped worker is no reason to stop serving pages.
 
@@ -16,14 +16,14 @@ per process, the applied ones once per call.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -61,10 +61,14 @@ def _migrations() -> dict:
 
 
 def _worker(now: datetime) -> dict:
+    """Workers beating within the limit, against ``MELDPUNT_HEALTH_WORKERS`` expected (1): a
+    desk that runs two workers says so, and one of them dying is a 503 until it is back."""
     limit = settings.MELDPUNT_HEALTH_WORKER_SECONDS
-    newest = WorkerBeat.objects.aggregate(newest=Max("seen_at"))["newest"]
-    age = _age(newest, now)
-    return {"ok": age is not None and age <= limit, "last_beat": newest, "age_seconds": age, "limit_seconds": limit}
+    expected = settings.MELDPUNT_HEALTH_WORKERS
+    beats = WorkerBeat.objects.aggregate(newest=Max("seen_at"), alive=Count("pk", filter=Q(seen_at__gte=now - timedelta(seconds=limit))))
+    age = _age(beats["newest"], now)
+    return {"ok": age is not None and age <= limit and beats["alive"] >= expected, "last_beat": beats["newest"],
+            "age_seconds": age, "limit_seconds": limit, "alive": beats["alive"], "expected": expected}
 
 
 def _scheduler(now: datetime) -> dict:
@@ -102,6 +106,8 @@ def health(request):
             report["mailboxes"] = _mailboxes(now)
     except DatabaseError as exc:
         report["database"] = {"ok": False, "error": type(exc).__name__}
-    parts = [v for k, v in report.items() if isinstance(v, dict)] + report.get("mailboxes", [])
-    report["ok"] = all(part["ok"] for part in parts)
+    parts = [(k, v) for k, v in report.items() if isinstance(v, dict)]
+    parts += [(f"mailbox {box['id']}", box) for box in report.get("mailboxes", [])]
+    report["down"] = [name for name, part in parts if not part["ok"]]
+    report["ok"] = not report["down"]
     return JsonResponse(report, status=200 if report["ok"] else 503)

@@ -35,6 +35,7 @@ portal = ([
 
 urlpatterns = [
     path("", views_public.home, name="home"),
+    path("favicon.ico", views_public.favicon, name="favicon"),
     path("catalogs/", views_public.catalogs, name="catalogs"),
     path("language/", views_public.switch_language, name="language"),
     path("console/", include(console)),

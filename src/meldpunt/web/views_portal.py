@@ -24,6 +24,7 @@ from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.selectors import ticket_page, visible_tickets
 from meldpunt.tickets.services import TicketError, add_message, create_ticket
+from meldpunt.tickets.wording import deadline_sentences, priority_words
 from meldpunt.web.forms import ContactForm, NewRequestForm, PortalReplyForm
 from meldpunt.web.queries import agreement_summary, deadline_panel, request_state, rows_for, thread
 from meldpunt.web.uploads import limit_attachments
@@ -131,7 +132,10 @@ def _new_request(request):
 @contact_required
 def confirmation(request, pk: int):
     ticket = _request(request, pk)
-    return render(request, "web/portal/confirmation.html", {"ticket": ticket, "state": request_state(ticket)})
+    return render(request, "web/portal/confirmation.html", {
+        "ticket": ticket, "state": request_state(ticket),
+        "priority": priority_words(ticket, language()), "deadlines": deadline_sentences(ticket, language()),
+    })
 
 
 @contact_required

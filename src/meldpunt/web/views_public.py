@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse_lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -26,6 +28,12 @@ def home(request):
     if contact_of(request.user) is not None:
         return redirect("portal:requests")
     return render(request, "web/home.html")
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: the hashed static file."""
+    return redirect(static("web/favicon.ico"), permanent=False)
 
 
 def catalogs(request):

@@ -19,16 +19,21 @@ class Command(BaseCommand):
         parser.add_argument("--month", required=True, help="the month to bill, e.g. 2026-10")
         parser.add_argument("--date", help="invoice date (ISO), default today")
         parser.add_argument("--enqueue", action="store_true", help="run on the background worker instead")
+        parser.add_argument("--force", metavar="REASON", default="",
+                            help="bill a month that has not ended yet; the reason is logged")
 
     def handle(self, *args, **options):
         try:
             month = Month.parse(options["month"])
+        except BillingError as exc:
+            raise CommandError(f"--month: {exc}", returncode=2) from None
+        try:
             issued = date.fromisoformat(options["date"]) if options["date"] else None
-        except (BillingError, ValueError) as exc:
-            arg = "--month" if isinstance(exc, BillingError) else "--date"
-            raise CommandError(f"{arg}: {exc}", returncode=2) from None
+        except ValueError:
+            raise CommandError(f"--date: {options['date']!r} is not a date such as 2026-11-01", returncode=2) from None
         if options["enqueue"]:
-            result = invoice_month.enqueue(month=str(month), today=issued.isoformat() if issued else None)
+            result = invoice_month.enqueue(month=str(month), today=issued.isoformat() if issued else None,
+                                           force=options["force"])
             self.stdout.write(f"Invoice run {month} queued as task {result.id}; `meldpunt db_worker` runs it.")
             return
         started = time.monotonic()
@@ -47,7 +52,10 @@ class Command(BaseCommand):
             )
 
         self.stdout.write(f"Invoice run {month}")
-        result = run_month(month=month, today=issued, on_progress=progress)
+        try:
+            result = run_month(month=month, today=issued, force=options["force"], on_progress=progress)
+        except BillingError as exc:
+            raise CommandError(f"--month: {exc} (--force REASON)", returncode=2) from None
         totals = ", ".join(f"{currency} {amount}" for currency, amount in sorted(result.net.items())) or "nothing"
         self.stdout.write(
             f"Done: {len(result.invoices)} invoices, {result.lines} lines, {totals} excl. VAT"

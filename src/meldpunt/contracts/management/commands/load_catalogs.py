@@ -19,8 +19,10 @@ class Command(BaseCommand):
                         results.append(load_catalog_text(fh.read(), path))
             else:
                 results = load_presets()
-        except (CatalogError, OSError) as exc:
-            raise CommandError(str(exc)) from None
+        except CatalogError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        except OSError as exc:
+            raise CommandError(f"{exc.filename}: {exc.strerror or 'cannot be read'}", returncode=2) from None
         for version, created in results:
             state = "loaded" if created else "unchanged"
             self.stdout.write(f"{version.vendor:10} {version.version:10} {state}")

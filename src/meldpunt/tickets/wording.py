@@ -1,0 +1,47 @@
+"""How a request's priority and deadlines read to a person, in their language: the
+confirmation page and mail, the portal, reply macros."""
+
+from __future__ import annotations
+
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from meldpunt.tickets.models import Ticket
+
+
+def due_words(ticket: Ticket, metric: str) -> str:
+    """The due moment in the active language's words ("Tuesday 8 December 2026 11:00"), or
+    what stands in for it."""
+    clock = next((c for c in ticket.clocks.all() if c.metric == metric), None)
+    if clock is not None and clock.due_at is not None:
+        return formats.date_format(timezone.localtime(clock.due_at), "l j F Y H:i")
+    if clock is not None and clock.state == "planning":
+        return _("by planning")
+    return _("no deadline")
+
+
+def priority_words(ticket: Ticket, language: str) -> str:
+    """The catalog's name of the request's priority ("Priority A", "Kritiek"), or that it is
+    still to be assessed."""
+    with translation.override(language):
+        if not ticket.priority:
+            return _("to be assessed")
+        if ticket.agreement_id:
+            return ticket.agreement.catalog.parsed().priority.label(ticket.priority, language)
+        return ticket.priority
+
+
+def deadline_sentences(ticket: Ticket, language: str) -> list[str]:
+    """One sentence per clock, response first: what the customer may expect and when."""
+    lines = []
+    with translation.override(language):
+        for clock in sorted(ticket.clocks.all(), key=lambda c: 0 if c.metric == "response" else 1):
+            if clock.due_at is not None and clock.metric == "response":
+                lines.append(_("We respond by %(moment)s.") % {"moment": due_words(ticket, "response")})
+            elif clock.due_at is not None:
+                lines.append(_("We aim to resolve it by %(moment)s.") % {"moment": due_words(ticket, "resolution")})
+            elif clock.state == "planning":
+                lines.append(_("The date of the solution is planned with you."))
+        if not lines:
+            lines.append(_("No service-level deadlines apply to this request."))
+    return lines
