@@ -87,6 +87,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy  # meldpunt.core, configured in pyproject.toml
+	$(BIN)/lint-imports  # the layers and the app order ([tool.importlinter] in pyproject.toml)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

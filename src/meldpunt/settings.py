@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "meldpunt.contracts",
+    "meldpunt.accounts",
     "meldpunt.tickets",
     "meldpunt.intake",
     "meldpunt.bookings",
@@ -103,6 +104,7 @@ INSTALLED_APPS = [
     "meldpunt.web",
     "meldpunt.desk",
     "meldpunt.escalation",
+    "meldpunt.demo",
 ]
 
 MIDDLEWARE = [
@@ -170,20 +172,20 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # ---------------------------------------------------------------- accounts and access (docs/deploy.md)
 # Logins are guarded by django-axes: AXES_FAILURE_LIMIT failed logins from one client address
 # (whatever user names it tries) lock that address for the cool-off time; a success clears
-# that user name's own failures. The login page then answers 429 with meldpunt.web.lockout's message.
+# that user name's own failures. The login page then answers 429 with meldpunt.accounts.lockout's message.
 AUTHENTICATION_BACKENDS = [
-    "meldpunt.web.lockout.AxesBackend",  # axes' own, for requests (a script's login has none)
+    "meldpunt.accounts.lockout.AxesBackend",  # axes' own, for requests (a script's login has none)
     "django.contrib.auth.backends.ModelBackend",
 ]
 #: How many reverse proxies in front of Meldpunt append to X-Forwarded-For (0: none, the peer
-#: address is the client). Only then is the header believed (meldpunt.clientip).
+#: address is the client). Only then is the header believed (meldpunt.accounts.clientip).
 MELDPUNT_TRUSTED_PROXIES = int(os.environ.get("MELDPUNT_TRUSTED_PROXIES", "0"))
-AXES_CLIENT_IP_CALLABLE = "meldpunt.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "meldpunt.accounts.clientip.client_ip"
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_FAILURE_LIMIT = int(os.environ.get("MELDPUNT_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MELDPUNT_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_RESET_ON_SUCCESS = False  # a success forgives only its own user name (web.lockout)
-AXES_LOCKOUT_CALLABLE = "meldpunt.web.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = False  # a success forgives only its own user name (accounts.lockout)
+AXES_LOCKOUT_CALLABLE = "meldpunt.accounts.lockout.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 
@@ -201,7 +203,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # API and public-form throttles (django-ninja's throttles: meldpunt.api.throttles per user,
-# meldpunt.web.throttle per address on the public booking form): counters
+# meldpunt.accounts.throttle per address on the public booking form): counters
 # live in the cache, which is the database so that every web process shares them (the table
 # is made by migration escalation 0003). Rates are "N/s|min|hour|day".
 CACHES = {

@@ -44,7 +44,7 @@ QUERY_PARAMS = {
     "bookings/portal/": ["length", "agreement"],
     "bookings/console/": ["all"],
     "login/": ["next"],
-    "health/": ["scope"],  # ?scope=web: the database and migrations only  # web.lockout: where a locked-out login would have gone
+    "health/": ["scope"],  # ?scope=web: the database and migrations only  # accounts.lockout: where a locked-out login would have gone
 }
 #: Parameters that name a moment or a page: a bad value answers 400 (with a message)...
 MUST_REFUSE = {"period", "month", "cursor", "before"}

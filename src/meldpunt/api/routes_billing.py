@@ -47,6 +47,7 @@ from meldpunt.contracts.selectors import is_staff, visible_agreements
 from meldpunt.core.billing import BillingError, BudgetState, Month
 from meldpunt.tickets.models import Ticket
 from meldpunt.tickets.selectors import visible_tickets
+from meldpunt.triage.models import Proposal
 
 router = Router(tags=["billing"])
 Id = Annotated[int, Path(ge=1, le=MAX_DB_ID)]
@@ -160,7 +161,6 @@ def agreement_budget(request, agreement_id: Id):
 @router.get("/proposals/{proposal_id}/budget", response={200: ProposalBudgetOut, **READ_ERRORS},
             summary="An approved proposal's budget: its amount against the time booked and invoiced on its request")
 def proposal_budget_view(request, proposal_id: Id):
-    from meldpunt.triage.models import Proposal
 
     tickets = visible_tickets(request.auth)
     proposal = Proposal.objects.select_related("ticket__organisation", "ticket__agreement").filter(

@@ -41,6 +41,7 @@ from meldpunt.tickets.services import (
     change_status,
     set_priority,
 )
+from meldpunt.triage.selectors import customer_state
 
 router = Router(tags=["tickets"])
 Id = Annotated[int, Path(ge=1, le=MAX_DB_ID)]
@@ -170,7 +171,6 @@ def ticket_out(ticket: Ticket) -> dict:
 
 
 def _seed_002(ticket: Ticket) -> dict:
-    from meldpunt.triage.selectors import customer_state
 
     state = customer_state(ticket)
     return {"category": state.category_code, "customer_status": state.status_code}

@@ -6,13 +6,15 @@ calls, in Django's cache (the database cache in settings, so all web processes c
 together). Over the rate the answer is 429 ``{"detail": "Too many requests."}`` with
 ``Retry-After``. The rate is read from settings on each call (``MELDPUNT_API_RATE``,
 "N/s|min|hour|day"). Anonymous forms outside the API are limited per address by
-:mod:`meldpunt.web.throttle`.
+:mod:`meldpunt.accounts.throttle`.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from ninja.throttling import AuthRateThrottle
+
+from meldpunt.accounts.clientip import client_ip
 
 
 class _FromSettings:
@@ -27,8 +29,6 @@ class _FromSettings:
         return super().allow_request(request)
 
     def get_ident(self, request):
-        from meldpunt.clientip import client_ip
-
         return client_ip(request)
 
 

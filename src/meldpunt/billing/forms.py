@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meldpunt.billing.services import book_time
+from meldpunt.core.billing import BillingError
+
 
 class BookTimeForm(forms.Form):
     """An agent's session on a ticket; the rules are applied by ``services.book_time``."""
@@ -20,9 +23,6 @@ class BookTimeForm(forms.Form):
 def book_from(form: BookTimeForm, *, ticket, agent):
     """Book the validated form's session through ``services.book_time``; the booking, or
     None with the refusal added to the form (the 4-hour rule, a missing proposal…)."""
-    from meldpunt.billing.services import book_time
-    from meldpunt.core.billing import BillingError
-
     data = form.cleaned_data
     try:
         return book_time(

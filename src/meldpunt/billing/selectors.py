@@ -15,6 +15,7 @@ from meldpunt.billing.models import Budget, Invoice, InvoiceLine, TimeEntry
 from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.selectors import contact_of, is_staff, own_organisation, visible_agreements
 from meldpunt.core.billing import BudgetState, Month, money
+from meldpunt.triage.models import Proposal
 
 ZERO = Decimal("0.00")
 
@@ -78,8 +79,6 @@ def _ticket_sum(rows: QuerySet) -> Coalesce:
 def _approved_proposals() -> QuerySet:
     """Approved proposals with ``booked`` and ``invoiced`` on their request (one query).
     A request has at most one sent or approved proposal (triage), so each is its own budget."""
-    from meldpunt.triage.models import Proposal
-
     booked = TimeEntry.objects.filter(billable=True).exclude(invoiced__line__credited_by__isnull=False)
     invoiced = InvoiceLine.objects.filter(source_type__in=["time", "credit"])
     return Proposal.objects.filter(state="approved").annotate(booked=_ticket_sum(booked), invoiced=_ticket_sum(invoiced))

@@ -39,6 +39,7 @@ from meldpunt.core.billing import (
 )
 from meldpunt.tickets import events
 from meldpunt.tickets.models import Ticket
+from meldpunt.triage.selectors import proposal_block
 
 logger = logging.getLogger(__name__)
 
@@ -145,8 +146,6 @@ class ProposalNotApproved(BillingError):
 def _check_proposal(ticket: Ticket, agent, override_reason: str) -> None:
     """Refuse billable time on an advisory request without an approved proposal; a manager
     with ``triage.override_proposal`` may book it anyway, with a reason in the event log."""
-    from meldpunt.triage.selectors import proposal_block
-
     block = proposal_block(ticket)
     if block is None:
         return

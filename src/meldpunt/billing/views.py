@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from meldpunt.accounts.access import language
 from meldpunt.billing.export import download, write_csv
 from meldpunt.billing.forms import BookTimeForm, book_from
 from meldpunt.billing.models import Invoice
@@ -27,7 +28,6 @@ from meldpunt.billing.ubl import filename, invoice_xml, month_zip
 from meldpunt.contracts.selectors import is_staff
 from meldpunt.core.billing import BillingError, BudgetState, Month, format_money
 from meldpunt.tickets.models import Ticket
-from meldpunt.web.access import language
 
 
 def _visible(request, pk: int):

@@ -18,6 +18,8 @@ from django.utils import timezone, translation
 
 from meldpunt.bookings import ics
 from meldpunt.bookings.models import Booking
+from meldpunt.bookings.selectors import settings_for
+from meldpunt.contracts.models import CatalogVersion
 from meldpunt.core.mailheaders import header_text
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake import outbox
@@ -58,8 +60,6 @@ def manage_url(booking: Booking) -> str:
 
 
 def vendor_name(booking: Booking) -> str:
-    from meldpunt.contracts.models import CatalogVersion
-
     if booking.agreement_id:
         return booking.agreement.catalog.name
     version = CatalogVersion.objects.filter(vendor=booking.vendor).order_by("-loaded_at", "-id").first()
@@ -72,8 +72,6 @@ def agent_name(booking: Booking) -> str:
 
 def queue(booking: Booking, kind: str, *, fee: str = "") -> OutboundMail | None:
     """Write a mail for the booking to the outbox (kind ``booking_<kind>``); it is sent after the commit."""
-    from meldpunt.bookings.selectors import settings_for
-
     if kind not in KINDS:
         raise ValueError(f"unknown booking mail {kind!r}")
     language = supported_language(booking.language)

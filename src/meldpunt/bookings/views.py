@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meldpunt.accounts.access import contact_required, language, staff_required
+from meldpunt.accounts.throttle import throttle_posts
 from meldpunt.bookings import mail, selectors, services
 from meldpunt.bookings.forms import (
     AvailabilityForm,
@@ -30,8 +32,6 @@ from meldpunt.core.billing import format_money
 from meldpunt.core.businesstime import epoch
 from meldpunt.tickets.models import OPEN_STATUSES
 from meldpunt.tickets.selectors import visible_tickets
-from meldpunt.web.access import contact_required, language, staff_required
-from meldpunt.web.throttle import throttle_posts
 
 
 def _names(ids) -> dict[int, str]:

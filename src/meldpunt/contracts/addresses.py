@@ -5,6 +5,9 @@ Mail intake matches the sender's address to a contact, so two contacts with one 
 second contact with an address already in use (``contact_address_once``, a unique index
 on ``LOWER(email)``); every form and service asks :func:`address_in_use` first so the
 person gets a message instead of an error, one that does not say whose address it is.
+The queries are ``Contact.objects.with_address``, ``address_in_use`` and ``settle``
+(:class:`meldpunt.contracts.models.ContactQuerySet`); this module holds what they share and
+needs no model.
 
 Contacts that shared an address before the rule existed are kept: the migration marked
 every such contact but the oldest as ``duplicate_address`` (left out of the index) and
@@ -13,7 +16,7 @@ as an unknown sender until an administrator changes or removes the extra contact
 (admin, Contacts, filter "shares its address"). A contact whose address changes is checked
 like a new one; when the holder of a shared address leaves, :func:`settle` gives the
 address to the oldest contact still using it, so each address keeps exactly one contact
-under the index.
+under the index (``Contact.objects.settle``).
 """
 
 from __future__ import annotations
@@ -30,33 +33,14 @@ def normalise(address: str) -> str:
     return (address or "").strip().lower()
 
 
-def same_address(address: str):
-    """Contacts whose address is ``address``, in any case (served by the unique index)."""
-    from meldpunt.contracts.models import Contact
-
-    return Contact.objects.alias(address=Lower("email")).filter(address=normalise(address))
-
-
-def address_in_use(address: str, *, exclude_pk: int | None = None) -> bool:
-    """Whether another contact (of any organisation) already has this address."""
-    return same_address(address).exclude(pk=exclude_pk).exists()
-
-
 def shared_addresses(contacts) -> list[str]:
     """The addresses (lower-cased) that more than one of ``contacts`` has."""
     return list(contacts.annotate(address=Lower("email")).values("address")
                 .annotate(n=Count("id")).filter(n__gt=1).order_by("address").values_list("address", flat=True))
 
 
-def settle(address: str) -> None:
-    """Give ``address`` back to the oldest contact using it when none holds it under the index."""
-    contacts = same_address(address).order_by("pk")
-    if contacts.exists() and not contacts.filter(duplicate_address=False).exists():
-        first = contacts.first()
-        type(first).objects.filter(pk=first.pk).update(duplicate_address=False)
-
-
 def on_contact_deleted(sender, instance, **kwargs) -> None:
-    """The holder of a shared address is gone (also when its organisation is deleted)."""
+    """The holder of a shared address is gone (also when its organisation is deleted);
+    ``sender`` is the Contact model."""
     if not instance.duplicate_address:
-        settle(instance.email)
+        sender.objects.settle(instance.email)

@@ -7,24 +7,14 @@ edits closed days elsewhere.
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 
 from django.db import connection
 
+from meldpunt.contracts.models import ClosedDay, ClosedDaysRevision
+from meldpunt.contracts.parsing import parsed_catalog
 from meldpunt.core.businesstime import Calendar
 from meldpunt.core.calendars import build_calendar
-from meldpunt.core.catalog import Catalog
-from meldpunt.core.catalog_loader import parse_catalog
-
-
-def digest_of(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@lru_cache(maxsize=32)
-def parsed_catalog(digest: str, source: str, filename: str) -> Catalog:
-    return parse_catalog(source, filename)
 
 
 @lru_cache(maxsize=128)
@@ -41,8 +31,6 @@ def closed_days(vendor: str, calendar_id: str) -> tuple:
     row, and the days themselves only when the revision moved. Revision and days are read in
     one statement, so a change committed in between cannot pair new days with an old stamp.
     Without a stamp row (a database emptied by hand) nothing is cached."""
-    from meldpunt.contracts.models import ClosedDay, ClosedDaysRevision
-
     days, stamp = ClosedDay._meta.db_table, ClosedDaysRevision._meta.db_table
     key = (vendor, calendar_id)
     with connection.cursor() as cursor:

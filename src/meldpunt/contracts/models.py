@@ -14,6 +14,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.contracts import addresses
+from meldpunt.contracts.parsing import agreement_overrides, parsed_catalog
+from meldpunt.core.catalog import CatalogError
 
 LANGUAGE_CHOICES = [("nl", _("Dutch")), ("en", _("English"))]
 
@@ -37,8 +39,6 @@ class CatalogVersion(models.Model):
 
     def parsed(self):
         """The core :class:`Catalog` of this version (cached per process by content)."""
-        from meldpunt.contracts.catalogs import parsed_catalog
-
         return parsed_catalog(self.digest, self.source, f"{self.vendor}.toml")
 
 
@@ -92,6 +92,24 @@ class Organisation(models.Model):
         return self.name
 
 
+class ContactQuerySet(models.QuerySet):
+    """The one-address-one-contact queries (:mod:`meldpunt.contracts.addresses`)."""
+
+    def with_address(self, address: str) -> ContactQuerySet:
+        """Contacts whose address is ``address``, in any case (served by the unique index)."""
+        return self.alias(address=Lower("email")).filter(address=addresses.normalise(address))
+
+    def address_in_use(self, address: str, *, exclude_pk: int | None = None) -> bool:
+        """Whether another contact (of any organisation) already has this address."""
+        return self.with_address(address).exclude(pk=exclude_pk).exists()
+
+    def settle(self, address: str) -> None:
+        """Give ``address`` back to the oldest contact using it when none holds it under the index."""
+        contacts = self.with_address(address).order_by("pk")
+        if contacts.exists() and not contacts.filter(duplicate_address=False).exists():
+            self.filter(pk=contacts.first().pk).update(duplicate_address=False)
+
+
 class Contact(models.Model):
     """A person of a customer organisation. Their address is theirs alone (see
     :mod:`meldpunt.contracts.addresses`): it is how mail finds its organisation."""
@@ -107,6 +125,8 @@ class Contact(models.Model):
         _("repeats an older contact's address"), default=False, editable=False,
         help_text=_("Found when addresses became unique: mail from this address goes to triage until only one contact has it."),
     )
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact")
@@ -125,7 +145,7 @@ class Contact(models.Model):
     def clean(self) -> None:
         """Refuse an address another contact has, without saying whose it is."""
         self.email = addresses.normalise(self.email)
-        if self.email and self._stored_address() != self.email and addresses.address_in_use(self.email, exclude_pk=self.pk):
+        if self.email and self._stored_address() != self.email and Contact.objects.address_in_use(self.email, exclude_pk=self.pk):
             raise ValidationError({"email": addresses.IN_USE}, code="address_in_use")
 
     def save(self, *args, **kwargs):
@@ -142,7 +162,7 @@ class Contact(models.Model):
                 kwargs["update_fields"] = {*fields, "duplicate_address"}
         super().save(*args, **kwargs)
         if moved:
-            addresses.settle(old)
+            Contact.objects.settle(old)
 
     def _stored_address(self) -> str | None:
         if self.pk is None:
@@ -176,11 +196,6 @@ class Agreement(models.Model):
 
     def clean(self) -> None:
         """Refuse a package the catalog version lacks and target overrides it cannot read."""
-        from django.core.exceptions import ValidationError
-
-        from meldpunt.contracts.services import agreement_overrides
-        from meldpunt.core.catalog import CatalogError
-
         if self.catalog_id is None:
             return
         catalog = self.catalog.parsed()

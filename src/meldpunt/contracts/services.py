@@ -13,10 +13,10 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts import addresses
-from meldpunt.contracts.catalogs import digest_of
 from meldpunt.contracts.models import Agreement, CatalogVersion, Contact, Organisation
-from meldpunt.core.catalog import CatalogError, TargetRule
-from meldpunt.core.catalog_loader import PRESETS, parse_catalog, parse_target_rules, preset_text
+from meldpunt.contracts.parsing import agreement_overrides, digest_of
+from meldpunt.core.catalog import CatalogError
+from meldpunt.core.catalog_loader import PRESETS, parse_catalog, preset_text
 
 
 @transaction.atomic
@@ -42,14 +42,6 @@ def load_presets() -> list[tuple[CatalogVersion, bool]]:
 def current_version(vendor: str) -> CatalogVersion:
     """The most recently loaded version of a vendor's catalog (for new agreements)."""
     return CatalogVersion.objects.filter(vendor=vendor).latest("loaded_at", "id")
-
-
-def agreement_overrides(agreement: Agreement) -> tuple[TargetRule, ...]:
-    """The agreement's own targets (they beat add-ons and package); validated like a catalog's."""
-    if not agreement.target_overrides:
-        return ()
-    catalog = agreement.catalog.parsed()
-    return parse_target_rules(agreement.target_overrides, catalog.priority.levels, catalog.kinds, f"agreement {agreement.code}")
 
 
 @dataclass(frozen=True)
@@ -109,7 +101,7 @@ def add_contact(
     one message that does not say whose it is; the database's unique index decides a race."""
     email = addresses.normalise(email)
     User = get_user_model()
-    if addresses.address_in_use(email) or User.objects.filter(username__iexact=email).exists():
+    if Contact.objects.address_in_use(email) or User.objects.filter(username__iexact=email).exists():
         raise ContactError(addresses.IN_USE)
     try:
         with transaction.atomic():

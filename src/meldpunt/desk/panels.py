@@ -18,8 +18,8 @@ from meldpunt.desk.selectors import find_macro, linked_articles, macros, visible
 from meldpunt.desk.services import normalise_query
 from meldpunt.intake.outbox import customer_language
 from meldpunt.knowledge.forms import SearchForm
+from meldpunt.tickets.forms import ReplyForm
 from meldpunt.tickets.models import Ticket
-from meldpunt.web.forms import ReplyForm
 
 
 def queue_context(request) -> dict:

@@ -12,9 +12,9 @@ from urllib.parse import parse_qsl, urlencode
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from meldpunt.desk.forms import QueueFilterForm
 from meldpunt.desk.models import NAME_LENGTH, QUERY_LENGTH, Macro, SavedView
 from meldpunt.tickets.models import STATUS_CHOICES
-from meldpunt.web.forms import QueueFilterForm
 
 #: The queue's filter and sort parameters, in the order a normalised query lists them.
 QUEUE_PARAMS = ("queue", "sort", "status", "kind", "priority", "organisation")

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meldpunt.accounts.access import staff_required
 from meldpunt.desk import services
 from meldpunt.desk.forms import EditViewForm, MacroForm, SavedViewForm
 from meldpunt.desk.selectors import find_macro, macros, own_view, visible_views
-from meldpunt.web.access import staff_required
 
 
 def _views_page(request, form, status: int = 200):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from meldpunt.accounts.access import staff_required
 from meldpunt.billing.forms import book_from
 from meldpunt.desk.forms import TimerBookForm
 from meldpunt.desk.panels import knowledge_context, macro_reply_form, time_context
@@ -22,7 +23,6 @@ from meldpunt.intake.outbox import customer_language
 from meldpunt.knowledge.forms import SearchForm, posted_id
 from meldpunt.knowledge.search import search, visible_articles
 from meldpunt.knowledge.services import link_article
-from meldpunt.web.access import staff_required
 
 MAX_BODY = 20000
 

@@ -31,6 +31,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from meldpunt.escalation.models import ScheduledRun, WorkerBeat
+from meldpunt.escalation.scheduler import JOBS
+
 logger = logging.getLogger("meldpunt.retention")
 KINDS = ("task_results", "schedule_rows", "login_attempts", "worker_beats", "sessions")
 
@@ -47,9 +50,6 @@ def _task_results(cutoff: datetime) -> list[QuerySet]:
 
 def _schedule_rows(cutoff: datetime) -> list[QuerySet]:
     """Never a job's current slot, whatever the setting: its row is what stops a second run."""
-    from meldpunt.escalation.models import ScheduledRun
-    from meldpunt.escalation.scheduler import JOBS
-
     now = timezone.now()
     cutoff = min([cutoff, *(job.slot(now) for job in JOBS)])
     return [ScheduledRun.objects.filter(slot__lt=cutoff)]
@@ -62,8 +62,6 @@ def _login_attempts(cutoff: datetime) -> list[QuerySet]:
 
 
 def _worker_beats(cutoff: datetime) -> list[QuerySet]:
-    from meldpunt.escalation.models import WorkerBeat
-
     return [WorkerBeat.objects.filter(seen_at__lt=cutoff)]
 
 

@@ -3,8 +3,8 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from meldpunt.accounts.access import staff_required
 from meldpunt.escalation.services import mark_read, unread_notifications
-from meldpunt.web.access import staff_required
 
 
 @staff_required

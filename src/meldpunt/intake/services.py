@@ -16,7 +16,6 @@ from datetime import datetime
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from meldpunt.contracts.addresses import same_address
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.core.filenames import safe_filename
 from meldpunt.intake import attachments, batch, flood
@@ -292,7 +291,7 @@ def sender_contact(sender: str) -> tuple[Contact | None, bool]:
     An address that more than one contact has (from before addresses were unique, see
     :mod:`meldpunt.contracts.addresses`) names no organisation: such mail is from an unknown
     sender and goes to triage."""
-    found = list(same_address(sender).select_related("organisation", "user")[:2])
+    found = list(Contact.objects.with_address(sender).select_related("organisation", "user")[:2])
     return (found[0], False) if len(found) == 1 else (None, len(found) > 1)
 
 

@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meldpunt.accounts.access import language, staff_required
 from meldpunt.knowledge.forms import ArticleFromAnswerForm, SearchForm, posted_id
 from meldpunt.knowledge.models import Article, ArticleLink
 from meldpunt.knowledge.search import search, visible_articles
 from meldpunt.knowledge.services import KnowledgeError, article_from_message, link_article
 from meldpunt.tickets.models import Message, Ticket
-from meldpunt.web.access import language, staff_required
 
 
 def _current_texts(articles, lang: str) -> list[tuple[Article, object]]:

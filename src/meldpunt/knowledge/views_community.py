@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meldpunt.accounts.access import language
 from meldpunt.contracts.selectors import contact_of, is_staff, visible_agreements
 from meldpunt.core.vocabulary import KINDS, label
 from meldpunt.knowledge import ideas as idea_services
@@ -29,7 +30,6 @@ from meldpunt.knowledge.services import (
     question_to_ticket,
 )
 from meldpunt.tickets.services import TicketError
-from meldpunt.web.access import language
 
 
 def coverage(user) -> list[dict]:

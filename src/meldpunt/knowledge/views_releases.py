@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meldpunt.accounts.access import staff_required
 from meldpunt.contracts.selectors import contact_of
 from meldpunt.knowledge.forms import AnnounceForm
 from meldpunt.knowledge.models import FixNotificationOptIn, Notification, Product, Release
 from meldpunt.knowledge.releases import announce_critical_fix, may_opt_in, product_releases, set_opt_in
 from meldpunt.knowledge.services import KnowledgeError
-from meldpunt.web.access import staff_required
 
 
 def releases(request):

@@ -31,6 +31,7 @@ from meldpunt.core.businesstime import epoch
 from meldpunt.core.reporting import Attainment, ClockRecord, Durations, Period, WhatIf
 from meldpunt.core.sla import format_span
 from meldpunt.core.vocabulary import KINDS, METRICS, label
+from meldpunt.reports.whatif import replay
 from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import OPEN_STATUSES, Clock, Ticket
 
@@ -212,8 +213,6 @@ def build_report(
     report.time = _time_spent(organisation, start, end)
     if scenario is not None:
         step("what-if")
-        from meldpunt.reports.whatif import replay
-
         report.whatif = replay(clocks, scenario, now, levels)
     report.label_rows()
     return report

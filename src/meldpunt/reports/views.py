@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from meldpunt.accounts.access import language
 from meldpunt.contracts.selectors import contact_of, is_staff
 from meldpunt.core.reporting import Period, PeriodError
 from meldpunt.reports import whatif
@@ -13,7 +14,6 @@ from meldpunt.reports.build import build_report
 from meldpunt.reports.charts import charts
 from meldpunt.reports.pdf import filename, render_report_pdf
 from meldpunt.reports.selectors import report_organisation, report_organisations
-from meldpunt.web.access import language
 
 
 def current_quarter() -> Period:

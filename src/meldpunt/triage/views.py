@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meldpunt.accounts.access import contact_required, language, staff_required
 from meldpunt.contracts.selectors import visible_agreements
 from meldpunt.tickets.services import TicketError
 from meldpunt.triage import requests as triage_requests
@@ -34,7 +35,6 @@ from meldpunt.triage.selectors import (
     visible_proposals,
     visible_weekends,
 )
-from meldpunt.web.access import contact_required, language, staff_required
 
 
 def _ticket(request, pk: int):

@@ -7,18 +7,15 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.forms.utils import flatatt
 from django.template.defaultfilters import filesizeformat
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from meldpunt.contracts.models import LANGUAGE_CHOICES, Organisation
+from meldpunt.accounts.access import language
+from meldpunt.contracts.models import LANGUAGE_CHOICES
 from meldpunt.core.filenames import safe_filename
 from meldpunt.intake.attachments import Budget
+from meldpunt.tickets.forms import VersionForm
 from meldpunt.tickets.models import KIND_CHOICES, STATUS_CHOICES
-from meldpunt.web.access import language
-from meldpunt.web.queries import QUEUES
 
 IMPACT_CHOICES = [
     ("one", _("One user")),
@@ -33,57 +30,7 @@ URGENCY_CHOICES = [
 KIND_LABELS = dict(KIND_CHOICES)
 
 
-class VersionForm(forms.Form):
-    """Carries the ticket version the page was rendered with (a stale save is refused)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
 # ------------------------------------------------------------------ console
-class QuickSelect(forms.Select):
-    """A select rendered in Python instead of one template include per option: the queue's
-    filter lists every organisation, and Django's option templates were the page's largest
-    cost. Same markup and attributes; flat choices only."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = []
-        for option, text in self.choices:
-            key = "" if option is None else str(option)
-            mark = " selected" if key in chosen else ""
-            options.append(f'<option value="{escape(key)}"{mark}>{escape(text)}</option>')
-        return mark_safe(f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>'
-                         + "".join(options) + "</select>")
-
-
-class QueueFilterForm(forms.Form):
-    queue = forms.ChoiceField(required=False, choices=[(q, q) for q in QUEUES])
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
-        ("deadline", _("Next deadline")), ("priority", _("Priority, then deadline")),
-        ("newest", _("Newest first")), ("oldest", _("Oldest first"))], widget=QuickSelect)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Open"))] + STATUS_CHOICES,
-                               widget=QuickSelect)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + KIND_CHOICES,
-                             widget=QuickSelect)
-    priority = forms.CharField(label=_("Priority"), required=False, max_length=20)
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), required=False, queryset=Organisation.objects.order_by("name"),
-        empty_label=_("All organisations"), widget=QuickSelect)
-    cursor = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
-
-    def __init__(self, *args, priorities=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["priority"].widget = QuickSelect(choices=[("", _("All priorities"))] + [(p, p) for p in priorities])
-
-
-class ReplyForm(VersionForm):
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
-    visibility = forms.ChoiceField(label=_("Send as"), initial="public", widget=forms.RadioSelect, choices=[
-        ("public", _("Reply to the customer")), ("note", _("Internal note"))])
-    then_status = forms.ChoiceField(label=_("Then set the status to"), required=False,
-                                    choices=[("", _("(leave as it is)"))] + STATUS_CHOICES)
-
-
 class StatusForm(VersionForm):
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES)
 

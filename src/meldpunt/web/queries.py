@@ -29,10 +29,10 @@ from meldpunt.intake.models import InboundMail
 from meldpunt.tickets.clocks import explain, pauses_of
 from meldpunt.tickets.models import OPEN_STATUSES, UNRANKED, Clock, Message, Ticket, TicketEvent
 from meldpunt.tickets.selectors import visible_messages, visible_tickets
+from meldpunt.triage.selectors import customer_state
 
 #: A running clock due within this much wall-clock time is "breaching soon".
 SOON = timedelta(hours=4)
-QUEUES = ("mine", "all", "triage", "waiting", "soon", "breached")
 SORTS = ("deadline", "priority", "newest", "oldest")
 #: ``Ticket.priority_rank`` values, most urgent first (UNRANKED last).
 RANKS = tuple(range(UNRANKED + 1))
@@ -272,8 +272,6 @@ class RequestState:
 def request_state(ticket: Ticket) -> RequestState:
     """Category "Call" + status New = not yet accepted; Call + Approved or later = accepted
     under the contract; any other category = advisory request with a proposal (seed 002)."""
-    from meldpunt.triage.selectors import customer_state  # triage knows where a request stands
-
     state = customer_state(ticket)
     return RequestState(state.category, state.status, state.code, state.meaning)
 

@@ -16,9 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from meldpunt.accounts.access import language, staff_required
 from meldpunt.contracts.models import CatalogVersion
+from meldpunt.desk.forms import QueueFilterForm
 from meldpunt.desk.panels import macro_reply_form, queue_context, ticket_context
 from meldpunt.desk.selectors import staff_ticket
+from meldpunt.tickets.forms import ReplyForm
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.services import (
     ConflictError,
@@ -28,8 +31,7 @@ from meldpunt.tickets.services import (
     change_status,
     set_priority,
 )
-from meldpunt.web.access import language, staff_required
-from meldpunt.web.forms import AssignForm, PriorityForm, QueueFilterForm, ReplyForm, StatusForm
+from meldpunt.web.forms import AssignForm, PriorityForm, StatusForm
 from meldpunt.web.queries import (
     CursorError,
     QueueQuery,

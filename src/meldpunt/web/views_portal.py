@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from meldpunt.accounts.access import contact_required, language
 from meldpunt.contracts.models import Contact
 from meldpunt.contracts.selectors import visible_agreements
 from meldpunt.contracts.services import ContactError, add_contact, invitation_path, set_contact_active
@@ -25,7 +26,6 @@ from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.selectors import ticket_page, visible_tickets
 from meldpunt.tickets.services import TicketError, add_message
 from meldpunt.tickets.wording import deadline_sentences, priority_words
-from meldpunt.web.access import contact_required, language
 from meldpunt.web.forms import ContactForm, NewRequestForm, PortalReplyForm
 from meldpunt.web.queries import agreement_summary, deadline_panel, request_state, rows_for, thread
 from meldpunt.web.uploads import limit_attachments

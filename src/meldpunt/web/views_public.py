@@ -11,12 +11,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from meldpunt.accounts.access import language
 from meldpunt.contracts.models import CatalogVersion
 from meldpunt.contracts.selectors import contact_of, is_staff
 from meldpunt.contracts.services import remember_language
 from meldpunt.core.calendars import describe_hours
 from meldpunt.core.vocabulary import ENTITLEMENTS, label
-from meldpunt.web.access import language
 
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 

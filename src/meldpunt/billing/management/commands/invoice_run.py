@@ -8,6 +8,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from meldpunt.billing.services import RunResult, run_month
+from meldpunt.billing.tasks import invoice_month
 from meldpunt.core.billing import BillingError, Month
 
 
@@ -31,8 +32,6 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--date: {options['date']!r} is not a date such as 2026-11-01", returncode=2) from None
         if options["enqueue"]:
-            from meldpunt.billing.tasks import invoice_month
-
             result = invoice_month.enqueue(month=str(month), today=issued.isoformat() if issued else None,
                                            force=options["force"])
             self.stdout.write(f"Invoice run {month} queued as task {result.id}; `meldpunt db_worker` runs it.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from meldpunt.bookings import services
+from meldpunt.bookings.tasks import send_booking_reminders
 from meldpunt.intake import outbox
 
 
@@ -20,8 +21,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue: bool = False, **options):
         if enqueue:
-            from meldpunt.bookings.tasks import send_booking_reminders
-
             result = send_booking_reminders.enqueue()
             self.stdout.write(f"enqueued {result.id}")
             return

@@ -11,7 +11,10 @@ from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement, AgreementAddon, Contact, Organisation
 from meldpunt.contracts.services import current_version, load_presets
+from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
+from meldpunt.tickets.services import add_message, change_status
 
 DEMO_LOGINS = [
     # (username, password, role)
@@ -59,10 +62,6 @@ def _agreement(code, org, coordinator, vendor, package, addons=(), **extra):
 
 @transaction.atomic
 def load_demo() -> dict[str, int]:
-    from meldpunt.tickets.models import Ticket
-    from meldpunt.tickets.registration import create_ticket
-    from meldpunt.tickets.services import add_message, change_status
-
     load_presets()
     agent = _user("agent", "agent-demo-2026", staff=True, email="agent@meldpunt.test")
     devries, jan = _org("Bakkerij De Vries B.V.", "nl", ("jan", "Jan de Vries", "jan@devries.test"), "jan-demo-2026")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from meldpunt.contracts.demo import load_demo
+from meldpunt.demo.services import load_demo
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 The public booking form sends mail and holds a consultant's time, so a script must not post
 it in a loop. :func:`throttle_posts` counts POSTs per client address (the same
-:func:`meldpunt.clientip.client_ip` as logins and the API) in the shared database cache;
+:func:`meldpunt.accounts.clientip.client_ip` as logins and the API) in the shared database cache;
 over the rate the visitor gets a page that says so, with HTTP 429 and Retry-After.
 """
 
@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from ninja.throttling import AnonRateThrottle
 
-from meldpunt.clientip import client_ip
+from meldpunt.accounts.clientip import client_ip
 
 
 class FormThrottle(AnonRateThrottle):
@@ -38,7 +38,7 @@ def throttle_posts(scope: str, rate_setting: str):
                 throttle = FormThrottle(scope, getattr(settings, rate_setting))
                 if not throttle.allow_request(request):
                     wait = math.ceil(throttle.wait() or throttle.duration)
-                    response = render(request, "web/throttled.html", {"message": _(
+                    response = render(request, "accounts/throttled.html", {"message": _(
                         "Too many requests from your address. Wait %(minutes)d minutes, then try again.")
                         % {"minutes": max(1, math.ceil(wait / 60))}}, status=429)
                     response["Retry-After"] = str(wait)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from meldpunt.contracts.demo import DEMO_LOGINS
+from meldpunt.demo.services import DEMO_LOGINS
 
 
 class Command(BaseCommand):

@@ -15,6 +15,8 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from meldpunt.accounts.clientip import client_ip
+
 
 class AxesBackend(AxesStandaloneBackend):
     """axes' backend, for logins over HTTP only.
@@ -39,8 +41,6 @@ def forgive_own_failures(sender, request, user, **kwargs):
     """
     if request is None:
         return
-    from meldpunt.clientip import client_ip
-
     AccessAttempt.objects.filter(username=user.get_username(), ip_address=client_ip(request)).delete()
 
 
