@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from meldpunt.tickets.models import Ticket
 
 
-def due_words(ticket: Ticket, metric: str) -> str:
+def due_words(ticket: Ticket, metric: str, clocks: list | None = None) -> str:
     """The due moment in the active language's words ("Tuesday 8 December 2026 11:00"), or
-    what stands in for it."""
-    clock = next((c for c in ticket.clocks.all() if c.metric == metric), None)
+    what stands in for it. ``clocks``: the ticket's clocks when the caller has read them."""
+    clock = next((c for c in (ticket.clocks.all() if clocks is None else clocks) if c.metric == metric), None)
     if clock is not None and clock.due_at is not None:
         return formats.date_format(timezone.localtime(clock.due_at), "l j F Y H:i")
     if clock is not None and clock.state == "planning":
@@ -32,14 +32,16 @@ def priority_words(ticket: Ticket, language: str) -> str:
 
 
 def deadline_sentences(ticket: Ticket, language: str) -> list[str]:
-    """One sentence per clock, response first: what the customer may expect and when."""
+    """One sentence per clock, response first: what the customer may expect and when. One
+    read of the clocks (none when the caller prefetched them)."""
     lines = []
+    clocks = sorted(ticket.clocks.all(), key=lambda c: 0 if c.metric == "response" else 1)
     with translation.override(language):
-        for clock in sorted(ticket.clocks.all(), key=lambda c: 0 if c.metric == "response" else 1):
+        for clock in clocks:
             if clock.due_at is not None and clock.metric == "response":
-                lines.append(_("We respond by %(moment)s.") % {"moment": due_words(ticket, "response")})
+                lines.append(_("We respond by %(moment)s.") % {"moment": due_words(ticket, "response", clocks)})
             elif clock.due_at is not None:
-                lines.append(_("We aim to resolve it by %(moment)s.") % {"moment": due_words(ticket, "resolution")})
+                lines.append(_("We aim to resolve it by %(moment)s.") % {"moment": due_words(ticket, "resolution", clocks)})
             elif clock.state == "planning":
                 lines.append(_("The date of the solution is planned with you."))
         if not lines:

@@ -48,7 +48,7 @@ def _follow_up(ids: list[int]) -> list:
     The ticket rows are locked too, so an agent's triage action on the same request (which
     may assess it first) takes turns with this."""
     tickets = list(Ticket.objects.select_for_update(of=("self",)).select_related("contact", "agreement__catalog")
-                   .filter(pk__in=ids).order_by("pk"))
+                   .prefetch_related("clocks").filter(pk__in=ids).order_by("pk"))  # clocks: the confirmations' deadlines
     assessed = set(Assessment.objects.filter(ticket_id__in=ids).values_list("ticket_id", flat=True))
     for ticket in tickets:
         if ticket.pk not in assessed:
