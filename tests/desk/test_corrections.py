@@ -1,0 +1,187 @@
+"""Issue 19 items 2 and 3: correcting a request after intake, the provisional priority of a
+request nobody assessed yet, and the planned date of a 'by planning' target."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from meldpunt.contracts.models import Contact
+from meldpunt.intake.services import ingest
+from meldpunt.knowledge.models import Product, Release
+from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.requests import NewRequest
+from meldpunt.tickets.services import ConflictError, TicketError, create_ticket, plan_resolution, set_priority
+from meldpunt.triage.corrections import Correction, CorrectionError, NewContact, correct
+from meldpunt.triage.models import Assessment
+from tests.desk import factories as f
+from tests.mail.samples import mail
+
+pytestmark = pytest.mark.django_db
+
+#: Monday 30 November 2026, 10:00 in Amsterdam: inside ERP.M's workdays 09:00–17:00.
+RECEIVED = f.ams(2026, 11, 30, 10, 0)
+
+
+def _mailed(sender: str, message_id: str, subject: str = "Orders komen niet binnen") -> Ticket:
+    result = ingest(mail(sender=sender, subject=subject, message_id=message_id), received_at=RECEIVED)
+    assert result.outcome == "created", result
+    return Ticket.objects.get(pk=result.ticket)
+
+
+def _clocks(ticket: Ticket) -> dict:
+    return {c.metric: c for c in Ticket.objects.get(pk=ticket.pk).clocks.all()}
+
+
+def _events(ticket: Ticket, kind: str) -> list[dict]:
+    return [e.data for e in ticket.events.filter(kind=kind).order_by("id")]
+
+
+# ------------------------------------------------------------------ item 3: provisional priority
+def test_mailed_incident_on_a_matrix_catalog_gets_the_provisional_priority_and_a_clock_from_receipt(desk):
+    ticket = _mailed(f"Alpha <{desk['a_coord'].email}>", "<p1@alpha.test>")
+    assert ticket.agreement == desk["agr_a"]
+    assert (ticket.impact, ticket.urgency) == ("", "")
+    assert ticket.priority == "C" and ticket.priority_provisional
+    assert "to be assessed" in ticket.priority_reason
+    response = _clocks(ticket)["response"]
+    # ERP.M Small, C: response within 2 workdays of 8 h, counted from receipt
+    assert response.state == "running" and response.target == "2bd"
+    assert response.due_at == f.ams(2026, 12, 2, 10, 0)
+    assert Ticket.objects.get(pk=ticket.pk).next_due_at == response.due_at
+
+
+def test_assessing_a_provisional_request_recomputes_its_clocks_from_receipt(desk):
+    ticket = _mailed(f"Alpha <{desk['a_coord'].email}>", "<p2@alpha.test>")
+    agent = f.staff_user()
+    set_priority(ticket, actor=agent, impact="organisation", urgency="high", reason="whole company stopped")
+    ticket.refresh_from_db()
+    assert ticket.priority == "A" and not ticket.priority_provisional
+    response = _clocks(ticket)["response"]
+    assert response.target == "2h" and response.due_at == RECEIVED + timedelta(hours=2)
+    assert _events(ticket, "priority")[-1] == {"old": "C", "new": "A", "reason": "whole company stopped",
+                                               "assessed": True}
+
+
+def test_a_categories_catalog_keeps_its_default_and_nothing_is_provisional():
+    org = f.organisation()
+    agreement = f.agreement(org, "invantive", "subscription")
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, subject="Query fails",
+                                         received_at=RECEIVED))
+    assert ticket.priority == "III" and not ticket.priority_provisional
+
+
+# ------------------------------------------------------------------ item 2: correct a request
+def test_an_unknown_senders_mail_is_placed_with_a_new_contact_and_gets_clocks(desk):
+    ticket = _mailed("Onbekend <iemand@elders.test>", "<s1@elders.test>", subject="Wie helpt mij?")
+    assert ticket.organisation is None and ticket.priority == ""
+    assert Assessment.objects.get(ticket=ticket).coverage == "unknown"
+    agent = f.staff_user()
+    ticket = correct(ticket, Correction(organisation=desk["org_a"], agreement=desk["agr_a"],
+                                        new_contact=NewContact(name="Iemand Elders", language="nl"),
+                                        reason="belongs to Alpha"), by=agent)
+    contact = Contact.objects.get(email="iemand@elders.test")
+    assert (ticket.organisation, ticket.agreement, ticket.contact) == (desk["org_a"], desk["agr_a"], contact)
+    assert contact.organisation == desk["org_a"] and contact.name == "Iemand Elders"
+    assert ticket.priority == "C" and ticket.priority_provisional
+    assert _clocks(ticket)["response"].due_at == f.ams(2026, 12, 2, 10, 0)  # from receipt, not from now
+    event = _events(ticket, "corrected")[-1]
+    assert event["changes"]["organisation"] == [None, "Alpha BV"]
+    assert event["changes"]["agreement"] == [None, desk["agr_a"].code]
+    assert event["changes"]["contact"] == [None, "Iemand Elders"]
+    assert event["reason"] == "belongs to Alpha"
+    assert Assessment.objects.get(ticket=ticket).coverage != "unknown"
+    assert ticket.events.filter(kind="corrected").get().actor == agent
+
+
+def test_kind_product_version_error_code_and_steps_are_corrected_and_logged(desk):
+    ticket = _mailed(f"Alpha <{desk['a_coord'].email}>", "<c1@alpha.test>")
+    version = ticket.version
+    ticket = correct(ticket, Correction(kind="question", product=" Financials ", product_version="2026.2",
+                                        error_code="E-42", reproduction="1. open\n2. save"),
+                     by=f.staff_user(), expected_version=version)
+    assert (ticket.kind, ticket.product, ticket.product_version, ticket.error_code) == (
+        "question", "Financials", "2026.2", "E-42")
+    assert ticket.reproduction == "1. open\n2. save" and ticket.version == version + 1
+    # a question is always D on ERP.M: no longer provisional, and the clock follows
+    assert ticket.priority == "D" and not ticket.priority_provisional
+    assert _clocks(ticket)["response"].target == "5bd"
+    changes = _events(ticket, "corrected")[-1]["changes"]
+    assert changes["kind"] == ["incident", "question"] and changes["error_code"] == ["", "E-42"]
+    assert _events(ticket, "priority")[-1]["new"] == "D"
+
+
+def test_an_assessed_priority_stays_when_only_the_report_is_corrected(desk):
+    ticket, _ = create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"], subject="Stuck",
+                                         impact="one", urgency="high", received_at=RECEIVED))
+    ticket = correct(ticket, Correction(error_code="E-1"), by=f.staff_user())
+    assert ticket.priority == "B" and not ticket.events.filter(kind="priority").exists()
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: Correction(agreement=d["agr_b"]), "belongs to another organisation"),
+    (lambda d: Correction(contact=d["b_coord"]), "belongs to another organisation"),
+    (lambda d: Correction(organisation=d["org_b"]), "belongs to another organisation"),
+    (lambda d: Correction(kind="licence_key"), "does not take licence_key"),
+    (lambda d: Correction(kind="nonsense"), "kind must be one of"),
+    (lambda d: Correction(error_code="x" * 121), "error_code: at most 120"),
+    (lambda d: Correction(contact=d["a_plain"], new_contact=NewContact(name="X")), "not both"),
+    (lambda d: Correction(new_contact=NewContact(name="Twin", email=d["b_coord"].email)), "already in use"),
+])
+def test_corrections_that_do_not_fit_are_refused_with_the_reason_and_change_nothing(desk, change, message):
+    ticket, _ = create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"],
+                                         contact=desk["a_coord"], subject="Stuck", received_at=RECEIVED))
+    with pytest.raises(CorrectionError, match=message):
+        correct(ticket, change(desk), by=f.staff_user())
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    assert (fresh.version, fresh.agreement, fresh.kind) == (ticket.version, desk["agr_a"], "incident")
+    assert not fresh.events.filter(kind="corrected").exists()
+
+
+def test_the_product_and_version_must_be_on_the_vendors_product_list_when_it_has_one(desk):
+    product = Product.objects.create(vendor="erpm", slug="erpm-fin", name="ERP.M Financials")
+    Release.objects.create(product=product, version="2026.1", released_on=RECEIVED.date())
+    ticket, _ = create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"], subject="Stuck",
+                                         received_at=RECEIVED))
+    with pytest.raises(CorrectionError, match="not one of erpm's products: ERP.M Financials"):
+        correct(ticket, Correction(product="Payroll"), by=None)
+    with pytest.raises(CorrectionError, match="'2025.9' is not a release of ERP.M Financials: 2026.1"):
+        correct(ticket, Correction(product="erpm-fin", product_version="2025.9"), by=None)
+    ticket = correct(ticket, Correction(product="erpm-fin", product_version="2026.1"), by=None)
+    assert (ticket.product, ticket.product_version) == ("ERP.M Financials", "2026.1")
+
+
+def test_a_stale_version_is_refused(desk):
+    ticket, _ = create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"], subject="Stuck",
+                                         received_at=RECEIVED))
+    with pytest.raises(ConflictError):
+        correct(ticket, Correction(error_code="E-1"), by=None, expected_version=ticket.version + 5)
+
+
+# ------------------------------------------------------------------ item 3: by planning
+def _question(desk) -> Ticket:
+    return create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"], contact=desk["a_coord"],
+                                    kind="question", subject="How do I export?", received_at=RECEIVED))[0]
+
+
+def test_a_planned_date_becomes_the_running_resolution_clocks_due_moment(desk):
+    ticket = _question(desk)
+    assert _clocks(ticket)["resolution"].state == "planning"
+    planned = f.ams(2026, 12, 18, 12, 0)
+    plan_resolution(ticket, planned, actor=f.staff_user(), expected_version=ticket.version)
+    resolution = _clocks(ticket)["resolution"]
+    assert (resolution.state, resolution.due_at) == ("running", planned)
+    assert any("planned" in line for line in resolution.explanation)
+    assert _events(ticket, "planned")[-1] == {"planned": planned.isoformat(), "old": None}
+    # the queue sorts on the earliest running deadline: the response clock's 5bd here
+    assert Ticket.objects.get(pk=ticket.pk).next_due_at == min(_clocks(ticket)["response"].due_at, planned)
+
+
+def test_planning_is_refused_without_a_by_planning_target_or_before_receipt(desk):
+    ticket, _ = create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"], subject="Down",
+                                         impact="organisation", urgency="high", received_at=RECEIVED))
+    with pytest.raises(TicketError, match="not 'by planning'"):
+        plan_resolution(ticket, RECEIVED + timedelta(days=3))
+    with pytest.raises(TicketError, match="after the request was received"):
+        plan_resolution(_question(desk), RECEIVED - timedelta(days=1))
