@@ -16,6 +16,7 @@ from meldpunt.tickets.services import ConflictError, TicketError, create_ticket,
 from meldpunt.triage.corrections import Correction, CorrectionError, NewContact, correct
 from meldpunt.triage.models import Assessment
 from tests.desk import factories as f
+from tests.desk.conftest import Api
 from tests.mail.samples import mail
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +186,152 @@ def test_planning_is_refused_without_a_by_planning_target_or_before_receipt(desk
         plan_resolution(ticket, RECEIVED + timedelta(days=3))
     with pytest.raises(TicketError, match="after the request was received"):
         plan_resolution(_question(desk), RECEIVED - timedelta(days=1))
+
+
+# ------------------------------------------------------------------ API
+def test_api_staff_place_an_unknown_senders_request_and_correct_its_report(desk):
+    ticket = _mailed("Onbekend <iemand@elders.test>", "<api1@elders.test>", subject="Wie helpt mij?")
+    staff = Api(desk["staff"])
+    response = staff.post(f"/api/tickets/{ticket.pk}/correction", {
+        "organisation": desk["org_a"].pk, "agreement": desk["agr_a"].code,
+        "new_contact": {"name": "Iemand Elders", "language": "nl"},
+        "product": "Financials", "error_code": "E-9", "reason": "known customer", "expected_version": ticket.version,
+    })
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["organisation"]["id"] == desk["org_a"].pk and body["agreement"] == desk["agr_a"].code
+    assert body["contact"]["name"] == "Iemand Elders"
+    assert (body["product"], body["error_code"]) == ("Financials", "E-9")
+    assert body["priority"] == "C" and body["priority_provisional"] is True
+    response_clock = next(c for c in body["clocks"] if c["metric"] == "response")
+    assert response_clock["state"] == "running" and response_clock["target"] == "2bd"
+    # the coordinator of Alpha now sees it, and reads that the priority is still to be assessed
+    seen = Api(desk["a_coord"].user).get(f"/api/tickets/{ticket.pk}")
+    assert seen.status_code == 200 and seen.json()["priority_provisional"] is True
+
+
+@pytest.mark.parametrize("body, words", [
+    ({"agreement": "NO-SUCH"}, "unknown agreement 'NO-SUCH'"),
+    ({"organisation": 999999}, "unknown organisation 999999"),
+    ({"contact": 999999}, "unknown contact 999999"),
+    ({"new_contact": {"name": "X", "email": "not an address"}}, "not a valid e-mail address"),
+])
+def test_api_bad_corrections_answer_400_with_the_reason(desk, body, words):
+    ticket, _ = create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"], subject="Stuck",
+                                         received_at=RECEIVED))
+    response = Api(desk["staff"]).post(f"/api/tickets/{ticket.pk}/correction", body)
+    assert response.status_code == 400 and words in response.json()["detail"]
+
+
+def test_api_agreement_of_another_organisation_and_stale_versions_are_refused(desk):
+    ticket, _ = create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"], subject="Stuck",
+                                         received_at=RECEIVED))
+    staff = Api(desk["staff"])
+    other = staff.post(f"/api/tickets/{ticket.pk}/correction", {"agreement": desk["agr_b"].code})
+    assert other.status_code == 400 and "belongs to another organisation" in other.json()["detail"]
+    stale = staff.post(f"/api/tickets/{ticket.pk}/correction", {"error_code": "E", "expected_version": 99})
+    assert stale.status_code == 409
+
+
+def test_api_customers_may_not_correct_or_plan(desk):
+    own, _ = create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"], contact=desk["a_coord"],
+                                      subject="Stuck", received_at=RECEIVED))
+    theirs, _ = create_ticket(NewRequest(organisation=desk["org_b"], agreement=desk["agr_b"], subject="Theirs",
+                                         received_at=RECEIVED))
+    customer = Api(desk["a_coord"].user)
+    for path, body in (("correction", {"error_code": "E"}), ("plan", {"planned_at": "2026-12-18T12:00:00+01:00"})):
+        assert customer.post(f"/api/tickets/{own.pk}/{path}", body).status_code == 403
+        assert customer.post(f"/api/tickets/{theirs.pk}/{path}", body).status_code == 404
+    assert Ticket.objects.get(pk=own.pk).version == own.version
+
+
+def test_api_staff_plan_a_by_planning_resolution_and_the_customer_sees_the_due_moment(desk):
+    ticket = _question(desk)
+    staff = Api(desk["staff"])
+    response = staff.post(f"/api/tickets/{ticket.pk}/plan", {"planned_at": "2026-12-18T12:00:00+01:00"})
+    assert response.status_code == 200, response.content
+    resolution = next(c for c in response.json()["clocks"] if c["metric"] == "resolution")
+    assert (resolution["state"], resolution["due_at"]) == ("running", "2026-12-18T12:00:00+01:00")
+    seen = Api(desk["a_coord"].user).get(f"/api/tickets/{ticket.pk}").json()
+    assert seen["planned_at"].startswith("2026-12-18T12:00:00")
+    naive = staff.post(f"/api/tickets/{ticket.pk}/plan", {"planned_at": "2026-12-18T12:00:00"})
+    assert naive.status_code == 422
+    early = staff.post(f"/api/tickets/{ticket.pk}/plan", {"planned_at": "2026-11-01T12:00:00+01:00"})
+    assert early.status_code == 400 and "after the request was received" in early.json()["detail"]
+
+
+# ------------------------------------------------------------------ console
+def _form(ticket: Ticket, **changes) -> dict:
+    """The correction form as the console renders it for ``ticket``, with ``changes``."""
+    data = {"version": ticket.version, "kind": ticket.kind, "product": ticket.product,
+            "product_version": ticket.product_version, "error_code": ticket.error_code,
+            "reproduction": ticket.reproduction, "organisation": ticket.organisation_id or "",
+            "agreement": ticket.agreement_id or "", "contact": ticket.contact_id or "",
+            "new_contact_name": "", "new_contact_email": "", "new_contact_language": "nl", "reason": ""}
+    data.update(changes)
+    return data
+
+
+def test_console_places_an_unknown_senders_request_and_the_history_says_so(client, desk):
+    ticket = _mailed("Onbekend <iemand@elders.test>", "<con1@elders.test>", subject="Wie helpt mij?")
+    client.force_login(desk["staff"])
+    page = client.get(f"/console/tickets/{ticket.pk}/").content.decode()
+    assert 'id="correct"' in page and "(unknown sender)" in page
+    response = client.post(f"/console/tickets/{ticket.pk}/correct/", _form(
+        ticket, organisation=desk["org_a"].pk, agreement=desk["agr_a"].pk, new_contact_name="Iemand Elders",
+        error_code="E-7", reason="known customer"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ticket.refresh_from_db()
+    assert ticket.organisation == desk["org_a"] and ticket.contact.email == "iemand@elders.test"
+    assert ticket.priority == "C" and ticket.priority_provisional and ticket.error_code == "E-7"
+    page = client.get(f"/console/tickets/{ticket.pk}/").content.decode()
+    assert "Corrected: organisation: – → Alpha BV" in page and "(known customer)" in page
+    assert "to be assessed" in page
+
+
+def test_console_refuses_a_correction_that_does_not_fit_with_400_and_keeps_the_input(client, desk):
+    ticket, _ = create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"], subject="Stuck",
+                                         received_at=RECEIVED))
+    client.force_login(desk["staff"])
+    response = client.post(f"/console/tickets/{ticket.pk}/correct/",
+                           _form(ticket, agreement=desk["agr_b"].pk, error_code="E-typed"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "belongs to another organisation" in html and 'value="E-typed"' in html
+    stale = client.post(f"/console/tickets/{ticket.pk}/correct/", _form(ticket, version=ticket.version + 3,
+                                                                          error_code="E-1"))
+    assert stale.status_code == 409
+    assert Ticket.objects.get(pk=ticket.pk).error_code == ""
+
+
+def test_console_in_dutch(client, desk):
+    ticket = _question(desk)
+    client.force_login(desk["staff"])
+    client.cookies["django_language"] = "nl"
+    html = client.get(f"/console/tickets/{ticket.pk}/").content.decode()
+    assert "Verzoek corrigeren" in html and "Geplande oplossing" in html
+
+
+def test_console_plans_a_by_planning_resolution_and_the_portal_shows_it(client, desk):
+    ticket = _question(desk)
+    client.force_login(desk["staff"])
+    assert 'id="plan"' in client.get(f"/console/tickets/{ticket.pk}/").content.decode()
+    response = client.post(f"/console/tickets/{ticket.pk}/plan/",
+                           {"version": ticket.version, "planned_at": "2026-12-18T12:00"})
+    assert response.status_code == 302
+    planned = f.ams(2026, 12, 18, 12, 0)
+    assert _clocks(ticket)["resolution"].due_at == planned
+    assert "Planned resolution: 18 Dec 2026 12:00" in client.get(f"/console/tickets/{ticket.pk}/").content.decode()
+    bad = client.post(f"/console/tickets/{ticket.pk}/plan/", {"version": ticket.version + 1, "planned_at": "9999-99"})
+    assert bad.status_code == 400
+    client.force_login(desk["a_coord"].user)
+    portal = client.get(f"/portal/requests/{ticket.pk}/").content.decode()
+    assert f'datetime="{planned.isoformat()}"' in portal
+
+
+def test_customers_get_404_on_the_console_correction_and_plan(client, desk):
+    ticket = _question(desk)
+    client.force_login(desk["a_coord"].user)
+    assert client.post(f"/console/tickets/{ticket.pk}/correct/", _form(ticket, error_code="x")).status_code == 404
+    assert client.post(f"/console/tickets/{ticket.pk}/plan/", {"version": ticket.version,
+                                                               "planned_at": "2026-12-18T12:00"}).status_code == 404

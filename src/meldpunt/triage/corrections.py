@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from meldpunt.contracts.models import Agreement, Contact, Organisation
@@ -76,6 +78,9 @@ def correct(ticket: Ticket, changes: Correction, *, by=None, expected_version: i
     organisation = changes.organisation or ticket.organisation
     agreement = changes.agreement or ticket.agreement
     contact = changes.contact or ticket.contact
+    if (changes.contact is None and contact is not None and organisation is not None
+            and contact.organisation_id != organisation.pk):
+        contact = None  # moved to another organisation: the old one's contact does not come along
     if changes.contact is not None and changes.new_contact is not None:
         raise CorrectionError("choose an existing contact or create a new one, not both")
     _check_places(ticket, organisation, agreement, contact, changes)
@@ -87,7 +92,7 @@ def correct(ticket: Ticket, changes: Correction, *, by=None, expected_version: i
     texts = {name: _text(name, getattr(changes, name), limit) for name, limit in TEXT_FIELDS.items()}
     product = texts["product"] if texts["product"] is not None else ticket.product
     version = texts["product_version"] if texts["product_version"] is not None else ticket.product_version
-    if agreement is not None and (texts["product"] is not None or texts["product_version"] is not None):
+    if agreement is not None and (product, version) != (ticket.product, ticket.product_version):
         product, version = _catalog_product(agreement.catalog.vendor, product, version)
         texts["product"], texts["product_version"] = product, version
     if changes.new_contact is not None:
@@ -128,7 +133,9 @@ def correct(ticket: Ticket, changes: Correction, *, by=None, expected_version: i
 
 
 def _check_places(ticket: Ticket, organisation, agreement, contact, changes: Correction) -> None:
-    if agreement is not None and (organisation is None or agreement.organisation_id != organisation.pk):
+    if agreement is not None and organisation is None:
+        raise CorrectionError("choose the organisation the agreement belongs to as well")
+    if agreement is not None and agreement.organisation_id != organisation.pk:
         raise CorrectionError(f"agreement {agreement.code} belongs to another organisation")
     if contact is not None and changes.new_contact is None and (
             organisation is None or contact.organisation_id != organisation.pk):
@@ -172,6 +179,10 @@ def _create_contact(ticket: Ticket, organisation: Organisation, new: NewContact)
     email = new.email.strip() or ticket.reporter_email
     if not email:
         raise CorrectionError("the new contact needs an address: the request came without one")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise CorrectionError(f"{email!r} is not a valid e-mail address") from None
     try:
         return add_contact(organisation=organisation, name=new.name, email=email,
                            language=supported_language(new.language))

@@ -6,6 +6,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from meldpunt.contracts.models import LANGUAGE_CHOICES, Agreement, Contact, Organisation
+from meldpunt.tickets.models import KIND_CHOICES
+
 
 class ProposalForm(forms.Form):
     description = forms.CharField(label=_("What we will do"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -54,3 +57,75 @@ class EngineerForm(forms.Form):
     engineer = forms.ModelChoiceField(label=_("Engineer"), required=False,
                                       queryset=get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username"))
     reason = forms.CharField(label=_("Reason (when refusing)"), max_length=500, required=False)
+
+
+# ------------------------------------------------------------------ console: correct and plan
+class CorrectionForm(forms.Form):
+    """The console's "Correct this request" panel: every field shows the current value; what
+    differs is changed by ``triage.corrections.correct``, which checks that it fits together."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    kind = forms.ChoiceField(label=_("Kind"))
+    product = forms.CharField(label=_("Product"), max_length=120, required=False)
+    product_version = forms.CharField(label=_("Version"), max_length=60, required=False)
+    error_code = forms.CharField(label=_("Error code"), max_length=120, required=False)
+    reproduction = forms.CharField(label=_("Reproduction steps"), max_length=20000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}))
+    organisation = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=None,
+                                          empty_label=_("(unknown sender)"))
+    agreement = forms.ModelChoiceField(label=_("Agreement"), required=False, queryset=None, empty_label="–")
+    contact = forms.ModelChoiceField(label=_("Reporter"), required=False, queryset=None, empty_label="–")
+    new_contact_name = forms.CharField(label=_("Or add the sender as a new contact: name"), max_length=200,
+                                       required=False)
+    new_contact_email = forms.EmailField(label=_("Address"), required=False,
+                                         help_text=_("Empty: the address the request came from."))
+    new_contact_language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(KIND_CHOICES)
+        self.fields["kind"].choices = [(k, labels.get(k, k)) for k in (kinds or labels)]
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["agreement"].queryset = Agreement.objects.select_related("organisation").order_by("code")
+        self.fields["agreement"].label_from_instance = lambda a: f"{a.code} – {a.organisation.name}"
+        self.fields["contact"].queryset = Contact.objects.select_related("organisation").order_by("name")
+        self.fields["contact"].label_from_instance = lambda c: f"{c.name} <{c.email}> – {c.organisation.name}"
+
+    @classmethod
+    def for_ticket(cls, ticket, data=None):
+        kinds = ticket.agreement.catalog.parsed().kinds if ticket.agreement_id else ()
+        initial = {"version": ticket.version, "kind": ticket.kind, "product": ticket.product,
+                   "product_version": ticket.product_version, "error_code": ticket.error_code,
+                   "reproduction": ticket.reproduction, "organisation": ticket.organisation_id,
+                   "agreement": ticket.agreement_id, "contact": ticket.contact_id,
+                   "new_contact_language": ticket.language}
+        return cls(data, initial=initial, kinds=kinds)
+
+    @staticmethod
+    def correction_of(d: dict):
+        """A valid form's ``cleaned_data`` as a :class:`~meldpunt.triage.corrections.Correction`."""
+        from meldpunt.triage.corrections import Correction, NewContact
+
+        name = d["new_contact_name"].strip()
+        new = NewContact(name=name, email=d["new_contact_email"], language=d["new_contact_language"] or "nl") if name else None
+        return Correction(
+            kind=d["kind"], product=d["product"], product_version=d["product_version"], error_code=d["error_code"],
+            reproduction=d["reproduction"], organisation=d["organisation"], agreement=d["agreement"],
+            contact=None if new else d["contact"], new_contact=new, reason=d["reason"],
+        )
+
+
+class PlanForm(forms.Form):
+    """The planned resolution date of a 'by planning' target, in the desk's time zone."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    planned_at = forms.DateTimeField(label=_("Planned resolution"), required=False,
+                                     help_text=_("Empty: no date yet (the clock has no due moment)."),
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+
+    def clean_planned_at(self):
+        value = self.cleaned_data["planned_at"]
+        if value is not None and not 2000 <= value.year <= 2999:
+            raise forms.ValidationError(_("Choose a date between the years 2000 and 2999."))
+        return value
