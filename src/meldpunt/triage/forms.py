@@ -83,6 +83,7 @@ class CorrectionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
     def __init__(self, *args, kinds=(), **kwargs):
+        kwargs.setdefault("auto_id", "correct_%s")  # the ticket page has other forms with a reason and a kind
         super().__init__(*args, **kwargs)
         labels = dict(KIND_CHOICES)
         self.fields["kind"].choices = [(k, labels.get(k, k)) for k in (kinds or labels)]
@@ -123,6 +124,10 @@ class PlanForm(forms.Form):
     planned_at = forms.DateTimeField(label=_("Planned resolution"), required=False,
                                      help_text=_("Empty: no date yet (the clock has no due moment)."),
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "plan_%s")
+        super().__init__(*args, **kwargs)
 
     def clean_planned_at(self):
         value = self.cleaned_data["planned_at"]
