@@ -285,7 +285,8 @@ def test_console_places_an_unknown_senders_request_and_the_history_says_so(clien
     assert ticket.organisation == desk["org_a"] and ticket.contact.email == "iemand@elders.test"
     assert ticket.priority == "C" and ticket.priority_provisional and ticket.error_code == "E-7"
     page = client.get(f"/console/tickets/{ticket.pk}/").content.decode()
-    assert "Corrected: organisation: – → Alpha BV" in page and "(known customer)" in page
+    assert "Corrected: error code: – → E-7; organisation: – → Alpha BV; agreement: – → AGR-" in page
+    assert "reporter: – → Iemand Elders (known customer)" in page
     assert "to be assessed" in page
 
 

@@ -38,7 +38,7 @@ def test_agent_places_a_strangers_mail_assesses_it_and_plans_a_question(session)
     agent.submit("#correct button[type=submit]")
     assert "Het verzoek is gecorrigeerd." in page.inner_text("main")
     assert "nog te beoordelen" in page.inner_text("main")
-    assert "Gecorrigeerd: organisatie: – → Bakkerij De Vries B.V." in page.inner_text("main")
+    assert "Gecorrigeerd: foutcode: – → SHP-401; organisatie: – → Bakkerij De Vries B.V." in page.inner_text("main")
     ticket.refresh_from_db()
     assert ticket.contact.email == "iemand@elders.test" and ticket.priority_provisional
 

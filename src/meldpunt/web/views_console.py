@@ -139,8 +139,9 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
         who = users.get(data.get("new"))
         return _("Assigned to %(name)s") % {"name": who} if who else _("Unassigned")
     if event.kind == "corrected":
-        changes = "; ".join(f"{CORRECTED.get(name, name)}: {_short(old)} → {_short(new)}"
-                            for name, (old, new) in (data.get("changes") or {}).items())
+        found = data.get("changes") or {}  # PostgreSQL's jsonb keeps no key order: show them in ours
+        changes = "; ".join(f"{label}: {_short(found[name][0])} → {_short(found[name][1])}"
+                            for name, label in CORRECTED.items() if name in found)
         why = f" ({data['reason']})" if data.get("reason") else ""
         return _("Corrected: %(changes)s") % {"changes": changes} + why
     if event.kind == "planned":
