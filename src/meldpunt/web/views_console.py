@@ -193,7 +193,9 @@ def _render_ticket(request, ticket: Ticket, *, status: int = 200, error: str = "
         "reply_form": forms.get("reply_form") or ReplyForm(initial=initial),
         "status_form": forms.get("status_form") or StatusForm(initial={**initial, "status": ticket.status}),
         "priority_form": forms.get("priority_form") or PriorityForm(
-            initial={**initial, "priority": ticket.priority, "impact": ticket.impact, "urgency": ticket.urgency},
+            # a provisional level is not a choice: preselected, it would beat impact × urgency
+            initial={**initial, "priority": "" if ticket.priority_provisional else ticket.priority,
+                     "impact": ticket.impact, "urgency": ticket.urgency},
             scheme=scheme),
         "assign_form": forms.get("assign_form") or AssignForm(initial={**initial, "assignee": ticket.assignee_id}),
         "correction_form": forms.get("correction_form") or CorrectionForm.for_ticket(ticket),
