@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from meldpunt.core.catalog_loader import load_preset
-from meldpunt.core.priority import PriorityError, PriorityScheme, assign_priority
+from meldpunt.core.catalog import CatalogError
+from meldpunt.core.catalog_loader import load_preset, parse_catalog, preset_text
+from meldpunt.core.priority import PriorityError, PriorityScheme, assign_priority, initial_priority
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +55,32 @@ def test_questions_and_change_requests_are_always_priority_d(erpm, kind):
 def test_erpm_incident_without_impact_and_urgency_has_no_priority(erpm):
     with pytest.raises(PriorityError, match="needs impact and urgency"):
         assign_priority(erpm, "incident")
+
+
+def test_an_unassessed_erpm_incident_gets_the_catalogs_provisional_level_to_be_assessed(erpm):
+    decision = initial_priority(erpm, "incident")
+    assert (decision.level, decision.provisional) == ("C", True)
+    assert "to be assessed" in decision.reason
+    assessed = initial_priority(erpm, "incident", impact="one", urgency="high")
+    assert (assessed.level, assessed.provisional) == ("B", False)
+    assert initial_priority(erpm, "question").level == "D" and not initial_priority(erpm, "question").provisional
+
+
+def test_without_a_provisional_level_an_unassessed_incident_has_no_priority(erpm):
+    from dataclasses import replace
+
+    assert initial_priority(replace(erpm, provisional=None), "incident") is None
+
+
+def test_categories_catalogs_use_their_default_not_a_provisional_level(invantive):
+    decision = initial_priority(invantive, "incident")
+    assert (decision.level, decision.provisional) == ("III", False)
+
+
+def test_a_provisional_level_outside_the_scheme_is_refused_with_file_and_field():
+    text = preset_text("erpm").replace('provisional = "C"', 'provisional = "Z"')
+    with pytest.raises(CatalogError, match=r"priority\.provisional: 'Z' is not one of the levels"):
+        parse_catalog(text, "erpm.toml")
 
 
 def test_erpm_incident_with_only_one_of_impact_and_urgency_is_refused(erpm):

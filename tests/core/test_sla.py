@@ -246,8 +246,15 @@ def test_planned_date_becomes_the_due_shown_in_the_calendar_zone(workdays):
     deadline = compute_deadline(workdays, Target.parse("planning"), at(2026, 11, 30, 10), planned=planned)
     assert deadline.due == planned
     assert deadline.due.tzinfo == AMS
-    assert deadline.state == "planning"
+    assert deadline.state == "running"  # the clock runs to the planned date (issue 19)
     assert deadline.explanation[-1] == "By planning: the agent planned Fri 2026-12-04 15:00 CET"
+
+
+def test_a_planned_clock_waiting_on_the_customer_is_paused_and_keeps_its_date(workdays):
+    planned = datetime(2026, 12, 4, 14, 0, tzinfo=UTC)
+    waiting = [Pause(at(2026, 12, 1, 10), None, "waiting on customer")]
+    deadline = compute_deadline(workdays, Target.parse("planning"), at(2026, 11, 30, 10), waiting, planned=planned)
+    assert (deadline.state, deadline.due) == ("paused", planned)
 
 
 def test_deadline_as_dict_is_plain_json_data(workdays):

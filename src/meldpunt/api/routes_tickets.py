@@ -162,7 +162,7 @@ def ticket_out(ticket: Ticket) -> dict:
         "contact": {"id": ticket.contact.pk, "name": ticket.contact.name} if ticket.contact_id else None,
         **{
             field: getattr(ticket, field)
-            for field in ("kind", "status", "priority", "priority_reason", "impact", "urgency", "subject",
+            for field in ("kind", "status", "priority", "priority_reason", "priority_provisional", "impact", "urgency", "subject",
                           "channel", "language", "received_at", "planned_at", "version", "created_at", "updated_at",
                           "triage_state")
         },
@@ -186,6 +186,7 @@ def ticket_detail(request, ticket: Ticket, lang: str = "en", *, clocks: list[Clo
     return {
         **ticket_out(ticket),
         "description": ticket.description,
+        **{field: getattr(ticket, field) for field in ("product", "product_version", "error_code", "reproduction")},
         "clocks": [clock_out(clock, _clock_zone(ticket, clock.calendar), lang) for clock in clocks],
         "messages": [message_out(m) for m in messages],
     }

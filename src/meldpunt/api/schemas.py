@@ -177,6 +177,7 @@ class TicketOut(Schema):
     status: str
     priority: str
     priority_reason: str
+    priority_provisional: bool = Field(False, description="the catalog's provisional priority: to be assessed")
     impact: str
     urgency: str
     subject: str
@@ -223,6 +224,10 @@ class MessageOut(Schema):
 
 class TicketDetailOut(TicketOut):
     description: str
+    product: str = ""
+    product_version: str = ""
+    error_code: str = ""
+    reproduction: str = ""
     clocks: list[ClockOut]
     messages: list[MessageOut]
 

@@ -275,7 +275,10 @@ class _Reader(TriageReader, EscalationReader):
             level: self.names(value, f"{field}.labels.{level}")
             for level, value in self.table(data.get("labels", {}), f"{field}.labels").items()
         }
-        return PriorityScheme(scheme, levels, default, dict(fixed), impacts, urgencies, matrix, labels)
+        provisional = data.get("provisional")
+        if provisional is not None and provisional not in levels:
+            raise self.fail(f"{field}.provisional", f"{provisional!r} is not one of the levels")
+        return PriorityScheme(scheme, levels, default, dict(fixed), impacts, urgencies, matrix, labels, provisional)
 
     def _include_order(self, raw: dict) -> list[str]:
         order: list[str] = []

@@ -6,6 +6,11 @@ Two schemes exist, both plain data in the catalog:
   (ERP.M: questions and change requests) always get that level (seed 004).
 - ``categories``: a list of levels with a default (Invantive I/II/III, default III); the
   customer may ask for another category, which an agent accepts or refuses (seed 001).
+
+A request that arrives without what the scheme needs (a mailed incident on a matrix
+catalog has no impact or urgency) gets the catalog's ``provisional`` level, marked "to be
+assessed", so no open request is without a response clock; the desk's assessment replaces
+it (seed 004 step 2) and the clocks are computed again from receipt.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ class PriorityScheme:
     urgencies: tuple[str, ...] = ()
     matrix: Mapping[tuple[str, str], str] = field(default_factory=dict)
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    provisional: str | None = None  # the level of a request not assessed yet (None: no clock until assessed)
 
     def label(self, level: str, language: str = "en") -> str:
         names = self.labels.get(level, {})
@@ -43,6 +49,7 @@ class PriorityScheme:
 class PriorityDecision:
     level: str
     reason: str
+    provisional: bool = False  # True: the catalog's provisional level, still to be assessed
 
 
 def assign_priority(
@@ -79,4 +86,26 @@ def assign_priority(
         return PriorityDecision(scheme.default, f"default priority {scheme.default} (catalog)")
     raise PriorityError(
         f"a {kind} needs impact and urgency (or an explicit priority) under this catalog"
+    )
+
+
+def initial_priority(
+    scheme: PriorityScheme,
+    kind: str,
+    *,
+    impact: str | None = None,
+    urgency: str | None = None,
+    requested: str | None = None,
+) -> PriorityDecision | None:
+    """The priority a request gets when it is registered: :func:`assign_priority` when the
+    inputs decide one, else the catalog's provisional level marked "to be assessed" (seed 004
+    step 2: the desk assesses after intake), else None (no provisional level: no clock yet)."""
+    unassessed = not (impact or urgency or requested) and kind not in scheme.fixed and scheme.default is None
+    if not unassessed:
+        return assign_priority(scheme, kind, impact=impact or None, urgency=urgency or None,
+                               requested=requested or None)
+    if scheme.provisional is None:
+        return None
+    return PriorityDecision(
+        scheme.provisional, f"provisional priority {scheme.provisional} (catalog), to be assessed", provisional=True
     )

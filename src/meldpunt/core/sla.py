@@ -131,9 +131,12 @@ def compute_deadline(
                 else ("nog geen geplande datum" if nl else "no automatic due until an agent plans a date")
             )
         )
+        # A planned date is a due moment like any other: the clock runs to it (paused while
+        # the vendor waits on the customer); without one there is nothing to count down to.
+        state = "planning" if due is None else "paused" if open_pause is not None else "running"
         return Deadline(
             due.astimezone(calendar.zone) if due else None,
-            target, calendar.id, calendar.name, started, "planning", lines,
+            target, calendar.id, calendar.name, started, state, lines,
         )
 
     assert due_s is not None  # only a planning target has none

@@ -9,7 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.billing.forms import BookTimeForm
-from meldpunt.contracts.models import Organisation
+from meldpunt.contracts.models import LANGUAGE_CHOICES, Agreement, Contact, Organisation
+from meldpunt.desk.corrections import Correction, NewContact
 from meldpunt.desk.macros import PLACEHOLDERS
 from meldpunt.desk.models import NAME_LENGTH, QUERY_LENGTH
 from meldpunt.tickets.models import KIND_CHOICES, STATUS_CHOICES
@@ -98,3 +99,59 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, priorities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["priority"].widget = QuickSelect(choices=[("", _("All priorities"))] + [(p, p) for p in priorities])
+
+
+class CorrectionForm(forms.Form):
+    """The console's "Correct this request" panel: every field shows the current value; what
+    differs is changed by ``desk.corrections.correct``, which checks that it fits together."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    kind = forms.ChoiceField(label=_("Kind"))
+    product = forms.CharField(label=_("Product"), max_length=120, required=False)
+    product_version = forms.CharField(label=_("Version"), max_length=60, required=False)
+    error_code = forms.CharField(label=_("Error code"), max_length=120, required=False)
+    reproduction = forms.CharField(label=_("Reproduction steps"), max_length=20000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}))
+    organisation = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=None,
+                                          empty_label=_("(unknown sender)"))
+    agreement = forms.ModelChoiceField(label=_("Agreement"), required=False, queryset=None, empty_label="–")
+    contact = forms.ModelChoiceField(label=_("Reporter"), required=False, queryset=None, empty_label="–")
+    new_contact_name = forms.CharField(label=_("Or add the sender as a new contact: name"), max_length=200,
+                                       required=False)
+    new_contact_email = forms.EmailField(label=_("Address"), required=False,
+                                         help_text=_("Empty: the address the request came from."))
+    new_contact_language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        kwargs.setdefault("auto_id", "correct_%s")  # the ticket page has other forms with a reason and a kind
+        super().__init__(*args, **kwargs)
+        labels = dict(KIND_CHOICES)
+        self.fields["kind"].choices = [(k, labels.get(k, k)) for k in (kinds or labels)]
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["agreement"].queryset = Agreement.objects.select_related("organisation").order_by("code")
+        self.fields["agreement"].label_from_instance = lambda a: f"{a.code} – {a.organisation.name}"
+        self.fields["contact"].queryset = Contact.objects.select_related("organisation").order_by("name")
+        self.fields["contact"].label_from_instance = lambda c: f"{c.name} <{c.email}> – {c.organisation.name}"
+
+    @classmethod
+    def for_ticket(cls, ticket, data=None):
+        kinds = ticket.agreement.catalog.parsed().kinds if ticket.agreement_id else ()
+        initial = {"version": ticket.version, "kind": ticket.kind, "product": ticket.product,
+                   "product_version": ticket.product_version, "error_code": ticket.error_code,
+                   "reproduction": ticket.reproduction, "organisation": ticket.organisation_id,
+                   "agreement": ticket.agreement_id, "contact": ticket.contact_id,
+                   "new_contact_language": ticket.language}
+        return cls(data, initial=initial, kinds=kinds)
+
+    @staticmethod
+    def correction_of(d: dict):
+        """A valid form's ``cleaned_data`` as a :class:`~meldpunt.desk.corrections.Correction`."""
+
+        name = d["new_contact_name"].strip()
+        new = NewContact(name=name, email=d["new_contact_email"], language=d["new_contact_language"] or "nl") if name else None
+        return Correction(
+            kind=d["kind"], product=d["product"], product_version=d["product_version"], error_code=d["error_code"],
+            reproduction=d["reproduction"], organisation=d["organisation"], agreement=d["agreement"],
+            contact=None if new else d["contact"], new_contact=new, reason=d["reason"],
+        )

@@ -67,6 +67,10 @@ class Ticket(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, default="new")
     priority = models.CharField(_("priority"), max_length=20, blank=True)
     priority_reason = models.CharField(_("priority reason"), max_length=300, blank=True)
+    # The catalog's provisional level, set at intake when the request lacked what the scheme
+    # needs (impact × urgency): it runs a clock from receipt until the desk assesses it.
+    priority_provisional = models.BooleanField(_("to be assessed"), default=False, help_text=_(
+        "The priority is the catalog's provisional level until an agent assesses the request."))
     impact = models.CharField(_("impact"), max_length=20, blank=True)
     urgency = models.CharField(_("urgency"), max_length=20, blank=True)
     subject = models.CharField(_("subject"), max_length=300)

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement
-from meldpunt.core.priority import PriorityError, assign_priority
+from meldpunt.core.priority import PriorityError, initial_priority
 from meldpunt.tickets import events, signals
 from meldpunt.tickets.clocks import clocks_for_new, recompute_clocks
 from meldpunt.tickets.models import (
@@ -40,14 +40,13 @@ class ConflictError(TicketError):
 
 
 def _decide_priority(agreement: Agreement | None, kind: str, impact: str, urgency: str, requested: str | None):
+    """The priority at registration; without impact and urgency the catalog's provisional
+    level, to be assessed (seed 004 step 2: the desk assesses the priority after intake)."""
     if agreement is None:
         return None
-    scheme = agreement.catalog.parsed().priority
-    unassessed = not (impact or urgency or requested) and kind not in scheme.fixed and scheme.default is None
-    if unassessed:  # seed 004 step 2: the desk assesses the priority after intake
-        return None
     try:
-        return assign_priority(scheme, kind, impact=impact or None, urgency=urgency or None, requested=requested or None)
+        return initial_priority(agreement.catalog.parsed().priority, kind, impact=impact, urgency=urgency,
+                                requested=requested)
     except PriorityError as exc:
         raise TicketError(str(exc)) from None
 
@@ -141,6 +140,7 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
         priority=decision.level if decision else "",
         priority_rank=_rank(agreement, decision.level if decision else ""),
         priority_reason=decision.reason if decision else ("" if agreement is None else "to be assessed"),
+        priority_provisional=bool(decision and decision.provisional),
         language=r.language or (contact.language if contact else organisation.language if organisation else "en"),
         idempotency_key=r.idempotency_key or None,
         product=r.product.strip()[:120],
@@ -217,12 +217,14 @@ def set_priority(ticket: Ticket, *, actor=None, priority: str | None = None, imp
     if not (priority or impact or urgency):
         raise TicketError("give a priority, or impact and urgency")
     decision = _decide_priority(ticket.agreement, ticket.kind, impact, urgency, priority)
-    old = ticket.priority
+    old, was_provisional = ticket.priority, ticket.priority_provisional
     ticket.priority, ticket.impact, ticket.urgency = decision.level, impact or ticket.impact, urgency or ticket.urgency
     ticket.priority_reason = reason or decision.reason
     ticket.priority_rank = _rank(ticket.agreement, decision.level)
-    _bump(ticket, ["priority", "priority_rank", "impact", "urgency", "priority_reason"])
-    events.record(ticket, "priority", actor=actor, old=old, new=decision.level, reason=ticket.priority_reason)
+    ticket.priority_provisional = False  # assessed: the clocks are computed again from receipt
+    _bump(ticket, ["priority", "priority_rank", "impact", "urgency", "priority_reason", "priority_provisional"])
+    events.record(ticket, "priority", actor=actor, old=old, new=decision.level, reason=ticket.priority_reason,
+                  **({"assessed": True} if was_provisional else {}))
     recompute_clocks(ticket)
     return ticket
 
@@ -262,12 +264,26 @@ def _resume_status(ticket: Ticket) -> str:
 
 
 @transaction.atomic
-def plan_resolution(ticket: Ticket, planned_at: datetime, *, actor=None) -> Ticket:
-    """For 'by planning' targets: the agent's planned date becomes the due moment."""
-    ticket = _lock(ticket, None)
+def plan_resolution(ticket: Ticket, planned_at: datetime | None, *, actor=None,
+                    expected_version: int | None = None) -> Ticket:
+    """For 'by planning' targets (ERP.M C and D resolution, seed 004): the date the agent
+    agreed becomes the resolution clock's due moment, so the clock runs to it, the queues
+    sort on it and the customer sees it. None clears the date (no automatic due again)."""
+    if planned_at is not None and timezone.is_naive(planned_at):
+        raise TicketError("planned_at needs a time zone")
+    ticket = _lock(ticket, expected_version)
+    if planned_at is not None:
+        if not Clock.objects.filter(ticket=ticket, metric="resolution", target="planning").exists():
+            raise TicketError("this request's resolution target is not 'by planning'; there is no date to plan")
+        if planned_at <= ticket.received_at:
+            raise TicketError("the planned date must be after the request was received")
+    old = ticket.planned_at
+    if old == planned_at:
+        return ticket
     ticket.planned_at = planned_at
     _bump(ticket, ["planned_at"])
-    events.record(ticket, "planned", actor=actor, planned=planned_at.isoformat())
+    events.record(ticket, "planned", actor=actor, planned=planned_at.isoformat() if planned_at else None,
+                  old=old.isoformat() if old else None)
     recompute_clocks(ticket)
     return ticket
 
@@ -302,8 +318,8 @@ def change_kind(ticket: Ticket, kind: str, *, actor=None, reason: str = "", expe
         fixed = ticket.agreement.catalog.parsed().priority.fixed.get(kind)
         if fixed and fixed != ticket.priority:
             ticket.priority, ticket.priority_reason = fixed, f"{kind} is always priority {fixed} (catalog)"
-            ticket.priority_rank = _rank(ticket.agreement, fixed)
-            fields += ["priority", "priority_reason", "priority_rank"]
+            ticket.priority_rank, ticket.priority_provisional = _rank(ticket.agreement, fixed), False
+            fields += ["priority", "priority_reason", "priority_rank", "priority_provisional"]
     _bump(ticket, fields)
     events.record(ticket, "kind", actor=actor, old=old, new=kind, reason=reason, priority=ticket.priority)
     recompute_clocks(ticket)

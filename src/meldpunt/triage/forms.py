@@ -54,3 +54,23 @@ class EngineerForm(forms.Form):
     engineer = forms.ModelChoiceField(label=_("Engineer"), required=False,
                                       queryset=get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username"))
     reason = forms.CharField(label=_("Reason (when refusing)"), max_length=500, required=False)
+
+
+# ------------------------------------------------------------------ console: correct and plan
+class PlanForm(forms.Form):
+    """The planned resolution date of a 'by planning' target, in the desk's time zone."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    planned_at = forms.DateTimeField(label=_("Planned resolution"), required=False,
+                                     help_text=_("Empty: no date yet (the clock has no due moment)."),
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "plan_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_planned_at(self):
+        value = self.cleaned_data["planned_at"]
+        if value is not None and not 2000 <= value.year <= 2999:
+            raise forms.ValidationError(_("Choose a date between the years 2000 and 2999."))
+        return value

@@ -20,6 +20,8 @@ console = ([
     path("tickets/<int:pk>/status/", views_console.status, name="status"),
     path("tickets/<int:pk>/priority/", views_console.priority, name="priority"),
     path("tickets/<int:pk>/assign/", views_console.assign, name="assign"),
+    path("tickets/<int:pk>/correct/", views_console.correct, name="correct"),
+    path("tickets/<int:pk>/plan/", views_console.plan, name="plan"),
 ], "console")
 
 portal = ([

@@ -4,6 +4,7 @@ writes through ``tickets.services`` (and :mod:`meldpunt.web.actions` for the han
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -18,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from meldpunt.accounts.access import language, staff_required
 from meldpunt.contracts.models import CatalogVersion
-from meldpunt.desk.forms import QueueFilterForm
+from meldpunt.desk.corrections import correct as correct_request
+from meldpunt.desk.forms import CorrectionForm, QueueFilterForm
 from meldpunt.desk.panels import macro_reply_form, queue_context, ticket_context
 from meldpunt.desk.selectors import staff_ticket
 from meldpunt.tickets.forms import ReplyForm
@@ -29,8 +31,10 @@ from meldpunt.tickets.services import (
     add_message,
     assign_ticket,
     change_status,
+    plan_resolution,
     set_priority,
 )
+from meldpunt.triage.forms import PlanForm
 from meldpunt.web.forms import AssignForm, PriorityForm, StatusForm
 from meldpunt.web.queries import (
     CursorError,
@@ -46,6 +50,15 @@ QUEUE_LABELS = {
     "mine": gettext_lazy("My tickets"), "all": gettext_lazy("All open"), "triage": gettext_lazy("Triage"),
     "waiting": gettext_lazy("Waiting on customer"), "soon": gettext_lazy("Breaching soon"),
     "breached": gettext_lazy("Breached"),
+}
+
+
+#: How the timeline names the fields of a ``corrected`` event.
+CORRECTED = {
+    "kind": gettext_lazy("kind"), "product": gettext_lazy("product"), "product_version": gettext_lazy("version"),
+    "error_code": gettext_lazy("error code"), "reproduction": gettext_lazy("reproduction steps"),
+    "organisation": gettext_lazy("organisation"), "agreement": gettext_lazy("agreement"),
+    "contact": gettext_lazy("reporter"),
 }
 
 
@@ -127,6 +140,16 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
     if event.kind == "assigned":
         who = users.get(data.get("new"))
         return _("Assigned to %(name)s") % {"name": who} if who else _("Unassigned")
+    if event.kind == "corrected":
+        found = data.get("changes") or {}  # PostgreSQL's jsonb keeps no key order: show them in ours
+        changes = "; ".join(f"{label}: {_short(found[name][0])} → {_short(found[name][1])}"
+                            for name, label in CORRECTED.items() if name in found)
+        why = f" ({data['reason']})" if data.get("reason") else ""
+        return _("Corrected: %(changes)s") % {"changes": changes} + why
+    if event.kind == "planned":
+        planned = data.get("planned")
+        when = date_format(timezone.localtime(datetime.fromisoformat(planned)), "j M Y H:i") if planned else "–"
+        return _("Planned resolution: %(when)s") % {"when": when}
     if event.kind == "created":
         return _("Registered via %(channel)s") % {"channel": data.get("channel", "")}
     if event.kind == "proposal" and data.get("state") in ("approved", "declined"):
@@ -138,6 +161,11 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
                  "request: the proposal was not decided") % {
             "channel": data.get("channel", ""), "who": data.get("by", ""), "decision": data.get("decision", "").upper()}
     return None
+
+
+def _short(value) -> str:
+    text = str(value or "–")
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _timeline(request, ticket: Ticket) -> list[dict]:
@@ -167,11 +195,17 @@ def _render_ticket(request, ticket: Ticket, *, status: int = 200, error: str = "
         "reply_form": forms.get("reply_form") or ReplyForm(initial=initial),
         "status_form": forms.get("status_form") or StatusForm(initial={**initial, "status": ticket.status}),
         "priority_form": forms.get("priority_form") or PriorityForm(
-            initial={**initial, "priority": ticket.priority, "impact": ticket.impact, "urgency": ticket.urgency},
+            # a provisional level is not a choice: preselected, it would beat impact × urgency
+            initial={**initial, "priority": "" if ticket.priority_provisional else ticket.priority,
+                     "impact": ticket.impact, "urgency": ticket.urgency},
             scheme=scheme),
         "assign_form": forms.get("assign_form") or AssignForm(initial={**initial, "assignee": ticket.assignee_id}),
+        "correction_form": forms.get("correction_form") or CorrectionForm.for_ticket(ticket),
+        "plan_form": forms.get("plan_form") or PlanForm(initial={**initial, "planned_at": ticket.planned_at}),
         **ticket_context(request, ticket),  # macros, knowledge, timer (meldpunt.desk)
     }
+    context["plannable"] = any(c["clock"].metric == "resolution" and c["clock"].target == "planning"
+                               for c in context["clocks"])
     return render(request, "web/console/ticket.html", context, status=status)
 
 
@@ -251,3 +285,25 @@ def assign(request, pk: int):
         assign_ticket(ticket, data["assignee"], actor=request.user, expected_version=data["version"])
 
     return _act(request, pk, AssignForm, "assign_form", action, _("The assignee was changed."))
+
+
+@require_POST
+@staff_required
+def correct(request, pk: int):
+    """Correct the report and where the request belongs (``desk.corrections.correct``)."""
+    ticket = _ticket(request, pk)
+    kinds = ticket.agreement.catalog.parsed().kinds if ticket.agreement_id else ()
+
+    def action(ticket, data):
+        correct_request(ticket, CorrectionForm.correction_of(data), by=request.user, expected_version=data["version"])
+
+    return _act(request, pk, CorrectionForm, "correction_form", action, _("The request was corrected."), kinds=kinds)
+
+
+@require_POST
+@staff_required
+def plan(request, pk: int):
+    def action(ticket, data):
+        plan_resolution(ticket, data["planned_at"], actor=request.user, expected_version=data["version"])
+
+    return _act(request, pk, PlanForm, "plan_form", action, _("The planned resolution date was saved."))
