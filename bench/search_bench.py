@@ -94,10 +94,10 @@ def main() -> None:
 
 
 def _search_page(staff, q: str) -> list[int]:
-    from meldpunt.tickets.search import search
+    from meldpunt.tickets.search import search_ids
     from meldpunt.tickets.selectors import visible_tickets
 
-    return list(search(visible_tickets(staff), q, internal=True).values_list("id", flat=True)[:50])
+    return search_ids(visible_tickets(staff), q, internal=True, limit=50)
 
 
 def _naive_page(q: str) -> list[int]:

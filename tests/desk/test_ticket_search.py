@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from meldpunt.tickets import search as search_module
 from meldpunt.tickets.models import SearchDocument, Ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.search import highlight, parse, search, snippets
+from meldpunt.tickets.search import highlight, parse, search, search_ids, snippets
 from meldpunt.tickets.search_index import rebuild
 from meldpunt.tickets.selectors import visible_tickets
 from meldpunt.tickets.services import (
@@ -34,7 +35,7 @@ def found(text, *, user=None, internal=True, tickets=None):
     base = tickets if tickets is not None else Ticket.objects.all()
     if user is not None:
         base = visible_tickets(user)
-    return [t.pk for t in search(base, text, internal=internal)]
+    return search_ids(base, text, internal=internal)
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ def test_search_narrows_a_filtered_queryset_and_ranks_subject_above_text(world, 
     other = _ticket(desk, "Timeout on login", description="nothing about invoices here")
     assert found("invoice") == [world["invoice"].pk, other.pk]  # subject (B) above description (D)
     assert found("invoice", tickets=Ticket.objects.filter(pk=other.pk)) == [other.pk]
-    ranks = [t.search_rank for t in search(Ticket.objects.all(), "invoice", internal=True)]
+    ranks = [t.search_rank for t in search(Ticket.objects.all(), "invoice", internal=True).ranked]
     assert ranks == sorted(ranks, reverse=True) and ranks[0] > ranks[1]
 
 
@@ -128,8 +129,8 @@ HOSTILE = ['"unbalanced', "AND OR NOT", "exact* -online", "'; DROP TABLE x; --",
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_query_syntax_never_errors(world, text):
-    list(search(Ticket.objects.all(), text, internal=True))
-    list(search(Ticket.objects.all(), text, internal=False))
+    search_ids(Ticket.objects.all(), text, internal=True)
+    search_ids(Ticket.objects.all(), text, internal=False)
 
 
 def test_a_query_without_words_finds_nothing(world):
@@ -160,3 +161,16 @@ def test_rebuild_writes_every_document_again(world):
     assert found("invoice") == []
     assert rebuild() == 3
     assert found("invoice") == [world["invoice"].pk]
+
+
+def test_beyond_the_ranked_window_older_matches_follow_newest_first(world, desk, monkeypatch):
+    monkeypatch.setattr(search_module, "WINDOW", 2)
+    extra = [_ticket(desk, f"Export {i}", description="export export export") for i in range(3)]
+    # matches of "export": cafe (subject), and the three new ones; the newest two are ranked
+    results = search(Ticket.objects.all(), "export", internal=True)
+    assert {t.pk for t in results.ranked} == {extra[2].pk, extra[1].pk}
+    assert [t.pk for t in results.older] == [extra[0].pk, world["cafe"].pk]
+    everything = search_ids(Ticket.objects.all(), "export", internal=True, limit=10)
+    assert set(everything[:2]) == {extra[2].pk, extra[1].pk} and everything[2:] == [extra[0].pk, world["cafe"].pk]
+    assert search_ids(Ticket.objects.all(), "export", internal=True, offset=1, limit=2) == [everything[1], extra[0].pk]
+    assert search_ids(Ticket.objects.all(), f"#{world['cafe'].pk}", internal=True)[0] == world["cafe"].pk

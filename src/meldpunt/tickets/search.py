@@ -1,9 +1,10 @@
 """Full-text search over tickets, one interface for PostgreSQL and SQLite.
 
 :func:`search` narrows a ticket queryset (already scoped to who asks, with whatever queue
-filters apply) to the tickets matching a query, annotated with ``search_rank`` and ordered
-best first; :func:`highlight` and :func:`snippets` mark the matches in the page's rows as
-escaped HTML. The documents are kept by :mod:`meldpunt.tickets.search_index`.
+filters apply) to the tickets matching a query: the newest :data:`WINDOW` of them annotated
+with ``search_rank`` and ordered best first, the older ones after them newest first;
+:func:`search_ids` pages through both. :func:`highlight` and :func:`snippets` mark the
+matches in the page's rows as escaped HTML. The documents are kept by :mod:`meldpunt.tickets.search_index`.
 
 A query is words, all of which must occur (in the number, subject, error code, product,
 organisation, reporter, description, reproduction steps or messages), each by its Dutch or
@@ -90,28 +91,71 @@ def fts5_match(query: Query, internal: bool) -> str:
     return expression if internal else "{number head body} : (" + expression + ")"
 
 
-def search(tickets: QuerySet[Ticket], text: str, *, internal: bool = False) -> QuerySet[Ticket]:
-    """``tickets`` that match ``text``, with ``search_rank`` (higher is better), the ticket
-    the query names by number first, then by rank, then newest. A query without words
-    matches nothing. ``internal``: search internal notes too (vendor staff only)."""
-    query = parse(text)
-    if not query:
-        return tickets.none()
+#: How many of the newest matches are ranked. Ranking reads every matched document (on
+#: PostgreSQL it decompresses each tsvector), so a common word ("factuur" in a third of a
+#: million tickets) would cost seconds; the newest this many are ranked, older matches
+#: follow newest first (:func:`search_ids`). A ticket named by its number is always ranked.
+WINDOW = 500
+
+
+def _matching(tickets: QuerySet[Ticket], query: Query, internal: bool) -> QuerySet[Ticket]:
     if connection.vendor == "postgresql":
-        tsquery = _pg_query(query, internal)
-        found = tickets.filter(search_document__vector=tsquery).annotate(
-            search_rank=SearchRank(F("search_document__vector"), tsquery))
+        return tickets.filter(search_document__vector=_pg_query(query, internal))
+    match = fts5_match(query, internal)
+    return tickets.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]))
+
+
+def _ranked(tickets: QuerySet[Ticket], query: Query, internal: bool) -> QuerySet[Ticket]:
+    if connection.vendor == "postgresql":
+        rank = SearchRank(F("search_document__vector"), _pg_query(query, internal))
     else:
-        match = fts5_match(query, internal)
         table = Ticket._meta.db_table
-        found = tickets.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-                               ).annotate(search_rank=RawSQL(
-                                   f"SELECT -bm25({FTS_TABLE}, {BM25}) FROM {FTS_TABLE} "
-                                   f'WHERE {FTS_TABLE} MATCH %s AND rowid = "{table}"."id"', [match],
-                                   output_field=FloatField()))
+        rank = RawSQL(f"SELECT -bm25({FTS_TABLE}, {BM25}) FROM {FTS_TABLE} "
+                      f'WHERE {FTS_TABLE} MATCH %s AND rowid = "{table}"."id"', [fts5_match(query, internal)],
+                      output_field=FloatField())
     exact = Case(When(pk=query.number, then=Value(1)), default=Value(0), output_field=IntegerField()) \
         if query.number is not None else Value(0, output_field=IntegerField())
-    return found.annotate(search_exact=exact).order_by("-search_exact", "-search_rank", "-id")
+    return tickets.annotate(search_rank=rank, search_exact=exact).order_by("-search_exact", "-search_rank", "-id")
+
+
+@dataclass(frozen=True)
+class Results:
+    """The matches of a query in two parts: ``ranked`` (the newest :data:`WINDOW` matches
+    and the ticket named by number, best first, with ``search_rank``) and ``older`` (the
+    rest, newest first; empty when everything fits the window)."""
+
+    ranked: QuerySet[Ticket]
+    older: QuerySet[Ticket]
+    ranked_count: int
+
+
+def search(tickets: QuerySet[Ticket], text: str, *, internal: bool = False) -> Results:
+    """The tickets of ``tickets`` (scoped to who asks, filtered as the page wants) that
+    match ``text``. A query without words matches nothing. ``internal``: search internal
+    notes too (vendor staff only)."""
+    query = parse(text)
+    if not query:
+        return Results(tickets.none(), tickets.none(), 0)
+    found = _matching(tickets, query, internal)
+    newest = list(found.order_by("-id").values_list("id", flat=True)[:WINDOW])
+    ids = set(newest)
+    if query.number is not None and query.number not in ids and found.filter(pk=query.number).exists():
+        ids.add(query.number)
+    ranked = _ranked(tickets.filter(pk__in=ids), query, internal) if ids else tickets.none()
+    older = found.filter(pk__lt=newest[-1]).exclude(pk__in=ids).order_by("-id") if len(newest) == WINDOW \
+        else tickets.none()
+    return Results(ranked, older, len(ids))
+
+
+def search_ids(tickets: QuerySet[Ticket], text: str, *, internal: bool = False, offset: int = 0, limit: int = 50) -> list[int]:
+    """Ids of the matches from ``offset`` on (at most ``limit``): the ranked ones first,
+    then the older ones newest first."""
+    results = search(tickets, text, internal=internal)
+    ids = list(results.ranked.values_list("id", flat=True)[offset:offset + limit]) if offset < results.ranked_count else []
+    if len(ids) < limit:
+        start = max(0, offset - results.ranked_count)
+        ids += list(results.older.values_list("id", flat=True)[start:start + limit - len(ids)])
+    return ids
 
 
 # ------------------------------------------------------------------ highlighting

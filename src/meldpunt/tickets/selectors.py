@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from meldpunt.contracts.selectors import contact_of, is_staff
 from meldpunt.tickets.models import Message, Ticket
-from meldpunt.tickets.search import search
+from meldpunt.tickets.search import search_ids
 
 
 def visible_tickets(user) -> QuerySet[Ticket]:
@@ -88,7 +88,9 @@ def search_page(
     only staff (:func:`meldpunt.tickets.search.search`)."""
     tickets = _filtered(user, status=status, kind=kind, priority=priority, organisation=organisation)
     offset = min(max(offset, 0), MAX_SEARCH_OFFSET)
-    rows = list(search(tickets, q, internal=is_staff(user))[offset:offset + limit + 1])
+    ids = search_ids(tickets, q, internal=is_staff(user), offset=offset, limit=limit + 1)
+    found = tickets.in_bulk(ids)
+    rows = [found[pk] for pk in ids if pk in found]
     if len(rows) > limit and offset + limit <= MAX_SEARCH_OFFSET:
         return rows[:limit], offset + limit
     return rows[:limit], None

@@ -28,7 +28,7 @@ from meldpunt.core.vocabulary import ENTITLEMENTS, label
 from meldpunt.intake.models import InboundMail
 from meldpunt.tickets.clocks import explain, pauses_of
 from meldpunt.tickets.models import OPEN_STATUSES, UNRANKED, Clock, Message, Ticket, TicketEvent
-from meldpunt.tickets.search import search
+from meldpunt.tickets.search import search_ids
 from meldpunt.tickets.selectors import visible_messages, visible_tickets
 
 #: A running clock due within this much wall-clock time is "breaching soon".
@@ -229,7 +229,7 @@ def _search_page(base: QuerySet[Ticket], q: QueueQuery, limit: int, now: datetim
         base = base.filter(next_due_at__lt=now)
     elif q.queue == "soon":
         base = base.filter(next_due_at__gte=now, next_due_at__lt=now + SOON)
-    ids = list(search(base, q.q, internal=True).values_list("id", flat=True)[offset:offset + limit + 1])
+    ids = search_ids(base, q.q, internal=True, offset=offset, limit=limit + 1)
     more = len(ids) > limit and offset + limit <= MAX_SEARCH_OFFSET
     return QueuePage(rows_for(ids[:limit], now), f"r{offset + limit}" if more else "")
 
