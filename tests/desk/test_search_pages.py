@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, change_status, create_ticket
@@ -86,8 +86,12 @@ def test_console_search_with_hostile_input_never_fails(client, desk, tickets, te
 
 def test_console_search_box_is_in_dutch_for_a_dutch_agent(client, desk, tickets):
     client.force_login(desk["staff"])
-    html = client.get("/console/", {"q": "invoice"}, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    assert "Zoeken" in html
+    previous = translation.get_language()
+    try:
+        html = client.get("/console/", {"q": "invoice"}, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    finally:  # the request leaves Dutch active in this thread: later tests expect their own language
+        translation.activate(previous)
+    assert "Zoeken" in html and "Woorden, #nummer of foutcode" in html
 
 
 # ---------------------------------------------------------------- API
