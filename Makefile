@@ -70,12 +70,12 @@ test-postgres: install
 
 bench: export MELDPUNT_PG_OPTS ?= -c shared_buffers=2GB -c work_mem=64MB -c maintenance_work_mem=512MB
 bench: export MELDPUNT_PG_DURABLE ?= 1
-bench: install
+bench: install $(STATIC_ROOT)/.collected
 	$(PY) bench/businesstime_bench.py
 	@echo
 	scripts/with-postgres $(PY) bench/intake_bench.py
 	@echo
-	scripts/with-postgres sh -c '$(PY) bench/generate_tickets.py --tickets $${BENCH_TICKETS:-1000000} && $(PY) bench/alert_scan_bench.py && $(PY) bench/queue_bench.py'
+	scripts/with-postgres sh -c '$(PY) bench/generate_tickets.py --tickets $${BENCH_TICKETS:-1000000} && $(PY) bench/alert_scan_bench.py && $(PY) bench/queue_bench.py && $(PY) bench/search_bench.py'
 	@echo
 	scripts/with-postgres $(PY) bench/helpdesk_bench.py
 	@echo

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # SearchVectorField of ticket search (harmless on SQLite)
     "django_htmx",
     "ninja",  # the API docs page from local static files, not a CDN (and so within the CSP)
     "django_tasks_db",

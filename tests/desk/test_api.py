@@ -212,7 +212,7 @@ def test_plain_contact_sees_only_own_tickets_and_the_coordinator_sees_all(desk):
 def test_user_that_is_neither_staff_nor_contact_sees_nothing(desk):
     ticket = _ticket(desk["org_a"], desk["agr_a"])
     stranger = Api(get_user_model().objects.create_user("stranger", "s@x.test", "pw-stranger-1"))
-    assert stranger.get("/api/tickets").json() == {"items": [], "next_before": None}
+    assert stranger.get("/api/tickets").json() == {"items": [], "next_before": None, "next_offset": None}
     assert stranger.get("/api/agreements").json() == []
     assert stranger.get(f"/api/tickets/{ticket.pk}").status_code == 404
     assert stranger.post("/api/tickets", _incident(desk["agr_a"].code)).status_code in (400, 403)

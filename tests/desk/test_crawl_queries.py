@@ -26,12 +26,12 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "meldpunt"
 
 #: The query parameters each page reads (route as in the URL resolver → parameter names).
 QUERY_PARAMS = {
-    "console/": ["queue", "sort", "status", "kind", "priority", "organisation", "cursor"],
+    "console/": ["q", "queue", "sort", "status", "kind", "priority", "organisation", "cursor"],
     "console/tickets/<int:pk>/": ["macro"],
     "console/tickets/<int:pk>/macro/": ["macro", "body"],
     "console/tickets/<int:pk>/knowledge/": ["q", "lang"],
     "console/views/": ["query"],
-    "portal/": ["status", "before"],
+    "portal/": ["q", "status", "before", "offset"],
     "billing/export.csv": ["month"],
     "billing/export-ubl.zip": ["month"],
     "knowledge/": ["ticket", "q", "lang"],

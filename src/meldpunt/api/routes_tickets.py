@@ -34,7 +34,7 @@ from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import Clock, Message, Ticket
 from meldpunt.tickets.registration import register_one
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.selectors import ticket_page, visible_messages, visible_tickets
+from meldpunt.tickets.selectors import search_page, ticket_page, visible_messages, visible_tickets
 from meldpunt.tickets.services import (
     TicketError,
     add_message,
@@ -51,9 +51,17 @@ CUSTOMER_CHANNELS = ("api", "monitoring")
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
-@router.get("/tickets", response=TicketPageOut, summary="Tickets the caller may see, newest first")
+@router.get("/tickets", response={200: TicketPageOut, 400: ErrorOut},
+            summary="Tickets the caller may see, newest first; with q, those matching, best match first")
 def list_tickets(request, filters: Query[TicketFilters]):
-    items, next_before = ticket_page(request.auth, **filters.dict())
+    params = filters.dict()
+    q, offset = params.pop("q"), params.pop("offset")
+    if q and q.strip():
+        if params.pop("before") is not None:
+            raise TicketError("before pages the newest-first list; with q, page with offset")
+        items, next_offset = search_page(request.auth, q, offset=offset, **params)
+        return {"items": [ticket_out(t) for t in items], "next_before": None, "next_offset": next_offset}
+    items, next_before = ticket_page(request.auth, **params)
     return {"items": [ticket_out(t) for t in items], "next_before": next_before}
 
 

@@ -235,6 +235,7 @@ class TicketDetailOut(TicketOut):
 class TicketPageOut(Schema):
     items: list[TicketOut]
     next_before: int | None = Field(description="pass as ?before= for the next page; null on the last page")
+    next_offset: int | None = Field(None, description="with q: pass as ?offset= for the next page; null on the last page")
 
 
 class TicketFilters(Schema):
@@ -242,8 +243,11 @@ class TicketFilters(Schema):
     kind: Kind | None = None
     priority: Text(20) | None = None
     organisation: DbId | None = Field(None, description="organisation id (useful for staff)")
-    before: DbId | None = Field(None, description="only tickets with a lower id (keyset paging)")
+    before: DbId | None = Field(None, description="only tickets with a lower id (keyset paging; not with q)")
     limit: int = Field(50, ge=1, le=200)
+    q: Text(200) | None = Field(None, description="full-text search: words (all must occur), #number or error code; "
+                                "results best match first, paged with offset")
+    offset: int = Field(0, ge=0, le=10_000, description="with q: skip this many results (next_offset of the last page)")
 
 
 class TicketIn(Schema):

@@ -24,10 +24,11 @@ from meldpunt.contracts.services import ContactError, add_contact
 from meldpunt.core.priority import PriorityError, initial_priority
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.knowledge.models import Product, Release
-from meldpunt.tickets import events
+from meldpunt.tickets import events, search_index
 from meldpunt.tickets.clocks import recompute_clocks
 from meldpunt.tickets.models import KIND_CHOICES, UNRANKED, Ticket
 from meldpunt.tickets.services import ConflictError, TicketError
+from meldpunt.triage.services import assess  # completeness and coverage again after a correction
 
 KINDS = {k for k, _ in KIND_CHOICES}
 #: Text fields of the report and their longest stored length (None: no limit).
@@ -121,12 +122,12 @@ def correct(ticket: Ticket, changes: Correction, *, by=None, expected_version: i
         fields += ["priority", "priority_reason", "priority_rank", "priority_provisional"]
     ticket.version += 1
     ticket.save(update_fields=[*fields, "version", "updated_at"])
+    search_index.refresh([ticket.pk])  # product, error code, organisation and contact are searched
     events.record(ticket, "corrected", actor=by, changes=changed, reason=changes.reason.strip()[:300])
     if ticket.priority != old_priority:
         events.record(ticket, "priority", actor=by, old=old_priority, new=ticket.priority,
                       reason=ticket.priority_reason)
     recompute_clocks(ticket)
-    from meldpunt.triage.services import assess  # completeness and coverage again (seed 002)
 
     assess(ticket)
     return ticket

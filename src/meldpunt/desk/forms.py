@@ -82,6 +82,8 @@ class QuickSelect(forms.Select):
 
 
 class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={
+        "type": "search", "placeholder": _("Words, #number or error code")}))
     queue = forms.ChoiceField(required=False, choices=[(q, q) for q in QUEUES])
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
         ("deadline", _("Next deadline")), ("priority", _("Priority, then deadline")),

@@ -7,6 +7,7 @@ breached; a clock keeps its pauses as data, so recomputing it is cheap (STYLE.md
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +139,29 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
+
+
+class SearchDocument(models.Model):
+    """What full-text search reads for one ticket (:mod:`meldpunt.tickets.search`), kept by
+    the ticket services (:mod:`meldpunt.tickets.search_index`).
+
+    Four texts, ranked in this order: the number; the head (subject, error code, product
+    and version, organisation, reporter); the public thread (description, reproduction,
+    public messages); internal notes, which only vendor staff search. PostgreSQL keeps
+    ``vector`` (weights A, B, D and C, Dutch and English stems) under a GIN index; SQLite
+    keeps an FTS5 table over these columns by triggers, and ``vector`` stays empty.
+    """
+
+    ticket = models.OneToOneField(Ticket, primary_key=True, on_delete=models.CASCADE, related_name="search_document", verbose_name=_("ticket"))
+    number = models.CharField(_("number"), max_length=40)
+    head = models.TextField(_("head"), blank=True)
+    body = models.TextField(_("public text"), blank=True)
+    notes = models.TextField(_("internal notes"), blank=True)
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
 
 
 class AppendOnlyError(Exception):

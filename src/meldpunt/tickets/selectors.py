@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from meldpunt.contracts.selectors import contact_of, is_staff
 from meldpunt.tickets.models import Message, Ticket
+from meldpunt.tickets.search import search_ids
 
 
 def visible_tickets(user) -> QuerySet[Ticket]:
@@ -53,15 +54,46 @@ def ticket_page(
     Keyset paging on the id (``id < before``) rather than OFFSET, and no COUNT(*): the
     cost of a page stays the same however many tickets the desk holds.
     """
-    tickets = visible_tickets(user)
-    filters = {"status": status, "kind": kind, "priority": priority, "organisation_id": organisation}
-    tickets = tickets.filter(**{field: value for field, value in filters.items() if value is not None})
+    tickets = _filtered(user, status=status, kind=kind, priority=priority, organisation=organisation)
     if before is not None:
         tickets = tickets.filter(id__lt=before)
     rows = list(tickets.order_by("-id")[: limit + 1])
     if len(rows) > limit:
         return rows[:limit], rows[limit - 1].pk
     return rows, None
+
+
+def _filtered(user, *, status=None, kind=None, priority=None, organisation=None) -> QuerySet[Ticket]:
+    filters = {"status": status, "kind": kind, "priority": priority, "organisation_id": organisation}
+    return visible_tickets(user).filter(**{field: value for field, value in filters.items() if value is not None})
+
+
+#: How deep search results can be paged.
+MAX_SEARCH_OFFSET = 10_000
+
+
+def search_page(
+    user,
+    q: str,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    status: str | None = None,
+    kind: str | None = None,
+    priority: str | None = None,
+    organisation: int | None = None,
+) -> tuple[list[Ticket], int | None]:
+    """One page of the visible tickets matching ``q``, best match first, and the offset of
+    the next page (None on the last). Customers search what they may see, internal notes
+    only staff (:func:`meldpunt.tickets.search.search`)."""
+    tickets = _filtered(user, status=status, kind=kind, priority=priority, organisation=organisation)
+    offset = min(max(offset, 0), MAX_SEARCH_OFFSET)
+    ids = search_ids(tickets, q, internal=is_staff(user), offset=offset, limit=limit + 1)
+    found = tickets.in_bulk(ids)
+    rows = [found[pk] for pk in ids if pk in found]
+    if len(rows) > limit and offset + limit <= MAX_SEARCH_OFFSET:
+        return rows[:limit], offset + limit
+    return rows[:limit], None
 
 
 def visible_messages(user, ticket: Ticket) -> QuerySet[Message]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement
 from meldpunt.core.priority import PriorityError, initial_priority
-from meldpunt.tickets import events, signals
+from meldpunt.tickets import events, search_index, signals
 from meldpunt.tickets.clocks import clocks_for_new, recompute_clocks
 from meldpunt.tickets.models import (
     KIND_CHOICES,
@@ -83,6 +83,7 @@ def register(request: NewRequest, *, actor=None) -> Registered:
                 clock.ticket = ticket
             Clock.objects.bulk_create(clocks)
             events.record_rows([events.created(ticket, actor)])
+            search_index.write([search_index.document(ticket)])
             signals.ticket_created.send(Ticket, ticket=ticket)
     except IntegrityError:
         if idempotency_key:  # a concurrent twin won the race: hand back its ticket
@@ -107,6 +108,7 @@ def register_tickets(requests: list[NewRequest]) -> list[Ticket]:
             clocks.append(clock)
     Clock.objects.bulk_create(clocks)
     events.record_rows(events.created(t) for t in tickets)
+    search_index.write(search_index.document(t) for t in tickets)
     for ticket in tickets:
         signals.ticket_created.send(Ticket, ticket=ticket)
     return tickets
@@ -168,8 +170,11 @@ def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
 
 
 def _bump(ticket: Ticket, fields: list[str]) -> None:
+    """Save a change (raising the version); one to a searched field rewrites the search document."""
     ticket.version += 1
     ticket.save(update_fields=[*fields, "version", "updated_at"])
+    if search_index.SEARCHED_FIELDS.intersection(fields):
+        search_index.refresh([ticket.pk])
 
 
 @transaction.atomic
@@ -243,6 +248,7 @@ def add_message(ticket: Ticket, body: str, *, author=None, public: bool = True, 
     at = at or timezone.now()
     message = Message.objects.create(ticket=ticket, author=author, body=body, public=public, from_customer=from_customer, channel=channel)
     events.record(ticket, "reply" if public else "note", actor=author, message=message.pk, from_customer=from_customer)
+    search_index.refresh([ticket.pk])
     signals.message_added.send(Ticket, ticket=ticket, message=message, contact=contact)
     if public and not from_customer:
         response = Clock.objects.filter(ticket=ticket, metric="response", stopped_at__isnull=True).first()

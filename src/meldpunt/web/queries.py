@@ -28,6 +28,7 @@ from meldpunt.core.vocabulary import ENTITLEMENTS, label
 from meldpunt.intake.models import InboundMail
 from meldpunt.tickets.clocks import explain, pauses_of
 from meldpunt.tickets.models import OPEN_STATUSES, UNRANKED, Clock, Message, Ticket, TicketEvent
+from meldpunt.tickets.search import search_ids
 from meldpunt.tickets.selectors import visible_messages, visible_tickets
 from meldpunt.triage.selectors import customer_state
 
@@ -58,6 +59,7 @@ class QueueQuery:
     priority: str = ""
     organisation: int | None = None
     cursor: str = ""
+    q: str = ""  # full-text search: every status unless one is chosen, best match first
 
 
 @dataclass
@@ -67,6 +69,8 @@ class QueueRow:
     paused: bool = False
     breached: bool = False
     soon: bool = False
+    subject_html: str = ""  # with a search: the subject with the matches marked (escaped HTML)
+    snippet: str = ""  # with a search: where else it matched (escaped HTML)
 
 
 @dataclass
@@ -80,7 +84,7 @@ def _ticket_filter(user, q: QueueQuery, now: datetime) -> Q:
     cond = Q()
     if q.status:
         cond &= Q(status=q.status)
-    elif q.queue != "waiting":
+    elif q.queue != "waiting" and not q.q:
         cond &= Q(status__in=OPEN_STATUSES)
     if q.queue == "mine":
         cond &= Q(assignee_id=user.pk)
@@ -172,6 +176,8 @@ def queue_page(user, q: QueueQuery, *, limit: int = 50, now: datetime | None = N
     """
     now = now or timezone.now()
     base = visible_tickets(user).filter(_ticket_filter(user, q, now))
+    if q.q:
+        return _search_page(base, q, limit, now)
     segments = _segments(q, now)
     index, after = 0, None
     if q.cursor:
@@ -202,6 +208,30 @@ def queue_page(user, q: QueueQuery, *, limit: int = 50, now: datetime | None = N
         if next_cursor:
             break
     return QueuePage(rows_for(ids, now), next_cursor)
+
+
+#: How deep a search can be paged (an agent refines the words long before).
+MAX_SEARCH_OFFSET = 10_000
+
+
+def _search_page(base: QuerySet[Ticket], q: QueueQuery, limit: int, now: datetime) -> QueuePage:
+    """A page of search results, best match first (:func:`meldpunt.tickets.search.search`),
+    within the queue and filters; the cursor is the offset ("r<n>"), as rank has no key."""
+    offset = 0
+    if q.cursor:
+        try:
+            offset = int(q.cursor.removeprefix("r")) if q.cursor.startswith("r") else -1
+        except ValueError:
+            raise CursorError from None
+        if not 0 <= offset <= MAX_SEARCH_OFFSET:
+            raise CursorError
+    if q.queue == "breached":
+        base = base.filter(next_due_at__lt=now)
+    elif q.queue == "soon":
+        base = base.filter(next_due_at__gte=now, next_due_at__lt=now + SOON)
+    ids = search_ids(base, q.q, internal=True, offset=offset, limit=limit + 1)
+    more = len(ids) > limit and offset + limit <= MAX_SEARCH_OFFSET
+    return QueuePage(rows_for(ids[:limit], now), f"r{offset + limit}" if more else "")
 
 
 def rows_for(ids: list[int], now: datetime) -> list[QueueRow]:

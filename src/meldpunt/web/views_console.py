@@ -25,6 +25,7 @@ from meldpunt.desk.panels import macro_reply_form, queue_context, ticket_context
 from meldpunt.desk.selectors import staff_ticket
 from meldpunt.tickets.forms import ReplyForm
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
+from meldpunt.tickets.search import highlight, parse, snippets
 from meldpunt.tickets.services import (
     ConflictError,
     TicketError,
@@ -78,7 +79,7 @@ def queue(request):
         queue=data.get("queue") or "all", sort=data.get("sort") or "deadline",
         status=data.get("status") or "", kind=data.get("kind") or "", priority=data.get("priority") or "",
         organisation=data["organisation"].pk if data.get("organisation") else None,
-        cursor=data.get("cursor") or "",
+        cursor=data.get("cursor") or "", q=(data.get("q") or "").strip(),
     )
     try:
         if "cursor" in form.errors:  # longer than any cursor the desk makes
@@ -88,6 +89,10 @@ def queue(request):
         q = replace(q, cursor="")
         page, error = queue_page(request.user, q), str(exc)
     rows = [_cells(row) for row in page.rows]
+    if q.q:  # the matches marked in the subject and an excerpt of where else they occur
+        query, found = parse(q.q), snippets([row.ticket.pk for row in page.rows], q.q, internal=True)
+        for cells in rows:
+            cells["subject"], cells["snippet"] = highlight(cells["subject"], query), found.get(cells["pk"], "")
     params = request.GET.copy()
     params.pop("cursor", None)
     params.pop("queue", None)
@@ -99,8 +104,11 @@ def queue(request):
         more = request.GET.copy()
         more["cursor"] = page.next_cursor
         next_url = f"?{more.urlencode()}"
+    title = str(QUEUE_LABELS[q.queue])
+    if q.q:
+        title = _("Search in %(queue)s") % {"queue": title}
     context = {"form": form, "rows": rows, "q": q, "tabs": tabs, "next_url": next_url, "error": error,
-               "title": str(QUEUE_LABELS[q.queue]), "refresh_url": request.get_full_path()}
+               "title": title, "refresh_url": request.get_full_path()}
     status = 400 if error else 200
     if request.htmx:
         return render(request, "web/console/_queue_rows.html", context, status=status)

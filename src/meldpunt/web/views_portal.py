@@ -23,7 +23,8 @@ from meldpunt.intake.services import attach_uploads
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.selectors import ticket_page, visible_tickets
+from meldpunt.tickets.search import highlight, parse, snippets
+from meldpunt.tickets.selectors import MAX_SEARCH_OFFSET, search_page, ticket_page, visible_tickets
 from meldpunt.tickets.services import TicketError, add_message
 from meldpunt.tickets.wording import deadline_sentences, priority_words
 from meldpunt.web.forms import ContactForm, NewRequestForm, PortalReplyForm
@@ -49,13 +50,34 @@ def _request(request, pk: int) -> Ticket:
 def requests(request):
     status = request.GET.get("status", "")
     status = status if status in dict(STATUS_CHOICES) else None  # an unknown filter shows all
+    q = request.GET.get("q", "").strip()[:200]
     before, error = _before(request.GET.get("before", "").strip())
-    tickets, next_before = ticket_page(request.user, before=before, status=status, limit=25)
+    next_offset, found = None, {}
+    if q:  # full-text search within what this customer may see (never internal notes)
+        offset, error = _offset(request.GET.get("offset", "").strip())
+        tickets, next_offset = search_page(request.user, q, offset=offset, status=status, limit=25)
+        found = snippets([t.pk for t in tickets], q, internal=False)
+        next_before = None
+    else:
+        tickets, next_before = ticket_page(request.user, before=before, status=status, limit=25)
     rows = [(row, request_state(row.ticket)) for row in rows_for([t.pk for t in tickets], timezone.now())]
+    if q:
+        query = parse(q)
+        for row, _state in rows:
+            row.subject_html, row.snippet = highlight(row.ticket.subject, query), found.get(row.ticket.pk, "")
     return render(request, "web/portal/requests.html", {
-        "rows": rows, "next_before": next_before, "status": status or "", "statuses": STATUS_CHOICES,
-        "agreements": _agreements(request), "error": error,
+        "rows": rows, "next_before": next_before, "next_offset": next_offset, "q": q, "status": status or "",
+        "statuses": STATUS_CHOICES, "agreements": _agreements(request), "error": error,
     }, status=400 if error else 200)
+
+
+def _offset(text: str) -> tuple[int, str]:
+    """Where a page of search results starts; one the portal did not make answers 400 with the first page."""
+    if not text:
+        return 0, ""
+    if re.fullmatch(r"[0-9]{1,5}", text) and int(text) <= MAX_SEARCH_OFFSET:
+        return int(text), ""
+    return 0, _("This page link is not valid (any more); here is the first page.")
 
 
 def _before(text: str) -> tuple[int | None, str]:
