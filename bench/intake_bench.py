@@ -33,8 +33,8 @@ import subprocess  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from imapclient import IMAPClient  # noqa: E402
-from tests.mail.samples import mail  # noqa: E402
-from tests.mail.servers import free_port, start_dovecot  # noqa: E402
+from tests.support.samples import mail  # noqa: E402
+from tests.support.servers import free_port, start_dovecot  # noqa: E402
 
 from meldpunt.contracts.models import Contact, Organisation  # noqa: E402
 from meldpunt.intake import imap  # noqa: E402

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.filestores"]  # the file_storage fixture: disk and a local S3 server
+# Fixtures every app's tests use: the file_storage fixture (disk and a local S3 server), a
+# two-organisation desk with an API client, Dovecot and an SMTP sink (tests/support/).
+pytest_plugins = ["tests.support.filestores", "tests.support.desk_fixtures", "tests.support.mail_fixtures"]
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -15,7 +15,7 @@ from django.test import Client
 
 import meldpunt.settings
 from tests.deploy.profile import SECRET, free_port, production_env, run, shared_database_url
-from tests.desk import factories as f
+from tests.support import factories as f
 
 DEV_KEY = "dev-only-not-secret-change-me-in-production-please"
 

@@ -11,7 +11,7 @@ until it is back (200).
 
 The processes share the test database through a server, so this test exists only on
 PostgreSQL (``scripts/with-postgres``, CI): it is defined, not skipped, when DATABASE_URL is set
-(the suite's way for such tests, see tests/desk/test_worker_crash.py); on SQLite the test
+(the suite's way for such tests, see tests/escalation/test_worker_crash.py); on SQLite the test
 database lives in this process's memory.
 """
 
@@ -37,9 +37,9 @@ from meldpunt.contracts.models import Contact
 from meldpunt.intake.models import InboundMail, Mailbox, OutboundMail
 from meldpunt.tickets.models import Ticket
 from tests.deploy.profile import free_port, meldpunt_command, production_env, shared_database_url
-from tests.desk import factories as f
-from tests.mail.samples import mail
-from tests.mail.servers import DOVECOT, start_dovecot
+from tests.support import factories as f
+from tests.support.samples import mail
+from tests.support.servers import DOVECOT, start_dovecot
 
 API_REQUESTS = 60
 MAILS = 40

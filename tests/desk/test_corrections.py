@@ -16,9 +16,9 @@ from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import ConflictError, TicketError, plan_resolution, set_priority
 from meldpunt.triage.models import Assessment
-from tests.desk import factories as f
-from tests.desk.conftest import Api
-from tests.mail.samples import mail
+from tests.support import factories as f
+from tests.support.desk_fixtures import Api
+from tests.support.samples import mail
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from meldpunt.desk.services import DeskError, save_macro
 from meldpunt.tickets.models import Clock, TicketEvent
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from tests.desk import factories as f
+from tests.support import factories as f
 
 pytestmark = pytest.mark.django_db
 

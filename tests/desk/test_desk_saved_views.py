@@ -5,7 +5,7 @@ import pytest
 
 from meldpunt.desk.models import SavedView
 from meldpunt.desk.services import DeskError, normalise_query, save_view
-from tests.desk import factories as f
+from tests.support import factories as f
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, change_kind, change_status, set_priority
 from meldpunt.web.queries import CursorError, QueueQuery, queue_page
-from tests.desk import factories as f
+from tests.support import factories as f
 
 pytestmark = pytest.mark.django_db
 

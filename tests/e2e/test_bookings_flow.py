@@ -14,7 +14,7 @@ import pytest
 
 from meldpunt.bookings.models import BookedUnit, Booking
 from meldpunt.bookings.services import publish_availability
-from tests.desk import factories as f
+from tests.support import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

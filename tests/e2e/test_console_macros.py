@@ -11,7 +11,7 @@ from meldpunt.billing.models import TimeEntry
 from meldpunt.desk.services import save_macro
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from tests.desk import factories as f
+from tests.support import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,8 +11,8 @@ from meldpunt.intake.services import ingest
 from meldpunt.tickets.models import Ticket
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from tests.desk import factories as f
-from tests.mail.samples import mail
+from tests.support import factories as f
+from tests.support.samples import mail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

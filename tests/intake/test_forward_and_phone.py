@@ -1,0 +1,80 @@
+"""Mail that reached an employee, and phone calls and chats logged by agents."""
+
+import pytest
+
+from meldpunt.contracts.models import Contact
+from meldpunt.intake.contact_log import channels_open, log_contact
+from meldpunt.intake.services import register_forward
+from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.services import TicketError
+from tests.support import factories as f
+from tests.support.samples import forwarded, mail
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def jan():
+    org = f.organisation("Bakkerij De Vries", language="nl")
+    contact = Contact.objects.create(organisation=org, name="Jan de Vries", email="jan@devries.test", language="nl")
+    f.agreement(org, "erpm", "small")
+    return contact
+
+
+def test_forwarded_mail_is_registered_as_the_customers_request_and_confirmed(jan, smtp_sink):
+    result = register_forward(forwarded(mail()), agent=f.staff_user())
+    ticket = Ticket.objects.get(pk=result.ticket)
+    assert result.outcome == "created" and ticket.contact == jan
+    assert ticket.received_at == f.ams(2026, 11, 27, 10, 0)  # the original Date, not the forward's
+    assert ticket.description.startswith("Sinds vanochtend")
+    [confirmation] = smtp_sink.wait_for(1)
+    assert confirmation["To"] == "jan@devries.test"
+    again = register_forward(forwarded(mail()), agent=f.staff_user())
+    assert again.ticket == ticket.pk and again.duplicate
+
+
+def test_pasted_original_is_registered_too(jan, smtp_sink):
+    result = register_forward(mail(message_id="<pasted@devries.test>"), agent=f.staff_user())
+    assert result.outcome == "created" and Ticket.objects.get(pk=result.ticket).contact == jan
+
+
+def test_phone_and_chat_are_offered_only_when_granted_and_within_hours(jan):
+    erpm = jan.organisation.agreements.get()
+    assert channels_open(erpm, f.ams(2026, 12, 1, 10, 0)) == {"phone": True, "chat": False}
+    assert channels_open(erpm, f.ams(2026, 12, 1, 18, 0)) == {"phone": False, "chat": False}
+    assert channels_open(erpm, f.ams(2026, 12, 25, 10, 0)) == {"phone": False, "chat": False}  # Christmas
+    invantive = f.agreement(jan.organisation, "invantive", "subscription")
+    assert channels_open(invantive, f.ams(2026, 12, 1, 10, 0)) == {"phone": True, "chat": True}
+
+
+def test_a_logged_call_becomes_a_ticket_and_a_second_call_is_added_to_it(jan):
+    agent = f.staff_user()
+    ticket = log_contact(channel="phone", agent=agent, contact=jan, agreement=jan.organisation.agreements.get(),
+                         summary="Orders blijven hangen\nSinds 07:00 geen orders.", at=f.ams(2026, 12, 1, 10, 0))
+    assert ticket.channel == "phone" and ticket.subject == "Orders blijven hangen"
+    log_contact(channel="phone", agent=agent, ticket=ticket, summary="Teruggebeld: herstart werkt.", at=f.ams(2026, 12, 1, 11, 0))
+    assert ticket.messages.filter(channel="phone", public=True).count() == 1
+    assert ticket.clocks.get(metric="response").stopped_at is not None
+    with pytest.raises(TicketError):
+        log_contact(channel="fax", agent=agent, contact=jan, summary="x")
+
+
+def test_agent_pages_register_a_pasted_mail_and_log_a_call(client, jan, smtp_sink):
+    agent = f.staff_user()
+    client.force_login(agent)
+    pasted = mail(message_id="<paste-2@devries.test>").decode()
+    response = client.post("/intake/forward/", {"pasted": pasted})
+    assert response.status_code == 200 and "created" in response.content.decode()
+    assert Ticket.objects.filter(contact=jan).count() == 1
+    response = client.post("/intake/log/", {"channel": "phone", "contact": jan.pk, "summary": "Belde over factuur"})
+    assert response.status_code == 302
+    assert Ticket.objects.filter(channel="phone", contact=jan).exists()
+    assert client.post("/intake/log/", {"channel": "phone", "contact": jan.pk, "summary": "x", "ticket": 999999}).status_code == 200
+
+
+def test_customers_cannot_use_the_agent_pages(client, jan):
+    customer = f.contact(jan.organisation, username="klant")
+    client.force_login(customer.user)
+    assert client.get("/intake/forward/").status_code == 302
+    assert client.post("/intake/log/", {"channel": "phone", "contact": jan.pk, "summary": "x"}).status_code == 302
+    assert not Ticket.objects.exists()
