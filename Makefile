@@ -35,14 +35,15 @@ assets:
 	  node_modules/chart.js/LICENSE.md $(VENDOR)/chartjs/
 
 run: export MELDPUNT_DEBUG = 1
+run: export MELDPUNT_SITE_URL ?= http://$(HOST):$(PORT)
 run: export MELDPUNT_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 run: install $(STATIC_ROOT)/.collected
 	@mkdir -p $(MELDPUNT_DATA)
 	$(BIN)/meldpunt migrate --no-input -v 0
-	$(BIN)/meldpunt load_catalogs
-	$(BIN)/meldpunt load_demo
+	$(BIN)/meldpunt load-catalogs
+	$(BIN)/meldpunt load-demo
 	@echo; echo "Meldpunt runs at http://$(HOST):$(PORT)/  (Ctrl-C stops web server, worker and scheduler)"
-	@$(BIN)/meldpunt demo_logins; echo
+	@$(BIN)/meldpunt demo-logins; echo
 	@echo "Mail out is written to $(MELDPUNT_DATA)/mail/ (MELDPUNT_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend"
 	@echo "and MELDPUNT_SMTP_HOST send it for real). IMAP mailboxes are set up in /admin/ (Intake > Mailboxes)."
 	@exec $(PY) scripts/run-all $(BIN) $(HOST):$(PORT)  # stops all three on INT or TERM to make

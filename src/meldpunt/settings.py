@@ -282,7 +282,7 @@ MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 MELDPUNT_MAIL_FROM = os.environ.get("MELDPUNT_MAIL_FROM", "support@meldpunt.test")
 #: The desk's address as customers reach it (https://desk.example.com): links in mail. Without
 #: it, mail says to log in to the portal instead of linking the request.
-MELDPUNT_SITE_URL = os.environ.get("MELDPUNT_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+MELDPUNT_SITE_URL = os.environ.get("MELDPUNT_SITE_URL", "").rstrip("/")
 #: Mails per sender per hour; beyond it mail is held for an agent to release or discard
 #: (no mail loops; a forged flood never silences a contact). intake/flood.py.
 MELDPUNT_MAIL_THROTTLE_PER_HOUR = int(os.environ.get("MELDPUNT_MAIL_THROTTLE_PER_HOUR", "30"))

@@ -329,7 +329,7 @@ def test_catalog_file_on_disk_is_loaded_and_errors_name_its_path(tmp_path: Path)
 
 
 def test_missing_or_unreadable_catalog_file_is_a_catalog_error(tmp_path: Path):
-    with pytest.raises(CatalogError, match="missing.toml: file: No such file"):
+    with pytest.raises(CatalogError, match="missing.toml: file: no such file"):
         load_catalog(str(tmp_path / "missing.toml"))
     latin1 = tmp_path / "latin1.toml"
     latin1.write_bytes('name = "Caf\xe9"'.encode("latin-1"))

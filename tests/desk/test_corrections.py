@@ -15,6 +15,7 @@ from meldpunt.tickets.models import Ticket
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import ConflictError, TicketError, plan_resolution, set_priority
+from meldpunt.triage.followup import follow_up_pending
 from meldpunt.triage.models import Assessment
 from tests.support import factories as f
 from tests.support.desk_fixtures import Api
@@ -78,6 +79,7 @@ def test_a_categories_catalog_keeps_its_default_and_nothing_is_provisional():
 def test_an_unknown_senders_mail_is_placed_with_a_new_contact_and_gets_clocks(desk):
     ticket = _mailed("Onbekend <iemand@elders.test>", "<s1@elders.test>", subject="Wie helpt mij?")
     assert ticket.organisation is None and ticket.priority == ""
+    follow_up_pending()  # the worker's follow-up of the registration assesses it
     assert Assessment.objects.get(ticket=ticket).coverage == "unknown"
     agent = f.staff_user()
     ticket = correct(ticket, Correction(organisation=desk["org_a"], agreement=desk["agr_a"],

@@ -5,6 +5,7 @@ import pytest
 
 from meldpunt.intake.models import OutboundMail
 from meldpunt.tickets.models import Ticket
+from meldpunt.triage.followup import follow_up_pending
 from meldpunt.triage.models import LicenceKey
 from tests.support import factories as f
 from tests.support.desk_fixtures import Api
@@ -73,6 +74,8 @@ def test_one_request_through_every_state_of_seed_002(client, inv):
 
 def test_a_covered_request_is_accepted_as_call_approved_in_one_click(client, inv):
     ticket = inv["customer_api"].post("/api/tickets", {"agreement": inv["agreement"].code, "subject": "Refresh fails", "description": "x"}).json()
+    assert inv["staff_api"].get("/api/triage/queue").json()[0]["completeness"] == "pending"  # until the worker ran
+    follow_up_pending()  # the worker's follow-up of the registration
     queue = inv["staff_api"].get("/api/triage/queue").json()
     assert queue[0]["ticket"] == ticket["id"] and queue[0]["completeness"] == "incomplete"
     assert queue[0]["actions"][0] == "send_back" and queue[0]["response_due"]
@@ -136,6 +139,7 @@ def test_a_reply_by_mail_approves_the_proposal(inv):
 
 def test_console_triage_pages_render_and_act(client, inv):
     ticket = inv["customer_api"].post("/api/tickets", {"agreement": inv["agreement"].code, "subject": "Refresh fails", "description": "x"}).json()
+    follow_up_pending()  # the worker's follow-up of the registration
     client.force_login(inv["staff"])
     assert "Triage by contract" in client.get("/console/triage/").content.decode()
     page = client.get(f"/console/triage/{ticket['id']}/").content.decode()

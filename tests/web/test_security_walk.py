@@ -98,6 +98,8 @@ def _example(schema: dict, components: dict) -> object:
     if "enum" in schema:
         return schema["enum"][0]
     kind = schema.get("type")
+    if kind == "string" and schema.get("format") in ("date-time", "date"):  # a valid body: the id decides
+        return "2026-12-01T10:00:00+01:00" if schema["format"] == "date-time" else "2026-12-01"
     if kind == "object":
         return {name: _example(schema["properties"][name], components) for name in schema.get("required", [])}
     return {"string": "x", "integer": 1, "number": 1, "boolean": True, "array": []}.get(kind)
