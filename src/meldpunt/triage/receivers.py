@@ -5,12 +5,15 @@ assessment is not a listener's business: the follow-up of registration does it
 
 from __future__ import annotations
 
-from meldpunt.tickets import signals
+from meldpunt.contracts.selectors import contact_of
+from meldpunt.tickets import events, signals
+from meldpunt.tickets.selectors import contact_sees
+from meldpunt.triage.models import Proposal
+from meldpunt.triage.replies import decision_in
+from meldpunt.triage.services import TriageError, customer_answered, decide_proposal
 
 
 def on_status(sender, ticket, old, new, **kwargs):
-    from meldpunt.triage.services import customer_answered
-
     if old == "waiting_customer" and new == "new":
         customer_answered(ticket)
 
@@ -23,13 +26,6 @@ def on_message(sender, ticket, message, contact=None, **kwargs):
     the event log says why it decided nothing."""
     if not message.from_customer or not message.public:
         return
-    from meldpunt.contracts.selectors import contact_of
-    from meldpunt.tickets import events
-    from meldpunt.tickets.selectors import contact_sees
-    from meldpunt.triage.models import Proposal
-    from meldpunt.triage.replies import decision_in
-    from meldpunt.triage.services import TriageError, decide_proposal
-
     approve = decision_in(message.body)
     if approve is None:
         return
