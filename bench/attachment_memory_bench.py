@@ -28,7 +28,6 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -43,7 +42,7 @@ BENCH_FIELD_KEY = "YmVuY2gtb25seS1maWVsZC1rZXktb2YtMzItYnl0ZXM="  # MELDPUNT_FIE
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from processes import stop_process_group  # noqa: E402  (bench/ is the script's own folder)
+from processes import free_port, stop_process_group  # noqa: E402  (bench/ is the script's own folder)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
 os.environ.setdefault("MELDPUNT_SECRET_KEY", BENCH_SECRET_KEY)  # this process sets up the desk in the same profile
@@ -95,12 +94,6 @@ def setup_desk() -> int:
     agreement = Agreement.objects.create(code="BENCH-1", organisation=org, catalog=current_version("erpm"),
                                          package="medium", starts_on=date(2025, 1, 1))
     return agreement.pk
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class S3Server:

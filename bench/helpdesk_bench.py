@@ -55,7 +55,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -71,7 +70,7 @@ BENCH_FIELD_KEY = "YmVuY2gtb25seS1maWVsZC1rZXktb2YtMzItYnl0ZXM="  # MELDPUNT_FIE
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from processes import cpu_snapshot, durability, postmaster_pid, stop_process_group, tree_cpu  # noqa: E402  (bench/)
+from processes import cpu_snapshot, durability, free_port, postmaster_pid, stop_process_group, tree_cpu  # noqa: E402  (bench/)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
 os.environ["MELDPUNT_DEBUG"] = "0"
@@ -136,12 +135,6 @@ def fresh_databases(base: str) -> None:
         for name in (MELDPUNT_DB, HELPDESK_DB):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def clean_env(**extra: str) -> dict:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def stop_process_group(proc: subprocess.Popen | None) -> None:

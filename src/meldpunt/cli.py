@@ -313,14 +313,16 @@ def _unknown(name: str, spelled: set[str]) -> UsageError:
 
 
 def _maybe_a_command(name: str) -> bool:
-    """Whether ``name`` is one of Meldpunt's or Django's commands or may be an installed app's,
-    found without settings: only a name that is none of these is surely a typing error."""
+    """Whether ``name`` is one of Meldpunt's commands or a command module of Django or of an
+    installed package (django-tasks-db, axes, ...), found without settings: only a name that is
+    none of these is surely a typing error."""
     import django
 
     if name.replace("_", "-") in commands():
         return True
-    django_root = Path(django.__file__).parent
-    return any(django_root.glob(f"**/management/commands/{name}.py")) or "_" in name and name.split("_")[0] in {"db", "axes"}
+    packages = Path(django.__file__).parent.parent  # the site-packages Django is installed in
+    return any(packages.glob(f"*/management/commands/{name}.py")) or any(
+        packages.glob(f"django/**/management/commands/{name}.py"))
 
 
 def manage(argv: list[str]) -> int:

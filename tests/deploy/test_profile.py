@@ -14,8 +14,9 @@ from django.db.utils import ConnectionHandler
 from django.test import Client
 
 import meldpunt.settings
-from tests.deploy.profile import SECRET, free_port, production_env, run, shared_database_url
+from tests.deploy.profile import SECRET, production_env, run, shared_database_url
 from tests.support import factories as f
+from tests.support.servers import free_port
 
 DEV_KEY = "dev-only-not-secret-change-me-in-production-please"
 

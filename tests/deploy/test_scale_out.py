@@ -36,10 +36,10 @@ from imapclient import IMAPClient
 from meldpunt.contracts.models import Contact
 from meldpunt.intake.models import InboundMail, Mailbox, OutboundMail
 from meldpunt.tickets.models import Ticket
-from tests.deploy.profile import free_port, meldpunt_command, production_env, shared_database_url
+from tests.deploy.profile import meldpunt_command, production_env, shared_database_url
 from tests.support import factories as f
 from tests.support.samples import mail
-from tests.support.servers import DOVECOT, start_dovecot
+from tests.support.servers import DOVECOT, free_port, start_dovecot
 
 API_REQUESTS = 60
 MAILS = 40

@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from tests.deploy.profile import free_port, meldpunt_command, production_env, run, shared_database_url
+from tests.deploy.profile import meldpunt_command, production_env, run, shared_database_url
+from tests.support.servers import free_port
 
 
 def _get(port: int, path: str, **headers) -> tuple[int, dict, bytes]:

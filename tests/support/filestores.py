@@ -17,7 +17,7 @@ import pytest
 from django.core.files.storage import storages
 
 from meldpunt.filestore import disk_storage, s3_storage
-from tests.deploy.profile import free_port
+from tests.support.servers import free_port
 
 S3_ACCESS = {"MELDPUNT_S3_ACCESS_KEY_ID": "meldpunt-test", "MELDPUNT_S3_SECRET_ACCESS_KEY": "meldpunt-test-secret",
              "MELDPUNT_S3_REGION": "eu-west-1", "MELDPUNT_S3_ADDRESSING": "path"}
