@@ -32,7 +32,7 @@ def test_catalogs_page_in_dutch(client):
 def test_demo_load_twice_changes_nothing(demo):
     tickets = Ticket.objects.count()
     call_command("load_demo")
-    assert Ticket.objects.count() == tickets == 5
+    assert Ticket.objects.count() == tickets == 12
 
 
 def test_staff_sees_all_open_requests_with_next_deadline(client, demo):

@@ -1,20 +1,18 @@
-"""A small demo desk: one vendor staff account, customer organisations with agreements on
-different packages, and a handful of tickets. Loading it twice changes nothing."""
+"""A small demo desk: three vendor staff accounts, customer organisations with agreements on
+different packages, requests in every state (:mod:`.requests`) and the content around them
+(:mod:`.content`). Loading it twice changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement, AgreementAddon, Contact, Organisation
 from meldpunt.contracts.services import current_version, load_presets
-from meldpunt.tickets.models import Ticket
-from meldpunt.tickets.registration import create_ticket
-from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, change_status
+from meldpunt.demo.content import load_content
+from meldpunt.demo.requests import load_requests
 
 DEMO_LOGINS = [
     # (username, password, role)
@@ -22,15 +20,17 @@ DEMO_LOGINS = [
     ("jan", "jan-demo-2026", "coordinator of Bakkerij De Vries B.V. (ERP.M Medium + Premium + 3 Koppelingen), Dutch"),
     ("emma", "emma-demo-2026", "coordinator of Northwind Traders Ltd (Invantive subscription), English"),
     ("sofia", "sofia-demo-2026", "coordinator of Acme Manufacturing (Infor Xtreme Elite), English"),
+    ("lisa", "lisa-demo-2026", "vendor staff, team lead on duty for every vendor"),
+    ("mark", "mark-demo-2026", "vendor staff, support manager on duty for every vendor"),
 ]
 
 
-def _user(username: str, password: str, *, staff: bool = False, email: str = ""):
+def _user(username: str, password: str, *, staff: bool = False, superuser: bool = False, email: str = ""):
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username, defaults={"email": email})
     if created:
         user.set_password(password)
-        user.is_staff = user.is_superuser = staff
+        user.is_staff, user.is_superuser = staff or superuser, superuser
         user.save()
     return user
 
@@ -63,7 +63,7 @@ def _agreement(code, org, coordinator, vendor, package, addons=(), **extra):
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     load_presets()
-    agent = _user("agent", "agent-demo-2026", staff=True, email="agent@meldpunt.test")
+    agent = _user("agent", "agent-demo-2026", superuser=True, email="agent@meldpunt.test")
     devries, jan = _org("Bakkerij De Vries B.V.", "nl", ("jan", "Jan de Vries", "jan@devries.test"), "jan-demo-2026")
     northwind, emma = _org("Northwind Traders Ltd", "en", ("emma", "Emma Clarke", "emma@northwind.test"), "emma-demo-2026")
     acme, sofia = _org("Acme Manufacturing", "en", ("sofia", "Sofia Rossi", "sofia@acme.test"), "sofia-demo-2026")
@@ -82,28 +82,9 @@ def load_demo() -> dict[str, int]:
             {"priority": "low", "response": "2bd", "resolution": "planning"},
         ],
     )
-    if Ticket.objects.exists():
-        return {"tickets": 0}
-    now = timezone.now()
-    made = [
-        create_ticket(NewRequest(organisation=devries, agreement=erpm, contact=jan, kind="incident",
-                                 subject="Orders uit Shopify komen niet meer binnen", impact="organisation", urgency="high",
-                                 description="Sinds vanochtend 07:10 geen orders meer via de Shopify-koppeling.",
-                                 channel="phone", received_at=now - timedelta(hours=3), language="nl"))[0],
-        create_ticket(NewRequest(organisation=devries, agreement=erpm, contact=jan, kind="question",
-                                 subject="Hoe stel ik een tweede magazijn in?", channel="email",
-                                 received_at=now - timedelta(days=2), language="nl"))[0],
-        create_ticket(NewRequest(organisation=northwind, agreement=inv, contact=emma, kind="incident",
-                                 subject="itgenclr073: connection to Exact Online fails",
-                                 description="Error itgenclr073 when refreshing. Invantive Query Tool 24.0.12, steps: 1) connect 2) run select * from me",
-                                 channel="portal", received_at=now - timedelta(days=1), language="en"))[0],
-        create_ticket(NewRequest(organisation=northwind, agreement=inv, contact=emma, kind="licence_key",
-                                 subject="New licence key for release 25.0", channel="email",
-                                 received_at=now - timedelta(hours=20), language="en"))[0],
-        create_ticket(NewRequest(organisation=acme, agreement=infor, contact=sofia, kind="incident",
-                                 subject="Production planning run aborts", priority="critical",
-                                 channel="phone", received_at=now - timedelta(hours=5), language="en"))[0],
-    ]
-    add_message(made[0], "We kijken ernaar; de koppeling wordt opnieuw gestart.", author=agent)
-    change_status(made[2], "waiting_customer", actor=agent)
-    return {"tickets": len(made)}
+    lisa = _user("lisa", "lisa-demo-2026", staff=True, email="lisa@meldpunt.test")
+    mark = _user("mark", "mark-demo-2026", staff=True, email="mark@meldpunt.test")
+    users = {"agent": agent, "lisa": lisa, "mark": mark, "jan": jan.user, "emma": emma.user, "sofia": sofia.user}
+    load_content(users)
+    made = load_requests(users, {"jan": (devries, erpm, jan), "emma": (northwind, inv, emma), "sofia": (acme, infor, sofia)})
+    return {"tickets": made}
