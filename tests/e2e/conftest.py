@@ -31,9 +31,11 @@ def browser():
 class Session:
     """One person in their own browser context, with every page error and failed request kept."""
 
-    def __init__(self, browser, base_url: str, *, locale: str = "nl-NL", viewport=(1280, 900)):
+    def __init__(self, browser, base_url: str, *, locale: str = "nl-NL", viewport=(1280, 900), bypass_csp: bool = False):
+        # bypass_csp: only for tests that inject a checker script (axe-core) into our pages.
         self.base_url = base_url
-        self.context = browser.new_context(locale=locale, viewport={"width": viewport[0], "height": viewport[1]})
+        self.context = browser.new_context(locale=locale, viewport={"width": viewport[0], "height": viewport[1]},
+                                           bypass_csp=bypass_csp)
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.problems: list[str] = []
