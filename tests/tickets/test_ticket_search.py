@@ -174,3 +174,25 @@ def test_beyond_the_ranked_window_older_matches_follow_newest_first(world, desk,
     assert set(everything[:2]) == {extra[2].pk, extra[1].pk} and everything[2:] == [extra[0].pk, world["cafe"].pk]
     assert search_ids(Ticket.objects.all(), "export", internal=True, offset=1, limit=2) == [everything[1], extra[0].pk]
     assert search_ids(Ticket.objects.all(), f"#{world['cafe'].pk}", internal=True)[0] == world["cafe"].pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_renamed_organisation_or_contact_is_found_by_its_new_name(desk):
+    from django.utils.module_loading import import_string
+    from django_tasks_db.models import DBTaskResult
+
+    contact = desk["a_plain"]
+    ticket = _ticket(desk, "Printer offline", contact=contact)
+    DBTaskResult.objects.all().delete()
+    organisation = desk["org_a"]
+    organisation.name, contact.name = "Zonnebloem Logistiek", "Xaviera Quist"
+    organisation.save()
+    contact.save()
+    organisation.save()  # saved again unchanged: no further task
+    queued = [(row.task_path, row.args_kwargs["args"]) for row in DBTaskResult.objects.order_by("enqueued_at")]
+    assert queued == [("meldpunt.tickets.tasks.refresh_search_documents", ["organisation", organisation.pk]),
+                      ("meldpunt.tickets.tasks.refresh_search_documents", ["contact", contact.pk])]
+    assert found("Zonnebloem") == [] and found("Quist") == []  # not yet: the task has not run
+    for path, args in queued:
+        import_string(path).call(*args)
+    assert found("Zonnebloem") == [ticket.pk] and found("Xaviera Quist") == [ticket.pk]

@@ -3,8 +3,9 @@
 One :class:`~meldpunt.tickets.models.SearchDocument` row per ticket, written by the ticket
 services: at registration (single and batch), when a message is added, and when a change
 touches a searched field (:data:`SEARCHED_FIELDS`, through ``services._bump``). A service
-elsewhere that changes those fields calls :func:`refresh`; after a bulk import or a renamed
-organisation, ``manage.py search_reindex`` rebuilds every document.
+elsewhere that changes those fields calls :func:`refresh`; a renamed organisation or contact
+rewrites its tickets' documents in a task (:mod:`.search_receivers`); after a bulk import,
+``manage.py search_reindex`` rebuilds every document.
 
 - PostgreSQL: the row carries ``vector``, computed here from accent-folded text: the number
   with the ``simple`` configuration (weight A), the head (B), the public thread (D) and the

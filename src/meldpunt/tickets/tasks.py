@@ -6,7 +6,8 @@ from datetime import date
 
 from django.tasks import task
 
-from meldpunt.tickets import recompute
+from meldpunt.tickets import recompute, search_index
+from meldpunt.tickets.models import Ticket
 
 
 @task()
@@ -18,3 +19,14 @@ def recompute_calendar(vendor: str, calendar: str, days: list[str] | None = None
         versions=versions, reason=reason,
     )
     return report.as_dict()
+
+
+@task()
+def refresh_search_documents(ticket_field: str, pk: int) -> int:
+    """Rewrite the search documents of the tickets of one organisation or contact (after a
+    rename; :mod:`meldpunt.tickets.search_receivers`). Returns how many."""
+    if ticket_field not in ("organisation", "contact"):
+        raise ValueError(f"not a searched relation: {ticket_field}")
+    ids = list(Ticket.objects.filter(**{f"{ticket_field}_id": pk}).order_by("pk").values_list("pk", flat=True))
+    search_index.refresh(ids)
+    return len(ids)
