@@ -87,6 +87,7 @@ def billed_october(**vendor_profile):
     from meldpunt.tickets.registration import create_ticket
 
     call_command("load_demo")
+    VendorProfile.objects.filter(vendor="erpm").delete()  # the demo's complete one: these tests set their own
     VendorProfile.objects.create(vendor="erpm", name="ERP.M B.V.", address="Stationsplein 1\n3511 ED Utrecht",
                                  payment_days=14, **vendor_profile)
     devries = Agreement.objects.get(code="ERPM-2026-0042")

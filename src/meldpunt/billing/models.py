@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.contracts.models import LANGUAGE_CHOICES, Agreement, Organisation
@@ -94,7 +95,7 @@ class TimeEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         if self.pk and InvoicedTime.objects.filter(entry_id=self.pk).exists():
-            raise ImmutableError("this time entry is on an invoice; correct it with a credit note")
+            raise ImmutableError(gettext("this time entry is on an invoice; correct it with a credit note"))
         return super().delete(*args, **kwargs)
 
 
@@ -148,11 +149,11 @@ class Invoice(models.Model):
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         if self.pk is not None and (update_fields is None or not set(update_fields) <= {"status"}):
-            raise ImmutableError(f"invoice {self.number} is issued; only its status may change — correct it with a credit note")
+            raise ImmutableError(gettext("invoice %(number)s is issued; only its status may change — correct it with a credit note") % {"number": self.number})
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ImmutableError(f"invoice {self.number} is issued and cannot be deleted; credit it instead")
+        raise ImmutableError(gettext("invoice %(number)s is issued and cannot be deleted; credit it instead") % {"number": self.number})
 
 
 SOURCE_CHOICES = [("package", _("Package")), ("addon", _("Add-on")), ("time", _("Time")), ("credit", _("Credit"))]
@@ -194,11 +195,11 @@ class InvoiceLine(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ImmutableError("invoice lines are never edited; correct them with a credit note")
+            raise ImmutableError(gettext("invoice lines are never edited; correct them with a credit note"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ImmutableError("invoice lines are never deleted; correct them with a credit note")
+        raise ImmutableError(gettext("invoice lines are never deleted; correct them with a credit note"))
 
 
 class InvoicedTime(models.Model):

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import Agreement, Contact
@@ -53,16 +54,16 @@ def log_contact(
     stops the response clock like a written reply would.
     """
     if channel not in CHANNEL_ENTITLEMENTS:
-        raise TicketError("channel must be phone or chat")
+        raise TicketError(_("channel must be phone or chat"))
     if not summary.strip():
-        raise TicketError("write what was said")
+        raise TicketError(_("write what was said"))
     at = at or timezone.now()
     if ticket is None:
         if contact is None:
-            raise TicketError("a new ticket from a call or chat needs the contact")
+            raise TicketError(_("a new ticket from a call or chat needs the contact"))
         if agreement is not None and agreement.organisation_id != contact.organisation_id:
-            raise TicketError("the agreement belongs to another organisation")
-        ticket, _ = create_ticket(NewRequest(
+            raise TicketError(_("the agreement belongs to another organisation"))
+        ticket, _created = create_ticket(NewRequest(
             organisation=contact.organisation, agreement=agreement, contact=contact, kind=kind,
             subject=subject or summary.strip().splitlines()[0][:120], description=summary,
             channel=channel, received_at=at,

@@ -33,9 +33,9 @@ def submit_idea(*, author, title: str, body: str, product=None, vendor: str = ""
     """Submit an idea for one vendor: ``vendor`` when the author chose one of theirs, else the
     vendor of their running agreements (see :func:`community.vendor_for`)."""
     if not author.is_authenticated:
-        raise KnowledgeError("log in to submit an idea")
+        raise KnowledgeError(_("log in to submit an idea"))
     if not title.strip() or not body.strip():
-        raise KnowledgeError("an idea needs a title and a description")
+        raise KnowledgeError(_("an idea needs a title and a description"))
     with transaction.atomic():
         idea = Idea.objects.create(author=author, title=title.strip()[:300], body=body, product=product,
                                    vendor=vendor_for(author, vendor))
@@ -46,9 +46,9 @@ def submit_idea(*, author, title: str, body: str, product=None, vendor: str = ""
 def vote(*, idea: Idea, user) -> bool:
     """Vote for an idea; True when the vote counted, False when this user had already voted."""
     if not user.is_authenticated:
-        raise KnowledgeError("log in to vote")
+        raise KnowledgeError(_("log in to vote"))
     if not may_take_part(user, idea.vendor):
-        raise KnowledgeError("that idea is for another vendor")
+        raise KnowledgeError(_("that idea is for another vendor"))
     try:
         with transaction.atomic():
             IdeaVote.objects.create(idea=idea, user=user)
@@ -69,7 +69,7 @@ def vote_count(idea: Idea) -> int:
 def follow(*, idea: Idea, user, on: bool = True) -> None:
     if on:
         if not may_take_part(user, idea.vendor):
-            raise KnowledgeError("that idea is for another vendor")
+            raise KnowledgeError(_("that idea is for another vendor"))
         IdeaFollower.objects.get_or_create(idea=idea, user=user)
     else:
         IdeaFollower.objects.filter(idea=idea, user=user).delete()
@@ -83,11 +83,11 @@ def set_status(*, idea: Idea, status: str, reply: str, actor) -> int:
     they are a customer contact, else in English.
     """
     if not is_staff(actor):
-        raise KnowledgeError("only vendor staff set the status of an idea")
+        raise KnowledgeError(_("only vendor staff set the status of an idea"))
     if status not in STATUSES or status == "new":
-        raise KnowledgeError("status must be under_review, planned, done or declined")
+        raise KnowledgeError(_("status must be under_review, planned, done or declined"))
     if not reply.strip():
-        raise KnowledgeError("say why, in a public reply")
+        raise KnowledgeError(_("say why, in a public reply"))
     idea = Idea.objects.select_for_update().get(pk=idea.pk)
     idea.status, idea.vendor_reply, idea.replied_at = status, reply.strip(), timezone.now()
     idea.save(update_fields=["status", "vendor_reply", "replied_at"])

@@ -56,7 +56,7 @@ def may_opt_in(contact: Contact, today: date | None = None) -> bool:
 def set_opt_in(*, contact: Contact, on: bool) -> None:
     if on:
         if not may_opt_in(contact):
-            raise KnowledgeError("your agreement does not include notification of critical fixes")
+            raise KnowledgeError(_("your agreement does not include notification of critical fixes"))
         FixNotificationOptIn.objects.get_or_create(contact=contact)
     else:
         FixNotificationOptIn.objects.filter(contact=contact).delete()
@@ -75,9 +75,9 @@ def fix_recipients(release: Release, today: date | None = None) -> list[Contact]
 def announce_critical_fix(*, release: Release, title: str, body: str, actor, today: date | None = None) -> FixAnnouncement:
     """Announce a critical fix of ``release`` to the opted-in contacts entitled to hear of it."""
     if not is_staff(actor):
-        raise KnowledgeError("only vendor staff announce fixes")
+        raise KnowledgeError(_("only vendor staff announce fixes"))
     if not title.strip() or not body.strip():
-        raise KnowledgeError("an announcement needs a title and a text")
+        raise KnowledgeError(_("an announcement needs a title and a text"))
     recipients = fix_recipients(release, today)
     announcement = FixAnnouncement.objects.create(release=release, title=title.strip()[:300], body=body, announced_by=actor)
     announcement.recipients.set(recipients)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.selectors import contact_of, is_staff
@@ -39,9 +40,9 @@ def _unique_slug(title: str) -> str:
 def write_version(*, article: Article, language: str, title: str, body: str, author=None) -> ArticleVersion:
     """Write a new version of ``article`` in ``language``; it becomes the current text."""
     if language not in LANGUAGES:
-        raise KnowledgeError("language must be nl or en")
+        raise KnowledgeError(_("language must be nl or en"))
     if not title.strip() or not body.strip():
-        raise KnowledgeError("an article needs a title and a text")
+        raise KnowledgeError(_("an article needs a title and a text"))
     Article.objects.select_for_update().filter(pk=article.pk).first()  # one writer per article
     last = ArticleVersion.objects.filter(article=article, language=language).aggregate(n=Max("number"))["n"] or 0
     ArticleVersion.objects.filter(article=article, language=language, is_current=True).update(is_current=False)
@@ -56,7 +57,7 @@ def create_article(
     releases=(), source_message: Message | None = None, published: bool = True, slug: str = "",
 ) -> Article:
     if visibility not in ("public", "customers"):
-        raise KnowledgeError("visibility must be public or customers")
+        raise KnowledgeError(_("visibility must be public or customers"))
     article = Article.objects.create(
         slug=slug or _unique_slug(title), product=product, visibility=visibility, published=published,
         source_message=source_message, created_by=author,
@@ -84,9 +85,9 @@ def article_from_message(
     """Turn a good answer into an article (customers-only until an editor makes it public),
     and link it to the ticket the answer was given on."""
     if not is_staff(actor):
-        raise KnowledgeError("only vendor staff write articles")
+        raise KnowledgeError(_("only vendor staff write articles"))
     if not message.public or message.from_customer:
-        raise KnowledgeError("only a public answer by the vendor can become an article")
+        raise KnowledgeError(_("only a public answer by the vendor can become an article"))
     ticket = message.ticket
     article = create_article(
         title=title, body=body if body is not None else message.body, language=language or ticket.language,
@@ -101,20 +102,20 @@ def ask_question(*, author, title: str, body: str, language: str = "en", product
     """Post a question in one vendor's community: ``vendor`` when the author chose one of
     theirs, else the vendor of their running agreements (see :func:`community.vendor_for`)."""
     if not author.is_authenticated:
-        raise KnowledgeError("log in to ask a question")
+        raise KnowledgeError(_("log in to ask a question"))
     if not title.strip() or not body.strip():
-        raise KnowledgeError("a question needs a title and a description")
+        raise KnowledgeError(_("a question needs a title and a description"))
     return Question.objects.create(author=author, title=title.strip()[:300], body=body, language=language, product=product,
                                    vendor=vendor_for(author, vendor))
 
 
 def answer_question(*, question: Question, author, body: str) -> Answer:
     if not author.is_authenticated:
-        raise KnowledgeError("log in to answer")
+        raise KnowledgeError(_("log in to answer"))
     if not may_take_part(author, question.vendor):
-        raise KnowledgeError("that question is in the community of another vendor")
+        raise KnowledgeError(_("that question is in the community of another vendor"))
     if not body.strip():
-        raise KnowledgeError("the answer is empty")
+        raise KnowledgeError(_("the answer is empty"))
     return Answer.objects.create(question=question, author=author, body=body, by_staff=is_staff(author))
 
 
@@ -122,9 +123,9 @@ def answer_question(*, question: Question, author, body: str) -> Answer:
 def accept_answer(*, question: Question, answer: Answer, actor) -> Question:
     """The asker (or staff) marks the answer that solved it."""
     if answer.question_id != question.pk:
-        raise KnowledgeError("that answer belongs to another question")
+        raise KnowledgeError(_("that answer belongs to another question"))
     if actor.pk != question.author_id and not is_staff(actor):
-        raise KnowledgeError("only the asker or vendor staff accept an answer")
+        raise KnowledgeError(_("only the asker or vendor staff accept an answer"))
     question.accepted_answer = answer
     question.save(update_fields=["accepted_answer"])
     return question
@@ -145,13 +146,13 @@ def question_to_ticket(*, question: Question, actor, kind: str = "incident") -> 
     the service levels start when the vendor accepts it as a request, not when it was asked.
     """
     if not is_staff(actor):
-        raise KnowledgeError("only vendor staff turn a question into a ticket")
+        raise KnowledgeError(_("only vendor staff turn a question into a ticket"))
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.ticket_id:
         return question.ticket
     contact = contact_of(question.author)
     if contact is None:
-        raise KnowledgeError("the asker is not a customer contact, so there is no agreement to register it under")
+        raise KnowledgeError(_("the asker is not a customer contact, so there is no agreement to register it under"))
     now = timezone.now()
     ticket, _created = create_ticket(NewRequest(
         organisation=contact.organisation, agreement=_agreement_for(contact.organisation, now.date()),

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import Organisation
 from meldpunt.core.reporting import ClockRecord, WhatIf, compare
@@ -44,7 +46,7 @@ def check(scenario: Scenario, organisation: Organisation) -> None:
     problems = []
     agreements = list(organisation.agreements.select_related("catalog"))
     if not agreements:
-        raise ScenarioError("the organisation has no agreement to compare with")
+        raise ScenarioError(_("the organisation has no agreement to compare with"))
     for agreement in agreements:
         catalog = agreement.catalog.parsed()
         package = scenario.package or agreement.package

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.tickets import events
@@ -23,18 +24,18 @@ def request_category(ticket: Ticket, *, requested: str, motivation: str, by=None
     """Seed 001: all incidents start at the default category; the customer may ask for
     another one and motivate it. An agent decides (:func:`decide_category`)."""
     if ticket.agreement_id is None:
-        raise TriageError("this request has no agreement, so no categories")
+        raise TriageError(_("this request has no agreement, so no categories"))
     scheme = ticket.agreement.catalog.parsed().priority
     if scheme.scheme != "categories" or ticket.kind in scheme.fixed:
-        raise TriageError("this agreement's priority comes from impact and urgency; give those instead")
+        raise TriageError(_("this agreement's priority comes from impact and urgency; give those instead"))
     if requested not in scheme.levels:
-        raise TriageError(f"category must be one of {', '.join(scheme.levels)}")
+        raise TriageError(_("category must be one of %(levels)s") % {"levels": ", ".join(scheme.levels)})
     if requested == ticket.priority:
-        raise TriageError(f"the request already has category {requested}")
+        raise TriageError(_("the request already has category %(category)s") % {"category": requested})
     if len(motivation.strip()) < 10:
-        raise TriageError("motivation: say in a sentence why this category fits better")
+        raise TriageError(_("motivation: say in a sentence why this category fits better"))
     if ticket.category_requests.filter(state="pending").exists():
-        raise TriageError("a category request for this request is already waiting for an agent")
+        raise TriageError(_("a category request for this request is already waiting for an agent"))
     found = CategoryRequest.objects.create(ticket=ticket, current=ticket.priority, requested=requested,
                                            motivation=motivation.strip(), requested_by=by)
     events.record(ticket, "category_request", actor=by, request=found.pk, current=ticket.priority, requested=requested,
@@ -48,9 +49,9 @@ def decide_category(found: CategoryRequest, *, accept: bool, actor=None, reason:
     refuse with a reason the customer sees."""
     found = CategoryRequest.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=found.pk)
     if found.state != "pending":
-        raise TriageError(f"this category request was already {found.get_state_display().lower()}")
+        raise TriageError(_("this category request was already %(state)s") % {"state": found.get_state_display().lower()})
     if not accept and not reason.strip():
-        raise TriageError("reason: say why the category stays as it is")
+        raise TriageError(_("reason: say why the category stays as it is"))
     found.state = "accepted" if accept else "refused"
     found.decided_by, found.decided_at, found.reason = actor, timezone.now(), reason.strip()[:500]
     found.save(update_fields=["state", "decided_by", "decided_at", "reason"])
@@ -77,14 +78,14 @@ def request_licence_key(*, contact: Contact, agreement_code: str, version: str, 
     code = agreement_code.strip()
     agreement = Agreement.objects.filter(organisation_id=contact.organisation_id, code__iexact=code).select_related("catalog").first()
     if agreement is None:
-        raise TriageError(f"agreement code {code!r} is not an agreement of {contact.organisation}")
+        raise TriageError(_("agreement code \u201c%(code)s\u201d is not an agreement of %(organisation)s") % {"code": code, "organisation": contact.organisation})
     if not _running(agreement):
-        raise TriageError(f"agreement {agreement.code} is not running today")
+        raise TriageError(_("agreement %(code)s is not running today") % {"code": agreement.code})
     if "licence_key" not in agreement.catalog.parsed().kinds:
-        raise TriageError(f"agreement {agreement.code} does not issue licence keys")
+        raise TriageError(_("agreement %(code)s does not issue licence keys") % {"code": agreement.code})
     if not version.strip():
-        raise TriageError("version: say which version you need a key for")
-    ticket, _ = create_ticket(NewRequest(
+        raise TriageError(_("version: say which version you need a key for"))
+    ticket, _created = create_ticket(NewRequest(
         organisation=contact.organisation, agreement=agreement, contact=contact, kind="licence_key",
         subject=f"Licence key {product.strip()} {version.strip()}".replace("  ", " ")[:300],
         description=note.strip(), product=product, product_version=version, channel=channel,
@@ -97,12 +98,12 @@ def issue_licence_key(ticket: Ticket, *, key: str, actor=None) -> LicenceKey:
     """The key goes only to the organisation's coordinator (seed 001), is kept for the portal,
     and the request is resolved (its resolution clock stops)."""
     if ticket.kind != "licence_key" or ticket.agreement_id is None:
-        raise TriageError("only a licence key request on an agreement gets a key")
+        raise TriageError(_("only a licence key request on an agreement gets a key"))
     if not key.strip():
-        raise TriageError("key: paste the licence key")
+        raise TriageError(_("key: paste the licence key"))
     coordinator = ticket.agreement.coordinator
     if coordinator is None or not coordinator.email or coordinator.organisation_id != ticket.organisation_id:
-        raise TriageError(f"agreement {ticket.agreement.code} has no coordinator to send the key to; set one first")
+        raise TriageError(_("agreement %(code)s has no coordinator to send the key to; set one first") % {"code": ticket.agreement.code})
     issued = LicenceKey.objects.create(agreement=ticket.agreement, ticket=ticket, product=ticket.product,
                                        version=ticket.product_version, key=key.strip(), sent_to=coordinator.email,
                                        issued_by=actor)
@@ -129,11 +130,11 @@ def record_remote_consent(ticket: Ticket, *, authorised_by: str, authorised: boo
                           actor=None, contact: Contact | None = None, note: str = "") -> RemoteConsent:
     """Seeds 001/003: remote access needs the customer's full authorisation and presence."""
     if ticket.agreement_id is None or "remote_access" not in terms_of(ticket.agreement).entitlements:
-        raise TriageError("the agreement grants no remote access")
+        raise TriageError(_("the agreement grants no remote access"))
     if not authorised_by.strip():
-        raise TriageError("authorised_by: who authorised the session?")
+        raise TriageError(_("authorised_by: who authorised the session?"))
     if not (authorised and present):
-        raise TriageError("a remote session needs the customer's authorisation and the customer present")
+        raise TriageError(_("a remote session needs the customer's authorisation and the customer present"))
     consent = RemoteConsent.objects.create(ticket=ticket, contact=contact, authorised_by=authorised_by.strip()[:200],
                                            authorised=True, present=True, note=note.strip()[:500], recorded_by=actor)
     events.record(ticket, "remote_consent", actor=actor, consent=consent.pk, authorised_by=consent.authorised_by,

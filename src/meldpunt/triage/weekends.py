@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement
 from meldpunt.core.coverage import check_weekend
@@ -51,9 +52,9 @@ def approve_weekend(weekend: SpecialWeekend, *, engineer, actor=None) -> Special
     """The customer success manager plans an engineer; clocks of that weekend move to 24×7."""
     weekend = SpecialWeekend.objects.select_for_update().get(pk=weekend.pk)
     if weekend.state != "requested":
-        raise TriageError(f"this weekend is {weekend.get_state_display().lower()}, not waiting for approval")
+        raise TriageError(_("this weekend is %(state)s, not waiting for approval") % {"state": weekend.get_state_display().lower()})
     if engineer is None or not engineer.is_staff:
-        raise TriageError("engineer: assign a support engineer for the weekend")
+        raise TriageError(_("engineer: assign a support engineer for the weekend"))
     weekend.state, weekend.engineer, weekend.decided_at = "approved", engineer, timezone.now()
     weekend.save(update_fields=["state", "engineer", "decided_at"])
     start, end = _window(weekend.saturday)
@@ -67,9 +68,9 @@ def approve_weekend(weekend: SpecialWeekend, *, engineer, actor=None) -> Special
 def refuse_weekend(weekend: SpecialWeekend, *, reason: str, actor=None) -> SpecialWeekend:
     weekend = SpecialWeekend.objects.select_for_update().get(pk=weekend.pk)
     if weekend.state != "requested":
-        raise TriageError(f"this weekend is {weekend.get_state_display().lower()}, not waiting for a decision")
+        raise TriageError(_("this weekend is %(state)s, not waiting for a decision") % {"state": weekend.get_state_display().lower()})
     if not reason.strip():
-        raise TriageError("reason: say why the weekend is refused")
+        raise TriageError(_("reason: say why the weekend is refused"))
     weekend.state, weekend.reason, weekend.decided_at = "refused", reason.strip()[:500], timezone.now()
     weekend.save(update_fields=["state", "reason", "decided_at"])
     return weekend
