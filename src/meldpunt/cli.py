@@ -266,6 +266,7 @@ def _print_outcome(name: str, outcome: dict, as_json: bool) -> None:
 OWN = {
     "deadline": "When is a clock due, and why? Runs on a catalog file, no database needed.",
     "ingest-mail": "Register raw mail files (.eml) through the path IMAP intake takes.",
+    "catalog": "Check a catalog file, compare two versions, or print its JSON Schema; no database needed.",
 }
 HELP_WORDS = frozenset({"help", "--help", "-h"})
 
@@ -406,6 +407,10 @@ def main(argv: list[str] | None = None) -> int:
             return deadline(rest)
         if command == "ingest-mail":
             return ingest_mail(rest)
+        if command == "catalog":
+            from meldpunt.cli_catalog import catalog
+
+            return catalog(rest, UsageError)
         return manage([command, *rest])
     except UsageError as exc:
         print(f"meldpunt {command.replace('_', '-')}: {exc}", file=sys.stderr)
