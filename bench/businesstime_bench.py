@@ -67,11 +67,10 @@ def best_of(repeats: int, run: Callable[[], object]) -> tuple[float, object]:
 
 def holiday_dates(definition: CalendarDef, years: range) -> list[date]:
     """The days the catalog closes the desk, so every engine gets exactly the same dates."""
-    assert definition.holiday_set
+    assert definition.holidays
     days = set(definition.closed)
     for year in years:
-        days |= set(public_holidays(definition.holiday_set, year, definition.good_friday,
-                                    definition.liberation_day, "en_US"))
+        days |= set(public_holidays(definition.holidays, year))
     return sorted(days)  # weekend ones included; they change nothing
 
 

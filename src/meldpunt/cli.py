@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from meldpunt.core.businesstime import Calendar, always_open
+from meldpunt.core.businesstime import FIRST_YEAR, LAST_YEAR, Calendar, OutOfRange, always_open
 from meldpunt.core.calendars import build_calendar
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import load_catalog
@@ -62,7 +62,7 @@ def _deadline_parser() -> argparse.ArgumentParser:
     p.add_argument("--priority")
     p.add_argument("--impact")
     p.add_argument("--urgency")
-    p.add_argument("--kind", default="incident")
+    p.add_argument("--kind", help="a request kind of the catalog (default incident)")
     p.add_argument("--metric", choices=("response", "resolution"))
     p.add_argument("--calendar", help="24x7 or CATALOG:CALENDAR")
     p.add_argument("--target", help="90m, 2h, 3bd")
@@ -78,6 +78,8 @@ def _moment(text: str, zone: ZoneInfo, arg: str) -> datetime:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise UsageError(f"{arg}: {text!r} is not an ISO 8601 date and time") from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise UsageError(f"{arg}: {value.year} is outside the years {FIRST_YEAR}–{LAST_YEAR} that calendars cover")
     return value if value.tzinfo else value.replace(tzinfo=zone)
 
 
@@ -95,7 +97,7 @@ def _pauses(items: list[str], zone: ZoneInfo) -> list[Pause]:
 
 
 def _calendar_form(args, language: str) -> tuple[Calendar, Target, str | None, str]:
-    for name in ("catalog", "package", "priority", "impact", "urgency", "metric"):
+    for name in ("catalog", "package", "addon", "priority", "impact", "urgency", "kind", "metric"):
         if getattr(args, name):
             raise UsageError(f"--{name}: not used with --calendar; give --target instead")
     if not args.target:
@@ -140,6 +142,7 @@ def _catalog_form(args, language: str) -> tuple[Calendar, Target | None, str, st
         catalog.addon_list(args.addon, args.package)
     except KeyError as exc:
         raise UsageError(f"--addon: {exc.args[0]}") from None
+    args.kind = args.kind or "incident"
     if args.kind not in catalog.kinds:
         raise UsageError(f"--kind: catalog {catalog.id} takes {', '.join(catalog.kinds)}")
     if (args.impact is None) != (args.urgency is None):
@@ -147,6 +150,11 @@ def _catalog_form(args, language: str) -> tuple[Calendar, Target | None, str, st
     if args.priority and args.impact:
         raise UsageError("--priority: give either --priority or --impact/--urgency")
     scheme = catalog.priority
+    if args.impact and scheme.scheme != "matrix":
+        raise UsageError(f"--impact: catalog {catalog.id} has priority categories ({', '.join(scheme.levels)}), "
+                         "not impact × urgency; give --priority")
+    if args.impact and args.kind in scheme.fixed:
+        raise UsageError(f"--impact: a {args.kind} is always priority {scheme.fixed[args.kind]} in catalog {catalog.id}")
     if args.priority and args.kind in scheme.fixed and args.priority != scheme.fixed[args.kind]:
         raise UsageError(f"--priority: a {args.kind} is always priority {scheme.fixed[args.kind]} in catalog {catalog.id}")
     try:
@@ -176,7 +184,10 @@ def deadline(argv: list[str]) -> int:
         calendar, target, priority, label = _catalog_form(args, language)
     received = _moment(args.received, calendar.zone, "--received")
     pauses = _pauses(args.pause, calendar.zone)
-    result = compute_deadline(calendar, target, received, pauses, label=label, language=language)
+    try:
+        result = compute_deadline(calendar, target, received, pauses, label=label, language=language)
+    except OutOfRange as exc:
+        raise UsageError(f"{'--target' if args.target else '--metric'}: {exc}") from None
     if args.json:
         print(json.dumps({
             "due": result.due.isoformat() if result.due else None,
@@ -255,6 +266,7 @@ def _print_outcome(name: str, outcome: dict, as_json: bool) -> None:
 OWN = {
     "deadline": "When is a clock due, and why? Runs on a catalog file, no database needed.",
     "ingest-mail": "Register raw mail files (.eml) through the path IMAP intake takes.",
+    "catalog": "Check a catalog file, compare two versions, or print its JSON Schema; no database needed.",
 }
 HELP_WORDS = frozenset({"help", "--help", "-h"})
 
@@ -395,6 +407,10 @@ def main(argv: list[str] | None = None) -> int:
             return deadline(rest)
         if command == "ingest-mail":
             return ingest_mail(rest)
+        if command == "catalog":
+            from meldpunt.cli_catalog import catalog
+
+            return catalog(rest, UsageError)
         return manage([command, *rest])
     except UsageError as exc:
         print(f"meldpunt {command.replace('_', '-')}: {exc}", file=sys.stderr)

@@ -78,6 +78,9 @@ def test_a_window_outside_service_hours_or_on_a_holiday_is_refused(desk):
     with pytest.raises(BookingError, match="holiday or closed day"):
         publish_availability(agent=desk["agent"], vendor="invantive", on_date=date(2027, 4, 27),
                              starts=time(10), ends=time(12))
+    with pytest.raises(BookingError, match="between 1900 and 2200"):  # the years calendars cover
+        publish_availability(agent=desk["agent"], vendor="invantive", on_date=date(2500, 4, 26),
+                             starts=time(10), ends=time(12))
     with pytest.raises(BookingError, match="half hour"):
         publish_availability(agent=desk["agent"], vendor="invantive", weekday=0, starts=time(10, 15), ends=time(12))
     with pytest.raises(BookingError, match="does not offer"):

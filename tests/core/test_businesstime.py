@@ -7,6 +7,7 @@ CET/CEST changes are real.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from meldpunt.core.businesstime import (
     parse_range,
     weekly_from_mapping,
 )
-from meldpunt.core.calendars import CalendarDef, build_calendar
+from meldpunt.core.calendars import CalendarDef, ExtraDay, HolidayRule, build_calendar
 from meldpunt.core.catalog_loader import load_preset
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -184,7 +185,10 @@ def test_good_friday_and_liberation_day_are_working_days_in_the_presets(workdays
 
 def test_switches_close_good_friday_and_liberation_day_every_year():
     definition = load_preset("erpm").calendar("workdays")
-    switched = CalendarDef(**{**definition.__dict__, "good_friday": True, "liberation_day": True})
+    assert definition.holidays is not None
+    rule = replace(definition.holidays, without=frozenset({"Liberation Day"}),
+                   extra=(ExtraDay(5, 5, "Liberation Day", "Bevrijdingsdag"),))
+    switched = replace(definition, holidays=rule)
     cal = build_calendar(switched)
     assert not cal.is_open(ts(2026, 4, 3, 10))  # Good Friday
     assert not cal.is_open(ts(2026, 5, 5, 10))  # Liberation Day, not a lustrum year
@@ -196,7 +200,7 @@ def test_kings_day_moves_to_the_26th_when_the_27th_is_a_sunday():
     mon_to_sat = build_calendar(
         CalendarDef(
             id="six", name={"en": "Six days"}, timezone="Europe/Amsterdam",
-            weekly=tuple([((540, 1020),)] * 6 + [()]), holiday_set="NL",
+            weekly=tuple([((540, 1020),)] * 6 + [()]), holidays=HolidayRule("NL"),
         )
     )
     # 27 April 2031 is a Sunday: the Saturday before is closed, the Monday after is open.

@@ -108,12 +108,9 @@ class Reference:
 def preset_calendar(catalog: str, calendar_id: str) -> tuple[Calendar, Reference]:
     definition = load_preset(catalog).calendar(calendar_id)
     closed = set(definition.closed)
-    if definition.holiday_set:  # the dates straight from the holiday tables, not from the engine
+    if definition.holidays:  # the dates straight from the holiday tables, not from the engine
         for year in range(2024, 2031):
-            closed |= set(
-                public_holidays(definition.holiday_set, year, definition.good_friday,
-                                definition.liberation_day, "en_US")
-            )
+            closed |= set(public_holidays(definition.holidays, year))
     cal = build_calendar(definition)
     return cal, Reference(definition.weekly, closed, f"{catalog} {calendar_id}")
 

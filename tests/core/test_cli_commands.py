@@ -30,7 +30,7 @@ def test_help_lists_every_command_with_one_line(tmp_path, words):
     result = meldpunt_run(*words, debug=False, tmp=tmp_path)  # no secret key: listing needs none
     assert result.returncode == 0, result.stderr
     lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.startswith("  ")}
-    assert set(COMMAND_FILES) | {"deadline", "ingest-mail"} <= set(lines)
+    assert set(COMMAND_FILES) | {"deadline", "ingest-mail", "catalog"} <= set(lines)
     for name in lines:
         assert len(lines[name].split(None, 1)) == 2, f"{name} has no description"
     assert "__help" not in result.stdout + result.stderr and "_" not in "".join(lines)
@@ -42,7 +42,7 @@ def test_every_command_is_listed_with_its_own_help_text():
     assert all(listed[name] for name in COMMAND_FILES), [n for n in COMMAND_FILES if not listed[n]]
 
 
-@pytest.mark.parametrize("name", [*COMMAND_FILES, "deadline", "ingest-mail", "migrate"])
+@pytest.mark.parametrize("name", [*COMMAND_FILES, "deadline", "ingest-mail", "catalog", "migrate"])
 def test_each_command_has_its_own_help_on_a_production_host(tmp_path, name):
     result = meldpunt_run(name, "--help", debug=False, tmp=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -60,6 +60,9 @@ def test_help_of_one_command_by_name(tmp_path):
     (["invoice-run"], "--month"),
     (["invoice_run", "--month", "2026-01", "--bogus"], "unrecognized arguments: --bogus"),
     (["load-catalogs", "/nowhere/x.toml"], "/nowhere/x.toml"),
+    (["catalog", "check", "/nowhere/x.toml"], "/nowhere/x.toml: file: no such file"),
+    (["catalog", "diff", "erpm"], "the following arguments are required: NEW"),
+    (["catalog", "lint", "erpm"], "invalid choice: 'lint'"),
     (["invoic-run"], "unknown command (did you mean invoice-run"),
     (["frobnicate"], "unknown command; `meldpunt help` lists the commands"),
 ])

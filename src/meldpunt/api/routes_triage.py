@@ -234,7 +234,7 @@ def decide(request, proposal_id: Id, payload: DecisionIn):
 
 # ------------------------------------------------------------------ categories
 @router.post("/triage/tickets/{ticket_id}/category-requests", response={201: dict, **ERRORS},
-             summary="Ask for another category, with a motivation (seed 001)")
+             summary="Ask for another category, with a motivation")
 def ask_category(request, ticket_id: Id, payload: CategoryIn):
     found = triage_requests.request_category(_ticket(request, ticket_id), requested=payload.requested,
                                              motivation=payload.motivation, by=request.auth)
@@ -253,7 +253,7 @@ def decide_category(request, request_id: Id, payload: CategoryDecisionIn):
 
 
 # ------------------------------------------------------------------ licence keys
-@router.post("/triage/licence-key-requests", response={201: dict, **ERRORS}, summary="Request a licence key (seed 001)")
+@router.post("/triage/licence-key-requests", response={201: dict, **ERRORS}, summary="Request a licence key")
 def ask_key(request, payload: LicenceKeyRequestIn):
     contact = _contact(request, "request a licence key")
     ticket = triage_requests.request_licence_key(contact=contact, agreement_code=payload.agreement_code,
@@ -287,7 +287,7 @@ def weekend_list(request):
     return [weekend_out(w) for w in visible_weekends(request.auth)[:500]]
 
 
-@router.post("/triage/weekends", response={201: dict, **ERRORS}, summary="Request the special-event weekend (seed 003)")
+@router.post("/triage/weekends", response={201: dict, **ERRORS}, summary="Request the special-event weekend")
 def ask_weekend(request, payload: WeekendIn):
     agreement = visible_agreements(request.auth).filter(code=payload.agreement).first()
     if agreement is None:

@@ -188,9 +188,9 @@ class TicketOut(Schema):
     version: int = Field(description="send as expected_version to refuse stale changes")
     created_at: Moment
     updated_at: Moment
-    category: str = Field("Call", description="seed 002: Call, or Advisory/Consultant for an advisory request with a proposal")
-    customer_status: str = Field("new", description="seed 002: the status as the customer reads it (new = not yet accepted)")
-    triage_state: str = Field("", description="seed 002 triage: '', incomplete, accepted or advisory")
+    category: str = Field("Call", description="Call, or Advisory/Consultant for an advisory request with a proposal")
+    customer_status: str = Field("new", description="The status as the customer reads it (new = not yet accepted)")
+    triage_state: str = Field("", description="Where triage stands: '', incomplete, accepted or advisory")
 
 
 class PauseOut(Schema):

@@ -42,7 +42,7 @@ from meldpunt.bookings.selectors import (
 )
 from meldpunt.contracts.models import Agreement, CatalogVersion, Contact
 from meldpunt.core.billing import BillingError, format_minutes, format_money, parse_amount
-from meldpunt.core.businesstime import epoch
+from meldpunt.core.businesstime import FIRST_YEAR, LAST_YEAR, epoch
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.tickets.models import Ticket
 from meldpunt.tickets.registration import create_ticket
@@ -86,6 +86,8 @@ def publish_availability(
         raise BookingError(str(exc)) from None
     if valid_from and valid_until and valid_until < valid_from:
         raise BookingError(_("'Valid until' lies before 'valid from'."))
+    if on_date is not None and not FIRST_YEAR <= on_date.year <= LAST_YEAR:  # calendars cover these years
+        raise BookingError(_("A date must lie between %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR})
     calendar = calendar_of(version, rules)
     why = window_outside_service(calendar, Window(agent=agent.pk, start=starts, end=ends, weekday=weekday, day=on_date))
     if why == "outside_hours":

@@ -6,6 +6,10 @@ into a sorted table of open intervals in UTC epoch seconds with the cumulative b
 time before each interval. Adding business time and measuring it between two instants
 are then two bisects and some arithmetic — never a loop over minutes.
 
+Calendars cover the years 1900–2200 (:data:`FIRST_YEAR`, :data:`LAST_YEAR`): an instant
+outside them, or a due moment that would fall after 2201, raises :class:`OutOfRange` at
+once instead of building tables for ever (docs/catalogs.md, "Years").
+
 Resolution is one second. Times are UTC internally and shown in the calendar's zone;
 CET/CEST changes are real because every interval is built from local wall-clock times.
 """
@@ -17,6 +21,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+#: The first and last year an instant may fall in; tables run one year further each side.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_MINUTES = 24 * 60
@@ -32,6 +40,10 @@ class ClosedDay:
     day: date
     kind: str  # "holiday" or "closed"
     name: str
+
+
+class OutOfRange(ValueError):
+    """An instant or due moment outside the years calendars cover (1900–2200)."""
 
 
 def _no_closed_days(year: int) -> Mapping[date, tuple[str, str]]:
@@ -109,11 +121,33 @@ class Calendar:
     def _ensure(self, seconds: int) -> None:
         if self._safe_lo <= seconds < self._safe_hi:
             return
-        year = datetime.fromtimestamp(seconds, self.zone).year
+        try:
+            year = datetime.fromtimestamp(seconds, self.zone).year
+        except (OverflowError, OSError, ValueError):
+            year = FIRST_YEAR - 1 if seconds < 0 else LAST_YEAR + 1
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise OutOfRange(f"{year} is outside the years {FIRST_YEAR}–{LAST_YEAR} that calendars cover")
+        low, high = FIRST_YEAR - 1, LAST_YEAR + 1
         if self._years is None:
-            self._build(year - 2, year + 3)
+            self._build(max(year - 2, low), min(year + 3, high))
         elif not self._years[0] < year < self._years[1]:
-            self._build(min(self._years[0], year - 2), max(self._years[1], year + 3))
+            self._build(max(min(self._years[0], year - 2), low), min(max(self._years[1], year + 3), high))
+
+    def _grow(self, missing_seconds: int = 0, missing_days: int = 0) -> None:
+        """Extend the table forward: by five years, or by as many as the missing business time
+        (or service days) needs at the table's own pace. Past :data:`LAST_YEAR` + 1 refuses,
+        without building anything, so a huge target is answered at once."""
+        assert self._years is not None
+        first, last = self._years
+        span = last - first + 1
+        years = 5
+        if missing_seconds > 0 and self._cum_end and self._cum_end[-1] > 0:
+            years = max(years, missing_seconds * span // self._cum_end[-1] + 2)
+        if missing_days > 0 and self._day_first:
+            years = max(years, missing_days * span // len(self._day_first) + 2)
+        if last >= LAST_YEAR + 1 or (years > 5 and last + years - 2 > LAST_YEAR + 1):
+            raise OutOfRange(f"the due moment falls after {LAST_YEAR + 1}, beyond the years calendars cover")
+        self._build(first, min(last + years, LAST_YEAR + 1))
 
     def _build(self, first_year: int, last_year: int) -> None:
         closed: dict[date, ClosedDay] = {}
@@ -170,9 +204,8 @@ class Calendar:
     def instant_at(self, position: int) -> int:
         """Earliest instant at which ``position`` business seconds have passed."""
         j = bisect.bisect_left(self._cum_end, position)
-        while j >= len(self._cum_end):  # past the table: grow it by a few years
-            assert self._years is not None
-            self._build(self._years[0], self._years[1] + 5)
+        while j >= len(self._cum_end):  # past the table: grow it
+            self._grow(missing_seconds=position - (self._cum_end[-1] if self._cum_end else 0))
             j = bisect.bisect_left(self._cum_end, position)
         return self._starts[j] + position - self._cum[j]
 
@@ -183,8 +216,7 @@ class Calendar:
         if i >= 0 and t < self._ends[i]:
             return t
         if i + 1 >= len(self._starts):
-            assert self._years is not None
-            self._build(self._years[0], self._years[1] + 5)
+            self._grow()
             return self.next_open(t)
         return self._starts[i + 1]
 
@@ -228,8 +260,7 @@ class Calendar:
         d = self._interval_day[i]
         into_day = self.position(start) - self._cum[self._day_first[d]]
         while d + days + 1 >= len(self._day_first):
-            assert self._years is not None
-            self._build(self._years[0], self._years[1] + 5)
+            self._grow(missing_days=d + days + 2 - len(self._day_first))
         target_first = self._day_first[d + days]
         day_start = self._cum[target_first]
         day_len = self._cum[self._day_first[d + days + 1]] - day_start

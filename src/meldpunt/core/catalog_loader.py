@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from meldpunt.core.businesstime import weekly_from_mapping
-from meldpunt.core.calendars import HOLIDAY_SETS, CalendarDef
+from meldpunt.core.calendar_reading import HolidayReader
+from meldpunt.core.calendars import CalendarDef
 from meldpunt.core.catalog import (
     Addon,
     CalendarRule,
@@ -82,7 +83,7 @@ def parse_target_rules(
     return _Reader(source, "").targets(items, "target_overrides", levels, list(kinds))
 
 
-class _Reader(TriageReader, EscalationReader):
+class _Reader(TriageReader, EscalationReader, HolidayReader):
     def __init__(self, filename: str, text: str):
         self.filename = filename
         self.lines = text.splitlines()
@@ -214,10 +215,7 @@ class _Reader(TriageReader, EscalationReader):
             ZoneInfo(tz)
         except Exception:
             raise self.fail(f"{field}.timezone", f"{tz!r} is not an IANA time zone") from None
-        hol = self.table(data.get("holidays", {}), f"{field}.holidays")
-        country = hol.get("country")
-        if country is not None and country not in HOLIDAY_SETS:
-            raise self.fail(f"{field}.holidays.country", f"no holiday set {country!r}; sets: {', '.join(HOLIDAY_SETS)}")
+        rule = self.holiday_rule(data["holidays"], f"{field}.holidays") if "holidays" in data else None
         closed: dict[date, str] = {}
         for index, item in enumerate(data.get("closed", [])):
             item_field = f"{field}.closed[{index}]"
@@ -231,9 +229,7 @@ class _Reader(TriageReader, EscalationReader):
             name=self.names(data.get("name", key), f"{field}.name"),
             timezone=tz,
             weekly=tuple(tuple(day) for day in weekly),
-            holiday_set=country,
-            good_friday=bool(hol.get("good_friday", False)),
-            liberation_day=bool(hol.get("liberation_day", False)),
+            holidays=rule,
             closed=closed,
         )
 

@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from meldpunt.core.businesstime import Calendar, add_with_pauses
 
 UNITS = ("m", "h", "bd")
+#: A target's amount has at most this many digits (a million business days is 4000 years);
+#: a longer one is refused before it is read as a number.
+MAX_DIGITS = 7
 _TARGET_RE = re.compile(r"^\s*(\d+)\s*(m|h|bd)\s*$")
 
 
@@ -40,6 +43,8 @@ class Target:
         if value in ("planning", "by planning"):
             return cls(0, "planning")
         match = _TARGET_RE.match(value)
+        if match and len(match.group(1).lstrip("0")) > MAX_DIGITS:
+            raise ValueError(f"{text!r} is longer than any target can be (at most {MAX_DIGITS} digits)")
         if not match or int(match.group(1)) <= 0:
             raise ValueError(f"{text!r} is not a target like 90m, 2h, 3bd or planning")
         return cls(int(match.group(1)), match.group(2))

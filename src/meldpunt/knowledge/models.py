@@ -54,7 +54,7 @@ class Release(models.Model):
     notes = models.TextField(_("release notes"), blank=True)
     requires_new_licence_key = models.BooleanField(
         _("needs a new licence key"), default=False,
-        help_text=_("Seed 001: customers request a new key with their agreement code; it goes to the coordinator."),
+        help_text=_("Customers request a new key with their agreement code; it goes to the coordinator."),
     )
 
     class Meta:

@@ -230,7 +230,7 @@ def draft_proposal(ticket: Ticket, *, actor=None, hours: Decimal | str, descript
     consultant = catalog.coverage.consultant_kind
     if threshold and estimate * 60 >= threshold and consultant in catalog.kinds and ticket.kind != consultant:
         change_kind(ticket, consultant, actor=actor,
-                    reason=f"estimate {estimate} h ≥ {Decimal(threshold) / 60:g} h: a consultant request for sales (seed 001)")
+                    reason=f"estimate {estimate} h ≥ {Decimal(threshold) / 60:g} h: a consultant request for sales")
     return proposal
 
 

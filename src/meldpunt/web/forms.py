@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.accounts.access import language
@@ -104,7 +105,7 @@ class NewRequestForm(forms.Form):
         help_text=_("What did you do, what did you expect and what happened instead?"))
     error_code = forms.CharField(
         label=_("Error code"), max_length=120, required=False,
-        help_text=_("As shown in the message, if there is one. Invantive error codes start with itgen."))
+        help_text=_("As shown in the message, if there is one."))
     reproduction = forms.CharField(
         label=_("Minimal reproduction steps"), max_length=20000, required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -113,6 +114,19 @@ class NewRequestForm(forms.Form):
     urgency = forms.ChoiceField(label=_("How urgent is it?"), required=False, choices=[("", "–")] + URGENCY_CHOICES)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def _catalog_hints(self, catalogs) -> None:
+        """Vendor hints (Invantive: error codes start with itgen) are catalog data, the
+        ``hint`` of a ``[[completeness.incident]]`` rule: each field shows those of the
+        customer's catalogs, named by vendor when there are several."""
+        lang = get_language() or "en"
+        for name, field in self.fields.items():
+            hints = [(catalog.name, rule.hint.get(lang[:2]) or rule.hint.get("en") or "")
+                     for catalog in catalogs for rule in catalog.completeness.get("incident", ())
+                     if rule.field == name and rule.hint]
+            texts = [f"{vendor}: {hint}." if len(catalogs) > 1 else f"{hint}." for vendor, hint in hints if hint]
+            if texts:
+                field.help_text = " ".join([str(field.help_text), *texts]).strip()
 
     def clean_attachments(self):
         """Every file the customer sent is kept, or the form says which one does not fit
@@ -156,10 +170,13 @@ class NewRequestForm(forms.Form):
         self.fields["agreement"].label_from_instance = lambda a: f"{a.code} – {a.catalog.name}"
         kinds: list[str] = []
         self.matrix = False
+        catalogs = {}
         for agreement in agreements:
             catalog = agreement.catalog.parsed()
+            catalogs[catalog.id] = catalog
             self.matrix |= catalog.priority.scheme == "matrix"
             kinds += [k for k in catalog.kinds if k not in kinds]
+        self._catalog_hints(list(catalogs.values()))
         self.fields["kind"].choices = [(k, KIND_LABELS.get(k, k)) for k in kinds]
         for name in ("product", "product_version", "reproduction", "impact", "urgency"):
             if name in self.fields:  # required for incidents only; the page marks them so

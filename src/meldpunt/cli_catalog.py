@@ -1,0 +1,97 @@
+"""``meldpunt catalog check FILE`` / ``diff OLD NEW`` / ``schema``: catalog files without a database.
+
+``check`` loads a file as the service would (presets by name too) and prints what the loader
+understood: calendars with their hours and holidays, the priority scheme, each package with
+its target table per priority. ``diff`` prints what a new version changes (docs/catalogs.md,
+"Checking a catalog"). ``schema`` prints the JSON Schema editors use. A file the loader
+refuses is one line on stderr naming file, line, field and reason, and exits 2, like every
+bad argument of the ``meldpunt`` command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from importlib import resources
+
+from meldpunt.core.catalog import CatalogError
+from meldpunt.core.catalog_loader import load_catalog
+from meldpunt.core.catalog_report import diff, summary
+
+SCHEMA = "catalog.schema.json"
+
+
+def schema_text() -> str:
+    return resources.files("meldpunt.catalogs").joinpath(SCHEMA).read_text("utf-8")
+
+
+def _parser(error):
+    parser = argparse.ArgumentParser(prog="meldpunt catalog", description="Check, compare and describe catalog files.")
+    sub = parser.add_subparsers(dest="action", metavar="{check,diff,schema}", required=True)
+    check = sub.add_parser("check", prog="meldpunt catalog check",
+                           help="validate a catalog file and print what it says",
+                           description="Validate a catalog file (or a preset: invantive, infor, erpm) and print "
+                                       "its calendars, priority scheme, packages and target tables.")
+    check.add_argument("file", metavar="FILE")
+    check.add_argument("--language", choices=("en", "nl"), default="en")
+    compare = sub.add_parser("diff", prog="meldpunt catalog diff", help="what a new version of a catalog changes",
+                             description="Print what NEW changes against OLD: + added, - removed, ~ changed, and "
+                                         "the closed days a holiday change adds or removes. Exit 0 when nothing "
+                                         "changed, 1 when something did.")
+    compare.add_argument("old", metavar="OLD")
+    compare.add_argument("new", metavar="NEW")
+    compare.add_argument("--years", metavar="FROM-TO", help="years to compare closed days for (default: this year and four more)")
+    sub.add_parser("schema", prog="meldpunt catalog schema", help="print the JSON Schema of catalog files",
+                   description="Print the JSON Schema of catalog files, for editors (docs/catalogs.md).")
+    for p in (parser, check, compare):
+        p.error = error  # type: ignore[method-assign]
+    return parser
+
+
+def _load(name: str, usage_error):
+    try:
+        return load_catalog(name)
+    except CatalogError as exc:
+        raise usage_error(str(exc)) from None
+
+
+def _years(text: str | None, usage_error) -> range | None:
+    if text is None:
+        return None
+    first, _, last = text.partition("-")
+    try:
+        years = range(int(first), int(last or first) + 1)
+    except ValueError:
+        raise usage_error(f"--years: {text!r} is not a range such as 2026-2030") from None
+    if not years or years[0] < 1900 or years[-1] > 2200 or len(years) > 50:
+        raise usage_error(f"--years: {text!r} must be at most 50 years within 1900-2200")
+    return years
+
+
+def catalog(argv: list[str], usage_error) -> int:
+    """Run one of the actions; ``usage_error`` is the command's one-line error (exit 2)."""
+
+    def error(message: str):
+        raise usage_error(message)
+
+    args = _parser(error).parse_args(argv)
+    if args.action == "schema":
+        json.loads(schema_text())  # the shipped file is JSON
+        print(schema_text(), end="")
+        return 0
+    if args.action == "check":
+        parsed = _load(args.file, usage_error)
+        for line in summary(parsed, args.language):
+            print(line)
+        print(f"\nOK: {args.file} is a valid catalog.")
+        return 0
+    years = _years(args.years, usage_error)
+    old, new = _load(args.old, usage_error), _load(args.new, usage_error)
+    if old.id != new.id:
+        print(f"Note: the vendor id changes ({old.id} → {new.id}); a catalog version belongs to one vendor.")
+    changes = diff(old, new, years)
+    for line in changes:
+        print(line)
+    if not changes:
+        print("No changes a customer or agent would notice.")
+    return 1 if changes else 0

@@ -1,0 +1,201 @@
+"""What a catalog says, for people: the summary of ``meldpunt catalog check`` and the
+changes of ``meldpunt catalog diff`` (docs/catalogs.md, "Checking a catalog").
+
+Both read the parsed :class:`~meldpunt.core.catalog.Catalog`, never the file's text, so the
+summary shows what the loader understood (inherited targets, the holidays the library
+gives) and a diff ignores comments and layout. :func:`facts` flattens a catalog into named
+lines (``packages.small.targets.A.incident.response = 2h``); the diff compares those and,
+for calendars whose holidays changed, the closed days they gain or lose in the coming years.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+
+from meldpunt.core.calendars import CalendarDef, describe_hours, public_holidays
+from meldpunt.core.catalog import Catalog
+
+METRICS = ("response", "resolution")
+
+
+def _name(names: Mapping[str, str], language: str = "en") -> str:
+    return names.get(language) or names.get("en") or next(iter(names.values()), "") if names else ""
+
+
+def holidays_text(definition: CalendarDef) -> str:
+    rule = definition.holidays
+    if rule is None:
+        return "none"
+    parts = [rule.label]
+    if rule.categories != ("public",):
+        parts.append(f"categories {', '.join(rule.categories)}")
+    if rule.only is not None:
+        parts.append(f"only {', '.join(sorted(rule.only))}")
+    if rule.without:
+        parts.append(f"except {', '.join(sorted(rule.without))}")
+    if rule.extra:
+        parts.append("plus every year " + ", ".join(f"{e.month:02d}-{e.day:02d} {e.name_en}" for e in rule.extra))
+    if rule.removed:
+        parts.append("open on " + ", ".join(d.isoformat() for d in sorted(rule.removed)))
+    return "; ".join(parts)
+
+
+def target_table(catalog: Catalog, package_id: str, addons: Iterable[str] = ()) -> list[tuple[str, str, str, str, str]]:
+    """(priority, kinds, response, resolution, calendar) per priority level, kinds with the
+    same targets and calendar grouped; no target shows as ``-``."""
+    addons = list(addons)
+    rows: list[tuple[str, str, str, str, str]] = []
+    for level in catalog.priority.levels:
+        groups: dict[tuple[str, str, str], list[str]] = {}
+        for kind in catalog.kinds:
+            fixed = catalog.priority.fixed.get(kind)
+            if fixed is not None and fixed != level:
+                continue
+            found = [catalog.target_for(package_id, addons, kind, level, metric) for metric in METRICS]
+            calendar = catalog.calendar_for(package_id, addons, kind, level).id
+            key = (*(str(t) if t is not None else "-" for t in found), calendar)
+            groups.setdefault(key, []).append(kind)  # type: ignore[arg-type]
+        for (response, resolution, calendar), kinds in groups.items():
+            shown = "all" if len(kinds) == len(catalog.kinds) else ", ".join(kinds)
+            rows.append((level, shown, response, resolution, calendar))
+    return rows
+
+
+def _table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...], indent: str = "    ") -> list[str]:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: indent + "  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
+    return [line(header), *(line(r) for r in rows)]
+
+
+def summary(catalog: Catalog, language: str = "en") -> list[str]:
+    """The readable summary: vendor, calendars, priority, packages with their target tables, add-ons."""
+    out = [f"{catalog.name} ({catalog.id}), version {catalog.version}: {catalog.currency}, VAT {catalog.vat_rate}%",
+           f"Request kinds: {', '.join(catalog.kinds)}", "", f"Calendars ({len(catalog.calendars)}):"]
+    for cal in catalog.calendars.values():
+        out.append(f"  {cal.id}: {cal.label(language)} — {cal.timezone}")
+        out.append(f"    hours: {describe_hours(cal.weekly, None, language)}")
+        out.append(f"    holidays: {holidays_text(cal)}")
+        if cal.closed:
+            out.append(f"    closed: {', '.join(f'{d.isoformat()} {r}' for d, r in sorted(cal.closed.items()))}")
+    scheme = catalog.priority
+    out += ["", f"Priority: {scheme.scheme}, levels {', '.join(scheme.levels)}"
+            + (f", default {scheme.default}" if scheme.default else "")
+            + (f", provisional {scheme.provisional}" if scheme.provisional else "")]
+    if scheme.fixed:
+        out.append("  always: " + ", ".join(f"{k} = {v}" for k, v in scheme.fixed.items()))
+    if scheme.scheme == "matrix":
+        out += _table([(i, *(scheme.matrix[(i, u)] for u in scheme.urgencies)) for i in scheme.impacts],
+                      ("impact \\ urgency", *scheme.urgencies), "  ")
+    out += ["", f"Packages ({len(catalog.packages)}):"]
+    for package in catalog.packages.values():
+        extra = f", includes {package.includes}" if package.includes else ""
+        out.append(f"  {package.id}: {_name(package.name, language)} — {package.monthly_price} {catalog.currency}/month, "
+                   f"calendar {package.calendar}{extra}")
+        if package.covers:
+            out.append(f"    covers: {', '.join(sorted(package.covers))}")
+        if package.entitlements:
+            out.append(f"    entitlements: {', '.join(sorted(package.entitlements))}")
+        if package.limits:
+            out.append(f"    limits: {', '.join(f'{k} {v}' for k, v in package.limits.items())}")
+        out += _table(target_table(catalog, package.id), ("priority", "kinds", "response", "resolution", "calendar"))
+    if catalog.addons:
+        out += ["", f"Add-ons ({len(catalog.addons)}):"]
+        for addon in catalog.addons.values():
+            requires = f", for {', '.join(sorted(addon.requires))}" if addon.requires else ""
+            out.append(f"  {addon.id}: {_name(addon.name, language)} — {addon.monthly_price} {catalog.currency}/{addon.unit}{requires}")
+            if addon.targets or addon.calendar_rules:
+                base = next(p for p in catalog.packages if not addon.requires or p in addon.requires)
+                out.append(f"    with {base}:")
+                out += _table(target_table(catalog, base, [addon.id]), ("priority", "kinds", "response", "resolution", "calendar"),
+                              "      ")
+    return out
+
+
+def facts(catalog: Catalog) -> dict[str, str]:
+    """Everything a change can touch, one named line each."""
+    f: dict[str, str] = {}
+    for key in ("name", "version", "currency", "vat_rate"):
+        f[key] = str(getattr(catalog, key))
+    f["kinds"] = ", ".join(catalog.kinds)
+    for cal in catalog.calendars.values():
+        base = f"calendars.{cal.id}"
+        f[f"{base}.name"] = cal.label("en")
+        f[f"{base}.timezone"] = cal.timezone
+        f[f"{base}.hours"] = describe_hours(cal.weekly, None, "en")
+        f[f"{base}.holidays"] = holidays_text(cal)
+        for day, reason in cal.closed.items():
+            f[f"{base}.closed.{day.isoformat()}"] = reason
+    scheme = catalog.priority
+    f["priority.scheme"] = scheme.scheme
+    f["priority.levels"] = ", ".join(scheme.levels)
+    for key in ("default", "provisional"):
+        if getattr(scheme, key):
+            f[f"priority.{key}"] = str(getattr(scheme, key))
+    for kind, level in scheme.fixed.items():
+        f[f"priority.fixed.{kind}"] = level
+    for (impact, urgency), level in scheme.matrix.items():
+        f[f"priority.matrix.{impact}.{urgency}"] = level
+    for package in catalog.packages.values():
+        base = f"packages.{package.id}"
+        f[f"{base}.name"] = _name(package.name)
+        f[f"{base}.monthly_price"] = str(package.monthly_price)
+        f[f"{base}.calendar"] = package.calendar
+        f[f"{base}.covers"] = ", ".join(sorted(package.covers))
+        f[f"{base}.entitlements"] = ", ".join(sorted(package.entitlements))
+        for name, value in package.limits.items():
+            f[f"{base}.limits.{name}"] = str(value)
+        for level, kinds, response, resolution, calendar in target_table(catalog, package.id):
+            f[f"{base}.targets.{level}.{kinds}"] = f"response {response}, resolution {resolution}, calendar {calendar}"
+    for addon in catalog.addons.values():
+        base = f"addons.{addon.id}"
+        f[f"{base}.name"] = _name(addon.name)
+        f[f"{base}.monthly_price"] = f"{addon.monthly_price}/{addon.unit}"
+        f[f"{base}.requires"] = ", ".join(sorted(addon.requires))
+        f[f"{base}.entitlements"] = ", ".join(sorted(addon.entitlements))
+        f[f"{base}.removes"] = ", ".join(sorted(addon.removes))
+        for rule in addon.targets:
+            kinds = ", ".join(sorted(rule.kinds)) if rule.kinds else "all"
+            f[f"{base}.targets.{rule.priority}.{kinds}"] = f"response {rule.response or '-'}, resolution {rule.resolution or '-'}"
+        for index, cal_rule in enumerate(addon.calendar_rules):
+            f[f"{base}.calendar_rules[{index}]"] = (
+                f"{cal_rule.calendar} for kinds {', '.join(sorted(cal_rule.kinds)) if cal_rule.kinds else 'all'}, "
+                f"priorities {', '.join(sorted(cal_rule.priorities)) if cal_rule.priorities else 'all'}")
+    return {k: v for k, v in f.items() if v != ""}
+
+
+def diff(old: Catalog, new: Catalog, years: Iterable[int] | None = None) -> list[str]:
+    """What ``new`` changes against ``old``: ``+`` added, ``-`` removed, ``~`` changed, and for
+    each calendar whose holidays changed the closed days gained and lost in ``years`` (the
+    current year and the four after it by default). Empty when nothing a person sees changed."""
+    before, after = facts(old), facts(new)
+    out = []
+    for key in sorted(before.keys() | after.keys(), key=_order(before, after)):
+        a, b = before.get(key), after.get(key)
+        if a == b:
+            continue
+        if a is None:
+            out.append(f"+ {key}: {b}")
+        elif b is None:
+            out.append(f"- {key}: {a}")
+        else:
+            out.append(f"~ {key}: {a} → {b}")
+    this_year = date.today().year
+    for cal_id in sorted(old.calendars.keys() & new.calendars.keys()):
+        was, now = old.calendars[cal_id].holidays, new.calendars[cal_id].holidays
+        if was == now:
+            continue
+        for year in years or range(this_year, this_year + 5):
+            a_days = public_holidays(was, year) if was else {}
+            b_days = public_holidays(now, year) if now else {}
+            for day in sorted(a_days.keys() - b_days.keys()):
+                out.append(f"  calendar {cal_id}: open on {day.isoformat()} ({a_days[day]}), closed before")
+            for day in sorted(b_days.keys() - a_days.keys()):
+                out.append(f"  calendar {cal_id}: closed on {day.isoformat()} ({b_days[day]})")
+    return out
+
+
+def _order(before: dict[str, str], after: dict[str, str]) -> Callable[[str], int]:
+    """Keys in the order the catalog lists them (old first, then what is new)."""
+    position = {key: index for index, key in enumerate([*before, *(k for k in after if k not in before)])}
+    return lambda key: position[key]

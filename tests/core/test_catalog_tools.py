@@ -1,0 +1,189 @@
+"""``meldpunt catalog check / diff / schema``, the JSON Schema, and the worked example of
+docs/catalogs.md (a Bavarian vendor with a Boston office, docs/examples/alpenlogik.toml)."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from meldpunt.cli import main
+from meldpunt.cli_catalog import schema_text
+from meldpunt.core.catalog import CatalogError
+from meldpunt.core.catalog_loader import PRESETS, load_catalog, parse_catalog, preset_text
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "docs" / "examples" / "alpenlogik.toml"
+SCHEMA = json.loads(schema_text())
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def deadline(capsys, *args: str) -> dict:
+    code, out, err = run(capsys, "deadline", "--catalog", str(EXAMPLE), *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+# ------------------------------------------------------------------- check
+def test_check_prints_calendars_priorities_packages_and_target_tables(capsys):
+    code, out, _ = run(capsys, "catalog", "check", str(EXAMPLE))
+    assert code == 0
+    assert out.startswith("Alpenlogik (alpenlogik), version 2027.1: EUR, VAT 19%")
+    assert "  office: Munich office, weekdays 08:00–18:00 — Europe/Berlin" in out
+    assert ("    holidays: DE-BY; except Epiphany; plus every year 12-24 Christmas Eve, 12-31 New Year's Eve; "
+            "open on 2027-05-17") in out
+    assert "    holidays: US; plus every year 12-24 Christmas Eve" in out
+    assert "Priority: categories, levels P1, P2, P3, P4, default P3" in out
+    basic = out[out.index("  basic:"):out.index("  premium:")]
+    rows = [re.split(r"\s{2,}", line.strip()) for line in basic.splitlines()[4:]]
+    assert rows == [
+        ["P1", "incident, change", "2h", "1bd", "office"],
+        ["P2", "incident, change", "4h", "3bd", "office"],
+        ["P3", "incident, change", "1bd", "planning", "office"],
+        ["P4", "all", "3bd", "planning", "office"],
+    ]
+    premium = out[out.index("  premium:"):]
+    assert re.search(r"P1\s+incident\s+1h\s+8h\s+boston", premium)  # P1 incidents run on Boston's hours
+    assert re.search(r"P1\s+change\s+1h\s+8h\s+office", premium)
+    assert out.rstrip().endswith("OK: " + str(EXAMPLE) + " is a valid catalog.")
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_check_accepts_every_preset(capsys, preset):
+    code, out, _ = run(capsys, "catalog", "check", preset, "--language", "nl")
+    assert code == 0 and "priority" in out and f"OK: {preset} is a valid catalog." in out
+
+
+def test_check_refuses_a_broken_file_with_one_line(capsys, tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text(EXAMPLE.read_text("utf-8").replace('response = "4h"', 'response = "4 hours"'), "utf-8")
+    code, out, err = run(capsys, "catalog", "check", str(broken))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert re.match(rf"meldpunt catalog: {re.escape(str(broken))}:\d+: packages\.basic\.targets\[1\]\.response: "
+                    r"'4 hours' is not a target", err)
+
+
+# -------------------------------------------------------------------- diff
+def test_diff_names_each_change_and_the_closed_days_a_holiday_change_moves(capsys, tmp_path):
+    new = tmp_path / "new.toml"
+    new.write_text(EXAMPLE.read_text("utf-8")
+                   .replace('version = "2027.1"', 'version = "2027.2"')
+                   .replace('monthly_price = "250.00"', 'monthly_price = "260.00"')
+                   .replace('except = ["Epiphany"]', "except = []")
+                   .replace('response = "1h"\nresolution = "8h"', 'response = "30m"\nresolution = "8h"'), "utf-8")
+    code, out, _ = run(capsys, "catalog", "diff", str(EXAMPLE), str(new), "--years", "2027-2028")
+    assert code == 1
+    lines = out.splitlines()
+    assert "~ version: 2027.1 → 2027.2" in lines
+    assert "~ packages.basic.monthly_price: 250.00 → 260.00" in lines
+    assert ("~ calendars.office.holidays: DE-BY; except Epiphany; plus every year 12-24 Christmas Eve, "
+            "12-31 New Year's Eve; open on 2027-05-17 → DE-BY; plus every year 12-24 Christmas Eve, "
+            "12-31 New Year's Eve; open on 2027-05-17") in lines
+    assert ("~ packages.premium.targets.P1.incident: response 1h, resolution 8h, calendar boston → "
+            "response 30m, resolution 8h, calendar boston") in lines
+    assert "  calendar office: closed on 2027-01-06 (Epiphany)" in lines
+    assert "  calendar office: closed on 2028-01-06 (Epiphany)" in lines
+    assert not any("basic.targets" in line for line in lines)  # basic's targets did not change
+
+
+def test_diff_of_equal_catalogs_says_so(capsys, tmp_path):
+    same = tmp_path / "same.toml"
+    same.write_text("# only a comment differs\n" + preset_text("erpm"), "utf-8")
+    code, out, _ = run(capsys, "catalog", "diff", "erpm", str(same))
+    assert code == 0 and out.strip() == "No changes a customer or agent would notice."
+
+
+# ------------------------------------------------------------------ schema
+def _json_ready(value):
+    """TOML dates are dates; a JSON Schema sees the ISO text an editor shows."""
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def schema_errors(text: str) -> list[str]:
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in validator.iter_errors(_json_ready(tomllib.loads(text)))]
+
+
+def test_the_schema_is_a_valid_json_schema_and_printed_by_the_command(capsys):
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    code, out, _ = run(capsys, "catalog", "schema")
+    assert code == 0 and json.loads(out) == SCHEMA
+
+
+@pytest.mark.parametrize("name", [*PRESETS, "example"])
+def test_the_schema_accepts_the_presets_and_the_example(name):
+    text = EXAMPLE.read_text("utf-8") if name == "example" else preset_text(name)
+    assert schema_errors(text) == []
+
+
+BROKEN = [
+    ('id = "alpenlogik"', 'id = 7', "id"),
+    ('currency = "EUR"', 'currency = "euro"', "currency"),
+    ('timezone = "Europe/Berlin"', "timezone = 1", "calendars/office/timezone"),
+    ('mon = ["08:00-18:00"], tue', 'mon = ["8-18"], tue', "calendars/office/hours/mon/0"),
+    ('subdivision = "BY"', 'subdivison = "BY"', "calendars/office/holidays"),
+    ('{ date = "12-24", name = { en', '{ date = "24-12", name = { en', "calendars/office/holidays/extra/0/date"),
+    ('scheme = "categories"', 'scheme = "ranking"', "priority/scheme"),
+    ('default = "P3"\n', "", "priority"),
+    ('monthly_price = "250.00"', "monthly_price = 250.0", "packages/basic/monthly_price"),
+    ('response = "4h"', 'response = "4 hours"', "packages/basic/targets/1/response"),
+    ('covers = ["incident", "question"]', 'covers = ["incident", "bug"]', "packages/basic/covers/1"),
+    ('entitlements = ["phone_support"]', 'entitlements = ["phone"]', "packages/premium/entitlements/0"),
+]
+
+
+@pytest.mark.parametrize("old, new, path", BROKEN, ids=[b[2] for b in BROKEN])
+def test_the_schema_and_the_loader_both_refuse_broken_catalogs(old, new, path):
+    text = EXAMPLE.read_text("utf-8")
+    assert old in text
+    broken = text.replace(old, new, 1)
+    errors = schema_errors(broken)
+    assert any(e.startswith(path + ":") or e.startswith(path) for e in errors), errors
+    with pytest.raises(CatalogError):
+        parse_catalog(broken, "broken.toml")
+
+
+# ----------------------------------------------------------- worked example
+def test_the_example_loads_and_its_deadlines_follow_its_policy(capsys):
+    catalog = load_catalog(str(EXAMPLE))
+    assert list(catalog.packages) == ["basic", "premium"]
+    # Basic P2, Wed 2027-05-26 16:00 CEST + 4h: 2h that day, Corpus Christi (Bavaria) closed,
+    # Fri 08:00 + 2h.
+    result = deadline(capsys, "--package", "basic", "--priority", "P2", "--metric", "response",
+                      "--received", "2027-05-26T16:00:00+02:00")
+    assert result["due"] == "2027-05-28T10:00:00+02:00"
+    assert "Skipped holiday: Thu 2027-05-27 Corpus Christi" in result["explanation"]
+    # Whit Monday 2027 is removed: open. Fri 2027-05-14 17:00 + 2h = Mon 17 May 09:00.
+    result = deadline(capsys, "--package", "basic", "--priority", "P1", "--metric", "response",
+                      "--received", "2027-05-14T17:00:00+02:00")
+    assert result["due"] == "2027-05-17T09:00:00+02:00"
+    # Christmas Eve is the vendor's own day: Thu 2027-12-23 17:00 + 2h → Mon 27 Dec 09:00.
+    result = deadline(capsys, "--package", "basic", "--priority", "P1", "--metric", "response",
+                      "--received", "2027-12-23T17:00:00+01:00")
+    assert result["due"] == "2027-12-27T09:00:00+01:00"
+    # Premium P1 incidents run in Boston: Thanksgiving Thu 2027-11-25 is closed there.
+    result = deadline(capsys, "--package", "premium", "--priority", "P1", "--metric", "response",
+                      "--received", "2027-11-24T19:30:00-05:00")
+    assert result["calendar"] == "boston" and result["due"] == "2027-11-26T08:30:00-05:00"
+
+
+def test_the_example_refuses_impact_and_urgency(capsys):
+    code, _, err = run(capsys, "deadline", "--catalog", str(EXAMPLE), "--package", "basic", "--metric", "response",
+                       "--impact", "high", "--urgency", "high", "--received", "2027-01-04T10:00")
+    assert code == 2 and "has priority categories (P1, P2, P3, P4), not impact × urgency" in err
