@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from meldpunt.contracts.models import Contact
-from meldpunt.history.client import HelpdeskClient
+from meldpunt.history.client import HelpdeskClient, SourceError
 from meldpunt.history.models import ImportedTicket
 from meldpunt.history.services import import_helpdesk
 from meldpunt.intake import attachments
@@ -173,3 +173,9 @@ def test_a_bad_address_or_token_is_one_line_and_exit_2(helpdesk, url, token, say
         call_command("import_helpdesk", url=url.format(**helpdesk), token=token.format(**helpdesk), stdout=io.StringIO())
     assert caught.value.returncode == 2 and says in str(caught.value) and "\n" not in str(caught.value)
     assert Ticket.objects.count() == 0
+
+
+def test_an_attachment_behind_a_login_page_is_an_error_not_a_file(helpdesk):
+    client = HelpdeskClient(helpdesk["url"], helpdesk["token"])
+    with pytest.raises(SourceError, match="did not serve the attachment"):  # the staff pages redirect to /login/
+        b"".join(client.file(helpdesk["url"] + "/tickets/"))

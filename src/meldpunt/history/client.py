@@ -95,6 +95,10 @@ class HelpdeskClient:
 
     def file(self, url: str) -> Iterator[bytes]:
         """An attachment's bytes in pieces, as the desk serves them (MEDIA_URL)."""
-        with self._open(urljoin(self.base + "/", url)) as response:
+        address = urljoin(self.base + "/", url)
+        with self._open(address) as response:
+            if response.geturl() != address:  # sent to a login page: not the file
+                raise SourceError(f"{address}: the desk did not serve the attachment (it redirected to "
+                                  f"{response.geturl()}); serve MEDIA_URL to staff or the public")
             while piece := response.read(1024 * 1024):
                 yield piece
