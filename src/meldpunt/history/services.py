@@ -86,6 +86,7 @@ def import_helpdesk(client: HelpdeskClient, *, limit: int | None = None,
     ``limit`` of them; ``on_progress`` after each ticket. Raises SourceError."""
     result = Result()
     done = set(ImportedTicket.objects.filter(source=client.base).values_list("source_number", flat=True))
+    places: dict[str, tuple] = {}  # submitter address -> contact, organisation, agreement (one lookup per run)
     for total, data in client.tickets():
         result.total = total
         number = _number(data)
@@ -95,7 +96,7 @@ def import_helpdesk(client: HelpdeskClient, *, limit: int | None = None,
             if limit is not None and result.imported >= limit:
                 result.stopped = True
                 break
-            imported = _import_one(client, data, number)
+            imported = _import_one(client, data, number, places)
             done.add(number)
             result.imported += 1
             result.strangers += imported.ticket.organisation_id is None
@@ -128,17 +129,15 @@ def idempotency_key(source: str, number: int) -> str:
 
 
 @transaction.atomic
-def _import_one(client: HelpdeskClient, data: dict, number: int) -> ImportedTicket:
+def _import_one(client: HelpdeskClient, data: dict, number: int, places: dict[str, tuple]) -> ImportedTicket:
     followups = sorted(data.get("followup_set") or [], key=lambda f: (_when(f.get("date"), number), f.get("id", 0)))
     dates = [_when(f.get("date"), number) for f in followups]
     received = dates[0] if dates else timezone.now()
     status, status_name = STATUSES.get(data.get("status"), ("new", str(data.get("status"))))
     email = (data.get("submitter_email") or "").strip()
-    contact, _ambiguous = sender_contact(email) if email else (None, False)
-    organisation = contact.organisation if contact is not None else None
-    agreement = None
-    if organisation is not None:
-        agreement = choose_agreement(running_agreements([organisation.pk]).get(organisation.pk, []), None)
+    if email.lower() not in places:
+        places[email.lower()] = _place(email)
+    contact, organisation, agreement = places[email.lower()]
     description = data.get("description") or ""
     try:
         registered = register_one(NewRequest(
@@ -165,6 +164,16 @@ def _import_one(client: HelpdeskClient, data: dict, number: int) -> ImportedTick
         source=client.base, source_number=number, ticket=ticket, source_status=status_name,
         source_queue=str(data.get("queue", ""))[:200], received_at=received, messages=messages, attachments=files,
     )
+
+
+def _place(email: str) -> tuple:
+    """The contact with the submitter's address, its organisation and running agreement, as
+    for a mail; (None, None, None) for a stranger (or an address more than one contact has)."""
+    contact, _ambiguous = sender_contact(email) if email else (None, False)
+    if contact is None:
+        return None, None, None
+    organisation = contact.organisation
+    return contact, organisation, choose_agreement(running_agreements([organisation.pk]).get(organisation.pk, []), None)
 
 
 def _thread(client, ticket: Ticket, data: dict, followups: list[dict], dates: list[datetime], description: str):
