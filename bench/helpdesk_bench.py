@@ -229,7 +229,7 @@ def meldpunt_setup() -> str:
 
     call_command("migrate", verbosity=0)
     call_command("load_catalogs", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", force=True, verbosity=0)  # the demo desk on DEBUG off: a throwaway database
     from django.contrib.auth import get_user_model
 
     from meldpunt.api.models import ApiToken
