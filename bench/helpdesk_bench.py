@@ -50,7 +50,6 @@ says which settings the server had.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import http.client
 import json
 import os
@@ -70,6 +69,7 @@ BENCH_FIELD_KEY = "YmVuY2gtb25seS1maWVsZC1rZXktb2YtMzItYnl0ZXM="  # MELDPUNT_FIE
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+import helpdesk_peer as peer  # noqa: E402  (bench/)
 from processes import cpu_snapshot, durability, free_port, postmaster_pid, stop_process_group, tree_cpu  # noqa: E402  (bench/)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
@@ -80,9 +80,8 @@ os.environ.setdefault("MELDPUNT_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver"
 
 GOAL = 3.0
 VAR = ROOT / "var" / "bench"
-HELPDESK_DIR = ROOT / "bench" / "helpdesk"
+HELPDESK_DIR = peer.HELPDESK_DIR
 HELPDESK_VENV = VAR / "helpdesk-venv"
-REQUIREMENTS = HELPDESK_DIR / "requirements.txt"
 MELDPUNT_DB, HELPDESK_DB = "bench_api_meldpunt", "bench_api_helpdesk"
 AGREEMENT = "ERPM-2026-0042"  # the demo's ERP.M Medium + Premium agreement of Bakkerij De Vries
 
@@ -93,34 +92,18 @@ def log(text: str = "") -> None:
 
 # ------------------------------------------------------------------ the peer's venv
 def helpdesk_python() -> Path:
-    """The helpdesk venv's Python, made and filled from the pinned requirements if needed."""
-    python = HELPDESK_VENV / "bin" / "python"
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    stamp = HELPDESK_VENV / ".bench-requirements.sha256"
-    if python.exists() and stamp.exists() and stamp.read_text().strip() == digest:
-        return python
-    if not python.exists():
-        found = subprocess.run([str(ROOT / "scripts" / "find-python")], capture_output=True, text=True)
-        if found.returncode:
-            sys.exit(f"no Python for the django-helpdesk venv: {found.stderr.strip()}")
-        base = found.stdout.strip()
-        log(f"  creating {HELPDESK_VENV.relative_to(ROOT)} with {base}")
-        subprocess.run([base, "-m", "venv", str(HELPDESK_VENV)], check=True)
-    log(f"  installing {REQUIREMENTS.relative_to(ROOT)} into it (pip)")
-    pip = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                          "-r", str(REQUIREMENTS)], capture_output=True, text=True)
-    if pip.returncode:
-        sys.exit(f"django-helpdesk could not be installed:\n{pip.stdout}\n{pip.stderr}")
-    stamp.write_text(digest)
-    return python
+    """The helpdesk venv's Python (bench/helpdesk_peer.py makes and fills it when needed)."""
+    try:
+        return peer.helpdesk_python(HELPDESK_VENV, log)
+    except peer.PeerError as exc:
+        sys.exit(str(exc))
 
 
 def helpdesk_step(python: Path, env: dict, *args: str) -> dict:
-    done = subprocess.run([str(python), str(HELPDESK_DIR / "bench_setup.py"), *args], env=env,
-                          capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"django-helpdesk step {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    try:
+        return peer.helpdesk_step(python, env, *args)
+    except peer.PeerError as exc:
+        sys.exit(str(exc))
 
 
 # ------------------------------------------------------------------ databases and servers
@@ -137,45 +120,21 @@ def fresh_databases(base: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def clean_env(**extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MELDPUNT_", "PYTHON", "VIRTUAL_ENV"))}
-    env.update(extra)
-    return env
+clean_env = peer.clean_env
 
 
-class Server:
-    """gunicorn with the same flags for both products; only the app and its environment differ."""
+class Server(peer.Server):
+    """gunicorn with the same flags for both products (bench/helpdesk_peer.py); a failure to
+    start ends the benchmark with its one line."""
 
     def __init__(self, name: str, gunicorn: Path, app: str, env: dict, workers: int, cwd: Path):
-        self.name, self.port = name, free_port()
-        self.log_path = VAR / f"{name}-gunicorn.log"
-        self.args = [str(gunicorn), "--workers", str(workers), "--worker-class", "sync", "--bind",
-                     f"127.0.0.1:{self.port}", "--timeout", "120", "--log-level", "warning",
-                     "--error-logfile", str(self.log_path), "--no-control-socket",
-                     "--config", str(HELPDESK_DIR / "gunicorn_conf.py"), app]
-        self.env, self.cwd, self.proc = env, cwd, None
+        super().__init__(name, gunicorn, app, env, workers, cwd, VAR / f"{name}-gunicorn.log")
 
     def start(self, probe: str) -> None:
-        self.log_path.unlink(missing_ok=True)
-        with open(self.log_path, "ab") as out:  # gunicorn's error log and the workers' stderr
-            self.proc = subprocess.Popen(self.args, env=self.env, cwd=self.cwd, stdout=out, stderr=out,
-                                         start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                sys.exit(f"{self.name}: gunicorn exited with {self.proc.returncode}; see {self.log_path}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", probe)
-                conn.getresponse().read()
-                conn.close()
-                return
-            except OSError:
-                time.sleep(0.2)
-        sys.exit(f"{self.name}: gunicorn did not answer within 60 s; see {self.log_path}")
-
-    def stop(self) -> None:
-        stop_process_group(self.proc)
+        try:
+            super().start(probe)
+        except peer.PeerError as exc:
+            sys.exit(str(exc))
 
 
 # ------------------------------------------------------------------ the load generator
@@ -270,7 +229,7 @@ def meldpunt_setup() -> str:
 
     call_command("migrate", verbosity=0)
     call_command("load_catalogs", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", force=True, verbosity=0)  # the demo desk on DEBUG off: a throwaway database
     from django.contrib.auth import get_user_model
 
     from meldpunt.api.models import ApiToken

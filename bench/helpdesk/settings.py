@@ -64,8 +64,10 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL", "")
     parsed = urlparse(url)
+    if parsed.scheme == "sqlite":  # the tests of the history import (tests/history/): sqlite:///path
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path)}
     if parsed.scheme not in ("postgres", "postgresql"):
-        raise RuntimeError("the helpdesk peer needs DATABASE_URL=postgres://… (run it through bench/helpdesk_bench.py)")
+        raise RuntimeError("the helpdesk peer needs DATABASE_URL=postgres://… or sqlite:///… (bench/helpdesk_peer.py)")
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": parsed.path.lstrip("/") or "postgres",
@@ -101,6 +103,7 @@ SITE_ID = 1
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "media/"  # attachments' URLs in the API; urls.py serves them as a web server would
 LOGIN_URL = "/login/"
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"

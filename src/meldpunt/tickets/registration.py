@@ -8,7 +8,9 @@ all hand one :class:`~meldpunt.tickets.requests.NewRequest` per request to :func
 1. the ticket, its SLA clocks and its 'created' event (the creation functions of
    :mod:`meldpunt.tickets.services`: one request, or a batch in bulk inserts);
 2. a pending :class:`~meldpunt.tickets.models.FollowUp` row per new ticket, so the
-   follow-up exists exactly when the ticket does.
+   follow-up exists exactly when the ticket does; except for imported history
+   (``NewRequest.imported``, :mod:`meldpunt.history`): it was answered in the old desk, so
+   it gets no assessment and no confirmation mail.
 
 After the commit the follow-up task is enqueued (one per :data:`CHUNK` new tickets) and the
 worker runs it: triage's assessment, then the confirmation
@@ -53,7 +55,7 @@ def register_one(request: NewRequest, *, actor=None) -> Registered:
     system)."""
     with transaction.atomic():
         registered = services.register(request, actor=actor)
-        if registered.created:
+        if registered.created and not request.imported:
             _follow_up([registered.ticket])
     return registered
 
@@ -69,10 +71,10 @@ def register(requests: Sequence[NewRequest], *, actor=None) -> list[Ticket]:
     with transaction.atomic():
         if len(requests) > 1 and actor is None and not any(r.idempotency_key for r in requests):
             tickets = services.register_tickets(requests)
-            _follow_up(tickets)
+            _follow_up([t for t, r in zip(tickets, requests, strict=True) if not r.imported])
             return tickets
         done = [services.register(request, actor=actor) for request in requests]
-        _follow_up([r.ticket for r in done if r.created])
+        _follow_up([d.ticket for d, r in zip(done, requests, strict=True) if d.created and not r.imported])
         return [r.ticket for r in done]
 
 

@@ -26,6 +26,11 @@ class NewRequest:
     (or to an agent's assessment). ``received_at`` None: now. ``language`` None: the
     contact's, else the organisation's, else English. ``reporter_email`` empty: the
     contact's address; ``reporter_name`` is a stranger's name from the mail. The same ``idempotency_key`` within an organisation registers once.
+
+    ``imported``: history brought in from another desk (:mod:`meldpunt.history`), not news:
+    no follow-up (no assessment, no confirmation mail). ``status``: where it stands when
+    registered (only imported history starts elsewhere than new); a resolved or closed
+    request gets no SLA clocks.
     """
 
     organisation: Organisation | None
@@ -47,3 +52,5 @@ class NewRequest:
     reproduction: str = ""
     reporter_email: str = ""
     reporter_name: str = ""
+    imported: bool = False
+    status: str = "new"

@@ -121,6 +121,8 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
     organisation, agreement, contact, kind = r.organisation, r.agreement, r.contact, r.kind
     if kind not in KINDS:
         raise TicketError(f"kind must be one of {', '.join(sorted(KINDS))}")
+    if r.status not in STATUSES:
+        raise TicketError(f"status must be one of {', '.join(s for s, _ in STATUS_CHOICES)}")
     if not r.subject.strip():
         raise TicketError("subject is required")
     if agreement is not None and (organisation is None or agreement.organisation_id != organisation.pk):
@@ -133,6 +135,7 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
         agreement=agreement,
         contact=contact,
         kind=kind,
+        status=r.status,
         subject=r.subject.strip()[:300],
         description=r.description,
         channel=r.channel,
@@ -152,7 +155,8 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
         reporter_email=r.reporter_email or (contact.email if contact else ""),
         reporter_name="" if contact else r.reporter_name[:200],
     )
-    return ticket, clocks_for_new(ticket)
+    # A request registered as resolved or closed (imported history) has no clock to run.
+    return ticket, clocks_for_new(ticket) if ticket.status in OPEN_STATUSES else []
 
 
 def _rank(agreement: Agreement | None, level: str) -> int:
