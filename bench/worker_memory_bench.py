@@ -286,7 +286,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("migrate", database="noop", verbosity=0)
     call_command("load_catalogs", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", force=True, verbosity=0)  # a throwaway database, DEBUG off
     stream = RealStream(random.Random(args.seed), reports=not args.no_reports)
     log(f"  two databases migrated, catalogs and demo loaded in {time.perf_counter() - t0:.1f} s")
 
