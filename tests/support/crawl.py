@@ -27,6 +27,7 @@ from meldpunt.bookings.mail import manage_token
 from meldpunt.bookings.models import Booking
 from meldpunt.contracts.models import Contact
 from meldpunt.contracts.services import invitation_path
+from meldpunt.intake.models import Follower
 from meldpunt.knowledge.models import Article
 
 
@@ -166,6 +167,12 @@ def _filled(route: str, world) -> list[Target]:
         return [Target(route, "/" + route.replace("<str:token>", manage_token(b)), "booking", b.pk)
                 for b in Booking.objects.filter(pk__in=world.ids["booking"])] + [
             Target(route, "/" + route.replace("<str:token>", "not-a-token"))]
+    if names == ["pk", "follower"]:  # a follower of its own request, and one of another request
+        rows = list(Follower.objects.filter(ticket_id__in=world.ids["ticket"]).order_by("pk"))
+        fill = route.replace("<int:pk>", "{}").replace("<int:follower>", "{}")
+        other = [t for t in world.ids["ticket"] if rows and t != rows[0].ticket_id][:1]
+        return [Target(route, "/" + fill.format(r.ticket_id, r.pk), "ticket", r.ticket_id) for r in rows] + [
+            Target(route, "/" + fill.format(t, rows[0].pk), "ticket", t) for t in other]
     if names == ["uidb64", "token"]:
         contact = Contact.objects.get(pk=world.ids["contact"][-1])
         return [Target(route, invitation_path(contact)), Target(route, "/welcome/xx/yy/")]

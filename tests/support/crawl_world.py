@@ -102,6 +102,11 @@ def _mail_tickets(w: World, jan, piet, agent) -> list[Ticket]:
     replied = ingest(_raw(sender="Jan <jan@devries.test>", subject=f"Re: [#{known.pk}] Orders komen niet binnen",
                 message_id="<c1-re@devries.test>", body="Nog steeds niet.\n\n> oude tekst"))
     assert (replied.outcome, replied.ticket) == ("appended", known.pk), replied
+    # Cc on a reply: Piet (a contact of the organisation) follows; the stranger does not.
+    cc = ingest(_raw(sender="Jan <jan@devries.test>", subject=f"Re: [#{known.pk}] Orders komen niet binnen",
+                     message_id="<c1-cc@devries.test>", body="Piet leest mee.",
+                     headers={"Cc": "Piet <piet@devries.test>, vreemde@elders.test"}))
+    assert (cc.outcome, cc.ticket) == ("appended", known.pk), cc
     stranger = _ingested(_raw(sender="Onbekend <iemand@elders.test>", subject="Wie helpt mij?",
                               message_id="<s1@elders.test>"))
     ingest(_raw(sender="iemand@elders.test", subject=f"Re: [#{stranger.pk}] Wie helpt mij?",
