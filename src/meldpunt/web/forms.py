@@ -239,6 +239,7 @@ class FollowerForm(forms.Form):
     def __init__(self, *args, candidates, agent: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = candidates
+        self.fields["contact"].label_from_instance = lambda c: f"{c.name} <{c.email}>"
         if not agent:  # the coordinator picks among the organisation's contacts
             del self.fields["email"], self.fields["outside"]
 
