@@ -78,7 +78,7 @@ PK_KINDS = {
 API_KINDS = {
     "ticket_id": "ticket", "agreement_id": "agreement", "invoice_id": "invoice", "proposal_id": "proposal",
     "request_id": "category_request", "weekend_id": "weekend", "catalog_id": "catalog", "contact_id": "contact",
-    "attachment_id": "attachment",
+    "attachment_id": "attachment", "follower_id": "follower",
 }
 
 #: Admin pages per row cost a form each. The rows intake and triage make in many shapes get
@@ -221,6 +221,12 @@ def api_targets(operation: tuple[str, str, dict], world) -> list[Target]:
         raise Unmapped(f"API {method} {path}: add {unknown} to API_KINDS (which rows fill them)")
     if not names:
         return [Target(path, path)]
+    if names == ["ticket_id", "follower_id"]:  # a follower of its own request, and of another request
+        rows = list(Follower.objects.filter(pk__in=world.ids["follower"]).order_by("pk"))
+        fill = path.replace("{ticket_id}", "{}").replace("{follower_id}", "{}")
+        other = [t for t in world.ids["ticket"] if rows and t != rows[0].ticket_id][:1]
+        return [Target(path, fill.format(r.ticket_id, r.pk), "ticket", r.ticket_id) for r in rows] + [
+            Target(path, fill.format(t, rows[0].pk), "ticket", t) for t in other]
     if len(names) > 1:
         raise Unmapped(f"API {method} {path}: several path parameters; teach tests/support/crawl.py to combine them")
     kind = API_KINDS[names[0]]

@@ -29,7 +29,7 @@ from meldpunt.escalation.models import Duty
 from meldpunt.escalation.services import scan_alerts
 from meldpunt.intake import attachments
 from meldpunt.intake.contact_log import log_contact
-from meldpunt.intake.models import Attachment, InboundMail
+from meldpunt.intake.models import Attachment, Follower, InboundMail
 from meldpunt.intake.services import attach_uploads, ingest, quarantine_to_ticket, register_forward
 from meldpunt.knowledge import ideas
 from meldpunt.knowledge.models import Product, Release
@@ -345,6 +345,7 @@ def build_world() -> World:
     w.add("ticket", *Ticket.objects.exclude(pk__in=[t.pk for t in tickets]))  # consultant and booking requests
     w.add("message", *Message.objects.all())
     w.add("attachment", *_attachments())
+    w.add("follower", *Follower.objects.all())
     w.add("agreement", erpm, invantive, infor)
     w.add("contact", jan, piet, sofia)
     w.add("organisation", *Organisation.objects.all())
