@@ -297,6 +297,8 @@ MELDPUNT_TICKET_ATTACHMENT_COUNT = int(os.environ.get("MELDPUNT_TICKET_ATTACHMEN
 MELDPUNT_TICKET_ATTACHMENT_BYTES = int(os.environ.get("MELDPUNT_TICKET_ATTACHMENT_BYTES", 250 * _MIB))
 MELDPUNT_DAILY_ATTACHMENT_COUNT = int(os.environ.get("MELDPUNT_DAILY_ATTACHMENT_COUNT", "200"))
 MELDPUNT_DAILY_ATTACHMENT_BYTES = int(os.environ.get("MELDPUNT_DAILY_ATTACHMENT_BYTES", 1024 * _MIB))
+# The files of an agent's reply that go with its mail, in all; the rest is named in the mail.
+MELDPUNT_MAIL_ATTACHMENT_BYTES = int(os.environ.get("MELDPUNT_MAIL_ATTACHMENT_BYTES", 20 * _MIB))
 # Uploads above 2.5 MB go to a temporary file, never to memory; form fields other than files
 # may take 2.5 MB in all. A request body larger than MELDPUNT_MAX_REQUEST_BYTES (a request's
 # attachment quota plus room for the form) answers 413 before it is read

@@ -27,6 +27,7 @@ from meldpunt.bookings.mail import manage_token
 from meldpunt.bookings.models import Booking
 from meldpunt.contracts.models import Contact
 from meldpunt.contracts.services import invitation_path
+from meldpunt.intake.models import Follower
 from meldpunt.knowledge.models import Article
 
 
@@ -77,7 +78,7 @@ PK_KINDS = {
 API_KINDS = {
     "ticket_id": "ticket", "agreement_id": "agreement", "invoice_id": "invoice", "proposal_id": "proposal",
     "request_id": "category_request", "weekend_id": "weekend", "catalog_id": "catalog", "contact_id": "contact",
-    "attachment_id": "attachment",
+    "attachment_id": "attachment", "follower_id": "follower",
 }
 
 #: Admin pages per row cost a form each. The rows intake and triage make in many shapes get
@@ -166,6 +167,12 @@ def _filled(route: str, world) -> list[Target]:
         return [Target(route, "/" + route.replace("<str:token>", manage_token(b)), "booking", b.pk)
                 for b in Booking.objects.filter(pk__in=world.ids["booking"])] + [
             Target(route, "/" + route.replace("<str:token>", "not-a-token"))]
+    if names == ["pk", "follower"]:  # a follower of its own request, and one of another request
+        rows = list(Follower.objects.filter(ticket_id__in=world.ids["ticket"]).order_by("pk"))
+        fill = route.replace("<int:pk>", "{}").replace("<int:follower>", "{}")
+        other = [t for t in world.ids["ticket"] if rows and t != rows[0].ticket_id][:1]
+        return [Target(route, "/" + fill.format(r.ticket_id, r.pk), "ticket", r.ticket_id) for r in rows] + [
+            Target(route, "/" + fill.format(t, rows[0].pk), "ticket", t) for t in other]
     if names == ["uidb64", "token"]:
         contact = Contact.objects.get(pk=world.ids["contact"][-1])
         return [Target(route, invitation_path(contact)), Target(route, "/welcome/xx/yy/")]
@@ -214,6 +221,12 @@ def api_targets(operation: tuple[str, str, dict], world) -> list[Target]:
         raise Unmapped(f"API {method} {path}: add {unknown} to API_KINDS (which rows fill them)")
     if not names:
         return [Target(path, path)]
+    if names == ["ticket_id", "follower_id"]:  # a follower of its own request, and of another request
+        rows = list(Follower.objects.filter(pk__in=world.ids["follower"]).order_by("pk"))
+        fill = path.replace("{ticket_id}", "{}").replace("{follower_id}", "{}")
+        other = [t for t in world.ids["ticket"] if rows and t != rows[0].ticket_id][:1]
+        return [Target(path, fill.format(r.ticket_id, r.pk), "ticket", r.ticket_id) for r in rows] + [
+            Target(path, fill.format(t, rows[0].pk), "ticket", t) for t in other]
     if len(names) > 1:
         raise Unmapped(f"API {method} {path}: several path parameters; teach tests/support/crawl.py to combine them")
     kind = API_KINDS[names[0]]

@@ -29,7 +29,7 @@ from meldpunt.escalation.models import Duty
 from meldpunt.escalation.services import scan_alerts
 from meldpunt.intake import attachments
 from meldpunt.intake.contact_log import log_contact
-from meldpunt.intake.models import Attachment, InboundMail
+from meldpunt.intake.models import Attachment, Follower, InboundMail
 from meldpunt.intake.services import attach_uploads, ingest, quarantine_to_ticket, register_forward
 from meldpunt.knowledge import ideas
 from meldpunt.knowledge.models import Product, Release
@@ -102,6 +102,11 @@ def _mail_tickets(w: World, jan, piet, agent) -> list[Ticket]:
     replied = ingest(_raw(sender="Jan <jan@devries.test>", subject=f"Re: [#{known.pk}] Orders komen niet binnen",
                 message_id="<c1-re@devries.test>", body="Nog steeds niet.\n\n> oude tekst"))
     assert (replied.outcome, replied.ticket) == ("appended", known.pk), replied
+    # Cc on a reply: Piet (a contact of the organisation) follows; the stranger does not.
+    cc = ingest(_raw(sender="Jan <jan@devries.test>", subject=f"Re: [#{known.pk}] Orders komen niet binnen",
+                     message_id="<c1-cc@devries.test>", body="Piet leest mee.",
+                     headers={"Cc": "Piet <piet@devries.test>, vreemde@elders.test"}))
+    assert (cc.outcome, cc.ticket) == ("appended", known.pk), cc
     stranger = _ingested(_raw(sender="Onbekend <iemand@elders.test>", subject="Wie helpt mij?",
                               message_id="<s1@elders.test>"))
     ingest(_raw(sender="iemand@elders.test", subject=f"Re: [#{stranger.pk}] Wie helpt mij?",
@@ -340,6 +345,7 @@ def build_world() -> World:
     w.add("ticket", *Ticket.objects.exclude(pk__in=[t.pk for t in tickets]))  # consultant and booking requests
     w.add("message", *Message.objects.all())
     w.add("attachment", *_attachments())
+    w.add("follower", *Follower.objects.all())
     w.add("agreement", erpm, invantive, infor)
     w.add("contact", jan, piet, sofia)
     w.add("organisation", *Organisation.objects.all())

@@ -201,3 +201,5 @@ def forget_file(sender, instance: Attachment, **kwargs) -> None:
     if instance.file.name:
         name, storage = instance.file.name, instance.file.storage
         transaction.on_commit(lambda: storage.delete(name), robust=True)
+        # a PDF's first-page picture (meldpunt.intake.previews), when one was made
+        transaction.on_commit(lambda: storage.delete(f"{name}.preview.png"), robust=True)

@@ -83,7 +83,8 @@ def _ingest_many(items: list[Item], mailbox: Mailbox | None) -> list[IngestResul
 def _plain_new_requests(parsed: dict[int, ParsedMail]) -> dict[int, Contact]:
     """The mails that are new requests from exactly one known contact, within the throttle."""
     fresh = {i: m for i, m in parsed.items()
-             if not m.automatic and not m.thread_ids and m.ticket_number is None and not m.attachments}
+             if not m.automatic and not m.thread_ids and m.ticket_number is None and not m.attachments
+             and not m.cc}
     keys = [m.key for m in fresh.values()]
     known = set(InboundMail.objects.filter(key__in=keys).values_list("key", flat=True)) if keys else set()
     senders = {m.sender for m in fresh.values()}

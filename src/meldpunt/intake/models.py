@@ -108,6 +108,17 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.filename
 
+    @property
+    def preview(self) -> str:
+        """"image" or "pdf" when the request page shows a preview of it (a thumbnail), else ""."""
+        if self.too_large or not self.file.name:
+            return ""
+        return "image" if self.content_type in PREVIEW_IMAGES else "pdf" if self.content_type == "application/pdf" else ""
+
+
+#: Raster images a browser shows as an image (never SVG, which can carry script).
+PREVIEW_IMAGES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
 
 class OutboundMail(models.Model):
     """The one outbox: a row per mail Meldpunt sends, written in the same transaction as its cause.
@@ -179,3 +190,48 @@ class MailTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vendor or '*'} {self.kind} {self.language}"
+
+
+class Follower(models.Model):
+    """Someone besides the reporter who follows a request: a Cc of its mail, or added by an
+    agent or the organisation's coordinator (:mod:`meldpunt.intake.followers`). Followers
+    receive the public replies by mail, in their language; who may follow is decided there."""
+
+    SOURCES = [
+        ("cc", _("Cc of a mail")),
+        ("agent", _("added by an agent")),
+        ("coordinator", _("added by the coordinator")),
+    ]
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="followers", verbose_name=_("ticket"))
+    email = models.CharField(_("e-mail"), max_length=254, help_text=_("Lower case."))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    contact = models.ForeignKey("contracts.Contact", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name=_("contact"))
+    language = models.CharField(_("language"), max_length=2, default="nl")
+    source = models.CharField(_("added as"), max_length=20, choices=SOURCES)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("added by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "email"], name="follower_once_per_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+class FullMail(models.Model):
+    """The whole text of a mail reply whose thread message shows only the new part (the
+    quoted history cut off by :mod:`meldpunt.intake.quotes`); one click away on the page."""
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, primary_key=True, related_name="full_mail",
+                                   verbose_name=_("message"))
+    text = models.TextField(_("whole text"))
+
+    class Meta:
+        verbose_name = _("whole mail text")
+        verbose_name_plural = _("whole mail texts")

@@ -24,6 +24,7 @@ from email.message import MIMEPart
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.template import Context, Template
@@ -34,9 +35,9 @@ from django.utils.text import Truncator
 
 from meldpunt.core.mailheaders import header_address, header_text
 from meldpunt.core.vocabulary import supported_language
-from meldpunt.intake import batch, flood
-from meldpunt.intake.models import InboundMail, Mailbox, MailTemplate, OutboundMail
-from meldpunt.tickets.models import Ticket
+from meldpunt.intake import attachments, batch, flood
+from meldpunt.intake.models import Attachment, InboundMail, Mailbox, MailTemplate, OutboundMail
+from meldpunt.tickets.models import Message, Ticket
 from meldpunt.tickets.wording import deadline_sentences, priority_words
 
 STATUS_WORDS = {
@@ -138,11 +139,14 @@ def confirmation_facts(ticket: Ticket, person, language: str) -> dict:
 
 
 def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", recipient=None,
-          later: bool = True) -> OutboundMail | None:
+          later: bool = True, files_of: Message | None = None) -> OutboundMail | None:
     """Write a mail about ``ticket`` to the outbox; it is sent by a task after the commit.
 
-    It goes to the reporter, or to ``recipient`` (a Contact) when given — seed 001: licence
-    keys go only to the organisation's coordinator. ``later=False``: the caller sends it.
+    It goes to the reporter, or to ``recipient`` (a Contact, or a follower: anything with
+    ``email``, ``name`` and ``language``) when given — seed 001: licence keys go only to the
+    organisation's coordinator. ``later=False``: the caller sends it. ``files_of``: the thread
+    message whose files go with the mail (read when it is sent, so files stored later in the
+    same transaction go too).
     """
     person = recipient or (ticket.contact if ticket.contact_id else None)
     to = header_address(person.email if person else ticket.reporter_email)
@@ -170,7 +174,7 @@ def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", rec
     mail = OutboundMail.objects.create(
         ticket=ticket, kind=kind, message_id=new_message_id(f"t{ticket.pk}", sender.rpartition("@")[2]),
         from_address=sender, to=to,
-        subject=subject, body=body, language=language,
+        subject=subject, body=body, language=language, about=files_of,
     )
     if later:
         transaction.on_commit(lambda: batch.defer_send(mail.pk) or _send_later([mail.pk]))
@@ -269,7 +273,36 @@ def send(mail_id: int) -> bool:
         email = EmailMessage(mail.subject, mail.body, mail.from_address, [mail.to], headers=headers)
         if mail.attachment_name:
             _attach(email, mail.attachment_name, bytes(mail.attachment), mail.attachment_type)
+        _attach_message_files(email, mail)
         return deliver(mail, email, also=("in_reply_to", "references"))
+
+
+#: What a mail says of thread files it could not carry (the sum passed the limit).
+NOT_ATTACHED = {"en": "Not attached (too large for mail; see the portal): {names}",
+                "nl": "Niet bijgevoegd (te groot voor e-mail; zie het portaal): {names}"}
+
+
+def _attach_message_files(email: EmailMessage, mail: OutboundMail) -> None:
+    """The files of the thread message a reply mail is ``about``, as far as
+    ``MELDPUNT_MAIL_ATTACHMENT_BYTES`` allows in all; the others are named in the body."""
+    if mail.about_id is None or mail.about_type_id != ContentType.objects.get_for_model(Message).pk:
+        return
+    room = settings.MELDPUNT_MAIL_ATTACHMENT_BYTES
+    left_out = []
+    for found in Attachment.objects.filter(message_id=mail.about_id, too_large=False).exclude(file="").order_by("id"):
+        if found.size > room:
+            left_out.append(found.filename)
+            continue
+        try:
+            data = attachments.content(found)
+        except FileNotFoundError:
+            left_out.append(found.filename)
+            continue
+        room -= found.size
+        email.attach(found.filename, data, attachments.download_content_type(found.content_type))
+    if left_out:
+        note = NOT_ATTACHED.get(mail.language, NOT_ATTACHED["en"]).format(names=", ".join(left_out))
+        email.body = f"{email.body.rstrip()}\n\n{note}\n"
 
 
 def deliver(row, email: EmailMessage, also: tuple[str, ...] = ()) -> bool:

@@ -73,6 +73,7 @@ class ParsedMail:
     automatic: str | None = None  # why it is an auto-reply/bounce/list mail, or None
     language_hint: str | None = None
     forwarded: EmailMessage | None = None  # an attached message/rfc822, for forwards
+    cc: list[tuple[str, str]] = field(default_factory=list)  # (name, lower-case address), at most MAX_CC
 
     @property
     def ticket_number(self) -> int | None:
@@ -128,6 +129,7 @@ def parse(raw: bytes) -> ParsedMail:
         automatic=automatic_reason(message, sender),
         language_hint=_language(message),
         forwarded=forwarded,
+        cc=_cc(message, sender),
     )
 
 
@@ -196,6 +198,29 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
         if "@" in address:
             return name.strip(), clean_text(address.strip().lower())
     return "", ""
+
+
+#: Cc addresses read from one mail (more are ignored: they could only follow its request).
+MAX_CC = 20
+
+
+def _cc(message: EmailMessage, sender: str) -> list[tuple[str, str]]:
+    """The Cc addresses of a mail (name, lower-case address): plain addresses only, each
+    once, not the sender's own, at most :data:`MAX_CC`; an unreadable Cc header is no Cc."""
+    try:
+        pairs = getaddresses([str(value) for value in message.get_all("Cc", [])])
+    except Exception:
+        return []
+    found: list[tuple[str, str]] = []
+    for name, address in pairs:
+        address = clean_text(address.strip().lower())
+        if ("@" not in address or len(address) > MAX_ADDRESS or _CONTROL.search(address) or " " in address
+                or "\ufffd" in address or address == sender or address in (a for _, a in found)):
+            continue
+        found.append((fit(one_line(name), MAX_NAME), address))
+        if len(found) == MAX_CC:
+            break
+    return found
 
 
 def _ids(value) -> list[str]:

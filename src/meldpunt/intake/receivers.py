@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from meldpunt.intake import outbox
+from meldpunt.intake import followers, outbox
 from meldpunt.tickets import signals
 
 
@@ -15,7 +15,9 @@ def mail_public_reply(sender, ticket, message, **kwargs):
     if not message.public or message.from_customer:
         return
     kind = "info_request" if ticket.status == "waiting_customer" else "reply"
-    outbox.queue(ticket, kind, message=message.body)
+    outbox.queue(ticket, kind, message=message.body, files_of=message)
+    for follower in followers.recipients(ticket):  # Cc and followers: the same reply, in their language
+        outbox.queue(ticket, kind, message=message.body, recipient=follower.contact or follower, files_of=message)
 
 
 @receiver(signals.status_changed)

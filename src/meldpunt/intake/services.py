@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.core.filenames import safe_filename
-from meldpunt.intake import attachments, batch, flood
-from meldpunt.intake.models import InboundMail, Mailbox, OutboundMail
+from meldpunt.intake import attachments, batch, flood, followers, quotes
+from meldpunt.intake.models import FullMail, InboundMail, Mailbox, OutboundMail
 from meldpunt.intake.parsing import (
     OverLimit,
     ParsedMail,
@@ -201,11 +201,19 @@ def _register(mail: ParsedMail, mailbox: Mailbox | None, received_at: datetime, 
     answered = _thread_ticket(mail)
     if answered is not None and _may_write(answered, contact, mail.sender):
         author = contact.user if contact is not None else None  # None: no login, or the reporter
-        message = add_message(answered, _body(mail), author=author, from_customer=True, channel="email",
+        # The thread shows the new part; the whole text (with the quoted history) is kept.
+        shown, whole = quotes.split(_body(mail))
+        message = add_message(answered, shown, author=author, from_customer=True, channel="email",
                               at=received_at, contact=contact)
+        if whole is not None:
+            FullMail.objects.create(message=message, text=whole)
         _keep_attachments(message, mail)
+        if mail.cc:
+            followers.from_mail(answered, mail.cc)
         return "appended", f"reply to ticket #{answered.pk}", answered, message
     ticket, _ = create_ticket(new_request(mail, contact, _agreement_for(contact, mailbox), received_at))
+    if mail.cc and ticket.organisation_id is not None:
+        followers.from_mail(ticket, mail.cc)
     message = None
     if mail.attachments:  # the description holds the text; the files hang on a thread message
         message = Message.objects.create(ticket=ticket, from_customer=True, channel="email", body=_body(mail))
@@ -302,7 +310,9 @@ def _may_write(ticket: Ticket, contact: Contact | None, sender: str) -> bool:
     contact (an unknown sender's request). Anyone else starts a new request."""
     if contact is not None and contact_sees(contact, ticket):
         return True
-    return ticket.contact_id is None and bool(ticket.reporter_email) and ticket.reporter_email.lower() == sender
+    if ticket.contact_id is None and bool(ticket.reporter_email) and ticket.reporter_email.lower() == sender:
+        return True
+    return followers.may_write(ticket, sender)  # a follower answers like the reporter
 
 
 def _agreement_for(contact: Contact | None, mailbox: Mailbox | None) -> Agreement | None:
@@ -402,7 +412,14 @@ def attach_uploads(ticket: Ticket, uploads, *, author) -> Message:
         ticket=ticket, author=author, from_customer=True, channel="portal",
         body=", ".join(safe_filename(clean_text(upload.name)) for upload in uploads)[:2000],
     )
+    keep_uploads(message, uploads)
+    return message
+
+
+def keep_uploads(message: Message, uploads) -> None:
+    """Files uploaded with a thread message (a request, an agent's or a customer's reply),
+    each copied in chunks from its temporary file; the form has checked the quotas. A
+    public agent reply's mail carries them (``outbox.queue(files_of=...)``)."""
     for upload in uploads:
         attachments.store(message, filename=upload.name, content_type=upload.content_type,
                           pieces=upload.chunks(attachments.CHUNK_BYTES))
-    return message

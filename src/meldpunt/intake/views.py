@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from meldpunt.intake import attachments
+from meldpunt.intake import attachments, previews
 from meldpunt.intake.contact_log import log_contact
 from meldpunt.intake.forms import ContactLogForm, ForwardForm
 from meldpunt.intake.models import Attachment, InboundMail
@@ -80,11 +80,10 @@ def held(request):
     return render(request, "intake/held.html", {"rows": held_mail(), "handled": handled})
 
 
-@login_required
-def attachment(request, pk: int):
-    """Download a file from a ticket's thread: staff, or a customer who may see the ticket
-    and the message (another organisation's ids answer 404). Streamed from the file storage
-    a block at a time (FileResponse); always a download (never shown inline), never as a type a browser runs."""
+def _readable(request, pk: int) -> Attachment:
+    """A stored thread file the caller may read: staff, or a customer who may see the ticket
+    and the message (another organisation's ids, internal notes and files kept only inside
+    the raw mail answer 404)."""
     found = Attachment.objects.select_related("message").filter(pk=pk).first()
     if found is None or not visible_tickets(request.user).filter(pk=found.message.ticket_id).exists():
         raise Http404("no such attachment")
@@ -92,14 +91,51 @@ def attachment(request, pk: int):
         raise Http404("no such attachment")
     if found.too_large or not found.file.name:
         raise Http404("this file stayed inside the original mail")
+    return found
+
+
+def _file_response(stored, *, content_type: str, size: int | None, filename: str, download: bool) -> FileResponse:
+    response = FileResponse(stored, content_type=content_type)
+    response.block_size = attachments.CHUNK_BYTES
+    if size is not None:
+        response["Content-Length"] = str(size)
+    response["Content-Disposition"] = content_disposition_header(download, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def attachment(request, pk: int):
+    """Download a file from a ticket's thread (:func:`_readable` decides who may). Streamed
+    from the file storage a block at a time (FileResponse); always a download (never shown
+    inline), never as a type a browser runs."""
+    found = _readable(request, pk)
     try:
         stored = attachments.open_file(found)
     except FileNotFoundError:
         raise Http404("the stored file is missing") from None
-    response = FileResponse(stored, content_type=attachments.download_content_type(found.content_type))
-    response.block_size = attachments.CHUNK_BYTES
-    response["Content-Length"] = str(found.size)
-    response["Content-Disposition"] = content_disposition_header(True, found.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return _file_response(stored, content_type=attachments.download_content_type(found.content_type),
+                          size=found.size, filename=found.filename, download=True)
+
+
+@login_required
+def attachment_preview(request, pk: int):
+    """The picture the request page shows of a file: a raster image as it is, a PDF's first
+    page as a PNG (:mod:`meldpunt.intake.previews`); shown inline, but only as an image
+    (``nosniff``, a sandbox without any source). Same access as the download; no preview: 404."""
+    found = _readable(request, pk)
+    try:
+        if found.preview == "image":
+            return _file_response(attachments.open_file(found), content_type=found.content_type, size=found.size,
+                                  filename=found.filename, download=False)
+        if found.preview == "pdf":
+            stored = previews.pdf_preview(found)
+            if stored is not None:
+                response = _file_response(stored, content_type="image/png", size=None,
+                                          filename=f"{found.filename}.png", download=False)
+                response["Cache-Control"] = "private, max-age=3600"
+                return response
+    except FileNotFoundError:
+        raise Http404("the stored file is missing") from None
+    raise Http404("no preview of this file")

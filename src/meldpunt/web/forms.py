@@ -15,7 +15,7 @@ from meldpunt.accounts.access import language
 from meldpunt.contracts.models import LANGUAGE_CHOICES
 from meldpunt.core.filenames import safe_filename
 from meldpunt.intake.attachments import Budget
-from meldpunt.tickets.forms import VersionForm
+from meldpunt.tickets.forms import ReplyForm, VersionForm
 from meldpunt.tickets.models import KIND_CHOICES, STATUS_CHOICES
 
 IMPACT_CHOICES = [
@@ -65,10 +65,6 @@ class AssignForm(VersionForm):
 
 
 # ------------------------------------------------------------------ portal
-class PortalReplyForm(forms.Form):
-    body = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -129,36 +125,8 @@ class NewRequestForm(forms.Form):
                 field.help_text = " ".join([str(field.help_text), *texts]).strip()
 
     def clean_attachments(self):
-        """Every file the customer sent is kept, or the form says which one does not fit
-        and why: too large (refused while streaming, see web/uploads.py), too many, or
-        over the request's or the organisation's quota."""
-        files = self.cleaned_data.get("attachments") or []
-        limit = filesizeformat(settings.MELDPUNT_MAX_ATTACHMENT_BYTES)
-        errors = [_("%(name)s is larger than %(size)s.") % {"name": safe_filename(name), "size": limit}
-                  for name in self.refused_uploads]
-        if len(files) + len(self.refused_uploads) > MAX_UPLOADS:
-            errors.append(_("At most 10 files."))
-        if errors:
-            raise forms.ValidationError(errors)
-        budget = Budget(ticket_id=None, organisation_id=self.organisation_id)
-        for upload in files:
-            reason = budget.take(upload.size)
-            if reason:
-                errors.append(self._refusal(reason, safe_filename(upload.name), budget.limits))
-        if errors:
-            raise forms.ValidationError(errors)
-        return files
-
-    @staticmethod
-    def _refusal(reason: str, name: str, limits) -> str:
-        if reason == "size":
-            return _("%(name)s is larger than %(size)s.") % {"name": name, "size": filesizeformat(limits.file_bytes)}
-        if reason == "ticket_quota":
-            return _("%(name)s does not fit: a request holds at most %(count)s files and %(size)s in all.") % {
-                "name": name, "count": limits.ticket_count, "size": filesizeformat(limits.ticket_bytes)}
-        return _("%(name)s does not fit: your organisation can send at most %(count)s files and %(size)s "
-                 "in 24 hours. Try again later, or send fewer or smaller files.") % {
-            "name": name, "count": limits.daily_count, "size": filesizeformat(limits.daily_bytes)}
+        return check_uploads(self.cleaned_data.get("attachments") or [], self.refused_uploads,
+                             ticket_id=None, organisation_id=self.organisation_id)
 
     def __init__(self, *args, agreements, organisation_id=None, refused_uploads=(), **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
@@ -214,3 +182,90 @@ class ContactForm(forms.Form):
     is_coordinator = forms.BooleanField(
         label=_("Coordinator"), required=False,
         help_text=_("Sees all requests of the organisation and manages its contacts."))
+
+
+def check_uploads(files, refused_uploads, *, ticket_id: int | None, organisation_id: int | None) -> list:
+    """Every file sent is kept, or the form says which one does not fit and why: too large
+    (refused while streaming, see web/uploads.py), too many, or over the request's or the
+    organisation's quota (:class:`~meldpunt.intake.attachments.Budget`). Used by the portal's
+    new-request form and by the reply forms of console and portal."""
+    limit = filesizeformat(settings.MELDPUNT_MAX_ATTACHMENT_BYTES)
+    errors = [_("%(name)s is larger than %(size)s.") % {"name": safe_filename(name), "size": limit}
+              for name in refused_uploads]
+    if len(files) + len(refused_uploads) > MAX_UPLOADS:
+        errors.append(_("At most 10 files."))
+    if errors:
+        raise forms.ValidationError(errors)
+    budget = Budget(ticket_id=ticket_id, organisation_id=organisation_id)
+    for upload in files:
+        reason = budget.take(upload.size)
+        if reason:
+            errors.append(_refusal(reason, safe_filename(upload.name), budget.limits))
+    if errors:
+        raise forms.ValidationError(errors)
+    return files
+
+
+def _refusal(reason: str, name: str, limits) -> str:
+    if reason == "size":
+        return _("%(name)s is larger than %(size)s.") % {"name": name, "size": filesizeformat(limits.file_bytes)}
+    if reason == "ticket_quota":
+        return _("%(name)s does not fit: a request holds at most %(count)s files and %(size)s in all.") % {
+            "name": name, "count": limits.ticket_count, "size": filesizeformat(limits.ticket_bytes)}
+    return _("%(name)s does not fit: your organisation can send at most %(count)s files and %(size)s "
+             "in 24 hours. Try again later, or send fewer or smaller files.") % {
+        "name": name, "count": limits.daily_count, "size": filesizeformat(limits.daily_bytes)}
+
+
+class RepliesWithFiles(forms.Form):
+    """A reply with up to :data:`MAX_UPLOADS` files, checked against the ticket's quotas;
+    ``refused_uploads`` are the names the upload handler refused while streaming."""
+
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args, ticket=None, refused_uploads=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ticket, self.refused_uploads = ticket, list(refused_uploads)
+        self.fields["attachments"].help_text = _("At most %(count)s files of %(size)s each.") % {
+            "count": MAX_UPLOADS, "size": filesizeformat(settings.MELDPUNT_MAX_ATTACHMENT_BYTES)}
+
+    def clean_attachments(self):
+        ticket = self.ticket
+        return check_uploads(self.cleaned_data.get("attachments") or [], self.refused_uploads,
+                             ticket_id=ticket.pk if ticket else None,
+                             organisation_id=ticket.organisation_id if ticket else None)
+
+
+class ConsoleReplyForm(RepliesWithFiles, ReplyForm):
+    """The console's reply or note, with files."""
+
+
+class PortalReplyForm(RepliesWithFiles):
+    body = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    field_order = ["body", "attachments"]
+
+
+class FollowerForm(forms.Form):
+    """Add a follower: a contact of the organisation, or (agents only) another address."""
+
+    contact = forms.ModelChoiceField(label=_("Contact"), queryset=None, required=False, empty_label="–")
+    email = forms.EmailField(label=_("or another address"), required=False, max_length=254)
+    outside = forms.BooleanField(label=_("This address is not a contact of the organisation and may receive the "
+                                         "public replies"), required=False)
+
+    def __init__(self, *args, candidates, agent: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = candidates
+        self.fields["contact"].label_from_instance = lambda c: f"{c.name} <{c.email}>"
+        if not agent:  # the coordinator picks among the organisation's contacts
+            del self.fields["email"], self.fields["outside"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("contact") and not data.get("email"):
+            raise forms.ValidationError(_("Choose a contact or give an address."))
+        return data
+
+    def address(self) -> str:
+        data = self.cleaned_data
+        return data["contact"].email if data.get("contact") else data["email"]

@@ -46,7 +46,8 @@ def thread(user, ticket: Ticket) -> QuerySet[Message]:
     the address it came from instead.
     """
     mail = InboundMail.objects.filter(message=OuterRef("pk")).order_by("pk").values("sender")[:1]
-    return visible_messages(user, ticket).annotate(sender=Subquery(mail)).prefetch_related("attachments")
+    return (visible_messages(user, ticket).annotate(sender=Subquery(mail)).prefetch_related("attachments")
+            .select_related("full_mail"))  # a mail reply's whole text (intake.quotes)
 
 
 # ------------------------------------------------------------------ the queue

@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.urls import include, path
 
 from meldpunt.contracts.selectors import is_staff
-from meldpunt.web import views_console, views_portal, views_public
+from meldpunt.web import views_console, views_portal, views_public, views_thread
 
 
 @login_required
@@ -22,6 +22,8 @@ console = ([
     path("tickets/<int:pk>/assign/", views_console.assign, name="assign"),
     path("tickets/<int:pk>/correct/", views_console.correct, name="correct"),
     path("tickets/<int:pk>/plan/", views_console.plan, name="plan"),
+    path("tickets/<int:pk>/followers/", views_thread.console_add, name="follower_add"),
+    path("tickets/<int:pk>/followers/<int:follower>/remove/", views_thread.console_remove, name="follower_remove"),
 ], "console")
 
 portal = ([
@@ -29,6 +31,8 @@ portal = ([
     path("requests/new/", views_portal.new_request, name="new"),
     path("requests/<int:pk>/", views_portal.request_detail, name="request"),
     path("requests/<int:pk>/registered/", views_portal.confirmation, name="confirmation"),
+    path("requests/<int:pk>/followers/", views_thread.portal_add, name="follower_add"),
+    path("requests/<int:pk>/followers/<int:follower>/remove/", views_thread.portal_remove, name="follower_remove"),
     path("agreements/", views_portal.agreements, name="agreements"),
     path("agreements/<int:pk>/", views_portal.agreement, name="agreement"),
     path("contacts/", views_portal.contacts, name="contacts"),

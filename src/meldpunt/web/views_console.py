@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from meldpunt.accounts.access import language, staff_required
@@ -23,7 +24,8 @@ from meldpunt.desk.corrections import correct as correct_request
 from meldpunt.desk.forms import CorrectionForm, QueueFilterForm
 from meldpunt.desk.panels import macro_reply_form, queue_context, ticket_context
 from meldpunt.desk.selectors import staff_ticket
-from meldpunt.tickets.forms import ReplyForm
+from meldpunt.intake import followers
+from meldpunt.intake.services import keep_uploads
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.search import highlight, parse, snippets
 from meldpunt.tickets.services import (
@@ -36,7 +38,7 @@ from meldpunt.tickets.services import (
     set_priority,
 )
 from meldpunt.triage.forms import PlanForm
-from meldpunt.web.forms import AssignForm, PriorityForm, StatusForm
+from meldpunt.web.forms import AssignForm, ConsoleReplyForm, FollowerForm, PriorityForm, StatusForm
 from meldpunt.web.queries import (
     CursorError,
     QueueQuery,
@@ -46,6 +48,7 @@ from meldpunt.web.queries import (
     thread,
     ticket_events,
 )
+from meldpunt.web.uploads import limit_attachments
 
 QUEUE_LABELS = {
     "mine": gettext_lazy("My tickets"), "all": gettext_lazy("All open"), "triage": gettext_lazy("Triage"),
@@ -160,6 +163,13 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
         return _("Planned resolution: %(when)s") % {"when": when}
     if event.kind == "created":
         return _("Registered via %(channel)s") % {"channel": data.get("channel", "")}
+    if event.kind == "follower_added":
+        return _("%(email)s follows the request") % {"email": data.get("email", "")}
+    if event.kind == "follower_removed":
+        return _("%(email)s no longer follows the request") % {"email": data.get("email", "")}
+    if event.kind == "cc_not_followed":  # intake.followers: not a contact of the organisation
+        return _("Cc not added as followers (no contacts of the organisation): %(emails)s") % {
+            "emails": ", ".join(data.get("addresses") or [])}
     if event.kind == "proposal" and data.get("state") in ("approved", "declined"):
         text = _("Proposal approved") if data["state"] == "approved" else _("Proposal declined")
         return _("%(decision)s by %(who)s via %(channel)s") % {
@@ -200,7 +210,9 @@ def _render_ticket(request, ticket: Ticket, *, status: int = 200, error: str = "
         "summary": agreement_summary(ticket.agreement, lang) if ticket.agreement_id else None,
         "priority_label": scheme.label(ticket.priority, lang) if scheme and ticket.priority else "",
         "error": error,
-        "reply_form": forms.get("reply_form") or ReplyForm(initial=initial),
+        "reply_form": forms.get("reply_form") or ConsoleReplyForm(initial=initial, ticket=ticket),
+        "followers": followers.listed(ticket),
+        "follower_form": FollowerForm(candidates=followers.candidates(ticket), agent=True, auto_id="follower_%s"),
         "status_form": forms.get("status_form") or StatusForm(initial={**initial, "status": ticket.status}),
         "priority_form": forms.get("priority_form") or PriorityForm(
             # a provisional level is not a choice: preselected, it would beat impact × urgency
@@ -251,17 +263,27 @@ def _act(request, pk: int, form_class, name: str, action, success: str, **kwargs
     return redirect(reverse("console:ticket", args=[pk]))
 
 
+@csrf_exempt
+def reply(request, pk: int):
+    """The upload handler goes in before anything reads the body (as the portal's form)."""
+    limit_attachments(request)
+    return _reply(request, pk)
+
+
 @require_POST
 @staff_required
-def reply(request, pk: int):
+@csrf_protect
+def _reply(request, pk: int):
     def action(ticket, data):
         with transaction.atomic():
-            add_message(ticket, data["body"], author=request.user, public=data["visibility"] == "public",
-                        channel="portal")
+            message = add_message(ticket, data["body"], author=request.user, public=data["visibility"] == "public",
+                                  channel="portal")
+            keep_uploads(message, data["attachments"])  # a public reply's mail carries them (intake.outbox)
             if data["then_status"]:
                 change_status(ticket, data["then_status"], actor=request.user, expected_version=data["version"])
 
-    return _act(request, pk, ReplyForm, "reply_form", action, _("Your message was added."))
+    return _act(request, pk, ConsoleReplyForm, "reply_form", action, _("Your message was added."),
+                files=request.FILES, ticket=_ticket(request, pk), refused_uploads=request.refused_uploads)
 
 
 @require_POST

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,8 +19,9 @@ from meldpunt.accounts.access import contact_required, language
 from meldpunt.contracts.models import Contact
 from meldpunt.contracts.selectors import visible_agreements
 from meldpunt.contracts.services import ContactError, add_contact, invitation_path, set_contact_active
+from meldpunt.intake import followers
 from meldpunt.intake.contact_log import channels_open
-from meldpunt.intake.services import attach_uploads
+from meldpunt.intake.services import attach_uploads, keep_uploads
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
@@ -27,7 +29,7 @@ from meldpunt.tickets.search import highlight, parse, snippets
 from meldpunt.tickets.selectors import MAX_SEARCH_OFFSET, search_page, ticket_page, visible_tickets
 from meldpunt.tickets.services import TicketError, add_message
 from meldpunt.tickets.wording import deadline_sentences, priority_words
-from meldpunt.web.forms import ContactForm, NewRequestForm, PortalReplyForm
+from meldpunt.web.forms import ContactForm, FollowerForm, NewRequestForm, PortalReplyForm
 from meldpunt.web.queries import agreement_summary, deadline_panel, request_state, rows_for, thread
 from meldpunt.web.uploads import limit_attachments
 
@@ -89,18 +91,28 @@ def _before(text: str) -> tuple[int | None, str]:
     return None, _("This page link is not valid (any more); here is the first page.")
 
 
-@contact_required
+@csrf_exempt
 def request_detail(request, pk: int):
+    """The upload handler goes in before anything reads the body (as :func:`new_request`)."""
+    limit_attachments(request)
+    return _request_detail(request, pk)
+
+
+@contact_required
+@csrf_protect
+def _request_detail(request, pk: int):
     ticket = _request(request, pk)
-    form = PortalReplyForm()
+    form = PortalReplyForm(ticket=ticket)
     status = 200
     if request.method == "POST":
-        form = PortalReplyForm(request.POST)
+        form = PortalReplyForm(request.POST, request.FILES, ticket=ticket, refused_uploads=request.refused_uploads)
         if form.is_valid():
             try:
                 # A customer's answer resumes a clock paused for information (tickets.services).
-                add_message(ticket, form.cleaned_data["body"], author=request.user, from_customer=True,
-                            channel="portal")
+                with transaction.atomic():
+                    message = add_message(ticket, form.cleaned_data["body"], author=request.user, from_customer=True,
+                                          channel="portal")
+                    keep_uploads(message, form.cleaned_data["attachments"])
             except TicketError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -110,6 +122,9 @@ def request_detail(request, pk: int):
     return render(request, "web/portal/request.html", {
         "ticket": ticket, "state": request_state(ticket), "clocks": deadline_panel(ticket, language()),
         "messages_": thread(request.user, ticket), "form": form,
+        "followers": followers.listed(ticket),
+        "follower_form": FollowerForm(candidates=followers.candidates(ticket), agent=False, auto_id="follower_%s")
+        if request.contact.is_coordinator else None,
         "categories": bool(ticket.agreement_id and ticket.kind not in ticket.agreement.catalog.parsed().priority.fixed
                            and ticket.agreement.catalog.parsed().priority.scheme == "categories"),
     }, status=status)
