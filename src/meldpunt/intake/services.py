@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.core.filenames import safe_filename
+from meldpunt.core.labelled_fields import read_labelled
 from meldpunt.intake import attachments, batch, flood
 from meldpunt.intake.models import InboundMail, Mailbox, OutboundMail
 from meldpunt.intake.parsing import (
@@ -167,7 +168,10 @@ def _record(raw, key, outcome, reason, source, mailbox, mail: ParsedMail | None 
 
 def new_request(mail: ParsedMail, contact: Contact | None, agreement: Agreement | None,
                 received_at: datetime) -> NewRequest:
-    """What a mail that opens a request registers (one by one, or in a batch)."""
+    """What a mail that opens a request registers (one by one, or in a batch). Details the
+    customer wrote as a labelled form ("Product: …", "Versie: …") fill the request's fields
+    (:mod:`meldpunt.core.labelled_fields`), so completeness is judged on them (seeds 000/001)."""
+    details = read_labelled(mail.body)
     return NewRequest(
         organisation=contact.organisation if contact else None,
         agreement=agreement,
@@ -180,6 +184,10 @@ def new_request(mail: ParsedMail, contact: Contact | None, agreement: Agreement 
         language=(contact.language if contact else mail.language_hint or _guess_language(mail)),
         reporter_email=mail.sender,
         reporter_name=mail.sender_name,
+        product=fit(details.get("product", ""), 120),
+        product_version=fit(details.get("product_version", ""), 60),
+        error_code=fit(details.get("error_code", ""), 120),
+        reproduction=details.get("reproduction", ""),
     )
 
 
