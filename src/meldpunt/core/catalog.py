@@ -137,6 +137,9 @@ class Addon:
     calendar_rules: tuple[CalendarRule, ...]
     excludes: tuple[str, ...] = ()
     description: Mapping[str, str] = field(default_factory=dict)
+    #: Each unit paid for is a named item (seed 004: Koppeling "per koppeling"): an agreement
+    #: names exactly as many as its quantity, and the invoice names each.
+    named_units: bool = False
 
 
 @dataclass(frozen=True)

@@ -380,6 +380,11 @@ class _Reader(TriageReader, EscalationReader):
         field = f"addons.{key}"
         data = self.table(data, field)
         requires = frozenset(self.string_list(data.get("requires", []), f"{field}.requires", packages))
+        named_units = data.get("named_units", False)
+        if not isinstance(named_units, bool):
+            raise self.fail(f"{field}.named_units", "must be true or false")
+        if named_units and str(data.get("unit", "month")) == "month":
+            raise self.fail(f"{field}.named_units", "needs a counted unit (e.g. unit = \"integration\"), not \"month\"")
         return Addon(
             id=key,
             name=self.names(self.need(data, "name", field, (str, dict)), f"{field}.name"),
@@ -392,4 +397,5 @@ class _Reader(TriageReader, EscalationReader):
             calendar_rules=self.calendar_rules(data.get("calendar_rules", []), f"{field}.calendar_rules", calendars, priority, kinds),
             excludes=tuple(self.string_list(data.get("excludes", []), f"{field}.excludes")),
             description=self.names(data.get("description", ""), f"{field}.description") if data.get("description") else {},
+            named_units=named_units,
         )
