@@ -28,8 +28,11 @@ from meldpunt.core.catalog import (
 )
 from meldpunt.core.catalog_escalation import EscalationReader
 from meldpunt.core.catalog_triage import TriageReader
-from meldpunt.core.priority import PriorityScheme
+from meldpunt.core.channels import read_channels
+from meldpunt.core.priority import MOTIVATION_RULES, PriorityScheme
+from meldpunt.core.requests_by_mail import read_forward_receipt, read_identifiers, read_mail_kinds
 from meldpunt.core.sla import Target
+from meldpunt.core.upgrades import read_policy
 from meldpunt.core.vocabulary import ENTITLEMENTS, KINDS, METRICS
 
 PRESETS = ("invantive", "infor", "erpm")
@@ -196,6 +199,11 @@ class _Reader(TriageReader, EscalationReader):
             escalation=self.escalation(data["escalation"]) if "escalation" in data else EscalationPolicy(),
             completeness=self.completeness(data.get("completeness", {}), kinds),
             coverage=self.coverage(data.get("coverage", {}), kinds, calendars, addons),
+            upgrade_reminder=read_policy(self, data["upgrade_reminder"]) if "upgrade_reminder" in data else None,
+            channels=read_channels(self, data.get("channels", {})),
+            mail_kinds=read_mail_kinds(self, data.get("mail_kinds", {}), kinds),
+            licence_key_identifiers=read_identifiers(self, data.get("licence_keys", {})),
+            forwarded_mail_received=read_forward_receipt(self, data.get("forwarded_mail", {})),
         )
 
     def calendar(self, key: str, data: Any) -> CalendarDef:
@@ -278,7 +286,11 @@ class _Reader(TriageReader, EscalationReader):
         provisional = data.get("provisional")
         if provisional is not None and provisional not in levels:
             raise self.fail(f"{field}.provisional", f"{provisional!r} is not one of the levels")
-        return PriorityScheme(scheme, levels, default, dict(fixed), impacts, urgencies, matrix, labels, provisional)
+        motivation = data.get("category_motivation", "required")
+        if motivation not in MOTIVATION_RULES:
+            raise self.fail(f"{field}.category_motivation", f"must be one of {', '.join(MOTIVATION_RULES)}")
+        return PriorityScheme(scheme, levels, default, dict(fixed), impacts, urgencies, matrix, labels, provisional,
+                              category_motivation=motivation)
 
     def _include_order(self, raw: dict) -> list[str]:
         order: list[str] = []
