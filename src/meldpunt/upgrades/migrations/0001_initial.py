@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('contracts', '0003_closed_days_revision'),
+        ('contracts', '0001_initial'),  # the agreement as first made (so a test that migrates contracts back keeps this)
     ]
 
     operations = [
