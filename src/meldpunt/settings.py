@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "meldpunt.triage",
     "meldpunt.knowledge",
     "meldpunt.reports",
+    "meldpunt.upgrades",
     "meldpunt.api",
     "meldpunt.web",
     "meldpunt.desk",

@@ -103,6 +103,7 @@ def test_an_incomplete_incident_is_refused_with_reasons_and_nothing_registered(c
     assert response.status_code == 400
     html = response.content.decode()
     assert html.count("An incident report needs this to be worked on.") == 2 and "it decides the priority" in html
+    assert "The version." in html and "The steps that show the problem." in html  # the catalog's words
     assert not Ticket.objects.exists()
 
 

@@ -91,11 +91,14 @@ def register_ticket(request, payload: TicketIn, idempotency_key: IdempotencyKey 
             )
         if payload.channel not in CUSTOMER_CHANNELS:
             raise TicketError(f"channel must be one of {', '.join(CUSTOMER_CHANNELS)}")
+        if payload.channel == "monitoring" and agreement is None:  # the catalog says who may (seed 004)
+            raise TicketError("monitoring alerts name the agreement whose monitoring sends them (agreement)")
     ticket, clocks, created = register_one(NewRequest(
         organisation=organisation, agreement=agreement, contact=contact,
         subject=payload.subject, description=payload.description, kind=payload.kind,
         impact=payload.impact, urgency=payload.urgency, priority=payload.priority,
-        channel=payload.channel, received_at=payload.received_at if staff else None,
+        product=payload.product, product_version=payload.product_version, error_code=payload.error_code,
+        reproduction=payload.reproduction, channel=payload.channel, received_at=payload.received_at if staff else None,
         idempotency_key=idempotency_key or None,
     ), actor=user)
     if created:  # answered from what was just written: its clocks, and no messages yet

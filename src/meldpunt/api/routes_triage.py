@@ -58,7 +58,8 @@ class DecisionIn(Schema):
 
 class CategoryIn(Schema):
     requested: Text(20, min_length=1)
-    motivation: Text(2000, min_length=1)
+    motivation: Text(2000) = Field("", description="why it fits better; required unless the catalog asks "
+                                   "for a motivation only when needed (category_motivation)")
 
 
 class CategoryDecisionIn(Schema):
@@ -67,7 +68,10 @@ class CategoryDecisionIn(Schema):
 
 
 class LicenceKeyRequestIn(Schema):
-    agreement_code: Text(40, min_length=1)
+    agreement_code: Text(40) = Field("", description="the agreement code; or, where the catalog allows it, "
+                                     "company_name and company_address instead")
+    company_name: Text(200) = ""
+    company_address: Text(500) = ""
     version: Text(60, min_length=1)
     product: Text(120) = ""
     note: Text(5000) = ""
@@ -257,6 +261,8 @@ def decide_category(request, request_id: Id, payload: CategoryDecisionIn):
 def ask_key(request, payload: LicenceKeyRequestIn):
     contact = _contact(request, "request a licence key")
     ticket = triage_requests.request_licence_key(contact=contact, agreement_code=payload.agreement_code,
+                                                 company_name=payload.company_name,
+                                                 company_address=payload.company_address,
                                                  version=payload.version, product=payload.product,
                                                  note=payload.note, channel="api", actor=request.auth)
     return Status(201, {"ticket": ticket.pk, "status": ticket.status})

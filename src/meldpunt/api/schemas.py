@@ -258,6 +258,11 @@ class TicketIn(Schema):
     impact: Text(20) = ""
     urgency: Text(20) = ""
     priority: Text(20) | None = None
+    product: Text(120) = Field("", description="incident details the catalog's completeness rules may ask for: "
+                               "the product, its version, the error code if any, the minimal steps that show it")
+    product_version: Text(60) = ""
+    error_code: Text(120) = ""
+    reproduction: Text(100_000) = ""
     channel: Channel = "api"
     received_at: Annotated[AwareDatetime, AfterValidator(_plausible_receipt)] | None = Field(None, description="vendor staff only; customers' requests are received now")
 

@@ -12,7 +12,8 @@ from meldpunt.contracts.models import (
     Contact,
     Organisation,
 )
-from meldpunt.contracts.services import check_limits, validate_agreement
+from meldpunt.contracts.selectors import named_units_mismatches
+from meldpunt.contracts.services import addon_problems, check_limits, named_units_problem, validate_agreement
 
 
 @admin.register(CatalogVersion)
@@ -76,15 +77,51 @@ class ContactAdmin(admin.ModelAdmin):
     readonly_fields = ["duplicate_address"]
 
 
+class AddonFormSet(BaseInlineFormSet):
+    """An add-on paid per named unit (seed 004: Koppeling per integration) names exactly as
+    many units as its quantity; a mismatch is refused on the row, with the reason."""
+
+    def clean(self):
+        super().clean()
+        agreement = self.instance
+        if agreement is None or agreement.catalog_id is None:
+            return
+        addons = agreement.catalog.parsed().addons
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or data.get("addon") not in addons:
+                continue
+            problem = named_units_problem(addons[data["addon"]], data.get("quantity") or 0, data.get("names") or [])
+            if problem:
+                form.add_error("names", problem)
+
+
 class AddonInline(admin.TabularInline):
     model = AgreementAddon
+    formset = AddonFormSet
     extra = 0
+
+
+class NamedUnitsFilter(admin.SimpleListFilter):
+    """Agreements whose add-ons paid per named unit name more or fewer units than they pay
+    for (seed 004: Koppeling per integration), e.g. from before the rule was checked."""
+
+    title = _("named add-ons")
+    parameter_name = "named_units"
+
+    def lookups(self, request, model_admin):
+        return [("mismatch", _("Do not match the quantity"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "mismatch":
+            return queryset
+        return queryset.filter(pk__in=list(named_units_mismatches(queryset)))
 
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
-    list_display = ["code", "organisation", "catalog", "package", "starts_on", "ends_on", "limit_flags"]
-    list_filter = ["catalog__vendor", "package"]
+    list_display = ["code", "organisation", "catalog", "package", "starts_on", "ends_on", "limit_flags", "addon_flags"]
+    list_filter = ["catalog__vendor", "package", NamedUnitsFilter]
     search_fields = ["code", "organisation__name"]
     inlines = [AddonInline]
 
@@ -92,6 +129,10 @@ class AgreementAdmin(admin.ModelAdmin):
     def limit_flags(self, obj):
         excess = check_limits(obj)
         return "; ".join(str(e) for e in excess) or "✓"
+
+    @admin.display(description=_("add-ons"))
+    def addon_flags(self, obj):
+        return "; ".join(addon_problems(obj)) or "✓"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from meldpunt import plain_sql
 from meldpunt.contracts.models import Agreement, AgreementAddon, CatalogVersion, Contact, Organisation
+from meldpunt.contracts.services import named_units_problem
 
 
 def is_staff(user) -> bool:
@@ -100,3 +101,30 @@ def _agreement_rows(code: str, organisation: int | None) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql + " ORDER BY x.id", params)
         return cursor.fetchall()
+
+
+def named_units_mismatches(agreements: QuerySet[Agreement] | None = None) -> dict[int, list[str]]:
+    """Agreements (by id) whose add-ons paid per named unit (seed 004: Koppeling per
+    integration) do not name exactly as many units as they pay for, with the reasons.
+
+    Only agreements that have an add-on some catalog names the units of are read: one query
+    for their add-ons, the catalogs parsed once each (cached)."""
+    named: dict[int, set[str]] = {}
+    for version in CatalogVersion.objects.all():
+        ids = {a.id for a in version.parsed().addons.values() if a.named_units}
+        if ids:
+            named[version.pk] = ids
+    if not named:
+        return {}
+    rows = AgreementAddon.objects.filter(agreement__catalog_id__in=named).select_related("agreement__catalog")
+    if agreements is not None:
+        rows = rows.filter(agreement__in=agreements)
+    found: dict[int, list[str]] = {}
+    for row in rows.order_by("agreement__code", "addon"):
+        catalog = row.agreement.catalog
+        if row.addon not in named[catalog.pk]:
+            continue
+        problem = named_units_problem(catalog.parsed().addons[row.addon], row.quantity, row.names)
+        if problem:
+            found.setdefault(row.agreement_id, []).append(problem)
+    return found

@@ -10,12 +10,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts import addresses
-from meldpunt.contracts.models import Agreement, CatalogVersion, Contact, Organisation
+from meldpunt.contracts.models import Agreement, AgreementAddon, CatalogVersion, Contact, Organisation
 from meldpunt.contracts.parsing import agreement_overrides, digest_of
-from meldpunt.core.catalog import CatalogError
+from meldpunt.core.billing import unit_label
+from meldpunt.core.catalog import Addon, CatalogError
 from meldpunt.core.catalog_loader import PRESETS, parse_catalog, preset_text
 
 
@@ -69,7 +71,8 @@ def check_limits(agreement: Agreement) -> list[LimitExcess]:
 
 
 def validate_agreement(agreement: Agreement) -> list[str]:
-    """Problems that make an agreement unusable: unknown package, add-on without its package."""
+    """Problems that make an agreement unusable: unknown package, add-on without its package,
+    an add-on paid per named unit that does not name exactly as many as it pays for."""
     catalog = agreement.catalog.parsed()
     problems = []
     if agreement.package not in catalog.packages:
@@ -83,7 +86,7 @@ def validate_agreement(agreement: Agreement) -> list[str]:
         agreement_overrides(agreement)
     except CatalogError as exc:
         problems.append(str(exc))
-    return problems
+    return problems + addon_problems(agreement)
 
 
 class ContactError(ValueError):
@@ -140,3 +143,77 @@ def remember_language(user, language: str) -> None:
     if contact is not None and contact.language != language:
         contact.language = language
         contact.save(update_fields=["language"])
+
+
+# ------------------------------------------------------------------ counted, named add-ons
+def translation_language() -> str:
+    return "nl" if (get_language() or "en").startswith("nl") else "en"
+
+
+class AgreementError(ValueError):
+    """An agreement change that cannot be made, with the reason for the member of staff."""
+
+
+def named_units_problem(addon: Addon, quantity: int, names) -> str | None:
+    """Why ``names`` do not fit an add-on paid per named unit (seed 004: Koppeling "€ 295 /
+    maand / koppeling"): exactly ``quantity`` different, non-blank names. None: they fit, or
+    the add-on does not name its units."""
+    if not addon.named_units:
+        return None
+    language = translation_language()
+    label = addon.name.get(language) or addon.name.get("en") or addon.id
+    unit = unit_label(addon.unit, language)
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return _("%(addon)s: the names must be a list of texts, e.g. [\"Exact Online\", \"Shopify\"].") % {"addon": label}
+    given = [" ".join(n.split()) for n in names if n.strip()]
+    seen: dict[str, str] = {}
+    for name in given:
+        if name.casefold() in seen:
+            return _("%(addon)s: %(name)s is named twice; each %(unit)s paid for is named once.") % {
+                "addon": label, "name": seen[name.casefold()], "unit": unit}
+        seen[name.casefold()] = name
+    if len(given) != quantity:
+        return _("%(addon)s is paid per %(unit)s: the quantity is %(quantity)s but %(count)s are named "
+                 "(%(names)s). Name exactly %(quantity)s, or change the quantity to %(count)s.") % {
+            "addon": label, "unit": unit, "quantity": quantity, "count": len(given),
+            "names": ", ".join(given) or "–"}
+    return None
+
+
+def addon_problems(agreement: Agreement) -> list[str]:
+    """Each add-on of ``agreement`` whose named units do not match its quantity."""
+    catalog = agreement.catalog.parsed()
+    problems = []
+    for row in agreement.addons.all():
+        addon = catalog.addons.get(row.addon)
+        problem = named_units_problem(addon, row.quantity, row.names) if addon is not None else None
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+@transaction.atomic
+def set_addon(agreement: Agreement, addon: str, *, quantity: int = 1, names=()) -> AgreementAddon:
+    """Add an add-on to ``agreement`` or change its quantity and names; refused with a clear
+    reason (:class:`AgreementError`) when the catalog does not offer it with the package, or
+    when an add-on paid per named unit does not name exactly as many as its quantity."""
+    catalog = agreement.catalog.parsed()
+    found = catalog.addons.get(addon)
+    if found is None:
+        raise AgreementError(_("Catalog %(catalog)s has no add-on %(addon)s; it has: %(ids)s") % {
+            "catalog": catalog.id, "addon": addon, "ids": ", ".join(catalog.addons)})
+    others = [a for a in agreement.addon_ids() if a != addon]
+    try:
+        catalog.addon_list([*others, addon], agreement.package)
+    except KeyError as exc:
+        raise AgreementError(str(exc.args[0])) from None
+    if not isinstance(quantity, int) or quantity < 1:
+        raise AgreementError(_("The quantity must be a whole number of at least 1."))
+    names = [" ".join(n.split()) for n in names if isinstance(n, str) and n.strip()] if isinstance(
+        names, (list, tuple)) else names
+    problem = named_units_problem(found, quantity, names)
+    if problem:
+        raise AgreementError(problem)
+    row, _created = AgreementAddon.objects.update_or_create(
+        agreement=agreement, addon=addon, defaults={"quantity": quantity, "names": list(names)})
+    return row

@@ -260,6 +260,11 @@ _WORDS = {
 _UNITS = {"integration": {"en": "integration", "nl": "koppeling"}}
 
 
+def unit_label(unit: str, language: str) -> str:
+    """A counted add-on's unit in ``language`` ("integration" → "koppeling")."""
+    return _UNITS.get(unit, {}).get(language, unit)
+
+
 def words(language: str) -> dict[str, str]:
     return _WORDS["nl" if language == "nl" else "en"]
 

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from meldpunt.core.calendars import CalendarDef
+from meldpunt.core.channels import ChannelRule
 from meldpunt.core.completeness import Requirement
 from meldpunt.core.coverage import CoverageRules
 from meldpunt.core.priority import PriorityScheme
 from meldpunt.core.sla import Target
+from meldpunt.core.upgrades import UpgradePolicy
 
 
 class CatalogError(ValueError):
@@ -137,6 +139,9 @@ class Addon:
     calendar_rules: tuple[CalendarRule, ...]
     excludes: tuple[str, ...] = ()
     description: Mapping[str, str] = field(default_factory=dict)
+    #: Each unit paid for is a named item (seed 004: Koppeling "per koppeling"): an agreement
+    #: names exactly as many as its quantity, and the invoice names each.
+    named_units: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,16 @@ class Catalog:
     #: what is covered beyond the package's kinds (seed 002, 004 add-ons; ``[coverage]``)
     coverage: CoverageRules = field(default_factory=CoverageRules)
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
+    #: remind coordinators to upgrade (seed 000; ``[upgrade_reminder]``); None: the vendor does not ask
+    upgrade_reminder: UpgradePolicy | None = None
+    #: channel → what a request by it needs (seed 004: monitoring; ``[channels.<channel>]``)
+    channels: Mapping[str, ChannelRule] = field(default_factory=dict)
+    #: kind → subject words that make a mail that kind (seed 000: licence keys by mail; ``[mail_kinds]``)
+    mail_kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: what identifies the customer of a licence-key request (seeds 000/001; ``[licence_keys]``)
+    licence_key_identifiers: tuple[str, ...] = ("agreement_code",)
+    #: when mail forwarded from an employee's mailbox is received (seed 001; ``[forwarded_mail]``)
+    forwarded_mail_received: str = "original_date"
 
     # ------------------------------------------------------------- lookups
     def package(self, package_id: str) -> Package:

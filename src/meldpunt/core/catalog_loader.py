@@ -29,8 +29,11 @@ from meldpunt.core.catalog import (
 )
 from meldpunt.core.catalog_escalation import EscalationReader
 from meldpunt.core.catalog_triage import TriageReader
-from meldpunt.core.priority import PriorityScheme
+from meldpunt.core.channels import read_channels
+from meldpunt.core.priority import MOTIVATION_RULES, PriorityScheme
+from meldpunt.core.requests_by_mail import read_forward_receipt, read_identifiers, read_mail_kinds
 from meldpunt.core.sla import Target
+from meldpunt.core.upgrades import read_policy
 from meldpunt.core.vocabulary import ENTITLEMENTS, KINDS, METRICS
 
 PRESETS = ("invantive", "infor", "erpm")
@@ -197,6 +200,11 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
             escalation=self.escalation(data["escalation"]) if "escalation" in data else EscalationPolicy(),
             completeness=self.completeness(data.get("completeness", {}), kinds),
             coverage=self.coverage(data.get("coverage", {}), kinds, calendars, addons),
+            upgrade_reminder=read_policy(self, data["upgrade_reminder"]) if "upgrade_reminder" in data else None,
+            channels=read_channels(self, data.get("channels", {})),
+            mail_kinds=read_mail_kinds(self, data.get("mail_kinds", {}), kinds),
+            licence_key_identifiers=read_identifiers(self, data.get("licence_keys", {})),
+            forwarded_mail_received=read_forward_receipt(self, data.get("forwarded_mail", {})),
         )
 
     def calendar(self, key: str, data: Any) -> CalendarDef:
@@ -274,7 +282,11 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         provisional = data.get("provisional")
         if provisional is not None and provisional not in levels:
             raise self.fail(f"{field}.provisional", f"{provisional!r} is not one of the levels")
-        return PriorityScheme(scheme, levels, default, dict(fixed), impacts, urgencies, matrix, labels, provisional)
+        motivation = data.get("category_motivation", "required")
+        if motivation not in MOTIVATION_RULES:
+            raise self.fail(f"{field}.category_motivation", f"must be one of {', '.join(MOTIVATION_RULES)}")
+        return PriorityScheme(scheme, levels, default, dict(fixed), impacts, urgencies, matrix, labels, provisional,
+                              category_motivation=motivation)
 
     def _include_order(self, raw: dict) -> list[str]:
         order: list[str] = []
@@ -376,6 +388,11 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         field = f"addons.{key}"
         data = self.table(data, field)
         requires = frozenset(self.string_list(data.get("requires", []), f"{field}.requires", packages))
+        named_units = data.get("named_units", False)
+        if not isinstance(named_units, bool):
+            raise self.fail(f"{field}.named_units", "must be true or false")
+        if named_units and str(data.get("unit", "month")) == "month":
+            raise self.fail(f"{field}.named_units", "needs a counted unit (e.g. unit = \"integration\"), not \"month\"")
         return Addon(
             id=key,
             name=self.names(self.need(data, "name", field, (str, dict)), f"{field}.name"),
@@ -388,4 +405,5 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
             calendar_rules=self.calendar_rules(data.get("calendar_rules", []), f"{field}.calendar_rules", calendars, priority, kinds),
             excludes=tuple(self.string_list(data.get("excludes", []), f"{field}.excludes")),
             description=self.names(data.get("description", ""), f"{field}.description") if data.get("description") else {},
+            named_units=named_units,
         )

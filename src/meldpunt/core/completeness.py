@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from meldpunt.core.labelled_fields import LABELS, form_for
+
 #: The request fields a completeness rule may name.
 FIELDS: dict[str, dict[str, str]] = {
     "subject": {"en": "subject", "nl": "onderwerp"},
@@ -85,7 +87,9 @@ def check_completeness(
 
 
 def information_request(result: Completeness, language: str, number: int | None = None) -> str:
-    """The message that sends an incomplete request back to the customer (seed 002)."""
+    """The message that sends an incomplete request back to the customer (seed 002): each
+    missing detail in their language, and how to send it — the labelled form that intake
+    reads (:mod:`meldpunt.core.labelled_fields`), so an answer by mail fills the fields."""
     nl = language == "nl"
     head = (
         f"Om verzoek {number} in behandeling te kunnen nemen hebben wij nog het volgende van u nodig:"
@@ -94,8 +98,24 @@ def information_request(result: Completeness, language: str, number: int | None 
         if number else "Before we can work on your request we need the following from you:"
     )
     lines = [head, ""] + [f"- {m.text}" for m in result.missing] + [""]
-    lines.append(
-        "Antwoord op dit bericht; de oplostijd staat stil tot wij uw antwoord hebben."
-        if nl else "Please answer this message; the resolution time stands still until we have your answer."
-    )
+    fields = list(dict.fromkeys(m.field for m in result.missing if m.field in LABELS))
+    if fields:
+        lines.append(
+            "Antwoord op dit bericht en vul deze regels in (boven uw antwoord, niet in de geciteerde tekst); "
+            "de stappen mogen over meerdere regels lopen:"
+            if nl else "Answer this message and fill in these lines (above your answer, not in the quoted text); "
+            "the steps may take several lines:"
+        )
+        lines += ["", form_for(fields, "nl" if nl else "en"), ""]
+        lines.append(
+            "U kunt ook antwoorden op de pagina van het verzoek in het klantportaal. "
+            "De oplostijd staat stil tot wij uw antwoord hebben."
+            if nl else "You may also answer on the request's page in the customer portal. "
+            "The resolution time stands still until we have your answer."
+        )
+    else:
+        lines.append(
+            "Antwoord op dit bericht; de oplostijd staat stil tot wij uw antwoord hebben."
+            if nl else "Please answer this message; the resolution time stands still until we have your answer."
+        )
     return "\n".join(lines)

@@ -23,6 +23,10 @@ class PriorityError(ValueError):
     """The inputs do not give a priority under this scheme."""
 
 
+#: How a request for another category is motivated (``[priority] category_motivation``).
+MOTIVATION_RULES = ("required", "when_asked")
+
+
 @dataclass(frozen=True)
 class PriorityScheme:
     scheme: str  # "matrix" or "categories"
@@ -34,6 +38,9 @@ class PriorityScheme:
     matrix: Mapping[tuple[str, str], str] = field(default_factory=dict)
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     provisional: str | None = None  # the level of a request not assessed yet (None: no clock until assessed)
+    #: a customer's request for another category: "required" (a motivation of a sentence) or
+    #: "when_asked" (seed 000: "Indien nodig zullen wij u vragen dit te motiveren")
+    category_motivation: str = "required"
 
     def label(self, level: str, language: str = "en") -> str:
         names = self.labels.get(level, {})

@@ -8,7 +8,8 @@ product and version to the vendor's product list when it has one), written with 
 ``corrected`` event that lists every field's old and new value, the priority decided again
 when the kind or the catalog changed (its own ``priority`` event), the clocks computed
 again from receipt and triage's completeness and coverage check run again (seed 002).
-Pages and the API call :func:`correct`; nothing else writes these fields after intake.
+Pages and the API call :func:`correct`; besides them only a customer's answer with the
+details asked for writes these fields after intake (:mod:`meldpunt.triage.details`).
 """
 
 from __future__ import annotations

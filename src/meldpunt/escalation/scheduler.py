@@ -65,6 +65,8 @@ JOBS: tuple[Job, ...] = (
     Job("proposal-expiry", "meldpunt.triage.tasks.expire_old_proposals", timedelta(hours=1)),
     # The task itself sends each coordinator's quarterly report once; running it daily is cheap.
     Job("quarterly-reports", "meldpunt.reports.tasks.mail_quarterly_reports", timedelta(days=1)),
+    # Seed 000: a yearly upgrade reminder per product; each is queued once, so daily is cheap.
+    Job("upgrade-reminders", "meldpunt.upgrades.tasks.send_upgrade_reminders", timedelta(days=1)),
     # Retention (meldpunt.escalation.retention): old rows go daily, in chunks.
     Job("prune", "meldpunt.escalation.tasks.prune", timedelta(days=1)),
 )

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.core.filenames import safe_filename
+from meldpunt.core.labelled_fields import read_labelled
+from meldpunt.core.requests_by_mail import kind_of_mail
 from meldpunt.intake import attachments, batch, flood, followers, quotes
 from meldpunt.intake.models import FullMail, InboundMail, Mailbox, OutboundMail
 from meldpunt.intake.parsing import (
@@ -167,19 +169,29 @@ def _record(raw, key, outcome, reason, source, mailbox, mail: ParsedMail | None 
 
 def new_request(mail: ParsedMail, contact: Contact | None, agreement: Agreement | None,
                 received_at: datetime) -> NewRequest:
-    """What a mail that opens a request registers (one by one, or in a batch)."""
+    """What a mail that opens a request registers (one by one, or in a batch). Details the
+    customer wrote as a labelled form ("Product: …", "Versie: …") fill the request's fields
+    (:mod:`meldpunt.core.labelled_fields`), so completeness is judged on them (seeds 000/001)."""
+    details = read_labelled(mail.body)
+    subject = mail.subject or "(no subject)"
+    # Seed 000: a licence key is requested by mail; the catalog's words in the subject say so.
+    kind = kind_of_mail(agreement.catalog.parsed().mail_kinds, subject) if agreement is not None else "incident"
     return NewRequest(
         organisation=contact.organisation if contact else None,
         agreement=agreement,
         contact=contact,
-        subject=mail.subject or "(no subject)",
+        subject=subject,
         description=_body(mail),
-        kind="incident",
+        kind=kind,
         channel="email",
         received_at=received_at,
         language=(contact.language if contact else mail.language_hint or _guess_language(mail)),
         reporter_email=mail.sender,
         reporter_name=mail.sender_name,
+        product=fit(details.get("product", ""), 120),
+        product_version=fit(details.get("product_version", ""), 60),
+        error_code=fit(details.get("error_code", ""), 120),
+        reproduction=details.get("reproduction", ""),
     )
 
 
@@ -386,7 +398,9 @@ def register_forward(raw: bytes, *, agent) -> IngestResult:
     """Seed 001: mail that reached an employee's own mailbox is not a request until it is
     registered and confirmed. The agent forwards it as an attachment (or pastes the
     original with its headers); it is registered as the customer's request with the original
-    sender, date and body, and the customer gets the confirmation."""
+    sender and body, and the customer gets the confirmation. It counts as received at the
+    original mail's date, or when it is registered where the agreement's catalog says
+    ``[forwarded_mail] received = "on_registration"`` (Invantive, seed 001)."""
     try:
         outer = parse(raw)
     except Unreadable:
@@ -396,11 +410,15 @@ def register_forward(raw: bytes, *, agent) -> IngestResult:
     else:
         original = raw  # pasted: the original message itself
     try:
-        when = parse(original).date
+        mail = parse(original)
     except Unreadable:
-        when = None
+        mail = None
+    when = mail.date if mail is not None else None
     if when is not None:
         when = min(when, timezone.now())  # a Date in the future would start the clocks late
+        agreement = _agreement_for(sender_contact(mail.sender)[0], None)
+        if agreement is not None and agreement.catalog.parsed().forwarded_mail_received == "on_registration":
+            when = None  # seed 001: not formally received until registered and confirmed
     return ingest(original, source=f"forwarded by {agent}", received_at=when)
 
 

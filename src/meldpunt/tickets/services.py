@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement
+from meldpunt.core.channels import channel_refusal
 from meldpunt.core.priority import PriorityError, initial_priority
 from meldpunt.tickets import events, search_index, signals
 from meldpunt.tickets.clocks import clocks_for_new, recompute_clocks
@@ -129,6 +130,8 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
         raise TicketError("the agreement belongs to another organisation")
     if agreement is not None and kind not in agreement.catalog.parsed().kinds:
         raise TicketError(f"catalog {agreement.catalog.vendor} does not take {kind} requests")
+    if agreement is not None and r.channel in agreement.catalog.parsed().channels:  # seed 004: monitoring
+        _check_channel(agreement, r.channel)
     decision = _decide_priority(agreement, kind, r.impact, r.urgency, r.priority)
     ticket = Ticket(
         organisation=organisation,
@@ -157,6 +160,18 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
     )
     # A request registered as resolved or closed (imported history) has no clock to run.
     return ticket, clocks_for_new(ticket) if ticket.status in OPEN_STATUSES else []
+
+
+def _check_channel(agreement: Agreement, channel: str) -> None:
+    """A channel the catalog ties to an entitlement is open only to agreements that have it."""
+    catalog = agreement.catalog.parsed()
+    try:
+        granted = catalog.entitlements(agreement.package, agreement.addon_ids())
+    except KeyError:
+        granted = catalog.package(agreement.package).entitlements
+    refusal = channel_refusal(catalog.channels, channel, granted)
+    if refusal:
+        raise TicketError(f"agreement {agreement.code}: {refusal}")
 
 
 def _rank(agreement: Agreement | None, level: str) -> int:

@@ -31,10 +31,17 @@ class CategoryForm(forms.Form):
     def __init__(self, *args, scheme, language="en", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["requested"].choices = [(lvl, scheme.label(lvl, language)) for lvl in scheme.levels]
+        if scheme.category_motivation == "when_asked":  # seed 000: motivated "indien nodig", when asked
+            self.fields["motivation"].required = False
+            self.fields["motivation"].help_text = _("Optional: we ask for a motivation when we need one.")
 
 
 class LicenceKeyRequestForm(forms.Form):
-    agreement_code = forms.CharField(label=_("Agreement code"), max_length=40)
+    agreement_code = forms.CharField(label=_("Agreement code"), max_length=40, required=False,
+                                     help_text=_("Or, where your supplier allows it, your company name and address."))
+    company_name = forms.CharField(label=_("Company name"), max_length=200, required=False)
+    company_address = forms.CharField(label=_("Company address"), max_length=500, required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
     product = forms.CharField(label=_("Product"), max_length=120, required=False)
     version = forms.CharField(label=_("Version"), max_length=60)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from meldpunt.contracts.selectors import contact_of
 from meldpunt.tickets import events, signals
 from meldpunt.tickets.selectors import contact_sees
+from meldpunt.triage.details import fill_from_answer
 from meldpunt.triage.models import Proposal
 from meldpunt.triage.replies import decision_in
 from meldpunt.triage.services import TriageError, customer_answered, decide_proposal
@@ -19,13 +20,15 @@ def on_status(sender, ticket, old, new, **kwargs):
 
 
 def on_message(sender, ticket, message, contact=None, **kwargs):
-    """A customer's reply that clearly says approve/akkoord or decline/afwijzen
+    """A customer's public reply fills the details it gives as a labelled form that the
+    request lacks (:mod:`meldpunt.triage.details`). A customer's reply that clearly says approve/akkoord or decline/afwijzen
     (:func:`meldpunt.triage.replies.decision_in`) decides the proposal that was sent to
     them, when it comes from someone who may decide: a contact who sees the request (the
     rule of the portal's approve button). Anyone else's reply stays in the thread and
     the event log says why it decided nothing."""
     if not message.from_customer or not message.public:
         return
+    fill_from_answer(ticket, message.body, actor=message.author)
     approve = decision_in(message.body)
     if approve is None:
         return

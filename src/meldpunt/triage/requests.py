@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement, Contact
+from meldpunt.core.requests_by_mail import same_company
 from meldpunt.tickets import events
 from meldpunt.tickets.models import Ticket
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, change_status, set_priority
+from meldpunt.tickets.services import add_message, change_status, request_information, set_priority
 from meldpunt.triage.mail import queue_to
 from meldpunt.triage.models import CategoryRequest, LicenceKey, RemoteConsent
 from meldpunt.triage.services import TriageError, terms_of
@@ -22,7 +23,9 @@ from meldpunt.triage.services import TriageError, terms_of
 @transaction.atomic
 def request_category(ticket: Ticket, *, requested: str, motivation: str, by=None) -> CategoryRequest:
     """Seed 001: all incidents start at the default category; the customer may ask for
-    another one and motivate it. An agent decides (:func:`decide_category`)."""
+    another one. Whether they must motivate it at once is the catalog's
+    ``category_motivation``: seed 000 asks for a motivation only "indien nodig", so an agent
+    then asks in a reply (:func:`ask_motivation`). An agent decides (:func:`decide_category`)."""
     if ticket.agreement_id is None:
         raise TriageError(_("this request has no agreement, so no categories"))
     scheme = ticket.agreement.catalog.parsed().priority
@@ -32,7 +35,7 @@ def request_category(ticket: Ticket, *, requested: str, motivation: str, by=None
         raise TriageError(_("category must be one of %(levels)s") % {"levels": ", ".join(scheme.levels)})
     if requested == ticket.priority:
         raise TriageError(_("the request already has category %(category)s") % {"category": requested})
-    if len(motivation.strip()) < 10:
+    if scheme.category_motivation == "required" and len(motivation.strip()) < 10:
         raise TriageError(_("motivation: say in a sentence why this category fits better"))
     if ticket.category_requests.filter(state="pending").exists():
         raise TriageError(_("a category request for this request is already waiting for an agent"))
@@ -40,6 +43,25 @@ def request_category(ticket: Ticket, *, requested: str, motivation: str, by=None
                                            motivation=motivation.strip(), requested_by=by)
     events.record(ticket, "category_request", actor=by, request=found.pk, current=ticket.priority, requested=requested,
            motivation=found.motivation)
+    return found
+
+
+@transaction.atomic
+def ask_motivation(found: CategoryRequest, *, actor=None, question: str = "") -> CategoryRequest:
+    """Seed 000: "Indien nodig zullen wij u vragen dit te motiveren": the agent asks the
+    customer why the category fits better; the request stays pending and the ticket waits
+    on the customer (their answer, in the thread, resumes it)."""
+    found = CategoryRequest.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=found.pk)
+    if found.state != "pending":
+        raise TriageError(_("this category request was already %(state)s") % {"state": found.get_state_display().lower()})
+    ticket = found.ticket
+    nl = ticket.language == "nl"
+    label = ticket.agreement.catalog.parsed().priority.label(found.requested, "nl" if nl else "en")
+    body = question.strip() or (
+        f"U vroeg om {label}. Wilt u toelichten waarom deze categorie beter past bij de feitelijke situatie?"
+        if nl else f"You asked for {label}. Could you explain why this category matches the actual situation better?")
+    request_information(ticket, body, actor=actor)
+    events.record(ticket, "category_motivation_asked", actor=actor, request=found.pk)
     return found
 
 
@@ -71,14 +93,23 @@ def _running(agreement: Agreement) -> bool:
 
 
 @transaction.atomic
-def request_licence_key(*, contact: Contact, agreement_code: str, version: str, product: str = "",
-                        note: str = "", channel: str = "portal", actor=None) -> Ticket:
+def request_licence_key(*, contact: Contact, agreement_code: str = "", version: str, product: str = "",
+                        note: str = "", channel: str = "portal", actor=None, company_name: str = "",
+                        company_address: str = "") -> Ticket:
     """Seed 001: a new licence key is requested with the agreement code, which is checked
-    against the organisation's running agreements."""
+    against the organisation's running agreements. Where the catalog allows it
+    (``[licence_keys] identify_by`` with ``company``; seed 000: "uw overeenkomstcode of
+    bedrijfsnaam en adres"), the company name and address do instead: the name must be the
+    organisation's, and its one running agreement that issues keys is used."""
     code = agreement_code.strip()
-    agreement = Agreement.objects.filter(organisation_id=contact.organisation_id, code__iexact=code).select_related("catalog").first()
-    if agreement is None:
-        raise TriageError(_("agreement code \u201c%(code)s\u201d is not an agreement of %(organisation)s") % {"code": code, "organisation": contact.organisation})
+    if code:
+        agreement = Agreement.objects.filter(organisation_id=contact.organisation_id, code__iexact=code).select_related("catalog").first()
+        if agreement is None:
+            raise TriageError(_("agreement code “%(code)s” is not an agreement of %(organisation)s")
+                              % {"code": code, "organisation": contact.organisation})
+    else:
+        agreement = _agreement_by_company(contact, company_name, company_address)
+        note = f"{company_name.strip()}\n{company_address.strip()}\n\n{note.strip()}".strip()
     if not _running(agreement):
         raise TriageError(_("agreement %(code)s is not running today") % {"code": agreement.code})
     if "licence_key" not in agreement.catalog.parsed().kinds:
@@ -91,6 +122,25 @@ def request_licence_key(*, contact: Contact, agreement_code: str, version: str, 
         description=note.strip(), product=product, product_version=version, channel=channel,
     ), actor=actor or contact.user)
     return ticket
+
+
+def _agreement_by_company(contact: Contact, company_name: str, company_address: str) -> Agreement:
+    """The agreement a key request names by company name and address (seed 000)."""
+    running = [a for a in Agreement.objects.filter(organisation_id=contact.organisation_id).select_related("catalog")
+               .order_by("code") if _running(a) and "licence_key" in a.catalog.parsed().kinds]
+    by_company = [a for a in running if "company" in a.catalog.parsed().licence_key_identifiers]
+    if not by_company:
+        raise TriageError(_("agreement_code: give your agreement code") if not company_name.strip() else
+                          _("agreement_code: this vendor identifies a licence key request by the agreement code"))
+    if not company_name.strip() or not company_address.strip():
+        raise TriageError(_("give your agreement code, or your company name and address"))
+    if not same_company(company_name, contact.organisation.name):
+        raise TriageError(_("company name “%(name)s” is not the name of your organisation as we know it; "
+                            "give your agreement code instead") % {"name": company_name.strip()})
+    if len(by_company) > 1:
+        raise TriageError(_("your organisation has more than one agreement that issues licence keys: "
+                            "give the agreement code (%(codes)s)") % {"codes": ", ".join(a.code for a in by_company)})
+    return by_company[0]
 
 
 @transaction.atomic

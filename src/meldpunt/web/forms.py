@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meldpunt.accounts.access import language
 from meldpunt.contracts.models import LANGUAGE_CHOICES
+from meldpunt.core.completeness import check_completeness
 from meldpunt.core.filenames import safe_filename
 from meldpunt.intake.attachments import Budget
 from meldpunt.tickets.forms import ReplyForm, VersionForm
@@ -84,6 +85,8 @@ class MultipleFileField(forms.FileField):
 
 
 MAX_UPLOADS = 10
+#: The incident details the portal form has a field for (the completeness rules may ask them).
+DETAIL_FIELDS = ("product", "product_version", "error_code", "reproduction")
 
 
 class NewRequestForm(forms.Form):
@@ -146,7 +149,9 @@ class NewRequestForm(forms.Form):
             kinds += [k for k in catalog.kinds if k not in kinds]
         self._catalog_hints(list(catalogs.values()))
         self.fields["kind"].choices = [(k, KIND_LABELS.get(k, k)) for k in kinds]
-        for name in ("product", "product_version", "reproduction", "impact", "urgency"):
+        asked = {rule.field for agreement in agreements for rule in agreement.catalog.parsed().completeness.get(
+            "incident", ()) if rule.required}  # what the catalogs' completeness rules ask of an incident
+        for name in [*(f for f in DETAIL_FIELDS if f in asked), "impact", "urgency"]:
             if name in self.fields:  # required for incidents only; the page marks them so
                 self.fields[name].incident_required = True
                 self.fields[name].widget.attrs["aria-required"] = "true"
@@ -162,11 +167,17 @@ class NewRequestForm(forms.Form):
         if kind not in catalog.kinds:
             self.add_error("kind", _("This agreement does not take this kind of request."))
         if kind == "incident":
-            # Seeds 000/001: an incident report is complete only with these; an incomplete
-            # one is sent back for information instead of being worked on.
-            for name in ("product", "product_version", "reproduction"):
-                if not (data.get(name) or "").strip():
-                    self.add_error(name, _("An incident report needs this to be worked on."))
+            # Seeds 000/001: an incident report is complete only with what the catalog's
+            # completeness rules ask; an incomplete one would be sent back for information.
+            # A detail that is there but does not look right (an error code's pattern) is
+            # left to triage: codes only "usually" start with the vendor's prefix.
+            rules = [r for r in catalog.completeness.get("incident", ()) if r.field in DETAIL_FIELDS]
+            found = check_completeness(rules, {name: data.get(name) or "" for name in DETAIL_FIELDS},
+                                       language())
+            for missing in found.missing:
+                if missing.problem != "invalid":
+                    self.add_error(missing.field, _("An incident report needs this to be worked on.")
+                                   + " " + missing.text + ".")
             if catalog.priority.scheme == "matrix" and kind not in catalog.priority.fixed:
                 for name in ("impact", "urgency"):
                     if not data.get(name):
