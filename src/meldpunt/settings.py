@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "meldpunt.triage",
     "meldpunt.knowledge",
     "meldpunt.reports",
+    "meldpunt.satisfaction",
     "meldpunt.api",
     "meldpunt.web",
     "meldpunt.desk",

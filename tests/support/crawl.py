@@ -28,6 +28,7 @@ from meldpunt.bookings.models import Booking
 from meldpunt.contracts.models import Contact
 from meldpunt.contracts.services import invitation_path
 from meldpunt.knowledge.models import Article
+from meldpunt.satisfaction.links import make_token
 
 
 def _health_answer(url: str, response) -> bool:
@@ -52,6 +53,7 @@ SKIPPED_PREFIXES = {
 PK_KINDS = {
     "console/tickets/": "ticket",
     "portal/requests/": "ticket",
+    "rate/requests/": "ticket",
     "tickets/": "ticket",
     "billing/tickets/": "ticket",
     "knowledge/tickets/": "ticket",
@@ -166,6 +168,12 @@ def _filled(route: str, world) -> list[Target]:
         return [Target(route, "/" + route.replace("<str:token>", manage_token(b)), "booking", b.pk)
                 for b in Booking.objects.filter(pk__in=world.ids["booking"])] + [
             Target(route, "/" + route.replace("<str:token>", "not-a-token"))]
+    if names == ["token", "score"] and route.startswith("rate/"):
+        # The rating links of resolution mail: the signed token, not the login, is the right
+        # to rate (any role holding the mail may open it), so they are not "ticket" rows.
+        return [Target(route, f"/rate/{make_token(pk, None)}/{score}/", "rating link", pk)
+                for pk in world.ids["ticket"] for score in ("good", "bad")] + [
+            Target(route, "/rate/not-a-token/good/"), Target(route, f"/rate/{make_token(0, None)}/great/")]
     if names == ["uidb64", "token"]:
         contact = Contact.objects.get(pk=world.ids["contact"][-1])
         return [Target(route, invitation_path(contact)), Target(route, "/welcome/xx/yy/")]
