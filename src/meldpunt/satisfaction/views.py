@@ -62,7 +62,7 @@ def rate_by_link(request, token: str, score: str):
             "until": window_end(ticket), "saved": request.GET.get("saved") == "1",
         }, status=status)
         response.headers.setdefault("Cache-Control", "no-store")
-        response.headers["Referrer-Policy"] = "no-referrer"  # the token stays out of other sites' logs
+        response.headers["Referrer-Policy"] = "same-origin"  # the token stays out of other sites' logs
         return response
 
 
