@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "meldpunt.knowledge",
     "meldpunt.reports",
     "meldpunt.upgrades",
+    "meldpunt.satisfaction",
     "meldpunt.api",
     "meldpunt.web",
     "meldpunt.desk",

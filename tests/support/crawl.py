@@ -29,6 +29,7 @@ from meldpunt.contracts.models import Contact
 from meldpunt.contracts.services import invitation_path
 from meldpunt.intake.models import Follower
 from meldpunt.knowledge.models import Article
+from meldpunt.satisfaction.links import make_token
 
 
 def _health_answer(url: str, response) -> bool:
@@ -53,6 +54,7 @@ SKIPPED_PREFIXES = {
 PK_KINDS = {
     "console/tickets/": "ticket",
     "portal/requests/": "ticket",
+    "rate/requests/": "ticket",
     "tickets/": "ticket",
     "billing/tickets/": "ticket",
     "knowledge/tickets/": "ticket",
@@ -173,6 +175,12 @@ def _filled(route: str, world) -> list[Target]:
         other = [t for t in world.ids["ticket"] if rows and t != rows[0].ticket_id][:1]
         return [Target(route, "/" + fill.format(r.ticket_id, r.pk), "ticket", r.ticket_id) for r in rows] + [
             Target(route, "/" + fill.format(t, rows[0].pk), "ticket", t) for t in other]
+    if names == ["token", "score"] and route.startswith("rate/"):
+        # The rating links of resolution mail: the signed token, not the login, is the right
+        # to rate (any role holding the mail may open it), so they are not "ticket" rows.
+        return [Target(route, f"/rate/{make_token(pk, None)}/{score}/", "rating link", pk)
+                for pk in world.ids["ticket"] for score in ("good", "bad")] + [
+            Target(route, "/rate/not-a-token/good/"), Target(route, f"/rate/{make_token(0, None)}/great/")]
     if names == ["uidb64", "token"]:
         contact = Contact.objects.get(pk=world.ids["contact"][-1])
         return [Target(route, invitation_path(contact)), Target(route, "/welcome/xx/yy/")]

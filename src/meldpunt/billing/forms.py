@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.billing.services import book_time
-from meldpunt.core.billing import BillingError
+from meldpunt.core.billing import BillingError, Month
 
 
 class BookTimeForm(forms.Form):
@@ -32,3 +32,18 @@ def book_from(form: BookTimeForm, *, ticket, agent):
     except BillingError as exc:
         form.add_error(None, str(exc))
         return None
+
+
+class InvoiceRunForm(forms.Form):
+    """The web's invoice run (issue 21 item 5): which month, and the reason when it has not ended."""
+
+    month = forms.CharField(label=_("Month"), max_length=7, widget=forms.TextInput(attrs={"type": "month"}),
+                            help_text=_("The month to bill, e.g. 2026-10."))
+    reason = forms.CharField(label=_("Reason to bill early"), required=False, max_length=300,
+                             help_text=_("Only for a month that has not ended yet; it is logged."))
+
+    def clean_month(self):
+        try:
+            return Month.parse(self.cleaned_data["month"])
+        except BillingError:
+            raise forms.ValidationError(_("Give a month such as 2026-10.")) from None

@@ -19,7 +19,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meldpunt.billing.models import Budget, Invoice, InvoiceCounter, InvoicedTime, InvoiceLine, TimeEntry
+from meldpunt.billing.models import (
+    Budget,
+    Invoice,
+    InvoiceCounter,
+    InvoicedTime,
+    InvoiceLine,
+    TimeEntry,
+    VendorProfile,
+)
 from meldpunt.billing.selectors import budget_state, proposal_budget_state
 from meldpunt.contracts.models import Agreement
 from meldpunt.core.billing import (
@@ -208,14 +216,55 @@ def _active_agreements(month: Month):
     )
 
 
-def _unbilled_time(month: Month):
+def unbilled_time(month: Month):
     return TimeEntry.objects.filter(
         billable=True, invoiced__isnull=True, started_at__lt=_month_end(month),
         ticket__agreement__isnull=False, ticket__organisation__isnull=False,
     )
 
 
-def run_month(*, month: Month | str, today: date | None = None, force: str = "",
+def run_groups(month: Month) -> dict[tuple, dict]:
+    """What a run of ``month`` bills, per (organisation id, vendor, currency): the agreements
+    whose fees are due and the tickets with billable time not invoiced yet. The run and its
+    preview (:mod:`meldpunt.billing.run_preview`) both start from here."""
+    groups: dict[tuple, dict] = defaultdict(lambda: {"agreements": [], "tickets": set()})
+    for agreement in _active_agreements(month):
+        key = (agreement.organisation_id, agreement.catalog.vendor, agreement.catalog.parsed().currency)
+        groups[key]["agreements"].append(agreement.pk)
+    for ticket in Ticket.objects.filter(pk__in=unbilled_time(month).values("ticket")).select_related("agreement__catalog"):
+        catalog = ticket.agreement.catalog
+        groups[(ticket.organisation_id, catalog.vendor, catalog.parsed().currency)]["tickets"].add(ticket.pk)
+    return dict(sorted(groups.items(), key=lambda kv: kv[0][:2]))
+
+
+def check_month(month: Month, today: date, force: str) -> None:
+    """A month that has not ended is billed only when forced with a reason (logged)."""
+    if today <= month.last:
+        if not force.strip():
+            raise BillingError(_("month %(month)s has not ended yet (its last day is %(last)s); give a reason to bill it early")
+                               % {"month": month, "last": month.last.isoformat()})
+        logger.warning("invoice run for month %s before it ended", month, extra={"reason": force.strip(), "today": today.isoformat()})
+
+
+def missing_profile(vendor: str) -> list[str]:
+    """What the vendor's invoice profile lacks of what an invoice must show (name, address,
+    VAT number, Chamber of Commerce number, IBAN), as field names for people; [] when complete."""
+    profile = VendorProfile.objects.filter(vendor=vendor).first()
+    fields = ("name", "address", "vat_number", "chamber_of_commerce", "iban")
+    return [str(VendorProfile._meta.get_field(name).verbose_name) for name in fields
+            if profile is None or not str(getattr(profile, name)).strip()]
+
+
+def _bills_something(month: Month, group: dict) -> bool:
+    """Whether a group would get an invoice: billable time, or a fee line not billed yet
+    (a package without a price makes no line, so its vendor needs no invoice profile)."""
+    if group["tickets"]:
+        return True
+    agreements = Agreement.objects.filter(pk__in=group["agreements"]).select_related("catalog").prefetch_related("addons")
+    return any(fee_drafts(agreement, month, "en") for agreement in agreements)
+
+
+def run_month(*, month: Month | str, today: date | None = None, force: str = "", require_profile: bool = False,
               on_progress: Callable[[int, int, RunResult], None] | None = None) -> RunResult:
     """Bill one month: fees of running agreements and billable time not yet invoiced.
 
@@ -223,23 +272,23 @@ def run_month(*, month: Month | str, today: date | None = None, force: str = "",
     long run holds no lock for long. Running a month twice bills nothing new: unique
     constraints refuse a second fee line or a second invoicing of a time entry, so even
     two runs at once cannot bill twice (the loser's transaction rolls back, number too).
+
+    ``require_profile``: refuse (before issuing anything) when a vendor to bill has an
+    incomplete invoice profile (:func:`missing_profile`); the web's run asks for it.
     """
     month = Month.parse(month) if isinstance(month, str) else month
     today = today or timezone.localdate()
-    if today <= month.last:
-        if not force.strip():
-            raise BillingError(_("month %(month)s has not ended yet (its last day is %(last)s); give a reason to bill it early")
-                               % {"month": month, "last": month.last.isoformat()})
-        logger.warning("invoice run for month %s before it ended", month, extra={"reason": force.strip(), "today": today.isoformat()})
-    groups: dict[tuple, dict] = defaultdict(lambda: {"agreements": [], "tickets": set()})
-    for agreement in _active_agreements(month):
-        key = (agreement.organisation_id, agreement.catalog.vendor, agreement.catalog.parsed().currency)
-        groups[key]["agreements"].append(agreement.pk)
-    for ticket in Ticket.objects.filter(pk__in=_unbilled_time(month).values("ticket")).select_related("agreement__catalog"):
-        catalog = ticket.agreement.catalog
-        groups[(ticket.organisation_id, catalog.vendor, catalog.parsed().currency)]["tickets"].add(ticket.pk)
+    check_month(month, today, force)
+    groups = run_groups(month)
+    if require_profile:
+        billing = {key[1] for key, group in groups.items() if _bills_something(month, group)}
+        gaps = {vendor: missing_profile(vendor) for vendor in sorted(billing)}
+        gaps = {vendor: missing for vendor, missing in gaps.items() if missing}
+        if gaps:
+            raise BillingError(_("the invoice profile is incomplete: %(gaps)s") % {"gaps": "; ".join(
+                f"{vendor}: {', '.join(missing)}" for vendor, missing in gaps.items())})
     result = RunResult(str(month))
-    for done, (key, group) in enumerate(sorted(groups.items(), key=lambda kv: kv[0][:2]), start=1):
+    for done, (key, group) in enumerate(groups.items(), start=1):
         try:
             invoice, lines = _bill_group(month, today, key, group["agreements"], sorted(group["tickets"]))
         except IntegrityError:  # a concurrent run billed this group first
@@ -254,7 +303,7 @@ def run_month(*, month: Month | str, today: date | None = None, force: str = "",
     return result
 
 
-def _fee_drafts(agreement: Agreement, month: Month, language: str) -> list[tuple[LineDraft, int]]:
+def fee_drafts(agreement: Agreement, month: Month, language: str) -> list[tuple[LineDraft, int]]:
     """Fee lines still to bill for this agreement and month, each with its revision."""
     catalog = agreement.catalog.parsed()
     package = catalog.package(agreement.package)
@@ -293,9 +342,9 @@ def _bill_group(
     language = organisation.language
     rows: list[dict] = []
     for agreement in agreements:
-        for draft, revision in _fee_drafts(agreement, month, language):
+        for draft, revision in fee_drafts(agreement, month, language):
             rows.append({"draft": draft, "agreement": agreement, "revision": revision})
-    entries = _unbilled_time(month).filter(ticket_id__in=ticket_ids).select_for_update(of=("self",)).order_by("ticket_id", "id")
+    entries = unbilled_time(month).filter(ticket_id__in=ticket_ids).select_for_update(of=("self",)).order_by("ticket_id", "id")
     by_ticket_rate: dict[tuple, list[TimeEntry]] = defaultdict(list)
     for entry in entries:
         by_ticket_rate[(entry.ticket_id, entry.rate)].append(entry)

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from meldpunt.billing import views
+from meldpunt.billing import views, views_run
 
 app_name = "billing"
 
 urlpatterns = [
     path("", views.invoices, name="invoices"),
+    path("run/", views_run.invoice_run, name="run"),
     path("invoices/<int:pk>/", views.invoice, name="invoice"),
     path("invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("invoices/<int:pk>/ubl/", views.invoice_ubl, name="invoice_ubl"),

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
+from django.dispatch import Signal
 from django.template import Context, Template
 from django.template.loader import get_template
 from django.urls import reverse
@@ -48,6 +49,11 @@ STATUS_WORDS = {
 }
 #: Status changes the customer hears of by mail (waiting_customer sends an info request).
 NOTIFY_STATUSES = ("approved", "resolved", "closed")
+#: Sent while a mail about a ticket is written (:func:`queue`), so an app above intake can
+#: add a paragraph in the mail's language (the rating links under a resolution mail,
+#: :mod:`meldpunt.satisfaction`) without intake knowing it. kwargs: ticket, kind, status,
+#: recipient (a Contact or None), language. A receiver returns the text to add, or "".
+composing = Signal()
 
 
 def new_message_id(tag: str, domain: str) -> str:
@@ -170,6 +176,10 @@ def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", rec
     if kind == "confirmation":
         context.update(confirmation_facts(ticket, person, language))
     subject, body = _render(kind, language, vendor, context)
+    extra = [text.strip() for _receiver, text in composing.send(
+        OutboundMail, ticket=ticket, kind=kind, status=status, recipient=person, language=language) if text]
+    if extra:
+        body = body.rstrip("\n") + "\n\n" + "\n\n".join(extra) + "\n"
     sender = from_address(vendor)
     mail = OutboundMail.objects.create(
         ticket=ticket, kind=kind, message_id=new_message_id(f"t{ticket.pk}", sender.rpartition("@")[2]),

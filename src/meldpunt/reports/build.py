@@ -10,6 +10,8 @@ reviews): who submitted what, what was opened and closed. Definitions (docs/repo
   running clock already past its due counts as missed.
 - *aging*: tickets open at the end of the period (or now, for a running period).
 - *time spent*: time entries started in the period, covered vs billable.
+- *customer satisfaction*: the ratings (good/bad) given or last changed in the period
+  (:mod:`meldpunt.satisfaction`), with the customers' comments.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from meldpunt.core.reporting import Attainment, ClockRecord, Durations, Period, 
 from meldpunt.core.sla import format_span
 from meldpunt.core.vocabulary import KINDS, METRICS, label
 from meldpunt.reports.whatif import replay
+from meldpunt.satisfaction.selectors import Satisfaction, satisfaction
 from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import OPEN_STATUSES, Clock, Ticket
 
@@ -108,6 +111,7 @@ class Report:
     workload: list[tuple[str, int, int]] = field(default_factory=list)  # month, opened, closed
     tickets: list[TicketRow] = field(default_factory=list)  # opened or closed in the period
     whatif: WhatIf | None = None
+    satisfaction: Satisfaction = field(default_factory=Satisfaction)
 
     def priority_label(self, level: str) -> str:
         return dict(self.priorities).get(level, level or "–")
@@ -211,6 +215,8 @@ def build_report(
 
     step("time")
     report.time = _time_spent(organisation, start, end)
+    step("satisfaction")
+    report.satisfaction = satisfaction(organisation, start, end)
     if scenario is not None:
         step("what-if")
         report.whatif = replay(clocks, scenario, now, levels)

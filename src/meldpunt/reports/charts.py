@@ -57,6 +57,8 @@ def charts(report: Report) -> list[Chart]:
               [(_("Tickets"), [s[1] for s in report.submitters[:12]])]),
         Chart("time", _("Time spent (hours)"), "bar", [_("Covered"), _("Billable")],
               [(_("Hours"), [report.time.covered_hours, report.time.billable_hours])], unit="h"),
+        Chart("satisfaction", _("Customer satisfaction (ratings)"), "bar", [_("Good"), _("Bad")],
+              [(_("Ratings"), [report.satisfaction.good, report.satisfaction.bad])]),
     ]
     if report.whatif is not None:
         rows = [r for r in report.whatif.rows if r.counted]
