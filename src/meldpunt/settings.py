@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "meldpunt.web",
     "meldpunt.desk",
     "meldpunt.escalation",
+    "meldpunt.notifications",
     "meldpunt.demo",
 ]
 

@@ -139,6 +139,10 @@ class Addon:
     description: Mapping[str, str] = field(default_factory=dict)
 
 
+#: ``reopen_days`` when a catalog does not say (issue 19: a reply within 14 days reopens).
+DEFAULT_REOPEN_DAYS = 14
+
+
 @dataclass(frozen=True)
 class Catalog:
     id: str
@@ -159,6 +163,9 @@ class Catalog:
     #: what is covered beyond the package's kinds (seed 002, 004 add-ons; ``[coverage]``)
     coverage: CoverageRules = field(default_factory=CoverageRules)
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
+    #: Calendar days after resolution within which a customer's reply reopens the request;
+    #: later (or on a closed request) the reply starts a new request linked to it.
+    reopen_days: int = DEFAULT_REOPEN_DAYS
 
     # ------------------------------------------------------------- lookups
     def package(self, package_id: str) -> Package:

@@ -160,6 +160,13 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
         return _("Planned resolution: %(when)s") % {"when": when}
     if event.kind == "created":
         return _("Registered via %(channel)s") % {"channel": data.get("channel", "")}
+    if event.kind == "reopened":
+        return _("Reopened by the customer's reply via %(channel)s") % {"channel": data.get("channel", "")}
+    if event.kind == "follow_up_of":
+        return _("Follows up request #%(number)s") % {"number": data.get("ticket")}
+    if event.kind == "followed_up_by":
+        return _("The customer's reply started request #%(number)s, which follows this one up") % {
+            "number": data.get("ticket")}
     if event.kind == "proposal" and data.get("state") in ("approved", "declined"):
         text = _("Proposal approved") if data["state"] == "approved" else _("Proposal declined")
         return _("%(decision)s by %(who)s via %(channel)s") % {
