@@ -100,7 +100,7 @@ def test_a_reply_to_a_closed_request_tells_the_old_assignee_of_the_new_one(desk)
     new = customer_reply(ticket, "Nieuwe vraag hierover.", author=desk["a_coord"].user).ticket
     note = _notes(agent, "customer_reply")[0]
     assert note.ticket_id == new.pk and note.data == {"previous": ticket.pk}
-    assert headline(note).startswith(f"The customer's reply on closed request #{ticket.pk} started request #{new.pk}")
+    assert headline(note).startswith(f"The customer's reply to request #{ticket.pk} started a new request #{new.pk}")
 
 
 def test_a_mention_in_an_internal_note_tells_that_agent(desk):

@@ -118,6 +118,17 @@ def test_portal_reply_reopens_and_a_late_one_links_both_pages(desk):
     assert "Reopened by the customer" in console.get(f"/console/tickets/{new.pk}/").content.decode()
 
 
+def test_portal_offers_a_closed_request_a_follow_up(desk):
+    ticket = change_status(_resolved(desk), "closed", actor=desk["staff"])
+    portal = Client()
+    portal.force_login(desk["a_coord"].user)
+    assert 'id="closed-note"' in portal.get(f"/portal/requests/{ticket.pk}/").content.decode()
+    response = portal.post(f"/portal/requests/{ticket.pk}/", {"body": "Vervolgvraag."}, follow=True)
+    new = Ticket.objects.exclude(pk=ticket.pk).get(organisation=desk["org_a"])
+    assert response.redirect_chain[-1][0] == f"/portal/requests/{new.pk}/"
+    assert f"started request #{new.pk}" in response.content.decode()
+
+
 def _reply_mail(sender: str, number: int, body: str, key: str) -> bytes:
     return (f"From: {sender}\r\nTo: support@erpm.test\r\nSubject: Re: [#{number}] Voorraad klopt niet\r\n"
             f"Message-ID: <{key}@customer.test>\r\nDate: Wed, 04 Mar 2026 10:00:00 +0100\r\n"

@@ -71,6 +71,7 @@ PK_KINDS = {
     "reports/": "organisation",
     "bookings/console/": "booking",
     "bookings/console/availability/": "availability",
+    "notifications/": "notification",
 }
 
 #: API path parameters by name: which rows fill them.

@@ -20,18 +20,17 @@ def site_language() -> str:
 
 def settings_of(user) -> NotificationSettings:
     """The agent's settings, or the default (everything, both ways) unsaved."""
-    found = NotificationSettings.objects.filter(user=user).first()
-    return found or NotificationSettings(user=user, in_app=list(KINDS), by_mail=list(KINDS), language=site_language())
+    return settings_for([user])[user.pk]
 
 
 def settings_for(users) -> dict[int, NotificationSettings]:
     """:func:`settings_of` for many agents in one query (the alert scan tells many at once)."""
     users = list(users)
     found = {s.user_id: s for s in NotificationSettings.objects.filter(user__in=[u.pk for u in users])}
-    return {u.pk: found.get(u.pk) or settings_of_default(u) for u in users}
+    return {u.pk: found.get(u.pk) or _default(u) for u in users}
 
 
-def settings_of_default(user) -> NotificationSettings:
+def _default(user) -> NotificationSettings:
     return NotificationSettings(user=user, in_app=list(KINDS), by_mail=list(KINDS), language=site_language())
 
 
@@ -54,7 +53,7 @@ def headline(notification: Notification) -> str:
         return _("Request #%(number)s is assigned to you: %(subject)s") % values
     if n.kind == "customer_reply":
         if values["previous"]:
-            return _("The customer's reply on closed request #%(previous)s started request #%(number)s: %(subject)s") % values
+            return _("The customer's reply to request #%(previous)s started a new request #%(number)s: %(subject)s") % values
         if (n.data or {}).get("reopened"):
             return _("The customer's reply reopened request #%(number)s: %(subject)s") % values
         return _("The customer replied on request #%(number)s: %(subject)s") % values

@@ -4,7 +4,8 @@
 and/or a mail in the one outbox (:mod:`meldpunt.intake.outbox`), written in the agent's
 language, in the transaction of what caused it, and sent after the commit. The receivers
 (:mod:`meldpunt.notifications.receivers`) call it for assignments, customer replies and
-mentions; the escalation app's alert scan calls :func:`tell_sla` for warnings and breaches.
+mentions; the escalation app's alert scan calls :func:`tell_sla` for warnings and breaches
+(and reads the agents' settings, ``selectors.settings_for``, to decide who gets its mail).
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ def may_reopen(ticket: Ticket, at: datetime) -> bool:
 def customer_reply(ticket: Ticket, body: str, *, author=None, channel: str = "portal", at: datetime | None = None,
                    contact=None) -> Reply:
     """Add a customer's reply to ``ticket``; see the module for what becomes of it."""
-    ticket = Ticket.objects.select_for_update().select_related("agreement__catalog").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     at = at or timezone.now()
     if ticket.status not in ("resolved", "closed"):
         message = add_message(ticket, body, author=author, from_customer=True, channel=channel, at=at, contact=contact)
