@@ -202,3 +202,22 @@ def test_settings_page_saves_and_refuses_bad_input(desk):
     bad = client.post("/notifications/settings/", {"in_app": ["everything"], "language": "fr"})
     assert bad.status_code == 400
     assert client.get("/notifications/?page=abc").status_code == 200
+
+
+def test_a_watcher_hears_of_customer_replies_and_can_stop(desk):
+    watcher, assignee = f.staff_user("wout"), f.staff_user("anna")
+    ticket = _ticket(desk)
+    assign_ticket(ticket, assignee)
+    client = Client()
+    client.force_login(watcher)
+    assert 'id="watch"' in client.get(f"/console/tickets/{ticket.pk}/").content.decode()
+    assert client.post(f"/notifications/watch/{ticket.pk}/", {"on": "1"}).status_code == 302
+    customer_reply(ticket, "Nog een detail.", author=desk["a_coord"].user)
+    assert len(_notes(watcher, "customer_reply")) == 1 and len(_notes(assignee, "customer_reply")) == 1
+    assert "Stop watching" in client.get(f"/console/tickets/{ticket.pk}/").content.decode()
+    client.post(f"/notifications/watch/{ticket.pk}/", {"on": "0"})
+    customer_reply(ticket, "En nog een.", author=desk["a_coord"].user)
+    assert len(_notes(watcher, "customer_reply")) == 1 and len(_notes(assignee, "customer_reply")) == 2
+    customer = Client()
+    customer.force_login(desk["a_coord"].user)
+    assert customer.post(f"/notifications/watch/{ticket.pk}/", {"on": "1"}).status_code == 404

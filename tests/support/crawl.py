@@ -72,6 +72,7 @@ PK_KINDS = {
     "bookings/console/": "booking",
     "bookings/console/availability/": "availability",
     "notifications/": "notification",
+    "notifications/watch/": "ticket",
 }
 
 #: API path parameters by name: which rows fill them.

@@ -18,7 +18,7 @@ from meldpunt.tickets.models import Ticket
 
 KIND_CHOICES = [
     ("assigned", _("A request is assigned to me")),
-    ("customer_reply", _("A customer replies on a request assigned to me")),
+    ("customer_reply", _("A customer replies on a request assigned to me or that I watch")),
     ("mention", _("Someone mentions me in an internal note")),
     ("sla", _("SLA warnings and breaches")),
 ]
@@ -67,3 +67,21 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Watch(models.Model):
+    """An agent watches a request (Jira's watchers): a customer's reply on it tells them as
+    it tells the assignee. Agents only; customers' followers are the thread's own concern."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches",
+                             verbose_name=_("user"))
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="watches", verbose_name=_("ticket"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("watch")
+        verbose_name_plural = _("watches")
+        constraints = [models.UniqueConstraint(fields=["user", "ticket"], name="watch_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} watches #{self.ticket_id}"

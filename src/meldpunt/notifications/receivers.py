@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
+from meldpunt.notifications.selectors import watchers
 from meldpunt.notifications.services import mentioned_staff, notify
 from meldpunt.tickets import signals
 
@@ -18,13 +19,14 @@ def on_assigned(sender, *, ticket, old, new, actor=None, **kwargs) -> None:
 
 
 def on_customer_replied(sender, *, ticket, message, reopened: bool, previous=None, **kwargs) -> None:
-    """The assignee of the request hears of a customer's reply; of a follow-up, the assignee
-    of the old request (the new one has nobody yet)."""
+    """The assignee and the watchers of the request hear of a customer's reply; of a
+    follow-up, those of the old request (the new one has nobody yet)."""
     about = previous if previous is not None else ticket
-    if about.assignee_id is None:
+    told = [about.assignee, *watchers(about)] if about.assignee_id else watchers(about)
+    if not told:
         return
     data = {"reopened": True} if reopened else {"previous": previous.pk} if previous is not None else {}
-    notify([about.assignee], kind="customer_reply", ticket=ticket, text=message.body if message else "", data=data)
+    notify(told, kind="customer_reply", ticket=ticket, text=message.body if message else "", data=data)
 
 
 def on_message_added(sender, *, ticket, message, **kwargs) -> None:

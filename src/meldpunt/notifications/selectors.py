@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from meldpunt.core.mailheaders import header_text
-from meldpunt.notifications.models import KINDS, Notification, NotificationSettings
+from meldpunt.notifications.models import KINDS, Notification, NotificationSettings, Watch
 
 #: Page size of the notifications list.
 PAGE = 50
@@ -32,6 +32,15 @@ def settings_for(users) -> dict[int, NotificationSettings]:
 
 def _default(user) -> NotificationSettings:
     return NotificationSettings(user=user, in_app=list(KINDS), by_mail=list(KINDS), language=site_language())
+
+
+def watchers(ticket) -> list:
+    """The agents watching ``ticket``."""
+    return [w.user for w in Watch.objects.filter(ticket=ticket).select_related("user")]
+
+
+def watches(user, ticket) -> bool:
+    return Watch.objects.filter(user=user, ticket=ticket).exists()
 
 
 def unread_count(user) -> int:

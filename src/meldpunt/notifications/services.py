@@ -25,7 +25,7 @@ from django.utils.translation import override
 
 from meldpunt.intake import outbox
 from meldpunt.intake.models import OutboundMail
-from meldpunt.notifications.models import KINDS, Notification, NotificationSettings
+from meldpunt.notifications.models import KINDS, Notification, NotificationSettings, Watch
 from meldpunt.notifications.selectors import headline, settings_for
 from meldpunt.tickets.models import Ticket
 
@@ -102,6 +102,17 @@ def tell_sla(told: Iterable[tuple], chosen: dict[int, NotificationSettings]) -> 
     rows = [Notification(user=user, kind="sla", ticket=ticket, text=text[:400])
             for user, ticket, text in told if "sla" in chosen[user.pk].in_app]
     return Notification.objects.bulk_create(rows, batch_size=1000)
+
+
+def watch(user, ticket: Ticket, *, on: bool) -> bool:
+    """Start (``on``) or stop watching ``ticket``; whether ``user`` watches it now. Staff only."""
+    if not (user.is_active and user.is_staff):
+        raise NotificationError(_("Only vendor staff can watch a request."))
+    if on:
+        Watch.objects.get_or_create(user=user, ticket=ticket)
+    else:
+        Watch.objects.filter(user=user, ticket=ticket).delete()
+    return on
 
 
 def mark_read(user, ids: Iterable[int] | None = None) -> int:

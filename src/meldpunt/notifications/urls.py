@@ -10,4 +10,5 @@ urlpatterns = [
     path("read/", views.read_all, name="read_all"),
     path("<int:pk>/open/", views.open_one, name="open"),
     path("<int:pk>/read/", views.read_one, name="read"),
+    path("watch/<int:pk>/", views.watch_ticket, name="watch"),
 ]

@@ -10,7 +10,8 @@ from meldpunt.accounts.access import staff_required
 from meldpunt.notifications.forms import SettingsForm
 from meldpunt.notifications.models import Notification
 from meldpunt.notifications.selectors import PAGE, headline, notifications_of, settings_of
-from meldpunt.notifications.services import NotificationError, mark_read, save_settings
+from meldpunt.notifications.services import NotificationError, mark_read, save_settings, watch
+from meldpunt.tickets.selectors import visible_tickets
 
 
 @staff_required
@@ -44,6 +45,18 @@ def read_all(request):
     count = mark_read(request.user)
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
     return redirect("notifications:index")
+
+
+@staff_required
+@require_POST
+def watch_ticket(request, pk: int):
+    """Start or stop watching a request (``on`` = 1 or 0), then back to it."""
+    ticket = get_object_or_404(visible_tickets(request.user), pk=pk)
+    on = request.POST.get("on") == "1"
+    watch(request.user, ticket, on=on)
+    messages.success(request, _("You watch this request: a customer's reply tells you.") if on
+                     else _("You no longer watch this request."))
+    return redirect("console:ticket", ticket.pk)
 
 
 @staff_required

@@ -106,8 +106,8 @@ def request_detail(request, pk: int):
                 form.add_error(None, str(exc))
             else:
                 if reply.outcome == "follow_up":
-                    messages.success(request, _("This request was closed, so your answer started request #%(number)s, "
-                                                "which follows it up.") % {"number": reply.ticket.pk})
+                    messages.success(request, _("This request is no longer open, so your answer started request "
+                                                "#%(number)s, which follows it up.") % {"number": reply.ticket.pk})
                 elif reply.outcome == "reopened":
                     messages.success(request, _("Thank you, your answer was added and the request is open again."))
                 else:
