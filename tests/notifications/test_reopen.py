@@ -5,12 +5,15 @@ on a closed request, it starts a new request linked to the old one, by portal an
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from meldpunt.contracts.services import current_version, load_catalog_text
-from meldpunt.core.catalog import DEFAULT_REOPEN_DAYS
+from meldpunt.core.catalog import DEFAULT_REOPEN_DAYS, CatalogError
+from meldpunt.core.catalog_loader import parse_catalog
 from meldpunt.intake.services import ingest
 from meldpunt.tickets.models import Ticket
 from meldpunt.tickets.registration import create_ticket
@@ -18,8 +21,10 @@ from meldpunt.tickets.replies import customer_reply, linked
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, change_status
 from tests.support import factories as f
+from tests.support.desk_fixtures import Api
 
 pytestmark = pytest.mark.django_db
+PRESETS = Path(__file__).resolve().parents[2] / "src" / "meldpunt" / "catalogs"
 
 
 def _resolved(desk, *, at=None, agreement=None):
@@ -95,6 +100,14 @@ def test_the_window_is_catalog_data(desk):
     assert customer_reply(second, "Dag 3", at=f.ams(2026, 3, 5, 12, 1)).outcome == "follow_up"
 
 
+@pytest.mark.parametrize("value", ["-1", '"14"', "true", "4000", "1.5"])
+def test_a_bad_window_rejects_the_catalog_naming_the_field(value):
+    text = (PRESETS / "erpm.toml").read_text().replace('currency = "EUR"', f'currency = "EUR"\nreopen_days = {value}', 1)
+    with pytest.raises(CatalogError) as error:
+        parse_catalog(text, "erpm.toml")
+    assert error.value.field == "reopen_days" and error.value.line == 6
+
+
 def test_portal_reply_reopens_and_a_late_one_links_both_pages(desk):
     portal = Client()
     portal.force_login(desk["a_coord"].user)
@@ -127,6 +140,19 @@ def test_portal_offers_a_closed_request_a_follow_up(desk):
     new = Ticket.objects.exclude(pk=ticket.pk).get(organisation=desk["org_a"])
     assert response.redirect_chain[-1][0] == f"/portal/requests/{new.pk}/"
     assert f"started request #{new.pk}" in response.content.decode()
+
+
+def test_api_reply_of_a_customer_says_which_request_it_went_to(desk):
+    api = Api(desk["a_coord"].user)
+    ticket = _resolved(desk, at=timezone.now())  # the API's reply is now: within the window
+    reopened = api.post(f"/api/tickets/{ticket.pk}/messages", {"body": "Weer stuk."})
+    assert reopened.status_code == 201 and reopened.json()["ticket"] == ticket.pk
+    assert Ticket.objects.get(pk=ticket.pk).status == "in_progress"
+    change_status(ticket, "closed", actor=desk["staff"])
+    later = api.post(f"/api/tickets/{ticket.pk}/messages", {"body": "Nieuwe vraag."})
+    new = Ticket.objects.exclude(pk=ticket.pk).get(organisation=desk["org_a"])
+    assert later.status_code == 201 and later.json()["ticket"] == new.pk
+    assert linked(new)["previous"] == ticket.pk
 
 
 def _reply_mail(sender: str, number: int, body: str, key: str) -> bytes:
