@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "meldpunt.desk",
     "meldpunt.escalation",
     "meldpunt.history",
+    "meldpunt.notifications",
     "meldpunt.demo",
 ]
 

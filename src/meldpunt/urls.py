@@ -15,6 +15,7 @@ urlpatterns = [
     path("billing/", include("meldpunt.billing.urls")),
     path("bookings/", include("meldpunt.bookings.urls")),
     path("alerts/", include("meldpunt.escalation.urls")),
+    path("notifications/", include("meldpunt.notifications.urls")),
     path("knowledge/", include("meldpunt.knowledge.urls")),
     path("reports/", include("meldpunt.reports.urls")),
     path("rate/", include("meldpunt.satisfaction.urls")),

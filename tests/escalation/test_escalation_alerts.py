@@ -40,7 +40,7 @@ def _priority_a_ticket(received, assignee):
     agreement = f.agreement(org, "erpm", "small")
     ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, subject="Production halted",
                                          impact="organisation", urgency="high", received_at=received))
-    assign_ticket(ticket, assignee)
+    assign_ticket(ticket, assignee, actor=assignee)  # taken by the assignee: no assignment notice
     return ticket
 
 

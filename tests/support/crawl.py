@@ -74,6 +74,8 @@ PK_KINDS = {
     "reports/": "organisation",
     "bookings/console/": "booking",
     "bookings/console/availability/": "availability",
+    "notifications/": "notification",
+    "notifications/watch/": "ticket",
 }
 
 #: API path parameters by name: which rows fill them.

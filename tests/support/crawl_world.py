@@ -35,8 +35,10 @@ from meldpunt.knowledge import ideas
 from meldpunt.knowledge.models import Product, Release
 from meldpunt.knowledge.releases import announce_critical_fix, set_opt_in
 from meldpunt.knowledge.services import answer_question, ask_question, create_article, link_article
+from meldpunt.notifications.models import Notification
 from meldpunt.tickets.models import Message, Ticket
 from meldpunt.tickets.registration import create_ticket
+from meldpunt.tickets.replies import customer_reply
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import (
     add_message,
@@ -330,6 +332,7 @@ def build_world() -> World:
     announce_critical_fix(release=release, title="Dataverlies", body="Installeer 10.7.1", actor=agent)
     Duty.objects.create(vendor="erpm", role="team_lead", user=agent)
     scan_alerts(now=timezone.now() + timedelta(days=30), full=True)
+    _notifications(w, tickets, agent, admin_user, jan, erpm)
     save_view(owner=agent, name="Mijn open", query="status=new", shared=True)
     save_macro(actor=agent, name="Bedankt", body_nl="Bedankt {{ contact }}", body_en="Thanks", set_status="resolved")
     today = timezone.localdate()
@@ -356,6 +359,20 @@ def build_world() -> World:
     w.add("macro", *Macro.objects.all())
     w.ids = {kind: sorted(set(values)) for kind, values in w.ids.items()}
     return w
+
+
+def _notifications(w: World, tickets: list[Ticket], agent, admin_user, jan, agreement) -> None:
+    """Every kind of agent notification for the crawl's agent, and both ends of a reply to
+    a resolved request (reopened) and to a closed one (a new request that follows it up)."""
+    add_message(tickets[0], "@crawl-agent kun jij hiernaar kijken?", author=admin_user, public=False)
+    for status, reply in (("resolved", "Het is toch niet opgelost."), ("closed", "Nog een vraag hierover.")):
+        ticket, _ = create_ticket(NewRequest(organisation=jan.organisation, agreement=agreement, contact=jan,
+                                             subject=f"Antwoord na {status}", impact="one", urgency="low"))
+        assign_ticket(ticket, agent, actor=admin_user)
+        change_status(ticket, status, actor=agent)
+        tickets.append(customer_reply(ticket, reply, author=jan.user, channel="email").ticket)
+        tickets.append(ticket)
+    w.add("notification", *Notification.objects.all())
 
 
 def _attachments():

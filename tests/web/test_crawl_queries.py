@@ -31,6 +31,7 @@ QUERY_PARAMS = {
     "console/tickets/<int:pk>/macro/": ["macro", "body"],
     "console/tickets/<int:pk>/knowledge/": ["q", "lang"],
     "console/views/": ["query"],
+    "notifications/": ["show", "page"],
     "portal/": ["q", "status", "before", "offset"],
     "billing/export.csv": ["month"],
     "billing/export-ubl.zip": ["month"],

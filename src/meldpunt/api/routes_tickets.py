@@ -33,6 +33,7 @@ from meldpunt.contracts.selectors import agreement_to_register, contact_of, is_s
 from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import Clock, Message, Ticket
 from meldpunt.tickets.registration import register_one
+from meldpunt.tickets.replies import customer_reply
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.selectors import search_page, ticket_page, visible_messages, visible_tickets
 from meldpunt.tickets.services import (
@@ -120,11 +121,10 @@ def get_ticket(request, ticket_id: Id, lang: Language = "en"):
              summary="Reply or add an internal note; customers' messages are always public")
 def post_message(request, ticket_id: Id, payload: MessageIn):
     ticket = _visible_ticket(request, ticket_id)
-    staff = is_staff(request.auth)
-    message = add_message(
-        ticket, payload.body, author=request.auth, channel="api",
-        public=payload.public if staff else True, from_customer=not staff,
-    )
+    if is_staff(request.auth):
+        message = add_message(ticket, payload.body, author=request.auth, channel="api", public=payload.public)
+    else:  # a customer's reply may reopen the request or start one that follows it up (`ticket`)
+        message = customer_reply(ticket, payload.body, author=request.auth, channel="api").message
     return Status(201, message_out(message))
 
 
@@ -234,5 +234,5 @@ def message_out(message: Message) -> dict:
     return {
         "id": message.pk, "author": (author.get_full_name() or author.get_username()) if author else None,
         "from_customer": message.from_customer, "public": message.public, "channel": message.channel,
-        "body": message.body, "created_at": message.created_at,
+        "body": message.body, "created_at": message.created_at, "ticket": message.ticket_id,
     }

@@ -220,6 +220,9 @@ class MessageOut(Schema):
     channel: str
     body: str
     created_at: Moment
+    #: The request the message is on: another one when a customer's reply to a closed
+    #: request started a new request that follows it up.
+    ticket: int | None = None
 
 
 class TicketDetailOut(TicketOut):

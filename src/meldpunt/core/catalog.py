@@ -144,6 +144,10 @@ class Addon:
     named_units: bool = False
 
 
+#: ``reopen_days`` when a catalog does not say (issue 19: a reply within 14 days reopens).
+DEFAULT_REOPEN_DAYS = 14
+
+
 @dataclass(frozen=True)
 class Catalog:
     id: str
@@ -174,6 +178,9 @@ class Catalog:
     licence_key_identifiers: tuple[str, ...] = ("agreement_code",)
     #: when mail forwarded from an employee's mailbox is received (seed 001; ``[forwarded_mail]``)
     forwarded_mail_received: str = "original_date"
+    #: Calendar days after resolution within which a customer's reply reopens the request;
+    #: later (or on a closed request) the reply starts a new request linked to it.
+    reopen_days: int = DEFAULT_REOPEN_DAYS
 
     # ------------------------------------------------------------- lookups
     def package(self, package_id: str) -> Package:

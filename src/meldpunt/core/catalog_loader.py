@@ -19,6 +19,7 @@ from meldpunt.core.businesstime import weekly_from_mapping
 from meldpunt.core.calendar_reading import HolidayReader
 from meldpunt.core.calendars import CalendarDef
 from meldpunt.core.catalog import (
+    DEFAULT_REOPEN_DAYS,
     Addon,
     CalendarRule,
     Catalog,
@@ -183,8 +184,12 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         currency = self.need(data, "currency", "")
         if not re.fullmatch(r"[A-Z]{3}", currency):
             raise self.fail("currency", f"{currency!r} is not an ISO 4217 code such as EUR")
+        reopen_days = data.get("reopen_days", DEFAULT_REOPEN_DAYS)
+        if not isinstance(reopen_days, int) or isinstance(reopen_days, bool) or not 0 <= reopen_days <= 3650:
+            raise self.fail("reopen_days", "must be a whole number of days from 0 to 3650")
         return Catalog(
             id=cat_id,
+            reopen_days=reopen_days,
             name=self.need(data, "name", ""),
             version=str(self.need(data, "version", "", (str, int))),
             currency=currency,

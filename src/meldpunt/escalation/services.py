@@ -41,6 +41,8 @@ from meldpunt.core.sla import format_moment
 from meldpunt.escalation.models import ClockAlert, Duty, Notification, ScanMark
 from meldpunt.intake import outbox
 from meldpunt.intake.models import OutboundMail
+from meldpunt.notifications.selectors import settings_for
+from meldpunt.notifications.services import tell_sla
 from meldpunt.tickets.models import OPEN_STATUSES, Clock
 
 #: A scan looks this far back before the previous one ended (clock skew, slow commits).
@@ -182,6 +184,8 @@ def _notify(token: str, report: ScanReport) -> None:
         by_clock[alert.clock_id].append(alert)
     notifications: list[Notification] = []
     mails: list[tuple[Notification, str]] = []
+    agent_notes: list[tuple] = []  # (user, ticket, text): the agent's own notifications app
+    chosen: dict = {}  # user id → their notification settings
     with override(settings.LANGUAGE_CODE):
         for alerts in by_clock.values():
             warnings = [a for a in alerts if a.kind == "warning"]
@@ -200,12 +204,19 @@ def _notify(token: str, report: ScanReport) -> None:
                         if user.pk in seen:
                             continue
                         seen.add(user.pk)
-                        note = Notification(user=user, ticket=ticket, alert=alert, role=role,
-                                            text=_text(alert, role, calendar)[:400])
+                        # In the agent's language, by mail only when they chose so (their
+                        # notification settings, meldpunt.notifications).
+                        if user.pk not in chosen:
+                            chosen.update(settings_for([user]))
+                        with override(chosen[user.pk].language):
+                            text = _text(alert, role, calendar)[:400]
+                        note = Notification(user=user, ticket=ticket, alert=alert, role=role, text=text)
                         notifications.append(note)
-                        if user.email:
+                        agent_notes.append((user, ticket, text))
+                        if user.email and "sla" in chosen[user.pk].by_mail:
                             mails.append((note, user.email))
     Notification.objects.bulk_create(notifications, batch_size=1000)
+    tell_sla(agent_notes, chosen)
     report.notifications = len(notifications)
     # The ticket's subject is in the text: made one safe header line before the row is
     # written (by the outbox), so a subject with a line break cannot make the mail fail on

@@ -34,9 +34,9 @@ from meldpunt.intake.parsing import (
 )
 from meldpunt.tickets.models import Message, Ticket
 from meldpunt.tickets.registration import create_ticket
+from meldpunt.tickets.replies import customer_reply
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.selectors import contact_sees
-from meldpunt.tickets.services import add_message
 
 log = logging.getLogger(__name__)
 
@@ -213,16 +213,20 @@ def _register(mail: ParsedMail, mailbox: Mailbox | None, received_at: datetime, 
     answered = _thread_ticket(mail)
     if answered is not None and _may_write(answered, contact, mail.sender):
         author = contact.user if contact is not None else None  # None: no login, or the reporter
+        # A resolved request reopens; after the reopen window, or closed, a new one follows it up.
         # The thread shows the new part; the whole text (with the quoted history) is kept.
         shown, whole = quotes.split(_body(mail))
-        message = add_message(answered, shown, author=author, from_customer=True, channel="email",
-                              at=received_at, contact=contact)
+        reply = customer_reply(answered, shown, author=author, channel="email", at=received_at, contact=contact)
         if whole is not None:
-            FullMail.objects.create(message=message, text=whole)
-        _keep_attachments(message, mail)
+            FullMail.objects.create(message=reply.message, text=whole)
+        _keep_attachments(reply.message, mail)
         if mail.cc:
-            followers.from_mail(answered, mail.cc)
-        return "appended", f"reply to ticket #{answered.pk}", answered, message
+            followers.from_mail(reply.ticket, mail.cc)
+        if reply.outcome == "follow_up":
+            return ("created", f"reply to #{answered.pk}, closed or past its reopen window: a new request follows it up",
+                    reply.ticket, reply.message)
+        reason = f"reply to ticket #{answered.pk}" + ("; reopened" if reply.outcome == "reopened" else "")
+        return "appended", reason, answered, reply.message
     ticket, _ = create_ticket(new_request(mail, contact, _agreement_for(contact, mailbox), received_at))
     if mail.cc and ticket.organisation_id is not None:
         followers.from_mail(ticket, mail.cc)

@@ -217,6 +217,11 @@ def change_status(ticket: Ticket, status: str, *, actor=None, expected_version: 
             pauses.append([at.isoformat(), None, "waiting on customer"])
         elif old == "waiting_customer" and pauses and pauses[-1][1] is None:
             pauses[-1][1] = at.isoformat()
+        elif old in ("resolved", "closed") and status in OPEN_STATUSES and resolution.stopped_at is not None \
+                and resolution.stopped_at < at:
+            # Reopened: the clock resumes with the business time it had left; the time the
+            # request stood resolved is a pause, as a wait on the customer is (DESIGN.md).
+            pauses.append([resolution.stopped_at.isoformat(), at.isoformat(), "resolved until reopened"])
         resolution.pauses = pauses
         if status in ("resolved", "closed") and resolution.stopped_at is None:
             resolution.stopped_at = at
@@ -377,4 +382,5 @@ def assign_ticket(ticket: Ticket, assignee, *, actor=None, expected_version: int
     ticket.assignee = assignee
     _bump(ticket, ["assignee"])
     events.record(ticket, "assigned", actor=actor, old=old, new=new)
+    signals.ticket_assigned.send(Ticket, ticket=ticket, old=old, new=new, actor=actor)
     return ticket

@@ -17,6 +17,12 @@ ticket_created = Signal()
 message_added = Signal()
 #: kwargs: ticket, old, new
 status_changed = Signal()
+#: kwargs: ticket, old (user id or None), new (user id or None), actor (who assigned; None: the system)
+ticket_assigned = Signal()
+#: kwargs: ticket, message, reopened (True: a resolved request reopened; False: a new request
+#: ``ticket`` follows up the old one, ``previous``), previous. Sent after the customer's reply
+#: is written (``tickets.replies.customer_reply``).
+customer_replied = Signal()
 #: kwargs: vendor, calendar, report (a ``tickets.recompute.RecomputeReport``). Sent after a
 #: calendar change moved running clocks in bulk (``tickets.calendars``), once they are stored.
 clocks_moved = Signal()

@@ -170,6 +170,13 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
     if event.kind == "cc_not_followed":  # intake.followers: not a contact of the organisation
         return _("Cc not added as followers (no contacts of the organisation): %(emails)s") % {
             "emails": ", ".join(data.get("addresses") or [])}
+    if event.kind == "reopened":
+        return _("Reopened by the customer's reply via %(channel)s") % {"channel": data.get("channel", "")}
+    if event.kind == "follow_up_of":
+        return _("Follows up request #%(number)s") % {"number": data.get("ticket")}
+    if event.kind == "followed_up_by":
+        return _("The customer's reply started request #%(number)s, which follows this one up") % {
+            "number": data.get("ticket")}
     if event.kind == "proposal" and data.get("state") in ("approved", "declined"):
         text = _("Proposal approved") if data["state"] == "approved" else _("Proposal declined")
         return _("%(decision)s by %(who)s via %(channel)s") % {

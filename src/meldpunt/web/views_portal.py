@@ -24,10 +24,11 @@ from meldpunt.intake.contact_log import channels_open
 from meldpunt.intake.services import attach_uploads, keep_uploads
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.registration import create_ticket
+from meldpunt.tickets.replies import customer_reply
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.search import highlight, parse, snippets
 from meldpunt.tickets.selectors import MAX_SEARCH_OFFSET, search_page, ticket_page, visible_tickets
-from meldpunt.tickets.services import TicketError, add_message
+from meldpunt.tickets.services import TicketError
 from meldpunt.tickets.wording import deadline_sentences, priority_words
 from meldpunt.web.forms import ContactForm, FollowerForm, NewRequestForm, PortalReplyForm
 from meldpunt.web.queries import agreement_summary, deadline_panel, request_state, rows_for, thread
@@ -108,16 +109,22 @@ def _request_detail(request, pk: int):
         form = PortalReplyForm(request.POST, request.FILES, ticket=ticket, refused_uploads=request.refused_uploads)
         if form.is_valid():
             try:
-                # A customer's answer resumes a clock paused for information (tickets.services).
+                # A customer's answer resumes a clock paused for information, reopens a resolved
+                # request or, once closed, starts a new one that follows it up (tickets.replies).
                 with transaction.atomic():
-                    message = add_message(ticket, form.cleaned_data["body"], author=request.user, from_customer=True,
-                                          channel="portal")
-                    keep_uploads(message, form.cleaned_data["attachments"])
+                    reply = customer_reply(ticket, form.cleaned_data["body"], author=request.user, channel="portal")
+                    keep_uploads(reply.message, form.cleaned_data["attachments"])
             except TicketError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("Thank you, your answer was added."))
-                return redirect(reverse("portal:request", args=[pk]))
+                if reply.outcome == "follow_up":
+                    messages.success(request, _("This request is no longer open, so your answer started request "
+                                                "#%(number)s, which follows it up.") % {"number": reply.ticket.pk})
+                elif reply.outcome == "reopened":
+                    messages.success(request, _("Thank you, your answer was added and the request is open again."))
+                else:
+                    messages.success(request, _("Thank you, your answer was added."))
+                return redirect(reverse("portal:request", args=[reply.ticket.pk]))
         status = 400
     return render(request, "web/portal/request.html", {
         "ticket": ticket, "state": request_state(ticket), "clocks": deadline_panel(ticket, language()),
