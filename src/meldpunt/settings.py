@@ -99,11 +99,13 @@ INSTALLED_APPS = [
     "meldpunt.bookings",
     "meldpunt.billing",
     "meldpunt.triage",
+    "meldpunt.teams",
     "meldpunt.knowledge",
     "meldpunt.reports",
     "meldpunt.api",
     "meldpunt.web",
     "meldpunt.desk",
+    "meldpunt.organise",
     "meldpunt.escalation",
     "meldpunt.demo",
 ]

@@ -19,5 +19,7 @@ urlpatterns = [
     path("reports/", include("meldpunt.reports.urls")),
     path("", include("meldpunt.triage.urls")),
     path("console/", include("meldpunt.desk.urls")),
+    path("console/", include("meldpunt.organise.urls")),
+    path("console/", include("meldpunt.teams.urls")),
     path("", include("meldpunt.web.urls")),
 ]
