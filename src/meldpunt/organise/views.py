@@ -58,8 +58,12 @@ def tag_add(request, pk: int):
 
 @require_POST
 @staff_required
-def tag_remove(request, pk: int, name: str):
-    ticket = _ticket(request, pk)
+def tag_remove(request, pk: int):
+    ticket, form = _ticket(request, pk), TagForm(request.POST)
+    if not form.is_valid():
+        _errors(request, form)
+        return redirect(_back(pk))
+    name = form.cleaned_data["tag"]
     if services.remove_tag(ticket, name, actor=request.user):
         messages.success(request, _("Tag “%(tag)s” removed.") % {"tag": name})
     return redirect(_back(pk))
