@@ -52,7 +52,7 @@ CUSTOMER_CHANNELS = ("api", "monitoring")
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
-@router.get("/tickets", response={200: TicketPageOut, 400: ErrorOut},
+@router.get("/tickets", response={200: TicketPageOut, 400: ErrorOut, 403: ErrorOut},
             summary="Tickets the caller may see, newest first; with q, those matching, best match first")
 def list_tickets(request, filters: Query[TicketFilters]):
     params = filters.dict()
