@@ -21,5 +21,7 @@ urlpatterns = [
     path("rate/", include("meldpunt.satisfaction.urls")),
     path("", include("meldpunt.triage.urls")),
     path("console/", include("meldpunt.desk.urls")),
+    path("console/", include("meldpunt.organise.urls")),
+    path("console/", include("meldpunt.teams.urls")),
     path("", include("meldpunt.web.urls")),
 ]

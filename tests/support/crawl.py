@@ -67,6 +67,7 @@ PK_KINDS = {
     "intake/attachments/": "attachment",
     "console/views/": "saved_view",
     "console/macros/": "macro",
+    "console/teams/": "team",
     "knowledge/answers/": "message",
     "knowledge/community/": "question",
     "knowledge/ideas/": "idea",

@@ -36,6 +36,9 @@ from meldpunt.knowledge.models import Product, Release
 from meldpunt.knowledge.releases import announce_critical_fix, set_opt_in
 from meldpunt.knowledge.services import answer_question, ask_question, create_article, link_article
 from meldpunt.notifications.models import Notification
+from meldpunt.organise.merging import merge
+from meldpunt.organise.services import add_tag, link
+from meldpunt.teams.models import Membership, RoutingRule, Team
 from meldpunt.tickets.models import Message, Ticket
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.replies import customer_reply
@@ -52,6 +55,7 @@ from meldpunt.tickets.services import (
 from meldpunt.triage import requests as triage_requests
 from meldpunt.triage import services as triage
 from meldpunt.triage import weekends
+from meldpunt.triage.followup import follow_up_pending
 from tests.support import factories as f
 from tests.support.samples import forwarded, mail
 
@@ -206,6 +210,22 @@ def _triage(w: World, jan, agreement, invantive, agent) -> list[Ticket]:
     return [approved_case, pending_case, sent_back, accepted, category, key_ticket]
 
 
+def _organised(jan, erpm, agent) -> list[Ticket]:
+    """Issue 19 items 6 and 7: a tagged request in a round-robin team's queue, a related
+    pair, and a duplicate merged into another."""
+    team = Team.objects.create(name="ERP.M-team", round_robin=True)
+    Membership.objects.create(team=team, user=agent)
+    RoutingRule.objects.create(team=team, vendor="erpm", kind="change")
+    made = [create_ticket(NewRequest(organisation=jan.organisation, agreement=erpm, contact=jan, kind=kind,
+                                     subject=subject, impact="one", urgency="low"))[0]
+            for kind, subject in (("change", "Getagd"), ("incident", "Hoofdmelding"), ("incident", "Dubbel"))]
+    follow_up_pending()
+    add_tag(made[0], "koppeling", actor=agent)
+    link(made[0], made[1], actor=agent)
+    merge(made[2], made[1], actor=agent)
+    return made
+
+
 def _more_shapes(w: World, jan, erpm, agent) -> list[Ticket]:
     """Planned, re-kinded, declined, ended-agreement, English-stranger and too-large shapes."""
     planned, _ = create_ticket(NewRequest(organisation=jan.organisation, agreement=erpm, contact=jan, kind="change",
@@ -326,6 +346,7 @@ def build_world() -> World:
     tickets += _triage(w, jan, erpm, invantive, agent)
     tickets += _elite(w, delta, agent)
     tickets += _more_shapes(w, jan, erpm, agent)
+    tickets += _organised(jan, erpm, agent)
     _bookings(w, jan, invantive, agent)
     release = _knowledge(w, tickets, jan, agent)
     set_opt_in(contact=sofia, on=True)
@@ -357,6 +378,7 @@ def build_world() -> World:
     w.add("availability", *Availability.objects.all())
     w.add("saved_view", *SavedView.objects.all())
     w.add("macro", *Macro.objects.all())
+    w.add("team", *Team.objects.all())
     w.ids = {kind: sorted(set(values)) for kind, values in w.ids.items()}
     return w
 

@@ -26,7 +26,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "meldpunt"
 
 #: The query parameters each page reads (route as in the URL resolver → parameter names).
 QUERY_PARAMS = {
-    "console/": ["q", "queue", "sort", "status", "kind", "priority", "organisation", "cursor"],
+    "console/": ["q", "queue", "sort", "status", "kind", "priority", "organisation", "cursor", "tag", "team"],
     "console/tickets/<int:pk>/": ["macro"],
     "console/tickets/<int:pk>/macro/": ["macro", "body"],
     "console/tickets/<int:pk>/knowledge/": ["q", "lang"],

@@ -29,6 +29,7 @@ from meldpunt.api.schemas import (
     TicketIn,
     TicketPageOut,
 )
+from meldpunt.api.staff_fields import staff_filter, with_staff_fields
 from meldpunt.contracts.selectors import agreement_to_register, contact_of, is_staff
 from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import Clock, Message, Ticket
@@ -52,18 +53,20 @@ CUSTOMER_CHANNELS = ("api", "monitoring")
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
-@router.get("/tickets", response={200: TicketPageOut, 400: ErrorOut},
+@router.get("/tickets", response={200: TicketPageOut, 400: ErrorOut, 403: ErrorOut},
             summary="Tickets the caller may see, newest first; with q, those matching, best match first")
 def list_tickets(request, filters: Query[TicketFilters]):
     params = filters.dict()
     q, offset = params.pop("q"), params.pop("offset")
+    params["extra"] = staff_filter(request.auth, params.pop("tag"), params.pop("team"))
     if q and q.strip():
         if params.pop("before") is not None:
             raise TicketError("before pages the newest-first list; with q, page with offset")
         items, next_offset = search_page(request.auth, q, offset=offset, **params)
-        return {"items": [ticket_out(t) for t in items], "next_before": None, "next_offset": next_offset}
+        return {"items": with_staff_fields(request.auth, [ticket_out(t) for t in items]), "next_before": None,
+                "next_offset": next_offset}
     items, next_before = ticket_page(request.auth, **params)
-    return {"items": [ticket_out(t) for t in items], "next_before": next_before}
+    return {"items": with_staff_fields(request.auth, [ticket_out(t) for t in items]), "next_before": next_before}
 
 
 @router.post("/tickets", response={200: TicketDetailOut, 201: TicketDetailOut, **ERRORS},
@@ -195,7 +198,7 @@ def ticket_detail(request, ticket: Ticket, lang: str = "en", *, clocks: list[Clo
     if messages is None:
         messages = visible_messages(request.auth, ticket)
     return {
-        **ticket_out(ticket),
+        **with_staff_fields(request.auth, [ticket_out(ticket)])[0],
         "description": ticket.description,
         **{field: getattr(ticket, field) for field in ("product", "product_version", "error_code", "reproduction")},
         "clocks": [clock_out(clock, _clock_zone(ticket, clock.calendar), lang) for clock in clocks],

@@ -191,6 +191,8 @@ class TicketOut(Schema):
     category: str = Field("Call", description="Call, or Advisory/Consultant for an advisory request with a proposal")
     customer_status: str = Field("new", description="The status as the customer reads it (new = not yet accepted)")
     triage_state: str = Field("", description="Where triage stands: '', incomplete, accepted or advisory")
+    tags: list[str] = Field(default_factory=list, description="the desk's tags (vendor staff only; empty for customers)")
+    team: str | None = Field(None, description="the team whose queue it is in (vendor staff only)")
 
 
 class PauseOut(Schema):
@@ -251,6 +253,8 @@ class TicketFilters(Schema):
     q: Text(200) | None = Field(None, description="full-text search: words (all must occur), #number or error code; "
                                 "results best match first, paged with offset")
     offset: int = Field(0, ge=0, le=10_000, description="with q: skip this many results (next_offset of the last page)")
+    tag: Text(40) | None = Field(None, description="only tickets with this tag (vendor staff)")
+    team: DbId | None = Field(None, description="only tickets in this team's queue (vendor staff)")
 
 
 class TicketIn(Schema):

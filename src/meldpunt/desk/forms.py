@@ -13,10 +13,12 @@ from meldpunt.contracts.models import LANGUAGE_CHOICES, Agreement, Contact, Orga
 from meldpunt.desk.corrections import Correction, NewContact
 from meldpunt.desk.macros import PLACEHOLDERS
 from meldpunt.desk.models import NAME_LENGTH, QUERY_LENGTH
+from meldpunt.organise.models import TAG_LENGTH
+from meldpunt.teams.models import Team
 from meldpunt.tickets.models import KIND_CHOICES, STATUS_CHOICES
 
 #: The console's queues (``web.queries.queue_page`` answers each).
-QUEUES = ("mine", "all", "triage", "waiting", "soon", "breached")
+QUEUES = ("mine", "team", "all", "triage", "waiting", "soon", "breached")
 
 
 class SavedViewForm(forms.Form):
@@ -96,11 +98,18 @@ class QueueFilterForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), required=False, queryset=Organisation.objects.order_by("name"),
         empty_label=_("All organisations"), widget=QuickSelect)
+    # issue 19: a tag (organise) and a team's queue (teams)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=TAG_LENGTH)
+    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.order_by("name"),
+                                  empty_label=_("All teams"), widget=QuickSelect)
     cursor = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
 
     def __init__(self, *args, priorities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["priority"].widget = QuickSelect(choices=[("", _("All priorities"))] + [(p, p) for p in priorities])
+
+    def clean_tag(self):
+        return "-".join(self.cleaned_data["tag"].strip().lower().split())
 
 
 class CorrectionForm(forms.Form):

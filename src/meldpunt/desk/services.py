@@ -17,7 +17,7 @@ from meldpunt.desk.models import NAME_LENGTH, QUERY_LENGTH, Macro, SavedView
 from meldpunt.tickets.models import STATUS_CHOICES
 
 #: The queue's filter and sort parameters, in the order a normalised query lists them.
-QUEUE_PARAMS = ("queue", "sort", "status", "kind", "priority", "organisation")
+QUEUE_PARAMS = ("queue", "sort", "status", "kind", "priority", "organisation", "tag", "team")
 #: Parameters of the queue URL that are paging state, not part of a view: dropped.
 PAGING_PARAMS = ("cursor",)
 DEFAULTS = {"queue": "all", "sort": "deadline"}

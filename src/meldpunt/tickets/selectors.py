@@ -7,7 +7,7 @@ the tickets they reported; anyone else nothing. Customers never see internal not
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from meldpunt.contracts.selectors import contact_of, is_staff
 from meldpunt.tickets.models import Message, Ticket
@@ -48,13 +48,14 @@ def ticket_page(
     kind: str | None = None,
     priority: str | None = None,
     organisation: int | None = None,
+    extra: Q | None = None,
 ) -> tuple[list[Ticket], int | None]:
     """One page of visible tickets, newest first, and the ``before`` of the next page.
 
     Keyset paging on the id (``id < before``) rather than OFFSET, and no COUNT(*): the
     cost of a page stays the same however many tickets the desk holds.
     """
-    tickets = _filtered(user, status=status, kind=kind, priority=priority, organisation=organisation)
+    tickets = _filtered(user, status=status, kind=kind, priority=priority, organisation=organisation, extra=extra)
     if before is not None:
         tickets = tickets.filter(id__lt=before)
     rows = list(tickets.order_by("-id")[: limit + 1])
@@ -63,9 +64,11 @@ def ticket_page(
     return rows, None
 
 
-def _filtered(user, *, status=None, kind=None, priority=None, organisation=None) -> QuerySet[Ticket]:
+def _filtered(user, *, status=None, kind=None, priority=None, organisation=None, extra: Q | None = None) -> QuerySet[Ticket]:
+    """``extra``: a further condition from an app above (tags, teams: the API builds it)."""
     filters = {"status": status, "kind": kind, "priority": priority, "organisation_id": organisation}
-    return visible_tickets(user).filter(**{field: value for field, value in filters.items() if value is not None})
+    found = visible_tickets(user).filter(**{field: value for field, value in filters.items() if value is not None})
+    return found.filter(extra) if extra is not None else found
 
 
 #: How deep search results can be paged.
@@ -82,11 +85,12 @@ def search_page(
     kind: str | None = None,
     priority: str | None = None,
     organisation: int | None = None,
+    extra: Q | None = None,
 ) -> tuple[list[Ticket], int | None]:
     """One page of the visible tickets matching ``q``, best match first, and the offset of
     the next page (None on the last). Customers search what they may see, internal notes
     only staff (:func:`meldpunt.tickets.search.search`)."""
-    tickets = _filtered(user, status=status, kind=kind, priority=priority, organisation=organisation)
+    tickets = _filtered(user, status=status, kind=kind, priority=priority, organisation=organisation, extra=extra)
     offset = min(max(offset, 0), MAX_SEARCH_OFFSET)
     ids = search_ids(tickets, q, internal=is_staff(user), offset=offset, limit=limit + 1)
     found = tickets.in_bulk(ids)

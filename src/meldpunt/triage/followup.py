@@ -1,5 +1,6 @@
 """What the worker does after a request is registered, for every channel: triage's
-assessment (completeness and coverage), then the confirmation to the reporter, written to
+assessment (completeness and coverage), routing to a team (and round-robin assignment,
+:func:`meldpunt.teams.routing.route`), then the confirmation to the reporter, written to
 the outbox and sent.
 
 :mod:`meldpunt.tickets.registration` marks each new ticket's follow-up pending
@@ -18,6 +19,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from meldpunt.intake import outbox
+from meldpunt.teams.routing import route
 from meldpunt.tickets.models import FollowUp, Ticket
 from meldpunt.tickets.registration import CHUNK
 from meldpunt.triage.models import Assessment
@@ -53,4 +55,5 @@ def _follow_up(ids: list[int]) -> list:
     for ticket in tickets:
         if ticket.pk not in assessed:
             assess(ticket, new=True)
+    route(tickets)  # only tickets without a team: a rerun routes nothing twice
     return outbox.confirmations(tickets)

@@ -26,6 +26,7 @@ from meldpunt.core.calendars import describe_hours
 from meldpunt.core.sla import business_time_left, format_span
 from meldpunt.core.vocabulary import ENTITLEMENTS, label
 from meldpunt.intake.models import InboundMail
+from meldpunt.teams.selectors import team_queue
 from meldpunt.tickets.clocks import explain, pauses_of
 from meldpunt.tickets.models import OPEN_STATUSES, UNRANKED, Clock, Message, Ticket, TicketEvent
 from meldpunt.tickets.search import search_ids
@@ -61,6 +62,8 @@ class QueueQuery:
     organisation: int | None = None
     cursor: str = ""
     q: str = ""  # full-text search: every status unless one is chosen, best match first
+    tag: str = ""  # issue 19: requests with this tag (meldpunt.organise)
+    team: int | None = None  # issue 19: one team's queue (meldpunt.teams)
 
 
 @dataclass
@@ -89,6 +92,8 @@ def _ticket_filter(user, q: QueueQuery, now: datetime) -> Q:
         cond &= Q(status__in=OPEN_STATUSES)
     if q.queue == "mine":
         cond &= Q(assignee_id=user.pk)
+    elif q.queue == "team":
+        cond &= team_queue(user)
     elif q.queue == "triage":
         cond &= Q(status="new", assignee__isnull=True)
     elif q.queue == "waiting":
@@ -99,6 +104,10 @@ def _ticket_filter(user, q: QueueQuery, now: datetime) -> Q:
         cond &= Q(priority=q.priority)
     if q.organisation:
         cond &= Q(organisation_id=q.organisation)
+    if q.tag:
+        cond &= Q(tags__name=q.tag)
+    if q.team:
+        cond &= team_queue(user, q.team)
     return cond
 
 

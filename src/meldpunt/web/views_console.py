@@ -26,6 +26,9 @@ from meldpunt.desk.panels import macro_reply_form, queue_context, ticket_context
 from meldpunt.desk.selectors import staff_ticket
 from meldpunt.intake import followers
 from meldpunt.intake.services import keep_uploads
+from meldpunt.organise.selectors import tags_by_ticket
+from meldpunt.organise.wording import event_text as organise_event_text
+from meldpunt.teams.wording import event_text as team_event_text
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.search import highlight, parse, snippets
 from meldpunt.tickets.services import (
@@ -53,7 +56,7 @@ from meldpunt.web.uploads import limit_attachments
 QUEUE_LABELS = {
     "mine": gettext_lazy("My tickets"), "all": gettext_lazy("All open"), "triage": gettext_lazy("Triage"),
     "waiting": gettext_lazy("Waiting on customer"), "soon": gettext_lazy("Breaching soon"),
-    "breached": gettext_lazy("Breached"),
+    "breached": gettext_lazy("Breached"), "team": gettext_lazy("My teams"),
 }
 
 
@@ -83,6 +86,7 @@ def queue(request):
         status=data.get("status") or "", kind=data.get("kind") or "", priority=data.get("priority") or "",
         organisation=data["organisation"].pk if data.get("organisation") else None,
         cursor=data.get("cursor") or "", q=(data.get("q") or "").strip(),
+        tag=data.get("tag") or "", team=data["team"].pk if data.get("team") else None,
     )
     try:
         if "cursor" in form.errors:  # longer than any cursor the desk makes
@@ -92,6 +96,9 @@ def queue(request):
         q = replace(q, cursor="")
         page, error = queue_page(request.user, q), str(exc)
     rows = [_cells(row) for row in page.rows]
+    tags = tags_by_ticket([cells["pk"] for cells in rows])  # issue 19: tags under the subject
+    for cells in rows:
+        cells["tags"] = tags.get(cells["pk"], [])
     if q.q:  # the matches marked in the subject and an excerpt of where else they occur
         query, found = parse(q.q), snippets([row.ticket.pk for row in page.rows], q.q, internal=True)
         for cells in rows:
@@ -185,7 +192,7 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
         return _("A reply via %(channel)s from %(who)s says %(decision)s, but they may not decide on this "
                  "request: the proposal was not decided") % {
             "channel": data.get("channel", ""), "who": data.get("by", ""), "decision": data.get("decision", "").upper()}
-    return None
+    return organise_event_text(event) or team_event_text(event)  # issue 19: tags, links, merges, teams
 
 
 def _short(value) -> str:
