@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "meldpunt.desk",
     "meldpunt.escalation",
     "meldpunt.demo",
+    "meldpunt.transfer",
 ]
 
 MIDDLEWARE = [
