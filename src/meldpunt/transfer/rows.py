@@ -10,7 +10,10 @@ Columns (docs/import.md has the templates):
 - agreements: ``code`` finds it; ``organisation``, ``catalog`` (vendor id, optionally
   ``catalog_version``), ``package``, ``addons`` (``premium; koppeling=2: Exact | AFAS``),
   ``starts_on``, ``ends_on``, ``coordinator`` (e-mail), ``declared_users``,
-  ``declared_customisation_lines``.
+  ``declared_customisation_lines``, ``target_overrides`` (JSON, as in the admin).
+
+The columns ``id``, ``created_at`` and ``active`` of an export are read past, so an export's
+files import as they are.
 
 An empty cell keeps what is stored (or the default, for a new row), except in the columns
 whose empty value means something: ``phone``, ``ends_on``, ``coordinator`` and ``addons``
@@ -19,6 +22,7 @@ set "none" when their column is in the file. Leave a column out to leave it alon
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -69,8 +73,11 @@ class Kind:
     def __init__(self) -> None:
         self._catalogs: dict[tuple[str, str], CatalogVersion | None] = {}
 
+    #: Columns of the export that say something about a row but are not imported.
+    informational: ClassVar[tuple[str, ...]] = ("id", "created_at", "active")
+
     def unknown_columns(self, columns: list[str]) -> list[str]:
-        return [c for c in columns if c not in self.columns]
+        return [c for c in columns if c not in self.columns and c not in self.informational]
 
     def missing_columns(self, columns: list[str]) -> list[str]:
         return [] if any(c in columns for c in self.key_columns) else [" / ".join(self.key_columns)]
@@ -143,6 +150,19 @@ def _bool(values: dict, column: str) -> bool | None:
     raise RowError(column, _("%(value)r is not yes or no") % {"value": text})
 
 
+def _json_list(values: dict, column: str) -> list:
+    text = _text(values, column)
+    if not text:
+        return []
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise RowError(column, _("not a JSON list")) from None
+    if not isinstance(value, list):
+        raise RowError(column, _("not a JSON list"))
+    return value
+
+
 def _language(values: dict, column: str = "language") -> str | None:
     return _text(values, column).lower() or None
 
@@ -211,7 +231,7 @@ class Agreements(Kind):
     name = "agreements"
     key_columns = ("code",)
     columns = ("code", "organisation", "catalog", "catalog_version", "package", "addons", "starts_on", "ends_on",
-               "coordinator", "declared_users", "declared_customisation_lines")
+               "coordinator", "declared_users", "declared_customisation_lines", "target_overrides")
 
     def apply(self, values):
         code = _text(values, "code")
@@ -232,6 +252,8 @@ class Agreements(Kind):
             given["ends_on"] = _date(values, "ends_on")
         if "coordinator" in values:
             given["coordinator"] = self._coordinator(values)
+        if "target_overrides" in values:
+            given["target_overrides"] = _json_list(values, "target_overrides")
         addons = parse_addons(_text(values, "addons")) if "addons" in values else None
         return code, write_agreement(found, addons=addons, **given)
 
