@@ -12,6 +12,7 @@ from meldpunt.api.errors import install_error_handlers
 from meldpunt.api.routes_billing import router as billing_router
 from meldpunt.api.routes_contracts import router as contracts_router
 from meldpunt.api.routes_corrections import router as corrections_router
+from meldpunt.api.routes_customers import router as customers_router
 from meldpunt.api.routes_tickets import router as tickets_router
 from meldpunt.api.routes_triage import router as triage_router
 from meldpunt.api.throttles import api_throttles
@@ -26,6 +27,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", contracts_router)
+api.add_router("/", customers_router)
 api.add_router("/", tickets_router)
 api.add_router("/", corrections_router)
 api.add_router("/", triage_router)

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts import addresses
-from meldpunt.contracts.models import Agreement, AgreementAddon, Contact, Organisation
+from meldpunt.contracts.models import Agreement, AgreementAddon, CatalogVersion, Contact, Organisation
 from meldpunt.contracts.services import ContactError, add_contact, check_limits, validate_agreement
 
 ORGANISATION_FIELDS = ("name", "number", "language")
@@ -187,6 +187,14 @@ def end_organisation(organisation: Organisation, on: date) -> Written:
         if end_contact(contact).changed:
             changed.append(f"contact {contact.email}")
     return Written(organisation, False, changed)
+
+
+def catalog_version(vendor: str, version: str = "") -> CatalogVersion | None:
+    """The catalog version a new agreement is signed under: the vendor's latest, or a named one."""
+    versions = CatalogVersion.objects.filter(vendor=vendor)
+    if version:
+        versions = versions.filter(version=version)
+    return versions.order_by("-loaded_at", "-id").first()
 
 
 def _addon_rows(addons: Sequence[AddonLine]) -> list[AgreementAddon]:

@@ -33,7 +33,14 @@ from django.utils.translation import gettext as _
 
 from meldpunt.contracts import addresses
 from meldpunt.contracts.models import Agreement, CatalogVersion, Contact, Organisation
-from meldpunt.contracts.writes import AddonLine, Written, write_agreement, write_contact, write_organisation
+from meldpunt.contracts.writes import (
+    AddonLine,
+    Written,
+    catalog_version,
+    write_agreement,
+    write_contact,
+    write_organisation,
+)
 from meldpunt.transfer.readers import as_text
 
 TRUE = {"1", "yes", "y", "true", "ja", "j", "waar", "x"}
@@ -266,10 +273,7 @@ class Agreements(Kind):
         if found is not None and found.catalog.vendor == vendor and (not version or found.catalog.version == version):
             return None  # signed under this catalog: keep its version (DESIGN.md, "Catalog files")
         if (vendor, version) not in self._catalogs:
-            versions = CatalogVersion.objects.filter(vendor=vendor)
-            if version:
-                versions = versions.filter(version=version)
-            self._catalogs[(vendor, version)] = versions.order_by("-loaded_at", "-id").first()
+            self._catalogs[(vendor, version)] = catalog_version(vendor, version)
         catalog = self._catalogs[(vendor, version)]
         if catalog is None:
             known = ", ".join(sorted(set(CatalogVersion.objects.values_list("vendor", flat=True))))
