@@ -17,6 +17,7 @@ urlpatterns = [
     path("alerts/", include("meldpunt.escalation.urls")),
     path("knowledge/", include("meldpunt.knowledge.urls")),
     path("reports/", include("meldpunt.reports.urls")),
+    path("transfer/", include("meldpunt.transfer.urls")),
     path("", include("meldpunt.triage.urls")),
     path("console/", include("meldpunt.desk.urls")),
     path("", include("meldpunt.web.urls")),

@@ -152,8 +152,8 @@ def write_agreement(agreement: Agreement | None = None, *, addons: Sequence[Addo
     if not created and not changed:
         return Written(agreement, False)
     agreement.full_clean()
-    if lines is not None:
-        agreement.loaded_addons = lines
+    if lines is not None or created:
+        agreement.loaded_addons = lines or []
     problems = validate_agreement(agreement)
     if problems:
         raise ValidationError({"addons" if lines is not None else NON_FIELD_ERRORS: problems})
@@ -164,6 +164,7 @@ def write_agreement(agreement: Agreement | None = None, *, addons: Sequence[Addo
             AgreementAddon.objects.update_or_create(
                 agreement=agreement, addon=line.addon, defaults={"quantity": line.quantity, "names": line.names},
             )
+    if hasattr(agreement, "loaded_addons"):
         del agreement.loaded_addons
     warnings = [_("Limit exceeded: %(excess)s") % {"excess": e} for e in check_limits(agreement)]
     return Written(agreement, created, [] if created else changed, warnings)

@@ -293,17 +293,44 @@ class Agreements(Kind):
         return found
 
 
-ADDON = re.compile(r"^\s*(?P<id>[\w.-]+)\s*(?:[=x×*]\s*(?P<quantity>\d+))?\s*(?::(?P<names>.*))?$")
+ADDON = re.compile(r"^\s*(?P<id>[\w.-]+)\s*(?:[=x×*]\s*(?P<quantity>\d+))?\s*(?::(?P<names>.*))?$", re.DOTALL)
+
+
+def _split(text: str, separator: str) -> list[str]:
+    """Split on ``separator`` where it is not escaped with a backslash; escapes stay in."""
+    parts, current, escaped = [], [], False
+    for char in text:
+        if escaped:
+            current += ["\\", char]
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == separator:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current) + ("\\" if escaped else ""))
+    return parts
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\;|])", r"\\\1", text)
 
 
 def parse_addons(text: str) -> list[AddonLine]:
-    """``premium; koppeling=2: Exact Online | AFAS`` → two add-on lines."""
+    """``premium; koppeling=2: Exact Online | AFAS`` → two add-on lines. A ``;`` or ``|``
+    inside a name is written ``\\;`` or ``\\|``."""
     lines = []
-    for part in filter(None, (p.strip() for p in text.split(";"))):
+    for part in filter(None, (p.strip() for p in _split(text, ";"))):
         match = ADDON.match(part)
         if match is None:
             raise RowError("addons", _("%(part)r is not an add-on such as koppeling=2: Exact | AFAS") % {"part": part})
-        names = tuple(n.strip() for n in (match["names"] or "").split("|") if n.strip())
+        names = tuple(_unescape(n).strip() for n in _split(match["names"] or "", "|") if n.strip())
         quantity = int(match["quantity"]) if match["quantity"] else max(1, len(names))
         lines.append(AddonLine(match["id"], quantity, names))
     return lines
@@ -315,7 +342,7 @@ def format_addons(rows) -> str:
     for row in sorted(rows, key=lambda r: r.addon):
         part = row.addon if row.quantity == 1 and not row.names else f"{row.addon}={row.quantity}"
         if row.names:
-            part += ": " + " | ".join(row.names)
+            part += ": " + " | ".join(_escape(n) for n in row.names)
         parts.append(part)
     return "; ".join(parts)
 
