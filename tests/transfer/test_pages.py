@@ -64,6 +64,6 @@ def test_staff_download_an_export_and_customers_see_nothing():
         assert "agreements.csv" in archive.namelist()
     assert client.get("/transfer/export/", {"organisation": 10**12, "format": "json"}).status_code == 404
     customer = _client(coordinator.user)
-    for url in ("/transfer/", "/transfer/export/?organisation=%d&format=json" % org.pk):
+    for url in ("/transfer/", f"/transfer/export/?organisation={org.pk}&format=json"):
         assert customer.get(url).status_code == 404
     assert customer.post("/transfer/import/confirm/", {"upload": "x"}).status_code == 404
