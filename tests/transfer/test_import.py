@@ -174,3 +174,23 @@ def test_the_command_reports_rows_and_exits_1_on_a_refusal(tmp_path, capsys):
     assert report["counts"] == {"created": 1} and report["rows"][0]["row"] == 2
     call_command("import", "organisations", str(path), "--chunk", "1")
     assert "0 created, 0 changed, 1 unchanged, 0 refused" in capsys.readouterr().out
+
+
+def test_the_admin_form_refuses_what_the_import_refuses_with_the_same_words():
+    from django.contrib import admin as django_admin
+    from django.test import RequestFactory
+
+    _all()
+    request = RequestFactory().get("/admin/")
+    request.user = f.staff_user()
+    model_admin = django_admin.site.get_model_admin(Agreement)
+    form_class = model_admin.get_form(request)
+    agreement = Agreement.objects.get(code="AGR-1")
+    data = {"code": "AGR-9", "organisation": agreement.organisation_id, "catalog": agreement.catalog_id,
+            "package": "medium", "starts_on": "2026-02-01", "ends_on": "2026-01-01",
+            "declared_users": 0, "declared_customisation_lines": 0, "target_overrides": "[]"}
+    form = form_class(data)
+    assert not form.is_valid()
+    report = _import("agreements", "code,organisation,catalog,package,starts_on,ends_on\n"
+                                   "AGR-9,C001,erpm,medium,2026-02-01,2026-01-01\n")
+    assert form.errors["ends_on"] == [report.rows[0].reason]
