@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from meldpunt.transfer.readers import FileError, Sheet
 from meldpunt.transfer.rows import KINDS, RowResult
@@ -66,14 +67,15 @@ def run_import(kind: str, sheet: Sheet, *, dry_run: bool, chunk: int = CHUNK,
                on_progress: Callable[[Progress], None] | None = None) -> ImportReport:
     """Import ``sheet`` as ``kind`` (organisations, contacts, agreements)."""
     if kind not in KINDS:
-        raise FileError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
+        raise FileError(_("unknown kind %(kind)r; one of %(kinds)s") % {"kind": kind, "kinds": ", ".join(KINDS)})
     handler = KINDS[kind]()
     missing = handler.missing_columns(sheet.columns)
     if missing:
-        raise FileError(f"the file has no column {', '.join(missing)}")
+        raise FileError(_("the file has no column %(columns)s") % {"columns": ", ".join(missing)})
     unknown = handler.unknown_columns(sheet.columns)
     if unknown:
-        raise FileError(f"unknown column(s) {', '.join(unknown)}; {kind} have: {', '.join(handler.columns)}")
+        raise FileError(_("unknown column(s) %(unknown)s; the columns of %(kind)s are: %(columns)s") % {
+            "unknown": ", ".join(unknown), "kind": kind, "columns": ", ".join(handler.columns)})
     report = ImportReport(kind, dry_run)
     started = time.monotonic()
     rows = sheet.rows
