@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "meldpunt.history",
     "meldpunt.notifications",
     "meldpunt.demo",
+    "meldpunt.transfer",
 ]
 
 MIDDLEWARE = [

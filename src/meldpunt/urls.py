@@ -19,6 +19,7 @@ urlpatterns = [
     path("knowledge/", include("meldpunt.knowledge.urls")),
     path("reports/", include("meldpunt.reports.urls")),
     path("rate/", include("meldpunt.satisfaction.urls")),
+    path("transfer/", include("meldpunt.transfer.urls")),
     path("", include("meldpunt.triage.urls")),
     path("console/", include("meldpunt.desk.urls")),
     path("console/", include("meldpunt.organise.urls")),

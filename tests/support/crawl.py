@@ -83,7 +83,7 @@ PK_KINDS = {
 API_KINDS = {
     "ticket_id": "ticket", "agreement_id": "agreement", "invoice_id": "invoice", "proposal_id": "proposal",
     "request_id": "category_request", "weekend_id": "weekend", "catalog_id": "catalog", "contact_id": "contact",
-    "attachment_id": "attachment", "follower_id": "follower",
+    "attachment_id": "attachment", "follower_id": "follower", "organisation_id": "organisation",
 }
 
 #: Admin pages per row cost a form each. The rows intake and triage make in many shapes get

@@ -56,3 +56,22 @@ class ApiToken(models.Model):
         raw = token.set_new_value()
         token.save()
         return token, raw
+
+
+class IdempotentWrite(models.Model):
+    """What a create of the write API made under a client's Idempotency-Key: the same key
+    from the same user answers with that row again (200) instead of a second one."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    key = models.CharField(_("idempotency key"), max_length=200)
+    operation = models.CharField(_("operation"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotent write")
+        verbose_name_plural = _("idempotent writes")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="api_write_once_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.object_id}"

@@ -12,6 +12,7 @@ from meldpunt.api.errors import install_error_handlers
 from meldpunt.api.routes_billing import router as billing_router
 from meldpunt.api.routes_contracts import router as contracts_router
 from meldpunt.api.routes_corrections import router as corrections_router
+from meldpunt.api.routes_customers import router as customers_router
 from meldpunt.api.routes_followers import router as followers_router
 from meldpunt.api.routes_organise import router as organise_router
 from meldpunt.api.routes_tickets import router as tickets_router
@@ -29,6 +30,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", contracts_router)
 api.add_router("/", organise_router)  # before tickets: /tickets/bulk is no ticket id
+api.add_router("/", customers_router)
 api.add_router("/", tickets_router)
 api.add_router("/", corrections_router)
 api.add_router("/", followers_router)

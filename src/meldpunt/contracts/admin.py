@@ -64,8 +64,8 @@ class SharedAddressFilter(admin.SimpleListFilter):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "language", "created_at"]
-    search_fields = ["name"]
+    list_display = ["name", "number", "language", "created_at"]
+    search_fields = ["name", "number"]
     inlines = [ContactInline]
 
 

@@ -80,6 +80,10 @@ class ClosedDaysRevision(models.Model):
 
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
+    number = models.CharField(
+        _("customer number"), max_length=40, blank=True, default="",
+        help_text=_("The vendor's own number for this customer; imports find the organisation by it."),
+    )
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="nl")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -87,6 +91,9 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], condition=~models.Q(number=""), name="organisation_number_once"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -195,7 +202,12 @@ class Agreement(models.Model):
         return f"{self.code} ({self.organisation})"
 
     def clean(self) -> None:
-        """Refuse a package the catalog version lacks and target overrides it cannot read."""
+        """Refuse a package the catalog version lacks, target overrides it cannot read, an end
+        before the start and a coordinator of another organisation."""
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("An agreement cannot end before it starts.")})
+        if self.coordinator_id and self.organisation_id and self.coordinator.organisation_id != self.organisation_id:
+            raise ValidationError({"coordinator": _("The coordinator must be a contact of the agreement's organisation.")})
         if self.catalog_id is None:
             return
         catalog = self.catalog.parsed()
@@ -227,3 +239,15 @@ class AgreementAddon(models.Model):
 
     def __str__(self) -> str:
         return f"{self.addon} × {self.quantity}"
+
+    def clean(self) -> None:
+        """Named items (e.g. the integrations of Koppeling) are counted: never more names than
+        the quantity paid for."""
+        names = self.names or []
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise ValidationError({"names": _("Names must be a list of non-empty texts.")})
+        if self.quantity < 1:
+            raise ValidationError({"quantity": _("The quantity must be at least 1.")})
+        if len(names) > self.quantity:
+            raise ValidationError({"names": _("%(count)s names for a quantity of %(quantity)s.") % {
+                "count": len(names), "quantity": self.quantity}})

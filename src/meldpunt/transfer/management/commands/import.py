@@ -1,0 +1,78 @@
+"""``meldpunt import organisations|contacts|agreements FILE [--dry-run] [--json]`` (docs/import.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from meldpunt.transfer.importer import CHUNK, Progress, run_import
+from meldpunt.transfer.readers import FileError, read_sheet
+from meldpunt.transfer.rows import KINDS
+
+VERBS = {"created": "create", "changed": "change", "unchanged": "leave", "refused": "refuse"}
+
+
+class Command(BaseCommand):
+    help = "Import organisations, contacts or agreements from CSV or Excel (idempotent; --dry-run first)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=list(KINDS))
+        parser.add_argument("file", help="a .csv or .xlsx file; the first row names the columns")
+        parser.add_argument("--dry-run", action="store_true", help="report every row; write nothing")
+        parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+        parser.add_argument("--chunk", type=int, default=CHUNK, help=f"rows per transaction (default {CHUNK})")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if options["chunk"] < 1:
+            raise CommandError("--chunk: give a number of rows of at least 1", returncode=2)
+        try:
+            with path.open("rb") as stream:
+                sheet = read_sheet(stream, path.name)
+            report = run_import(options["kind"], sheet, dry_run=options["dry_run"], chunk=options["chunk"],
+                                on_progress=None if options["json"] else self._progress())
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc.strerror or exc}", returncode=2) from None
+        except FileError as exc:
+            raise CommandError(f"{path}: {exc}", returncode=2) from None
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
+        else:
+            self._print(report)
+        if report.refused:
+            sys.exit(1)
+
+    def _progress(self):
+        shown = [0.0]
+
+        def show(p: Progress) -> None:
+            now = time.monotonic()
+            if p.done < p.total and now - shown[0] < 1.0:
+                return
+            shown[0] = now
+            counts = " · ".join(f"{n} {outcome}" for outcome, n in sorted(p.counts.items()))
+            self.stderr.write(f"  {p.done}/{p.total} rows · {counts} · {p.elapsed:.1f} s, "
+                              f"about {p.seconds_left:.0f} s left ({p.rows_per_second:.0f} rows/s)")
+
+        return show
+
+    def _print(self, report) -> None:
+        for row in report.rows:
+            if not report.dry_run and row.outcome not in ("refused",) and not row.warnings:
+                continue
+            verb = VERBS[row.outcome] if report.dry_run else row.outcome
+            line = f"row {row.row}: {verb} {row.key or '-'}"
+            if row.outcome == "refused":
+                line += f" — column {row.column or '-'}: {row.reason}"
+            elif row.changed:
+                line += f" ({', '.join(row.changed)})"
+            self.stdout.write(line)
+            for warning in row.warnings:
+                self.stdout.write(f"row {row.row}: warning — {warning}")
+        counts = ", ".join(f"{report.counts[o]} {o}" for o in ("created", "changed", "unchanged", "refused"))
+        prefix = "Dry run, nothing written" if report.dry_run else "Imported"
+        self.stdout.write(f"{prefix}: {report.kind}: {counts} in {report.elapsed:.1f} s")
