@@ -44,7 +44,7 @@ def customers():
 
 def run(helpdesk, **options) -> str:
     out = io.StringIO()
-    call_command("import_helpdesk", url=helpdesk["url"], token=helpdesk["token"], stdout=out, **options)
+    call_command("import", "helpdesk", url=helpdesk["url"], token=helpdesk["token"], stdout=out, **options)
     return out.getvalue()
 
 
@@ -170,7 +170,7 @@ def test_an_interrupted_import_resumes_to_the_same_result(helpdesk, customers):
 ])
 def test_a_bad_address_or_token_is_one_line_and_exit_2(helpdesk, url, token, says):
     with pytest.raises(CommandError) as caught:
-        call_command("import_helpdesk", url=url.format(**helpdesk), token=token.format(**helpdesk), stdout=io.StringIO())
+        call_command("import", "helpdesk", url=url.format(**helpdesk), token=token.format(**helpdesk), stdout=io.StringIO())
     assert caught.value.returncode == 2 and says in str(caught.value) and "\n" not in str(caught.value)
     assert Ticket.objects.count() == 0
 

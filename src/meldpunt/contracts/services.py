@@ -181,10 +181,12 @@ def named_units_problem(addon: Addon, quantity: int, names) -> str | None:
 
 
 def addon_problems(agreement: Agreement) -> list[str]:
-    """Each add-on of ``agreement`` whose named units do not match its quantity."""
+    """Each add-on of ``agreement`` whose named units do not match its quantity (the rows in
+    ``loaded_addons`` when a writer set them on an agreement not saved yet, as ``addon_ids``)."""
     catalog = agreement.catalog.parsed()
     problems = []
-    for row in agreement.addons.all():
+    loaded = getattr(agreement, "loaded_addons", None)
+    for row in agreement.addons.all() if loaded is None else loaded:
         addon = catalog.addons.get(row.addon)
         problem = named_units_problem(addon, row.quantity, row.names) if addon is not None else None
         if problem:

@@ -1,4 +1,6 @@
-"""``meldpunt import organisations|contacts|agreements FILE [--dry-run] [--json]`` (docs/import.md)."""
+"""``meldpunt import organisations|contacts|agreements FILE [--dry-run] [--json]`` (docs/import.md)
+and ``meldpunt import helpdesk --url … --token … [--limit N]``, another desk's history
+(:mod:`meldpunt.history`, docs/history.md)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meldpunt.history.client import HelpdeskClient, SourceError
+from meldpunt.history.services import Result, import_helpdesk
 from meldpunt.transfer.importer import CHUNK, Progress, run_import
 from meldpunt.transfer.readers import FileError, read_sheet
 from meldpunt.transfer.rows import KINDS
@@ -17,16 +21,26 @@ VERBS = {"created": "create", "changed": "change", "unchanged": "leave", "refuse
 
 
 class Command(BaseCommand):
-    help = "Import organisations, contacts or agreements from CSV or Excel (idempotent; --dry-run first)."
+    help = ("Import organisations, contacts or agreements from CSV or Excel (idempotent; --dry-run first), "
+            "or a django-helpdesk desk's history (helpdesk --url --token; resumable).")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=list(KINDS))
-        parser.add_argument("file", help="a .csv or .xlsx file; the first row names the columns")
+        parser.add_argument("kind", choices=[*KINDS, "helpdesk"])
+        parser.add_argument("file", nargs="?", help="a .csv or .xlsx file; the first row names the columns")
+        parser.add_argument("--url", help="helpdesk: the desk's address, e.g. https://desk.example.com (its API is /api/)")
+        parser.add_argument("--token", help="helpdesk: the DRF token of a staff user of that desk")
+        parser.add_argument("--limit", type=int, default=None,
+                            help="helpdesk: import at most this many new tickets, then stop (run again to continue)")
         parser.add_argument("--dry-run", action="store_true", help="report every row; write nothing")
         parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
         parser.add_argument("--chunk", type=int, default=CHUNK, help=f"rows per transaction (default {CHUNK})")
 
     def handle(self, *args, **options):
+        if options["kind"] == "helpdesk":
+            return self._helpdesk(options)
+        if not options["file"] or options["url"] or options["token"] or options["limit"] is not None:
+            raise CommandError(f"import {options['kind']}: give one FILE (--url, --token and --limit are for helpdesk)",
+                               returncode=2)
         path = Path(options["file"])
         if options["chunk"] < 1:
             raise CommandError("--chunk: give a number of rows of at least 1", returncode=2)
@@ -76,3 +90,37 @@ class Command(BaseCommand):
         counts = ", ".join(f"{report.counts[o]} {o}" for o in ("created", "changed", "unchanged", "refused"))
         prefix = "Dry run, nothing written" if report.dry_run else "Imported"
         self.stdout.write(f"{prefix}: {report.kind}: {counts} in {report.elapsed:.1f} s")
+
+    def _helpdesk(self, options) -> None:
+        if options["file"] or not options["url"] or not options["token"]:
+            raise CommandError("import helpdesk: give --url and --token, and no FILE", returncode=2)
+        if options["limit"] is not None and options["limit"] < 0:
+            raise CommandError("--limit must be 0 or more", returncode=2)
+        shown = [0.0]
+
+        def progress(result: Result) -> None:
+            now = time.monotonic()
+            if result.seen < result.total and now - shown[0] < 1.0:
+                return
+            shown[0] = now
+            left = (result.total - result.seen) / result.rate if result.rate else 0.0
+            self.stdout.write(
+                f"  {result.seen}/{result.total} tickets · {result.imported} imported · {result.skipped} already there"
+                f" · {result.rate:.1f}/s, about {left:.0f} s left"
+            )
+
+        try:
+            client = HelpdeskClient(options["url"], options["token"])
+            self.stdout.write(f"Importing the history of {client.base}")
+            result = import_helpdesk(client, limit=options["limit"], on_progress=progress)
+        except SourceError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        self.stdout.write(
+            f"Done: {result.imported} tickets imported ({result.strangers} from unknown submitters, in the triage queue),"
+            f" {result.messages} follow-ups, {result.attachments} attachments; {result.skipped} were already there;"
+            f" {result.elapsed:.1f} s, {result.rate:.1f} tickets/s"
+        )
+        if result.stopped:
+            self.stdout.write(f"Stopped at --limit {options['limit']}: run it again to continue.")
+        elif not result.imported:
+            self.stdout.write("Nothing new to import.")
