@@ -97,7 +97,7 @@ def test_incident_from_portal_to_resolution_in_dutch(session, desk):
     klant.go(f"/portal/requests/{ticket.pk}/")
     assert "Welke Shopify-winkel" in klant.page.inner_text("main")
     klant.page.fill("#id_body", "De winkel is bakkerij-devries.myshopify.com.")
-    klant.submit("main form button[type=submit]")
+    klant.submit("section[aria-labelledby=answer-h] form button[type=submit]")
     assert "bakkerij-devries.myshopify.com" in klant.page.inner_text("main")
     ticket.refresh_from_db()
     assert ticket.status == "in_progress"

@@ -32,7 +32,7 @@ def test_customer_reply_reopens_and_the_agent_is_notified(session):
     klant.login("jan", "pw-customer-123")
     klant.go(f"/portal/requests/{ticket.pk}/")
     klant.page.fill("#id_body", "Vanochtend print hij weer niets.")
-    klant.submit("main form button[type=submit]")
+    klant.submit("section[aria-labelledby=answer-h] form button[type=submit]")
     assert "het verzoek is weer geopend" in klant.page.inner_text("main")
     assert Ticket.objects.get(pk=ticket.pk).status == "in_progress"
 

@@ -102,7 +102,9 @@ def _example(schema: dict, components: dict) -> object:
         return "2026-12-01T10:00:00+01:00" if schema["format"] == "date-time" else "2026-12-01"
     if kind == "object":
         return {name: _example(schema["properties"][name], components) for name in schema.get("required", [])}
-    return {"string": "x", "integer": 1, "number": 1, "boolean": True, "array": []}.get(kind)
+    if kind == "string":
+        return "x" * max(1, schema.get("minLength", 1))
+    return {"integer": 1, "number": 1, "boolean": True, "array": []}.get(kind)
 
 
 def api_operations() -> list[tuple[str, str, list[str], str]]:
@@ -138,7 +140,11 @@ def test_every_api_operation_answers_404_for_another_organisations_id(two_orgs):
                 url = url.replace("{" + name + "}", str(ids[API_PARAMS[name]] if name in API_PARAMS else value))
             response = _call(client, method, url, payload)
             if unmapped:  # a parameter this file cannot fill yet: the id must answer like a missing one
-                missing = _call(client, method, path.replace("{" + unmapped[0] + "}", str(MISSING)), payload)
+                missing_url = path
+                for name in params:
+                    missing_url = missing_url.replace(
+                        "{" + name + "}", str(ids[API_PARAMS[name]] if name in API_PARAMS else MISSING))
+                missing = _call(client, method, missing_url, payload)
                 assert response.status_code == missing.status_code, f"{method} {url}: {response.status_code}"
             else:
                 assert response.status_code == 404, f"{method} {path} as a customer of another organisation: {response.status_code}"

@@ -2,7 +2,8 @@
 
 Vendor staff create, change and end customers, their contacts and agreements; a customer
 contact reads their own organisation and its contacts (another organisation's id answers
-404, as everywhere) and is refused every write with 403. Every write goes through
+404, as everywhere, also for a write: the id is looked up first) and is refused every write
+with 403. Every write goes through
 :mod:`meldpunt.contracts.writes`, the path the import shares, so the admin's rules decide
 (a refusal is 400 naming the field). A create with an Idempotency-Key (as for tickets) that
 the same user sent before answers the row it made then, with 200.
@@ -146,16 +147,17 @@ def create_organisation(request, payload: OrganisationIn, idempotency_key: Idemp
 @router.patch("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS},
               summary="Change an organisation (vendor staff)")
 def change_organisation(request, organisation_id: Id, payload: OrganisationChange):
+    organisation = _organisation(request, organisation_id)  # another organisation's id: 404 before 403
     _staff(request)
-    written = _write(write_organisation, _organisation(request, organisation_id), **_changes(payload))
+    written = _write(write_organisation, organisation, **_changes(payload))
     return organisation_out(written.instance)
 
 
 @router.post("/organisations/{organisation_id}/end", response={200: OrganisationOut, **ERRORS},
              summary="A customer leaves (vendor staff): its agreements end, its contacts' logins stop")
 def end_organisation_route(request, organisation_id: Id, payload: EndIn):
-    _staff(request)
     organisation = _organisation(request, organisation_id)
+    _staff(request)
     _write(end_organisation, organisation, payload.on or timezone.localdate())
     return organisation_out(organisation)
 
@@ -214,8 +216,8 @@ def create_contact(request, payload: ContactIn, idempotency_key: IdempotencyKey 
 
 @router.patch("/contacts/{contact_id}", response={200: ContactOut, **ERRORS}, summary="Change a contact (vendor staff)")
 def change_contact(request, contact_id: Id, payload: ContactChange):
-    _staff(request)
     contact = _contact(request, contact_id)
+    _staff(request)
     values = _changes(payload)
     if "organisation" in values:
         values["organisation"] = _organisation_for_write(request, values["organisation"])
@@ -225,8 +227,8 @@ def change_contact(request, contact_id: Id, payload: ContactChange):
 @router.post("/contacts/{contact_id}/end", response={200: ContactOut, **ERRORS},
              summary="A contact leaves (vendor staff): their login stops; their requests stay")
 def end_contact_route(request, contact_id: Id):
-    _staff(request)
     contact = _contact(request, contact_id)
+    _staff(request)
     _write(end_contact, contact)
     return contact_out(_contact(request, contact_id))
 
@@ -273,8 +275,8 @@ def create_agreement(request, payload: AgreementIn, idempotency_key: Idempotency
 @agreements_router.patch("/agreements/{agreement_id}", response={200: AgreementOut, **ERRORS},
               summary="Change an agreement (vendor staff); addons, when given, replace the add-ons")
 def change_agreement(request, agreement_id: Id, payload: AgreementChange):
-    _staff(request)
     agreement = _agreement(request, agreement_id)
+    _staff(request)
     _write(write_agreement, agreement, **_agreement_values(request, _changes(payload)))
     return agreement_out(_agreement(request, agreement_id))
 
@@ -282,7 +284,7 @@ def change_agreement(request, agreement_id: Id, payload: AgreementChange):
 @agreements_router.post("/agreements/{agreement_id}/end", response={200: AgreementOut, **ERRORS},
              summary="End an agreement on a day (vendor staff); its history stays")
 def end_agreement_route(request, agreement_id: Id, payload: EndIn):
-    _staff(request)
     agreement = _agreement(request, agreement_id)
+    _staff(request)
     _write(end_agreement, agreement, payload.on or timezone.localdate())
     return agreement_out(_agreement(request, agreement_id))
