@@ -33,6 +33,16 @@ def _fast_password_hashing(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in Dutch leaves Dutch active in the thread (LocaleMiddleware activates, nothing
+    deactivates); the next test starts in the default language, as a new request would."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _collected_static():
     """Pages name static files by their hashed names from the manifest (production's storage),

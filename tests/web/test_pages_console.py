@@ -204,3 +204,19 @@ def test_bad_posts_do_not_error(agent, desk):
                          ("assign", {"assignee": desk["a_coord"].user.pk, "version": 1})]:
         assert agent.post(f"/console/tickets/{ticket.pk}/{action}/", data).status_code == 400, (action, data)
     assert agent.get(f"/console/tickets/{ticket.pk}/status/").status_code == 405
+
+
+def test_queue_names_priorities_and_the_ticket_page_its_unknown_organisation_in_the_readers_language(agent, desk):
+    """Issue 21: the Dutch console showed raw levels ("critical", "high"), "· None" for an
+    unknown sender's organisation and "Geregistreerd via email"."""
+    _ticket(desk, "Shop orders missing")
+    stranger, _ = create_ticket(NewRequest(organisation=None, subject="Vraag over koppelingen", channel="email",
+                                           reporter_email="karel@example.org"))
+    agent.cookies.load({"django_language": "nl"})
+    queue = agent.get("/console/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Alle prioriteiten" in queue
+    assert '<option value="A">Prioriteit A</option>' in queue
+    assert ">Prioriteit A</td>" in queue
+    page = agent.get(f"/console/tickets/{stranger.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "· None" not in page and "Nog geen organisatie" in page
+    assert "Geregistreerd via E-mail" in page

@@ -105,8 +105,9 @@ class QueueFilterForm(forms.Form):
     cursor = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
 
     def __init__(self, *args, priorities=(), **kwargs):
+        """``priorities``: (level, label) pairs, as the console's queue offers them."""
         super().__init__(*args, **kwargs)
-        self.fields["priority"].widget = QuickSelect(choices=[("", _("All priorities"))] + [(p, p) for p in priorities])
+        self.fields["priority"].widget = QuickSelect(choices=[("", _("All priorities"))] + list(priorities))
 
     def clean_tag(self):
         return "-".join(self.cleaned_data["tag"].strip().lower().split())

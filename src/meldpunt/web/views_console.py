@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +29,7 @@ from meldpunt.intake.services import keep_uploads
 from meldpunt.organise.selectors import tags_by_ticket
 from meldpunt.organise.wording import event_text as organise_event_text
 from meldpunt.teams.wording import event_text as team_event_text
-from meldpunt.tickets.models import STATUS_CHOICES, Ticket
+from meldpunt.tickets.models import CHANNEL_CHOICES, STATUS_CHOICES, Ticket
 from meldpunt.tickets.search import highlight, parse, snippets
 from meldpunt.tickets.services import (
     ConflictError,
@@ -60,6 +60,9 @@ QUEUE_LABELS = {
 }
 
 
+#: The channel a ``created`` event names, as people read it ("Geregistreerd via E-mail").
+CHANNEL_LABELS = dict(CHANNEL_CHOICES)
+
 #: How the timeline names the fields of a ``corrected`` event.
 CORRECTED = {
     "kind": gettext_lazy("kind"), "product": gettext_lazy("product"), "product_version": gettext_lazy("version"),
@@ -69,16 +72,24 @@ CORRECTED = {
 }
 
 
-def _priorities() -> list[str]:
-    levels: list[str] = []
+def _priorities() -> dict[str, str]:
+    """Every catalog's priority levels, most urgent first per vendor, each with the label its
+    catalog gives it in the reader's language ("critical" reads "Kritiek" in Dutch), in its
+    short form: the part before a colon ("Categorie I: functioneert helemaal niet…" is
+    "Categorie I"). A level two vendors share takes the label of the first that names it."""
+    lang = translation.get_language() or "en"
+    levels: dict[str, str] = {}
     for version in CatalogVersion.objects.order_by("vendor", "-loaded_at"):
-        levels += [lvl for lvl in version.parsed().priority.levels if lvl not in levels]
+        scheme = version.parsed().priority
+        for level in scheme.levels:
+            levels.setdefault(level, scheme.label(level, lang[:2]).split(":")[0])
     return levels
 
 
 @staff_required
 def queue(request):
-    form = QueueFilterForm(request.GET or None, priorities=_priorities())
+    priorities = _priorities()
+    form = QueueFilterForm(request.GET or None, priorities=priorities.items())
     form.is_valid()  # a bad filter value is dropped, the rest still applies
     data = getattr(form, "cleaned_data", {})
     q = QueueQuery(
@@ -95,7 +106,7 @@ def queue(request):
     except CursorError as exc:
         q = replace(q, cursor="")
         page, error = queue_page(request.user, q), str(exc)
-    rows = [_cells(row) for row in page.rows]
+    rows = [_cells(row, priorities) for row in page.rows]
     tags = tags_by_ticket([cells["pk"] for cells in rows])  # issue 19: tags under the subject
     for cells in rows:
         cells["tags"] = tags.get(cells["pk"], [])
@@ -126,14 +137,14 @@ def queue(request):
     return render(request, "web/console/queue.html", context, status=status)
 
 
-def _cells(row) -> dict:
+def _cells(row, priorities: dict[str, str]) -> dict:
     """A queue row as plain strings: a 50-row page renders in a few milliseconds this way,
     where attribute and filter lookups in the template took most of the page's time."""
     ticket, clock = row.ticket, row.next_clock
     due = timezone.localtime(clock.due_at) if clock else None
     return {
         "pk": ticket.pk, "url": reverse("console:ticket", args=[ticket.pk]), "subject": ticket.subject,
-        "kind": ticket.get_kind_display(), "status": ticket.get_status_display(), "priority": ticket.priority or "–",
+        "kind": ticket.get_kind_display(), "status": ticket.get_status_display(), "priority": priorities.get(ticket.priority, ticket.priority) or "–",
         "state": "is-breached" if row.breached else "is-soon" if row.soon else "",
         "badge": "breached" if row.breached else "paused" if row.soon else "",
         "metric": clock.get_metric_display() if clock else "", "paused": row.paused,
@@ -169,7 +180,8 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
         when = date_format(timezone.localtime(datetime.fromisoformat(planned)), "j M Y H:i") if planned else "–"
         return _("Planned resolution: %(when)s") % {"when": when}
     if event.kind == "created":
-        return _("Registered via %(channel)s") % {"channel": data.get("channel", "")}
+        channel = data.get("channel", "")
+        return _("Registered via %(channel)s") % {"channel": CHANNEL_LABELS.get(channel, channel)}
     if event.kind == "follower_added":
         return _("%(email)s follows the request") % {"email": data.get("email", "")}
     if event.kind == "follower_removed":
