@@ -220,3 +220,5 @@ def test_queue_names_priorities_and_the_ticket_page_its_unknown_organisation_in_
     page = agent.get(f"/console/tickets/{stranger.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "· None" not in page and "Nog geen organisatie" in page
     assert "Geregistreerd via E-mail" in page
+    assert "Geen overeenkomst bij dit verzoek, dus er gelden geen serviceniveaus" in page
+    assert "No agreement on this request" not in page

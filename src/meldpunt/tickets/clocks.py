@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import OuterRef, Subquery
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.services import agreement_overrides
@@ -134,13 +136,8 @@ def _computed(ticket: Ticket, clocks: dict[str, Clock]) -> list[Clock]:
         if deadline is None:
             clock.state, clock.target, clock.calendar = "none", "", ""
             clock.due_at = clock.started_at = None
-            clock.explanation = [
-                "No agreement on this request, so no service levels apply"
-                if ticket.agreement_id is None
-                else "The priority is not assessed yet; the clock counts from receipt once it is"
-                if not ticket.priority
-                else f"The agreement sets no {metric} target for a {ticket.kind} with priority {ticket.priority}"
-            ]
+            with translation.override("en"):
+                clock.explanation = [no_target_reason(ticket, metric)]
         else:
             clock.target = str(deadline.target)
             clock.calendar = deadline.calendar_id
@@ -152,11 +149,25 @@ def _computed(ticket: Ticket, clocks: dict[str, Clock]) -> list[Clock]:
     return result
 
 
+def no_target_reason(ticket: Ticket, metric: str) -> str:
+    """Why a clock has no due time, in the active language."""
+    if ticket.agreement_id is None:
+        return _("No agreement on this request, so no service levels apply")
+    if not ticket.priority:
+        return _("The priority is not assessed yet; the clock counts from receipt once it is")
+    return _("The agreement sets no %(metric)s target for a %(kind)s with priority %(priority)s") % {
+        "metric": Clock(metric=metric).get_metric_display().lower(), "kind": ticket.get_kind_display().lower(),
+        "priority": ticket.priority}
+
+
 def explain(clock: Clock, language: str) -> list[str]:
     """The clock's explanation in ``language``. The stored text is English; the bulk
     recompute stores none (a million explanations are not worth writing when a few are
     read), so it is derived from the clock again when missing or in another language."""
-    if clock.state == "none" or (language == "en" and clock.explanation):
+    if clock.state == "none":
+        with translation.override(language):
+            return [no_target_reason(clock.ticket, clock.metric)]
+    if language == "en" and clock.explanation:
         return list(clock.explanation)
     deadline = deadline_for(clock.ticket, clock.metric, pauses_of(clock), language)
     return deadline.explanation if deadline else list(clock.explanation)
