@@ -222,3 +222,13 @@ def test_queue_names_priorities_and_the_ticket_page_its_unknown_organisation_in_
     assert "Geregistreerd via E-mail" in page
     assert "Geen overeenkomst bij dit verzoek, dus er gelden geen serviceniveaus" in page
     assert "No agreement on this request" not in page
+
+
+def test_the_ticket_header_names_the_priority_once(agent, desk):
+    """Issue 21: "Priority Priority A" in the header; the portal printed the raw level."""
+    ticket = _ticket(desk, "Shop orders missing")  # organisation × high: A
+    page = agent.get(f"/console/tickets/{ticket.pk}/").content.decode()
+    assert "<strong>Priority A</strong>" in page and "Priority Priority" not in page
+    agent.force_login(desk["a_coord"].user)
+    portal = agent.get(f"/portal/requests/{ticket.pk}/").content.decode()
+    assert "Priority A" in portal and "Priority Priority" not in portal

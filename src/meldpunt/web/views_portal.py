@@ -31,7 +31,14 @@ from meldpunt.tickets.selectors import MAX_SEARCH_OFFSET, search_page, ticket_pa
 from meldpunt.tickets.services import TicketError
 from meldpunt.tickets.wording import deadline_sentences, priority_words
 from meldpunt.web.forms import ContactForm, FollowerForm, NewRequestForm, PortalReplyForm
-from meldpunt.web.queries import agreement_summary, deadline_panel, request_state, rows_for, thread
+from meldpunt.web.queries import (
+    agreement_summary,
+    deadline_panel,
+    priority_caption,
+    request_state,
+    rows_for,
+    thread,
+)
 from meldpunt.web.uploads import limit_attachments
 
 MAX_ID = 2**63 - 1
@@ -128,6 +135,7 @@ def _request_detail(request, pk: int):
         status = 400
     return render(request, "web/portal/request.html", {
         "ticket": ticket, "state": request_state(ticket), "clocks": deadline_panel(ticket, language()),
+        "priority_caption": priority_caption(ticket, language()),
         "messages_": thread(request.user, ticket), "form": form,
         "followers": followers.listed(ticket),
         "follower_form": FollowerForm(candidates=followers.candidates(ticket), agent=False, auto_id="follower_%s")
