@@ -130,6 +130,21 @@ def test_the_api_takes_company_data_and_a_catalog_without_the_rule_wants_the_cod
     assert refused.status_code == 400 and "agreement code" in refused.json()["detail"]
 
 
+def test_the_portal_offers_company_data_only_where_the_vendor_takes_it(client, desk):
+    """Seed 001: "Please remember to include your agreement code or company data." Infor and ERP.M
+    ask for the agreement code: their customers are not offered the company fields."""
+    f.agreement(desk["org_a"], "invantive", "subscription", coordinator=desk["a_coord"])
+    f.agreement(desk["org_b"], "infor", "xtreme", coordinator=desk["b_coord"])
+    client.force_login(desk["a_coord"].user)
+    invantive = client.get("/portal/licence-keys/").content.decode()
+    assert 'name="company_name"' in invantive
+    client.force_login(desk["b_coord"].user)
+    infor = client.get("/portal/licence-keys/").content.decode()
+    assert 'name="company_name"' not in infor and 'name="agreement_code"' in infor
+    refused = client.post("/portal/licence-keys/", {"version": "1", "company_name": desk["org_b"].name})
+    assert refused.status_code == 400
+
+
 @pytest.mark.django_db(transaction=True)
 def test_invantive_mail_to_an_employee_counts_as_received_when_registered(smtp_sink):
     """Seed 001: "Emails for an incident to mailboxes of individual employees are handled manually but

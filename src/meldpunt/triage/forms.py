@@ -46,6 +46,15 @@ class LicenceKeyRequestForm(forms.Form):
     version = forms.CharField(label=_("Version"), max_length=60)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, by_company: bool = True, **kwargs):
+        """``by_company``: whether any of the customer's vendors takes the company's name and
+        address instead of the agreement code; without it the form asks for the code only."""
+        super().__init__(*args, **kwargs)
+        if not by_company:
+            del self.fields["company_name"], self.fields["company_address"]
+            self.fields["agreement_code"].required = True
+            self.fields["agreement_code"].help_text = ""
+
 
 class WeekendForm(forms.Form):
     agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=None, empty_label=None)

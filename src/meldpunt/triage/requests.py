@@ -124,11 +124,17 @@ def request_licence_key(*, contact: Contact, agreement_code: str = "", version: 
     return ticket
 
 
-def _agreement_by_company(contact: Contact, company_name: str, company_address: str) -> Agreement:
-    """The agreement a key request names by company name and address (seed 000)."""
+def key_agreements_by_company(contact: Contact) -> list[Agreement]:
+    """The contact's running agreements that issue licence keys to a request naming the
+    company instead of the agreement code (``[licence_keys] identify_by``)."""
     running = [a for a in Agreement.objects.filter(organisation_id=contact.organisation_id).select_related("catalog")
                .order_by("code") if _running(a) and "licence_key" in a.catalog.parsed().kinds]
-    by_company = [a for a in running if "company" in a.catalog.parsed().licence_key_identifiers]
+    return [a for a in running if "company" in a.catalog.parsed().licence_key_identifiers]
+
+
+def _agreement_by_company(contact: Contact, company_name: str, company_address: str) -> Agreement:
+    """The agreement a key request names by company name and address (seed 000)."""
+    by_company = key_agreements_by_company(contact)
     if not by_company:
         raise TriageError(_("agreement_code: give your agreement code") if not company_name.strip() else
                           _("agreement_code: this vendor identifies a licence key request by the agreement code"))

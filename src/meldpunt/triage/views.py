@@ -200,7 +200,8 @@ def portal_category(request, pk: int):
 
 @contact_required
 def portal_keys(request):
-    form = LicenceKeyRequestForm(request.POST or None)
+    form = LicenceKeyRequestForm(request.POST or None,
+                                 by_company=bool(triage_requests.key_agreements_by_company(request.contact)))
     if request.method == "POST" and form.is_valid():
         try:
             created = triage_requests.request_licence_key(contact=request.contact, actor=request.user, **form.cleaned_data)
