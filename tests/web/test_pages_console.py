@@ -232,3 +232,18 @@ def test_the_ticket_header_names_the_priority_once(agent, desk):
     agent.force_login(desk["a_coord"].user)
     portal = agent.get(f"/portal/requests/{ticket.pk}/").content.decode()
     assert "Priority A" in portal and "Priority Priority" not in portal
+
+
+def test_the_priority_reason_and_impact_read_as_words_and_an_agents_reply_names_no_channel(agent, desk):
+    """Issue 21: raw values such as "organisation × high" in the Dutch console; an agent's
+    reply labelled "Portal"."""
+    from meldpunt.tickets.services import add_message
+
+    ticket = _ticket(desk, "Shop orders missing")
+    add_message(ticket, "We are on it.", author=desk["staff"], channel="portal")
+    page = agent.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "(uit impact × urgentie: De hele organisatie × Hoog)" in page
+    assert "<dd>De hele organisatie × Hoog</dd>" in page
+    assert "organisation × high" not in page
+    line = page[page.index("We are on it.") - 400:page.index("We are on it.")]
+    assert "· Portal" not in line

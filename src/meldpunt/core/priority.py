@@ -52,6 +52,12 @@ class PriorityScheme:
         return min(self.levels.index(level), unranked - 1) if level in self.levels else unranked
 
 
+def matrix_reason(impact: str, urgency: str, level: str) -> str:
+    """The reason a matrix decision records (English, kept on the ticket); pages that show it
+    recognise it by this form and word it in the reader's language."""
+    return f"impact {impact} × urgency {urgency} → {level} (matrix)"
+
+
 @dataclass(frozen=True)
 class PriorityDecision:
     level: str
@@ -88,7 +94,7 @@ def assign_priority(
         if urgency not in scheme.urgencies:
             raise PriorityError(f"urgency {urgency!r} is not one of {', '.join(scheme.urgencies)}")
         level = scheme.matrix[(impact, urgency)]
-        return PriorityDecision(level, f"impact {impact} × urgency {urgency} → {level} (matrix)")
+        return PriorityDecision(level, matrix_reason(impact, urgency, level))
     if scheme.default is not None:
         return PriorityDecision(scheme.default, f"default priority {scheme.default} (catalog)")
     raise PriorityError(
