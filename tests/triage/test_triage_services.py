@@ -327,3 +327,19 @@ if os.environ.get("DATABASE_URL"):
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
             return cursor.fetchone()[0] > 0
+
+
+def test_triage_buttons_keep_one_order_and_mark_the_recommended_one():
+    """Issue 21: the buttons changed order from row to row; now the order is fixed and the
+    assessment's advice is the marked (primary) button."""
+    from meldpunt.tickets.models import Ticket
+    from meldpunt.triage.models import Assessment
+    from meldpunt.triage.selectors import ACTION_ORDER, actions_for, recommended_action, suggested_actions
+
+    ticket = Ticket(status="new", triage_state="")
+    for completeness, coverage, advice in [("incomplete", "covered", "send_back"), ("complete", "not_covered", "convert"),
+                                           ("complete", "covered", "accept")]:
+        seen = Assessment(completeness=completeness, coverage=coverage)
+        shown = actions_for(ticket, seen)
+        assert list(shown) == [a for a in ACTION_ORDER if a in shown] and set(shown) == set(suggested_actions(ticket, seen))
+        assert recommended_action(ticket, seen) == advice

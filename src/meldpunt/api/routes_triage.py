@@ -19,9 +19,10 @@ from meldpunt.triage import requests as triage_requests
 from meldpunt.triage import services, weekends
 from meldpunt.triage.models import CategoryRequest, Proposal
 from meldpunt.triage.selectors import (
-    actions_for,
     assessment_of,
     customer_state,
+    recommended_action,
+    suggested_actions,
     ticket_for,
     triage_queue,
     visible_licence_keys,
@@ -134,7 +135,9 @@ def triage_out(ticket, assessment=_NOT_YET) -> dict:
     return {
         "ticket": ticket.pk, "kind": ticket.kind, "status": ticket.status, "triage_state": ticket.triage_state,
         "customer_state": customer_state(ticket).as_dict(), **outcome,
-        "actions": list(actions_for(ticket, assessment)),
+        # the API lists the recommended action first (pages keep one order and mark it)
+        "actions": list(suggested_actions(ticket, assessment)),
+        "recommended": recommended_action(ticket, assessment),
     }
 
 

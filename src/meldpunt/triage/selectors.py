@@ -72,11 +72,31 @@ class TriageRow:
     response_due: datetime | None
     actions: tuple[str, ...]
 
+    @property
+    def recommended(self) -> str:
+        return recommended_action(self.ticket, self.assessment)
+
+
+#: Buttons stand in one order on every row; the recommended one is marked, not moved.
+ACTION_ORDER = ("accept", "send_back", "convert", "propose")
+
 
 def actions_for(ticket: Ticket, assessment: Assessment | None) -> tuple[str, ...]:
-    """The one-click actions that make sense now (the manager may still choose another).
-    While the request is being assessed (``None``) the usual order; an action assesses it
-    first if need be."""
+    """The one-click actions that make sense now, in :data:`ACTION_ORDER`."""
+    suggested = suggested_actions(ticket, assessment)
+    return tuple(action for action in ACTION_ORDER if action in suggested)
+
+
+def recommended_action(ticket: Ticket, assessment: Assessment | None) -> str:
+    """The action the assessment points to ("send_back" for an incomplete request), or ""."""
+    suggested = suggested_actions(ticket, assessment)
+    return suggested[0] if suggested else ""
+
+
+def suggested_actions(ticket: Ticket, assessment: Assessment | None) -> tuple[str, ...]:
+    """The actions that make sense now, the recommended first (the manager may still choose
+    another). While the request is being assessed (``None``) the usual order; an action
+    assesses it first if need be."""
     if ticket.status != "new":
         return ()
     if ticket.triage_state == "advisory":

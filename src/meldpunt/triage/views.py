@@ -29,6 +29,7 @@ from meldpunt.triage.selectors import (
     actions_for,
     assessment_of,
     customer_state,
+    recommended_action,
     ticket_for,
     triage_queue,
     visible_licence_keys,
@@ -57,6 +58,7 @@ def ticket(request, pk: int):
     scheme = found.agreement.catalog.parsed().priority if found.agreement_id else None
     return render(request, "triage/ticket.html", {
         "ticket": found, "a": assessment, "lang": language(), "actions": actions_for(found, assessment),
+        "recommended": recommended_action(found, assessment),
         "state": customer_state(found), "proposals": visible_proposals(request.user, found),
         "proposal_form": ProposalForm(), "consent_form": ConsentForm(),
         "remote_rule": triage_requests.remote_rule(found, language()),
