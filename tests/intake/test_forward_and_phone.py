@@ -78,3 +78,15 @@ def test_customers_cannot_use_the_agent_pages(client, jan):
     assert client.get("/intake/forward/").status_code == 302
     assert client.post("/intake/log/", {"channel": "phone", "contact": jan.pk, "summary": "x"}).status_code == 302
     assert not Ticket.objects.exists()
+
+
+def test_a_deactivated_contact_is_not_offered_for_a_logged_call(client, jan):
+    """Issue 21: a contact whose login the coordinator deactivated was still offered in "Log a call"."""
+    gone = f.contact(jan.organisation, username="vertrokken")
+    gone.user.is_active = False
+    gone.user.save(update_fields=["is_active"])
+    client.force_login(f.staff_user())
+    page = client.get("/intake/log/").content.decode()
+    assert f'value="{jan.pk}"' in page and f'value="{gone.pk}"' not in page
+    refused = client.post("/intake/log/", {"channel": "phone", "contact": gone.pk, "summary": "x"})
+    assert refused.status_code == 200 and not Ticket.objects.filter(contact=gone).exists()

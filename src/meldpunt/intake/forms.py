@@ -21,7 +21,9 @@ class ForwardForm(forms.Form):
 
 class ContactLogForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=[("phone", _("Phone")), ("chat", _("Chat"))])
-    contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.select_related("organisation"))
+    # a contact whose login the coordinator deactivated is no longer offered (nor accepted)
+    contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.select_related("organisation")
+                                     .exclude(user__is_active=False))
     agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=Agreement.objects.all(), required=False)
     ticket = forms.IntegerField(label=_("Existing ticket number"), required=False, min_value=1, help_text=_("Empty: a new ticket."))
     subject = forms.CharField(label=_("Subject"), required=False, max_length=300)
