@@ -119,7 +119,8 @@ def test_mentions_are_usernames_not_addresses():
     assert mentioned_names("@anna en @bob.k. Zie ook info@erpm.nl en (@carl)") == ["anna", "bob.k", "carl"]
 
 
-def test_sla_warnings_reach_the_agent_as_chosen(desk):
+def test_sla_warnings_reach_the_agent_as_chosen(desk, settings):
+    settings.MELDPUNT_SITE_URL = "https://desk.example.com"
     org = f.organisation("Northwind", language="en")
     emma = f.contact(org, username="emma")
     agreement = f.agreement(org, "erpm", "small", coordinator=emma, starts_on=date(2026, 1, 1))
@@ -132,7 +133,8 @@ def test_sla_warnings_reach_the_agent_as_chosen(desk):
     scan_alerts(now=f.ams(2026, 3, 12, 10, 45))  # the response's 80 % point: the assignee is warned
     [note] = _notes(agent, "sla")
     assert note.ticket == ticket and f"#{ticket.pk}" in headline(note) and "warning point" in note.text
-    assert OutboundMail.objects.filter(user=agent, kind="staff_alert").count() == 1
+    [alert] = OutboundMail.objects.filter(user=agent, kind="staff_alert")
+    assert f"https://desk.example.com/console/tickets/{ticket.pk}/" in alert.body  # a link that works from a mail
     # The same warning for an agent who turned SLA alerts off: recorded by escalation, not told.
     assign_ticket(ticket, quiet)
     scan_alerts(now=f.ams(2026, 3, 12, 11, 15))

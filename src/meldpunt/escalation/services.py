@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -173,8 +174,6 @@ def _text(alert: ClockAlert, role: str, zone_calendar: Calendar | None) -> str:
 def _notify(token: str, report: ScanReport) -> None:
     """Tell the right people of the alerts this scan inserted: the latest warning point per
     clock (earlier points reached in the same scan are recorded, not told) and each breach step."""
-    from django.conf import settings
-
     fired = list(
         ClockAlert.objects.filter(scan=token)
         .select_related("clock__ticket__assignee", "clock__ticket__agreement__catalog")
@@ -221,8 +220,9 @@ def _notify(token: str, report: ScanReport) -> None:
     # The ticket's subject is in the text: made one safe header line before the row is
     # written (by the outbox), so a subject with a line break cannot make the mail fail on
     # every retry. The dedupe key is unique: a notification is mailed once.
+    site = getattr(settings, "MELDPUNT_SITE_URL", "")  # the link in a mail must be absolute
     rows = [
-        outbox.message_row("staff_alert", to=to, subject=note.text, body=f"{note.text}\n\n/console/tickets/{note.ticket_id}/\n",
+        outbox.message_row("staff_alert", to=to, subject=note.text, body=f"{note.text}\n\n{site}/console/tickets/{note.ticket_id}/\n",
                            user=note.user, about=note, dedupe_key=f"notification:{note.pk}", tag="staff")
         for note, to in mails
     ]

@@ -39,7 +39,7 @@ from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake import attachments, batch, flood
 from meldpunt.intake.models import Attachment, InboundMail, Mailbox, MailTemplate, OutboundMail
 from meldpunt.tickets.models import Message, Ticket
-from meldpunt.tickets.wording import deadline_sentences, priority_words
+from meldpunt.tickets.wording import deadline_sentences, priority_line
 
 STATUS_WORDS = {
     "en": {"new": "new", "approved": "accepted", "in_progress": "in progress",
@@ -137,7 +137,7 @@ def confirmation_facts(ticket: Ticket, person, language: str) -> dict:
     account = person is not None and person.user_id is not None
     site = getattr(settings, "MELDPUNT_SITE_URL", "")
     return {
-        "priority": priority_words(ticket, language),
+        "priority": priority_line(ticket, language),
         "deadlines": deadline_sentences(ticket, language),
         "account": account,
         "link": f"{site}{reverse('portal:request', args=[ticket.pk])}" if account and site else "",

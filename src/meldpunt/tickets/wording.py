@@ -31,6 +31,20 @@ def priority_words(ticket: Ticket, language: str) -> str:
         return ticket.priority
 
 
+def priority_line(ticket: Ticket, language: str, *, short: bool = False) -> str:
+    """The priority as a line or caption: "Priority: High", "Prioriteit A" (the catalog's
+    label already says it is a priority: not "Prioriteit: Prioriteit A"), "Priority: to be
+    assessed". ``short``: a page header's form, the part of a long label before its colon
+    and no colon ("Priority Category I")."""
+    with translation.override(language):
+        word, name = _("Priority"), priority_words(ticket, language)
+        if short:
+            name = name.split(":")[0]
+        if word.lower() in name.lower():
+            return name
+        return f"{word} {name}" if short else f"{word}: {name}"
+
+
 def deadline_sentences(ticket: Ticket, language: str) -> list[str]:
     """One sentence per clock, response first: what the customer may expect and when. One
     read of the clocks (none when the caller prefetched them)."""

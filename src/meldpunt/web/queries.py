@@ -32,7 +32,7 @@ from meldpunt.tickets.clocks import explain, pauses_of
 from meldpunt.tickets.models import OPEN_STATUSES, UNRANKED, Clock, Message, Ticket, TicketEvent
 from meldpunt.tickets.search import search_ids
 from meldpunt.tickets.selectors import visible_messages, visible_tickets
-from meldpunt.tickets.wording import priority_words
+from meldpunt.tickets.wording import priority_line
 from meldpunt.triage.selectors import customer_state
 from meldpunt.web.forms import IMPACT_LABELS, URGENCY_LABELS
 
@@ -277,14 +277,8 @@ def rows_for(ids: list[int], now: datetime) -> list[QueueRow]:
 
 # ------------------------------------------------------------------ one ticket
 def priority_caption(ticket: Ticket, language: str) -> str:
-    """The ticket's priority as its catalog names it, for a page's header: "Priority High",
-    "Prioriteit A" (the label already says it is a priority: not "Prioriteit Prioriteit A"),
-    "Priority Category I" (the part of a long label before its colon); "" without one."""
-    if not ticket.priority:
-        return ""
-    name = priority_words(ticket, language).split(":")[0]
-    word = gettext("Priority")
-    return name if word.lower() in name.lower() else f"{word} {name}"
+    """The priority in a page's header ("Priority High", "Prioriteit A"); "" without one."""
+    return priority_line(ticket, language, short=True) if ticket.priority else ""
 
 
 def impact_words(ticket: Ticket) -> str:

@@ -29,7 +29,7 @@ from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.search import highlight, parse, snippets
 from meldpunt.tickets.selectors import MAX_SEARCH_OFFSET, search_page, ticket_page, visible_tickets
 from meldpunt.tickets.services import TicketError
-from meldpunt.tickets.wording import deadline_sentences, priority_words
+from meldpunt.tickets.wording import deadline_sentences, priority_line
 from meldpunt.web.forms import ContactForm, FollowerForm, NewRequestForm, PortalReplyForm
 from meldpunt.web.queries import (
     agreement_summary,
@@ -187,7 +187,7 @@ def confirmation(request, pk: int):
     ticket = _request(request, pk)
     return render(request, "web/portal/confirmation.html", {
         "ticket": ticket, "state": request_state(ticket),
-        "priority": priority_words(ticket, language()), "deadlines": deadline_sentences(ticket, language()),
+        "priority": priority_line(ticket, language()), "deadlines": deadline_sentences(ticket, language()),
     })
 
 
