@@ -50,6 +50,9 @@ def test_book_reschedule_and_cancel_a_session(session, desk):
         page.select_option("#id_length", "60")
     options = page.locator("#id_slot option:not([value=''])")
     assert options.count() > 10
+    # Issue 21: the length form collapsed out of its box (an inline form in a flex block).
+    # Laid out as the filter block it is styled as, its white box holds the select.
+    assert page.eval_on_selector("#length-form", "e => getComputedStyle(e).display") == "flex"
     first_label = options.nth(0).inner_text()
     assert re.fullmatch(r"\d\d:\d\d–\d\d:\d\d", first_label)
     # A day a few service days ahead, so moving and cancelling are still free.
