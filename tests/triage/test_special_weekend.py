@@ -152,3 +152,20 @@ def test_the_booking_confirmation_and_the_portal_say_what_is_covered_in_the_cust
     assert booked["starts_at"].startswith(f"{saturday.isoformat()}T00:00:00")
     assert booked["ends_at"].startswith(f"{(saturday + timedelta(days=2)).isoformat()}T00:00:00")
     assert "support in English" in booked["covers"]["en"] and "in het Engels" in booked["covers"]["nl"]
+
+
+def test_a_closed_day_after_the_weekend_moves_its_clocks_with_the_weekends_hours_kept(elite):
+    """The bulk recompute of a calendar hands the weekend's requests to the one-by-one path, so
+    the hours used on the weekend still count: two on Sunday night, a closed Monday, and the
+    other two on Tuesday — not four from Tuesday."""
+    from meldpunt.contracts.models import ClosedDay
+    from meldpunt.tickets import calendars
+
+    _approved(elite)
+    weekend = _request(elite, f.ams(2026, 3, 8, 22, 0), kind="question", priority="medium")
+    friday = _request(elite, f.ams(2026, 3, 6, 16, 30), kind="question", priority="medium")
+    calendars.save_closed_day(ClosedDay(vendor="infor", calendar="office", date=date(2026, 3, 9), reason="Move"))
+    weekend.refresh_from_db()
+    friday.refresh_from_db()
+    assert weekend.due_at == f.ams(2026, 3, 10, 11, 0)
+    assert friday.due_at == f.ams(2026, 3, 10, 12, 30)  # half an hour Friday, the rest on Tuesday

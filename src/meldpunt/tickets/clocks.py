@@ -29,6 +29,11 @@ METRIC_WORDS = {"nl": {"response": "reactie", "resolution": "oplossing"}}
 #: of the calendar. Triage registers the special-event weekend (catalog ``[special_weekend]``).
 CALENDAR_HOOKS: list[Callable] = []
 
+#: The bulk recompute asks these which tickets of a chunk a calendar hook may switch, and
+#: recomputes those one by one (:func:`recompute_clocks`) so the hook applies:
+#: ``claim(version, [(ticket_id, received_epoch), ...]) -> set[ticket_id]``.
+CLOCK_CLAIMS: list[Callable] = []
+
 
 def pauses_of(clock: Clock) -> list[Pause]:
     return [

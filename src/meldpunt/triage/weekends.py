@@ -118,6 +118,29 @@ def _scope(ticket: Ticket) -> str:
     return Assessment.objects.filter(ticket_id=ticket.pk).values_list("area_scope", flat=True).first() or ""
 
 
+def weekend_claims(version, rows) -> set[int]:
+    """Bulk-recompute hook (tickets.recompute): of ``rows`` ((ticket id, received epoch), ...)
+    on catalog ``version``, the tickets registered inside an approved weekend of their agreement."""
+    rule: WeekendRule | None = version.parsed().special_weekend
+    if rule is None or not rows:
+        return set()
+    windows: dict[int, list[tuple[int, int]]] = {}
+    for agreement_id, first in SpecialWeekend.objects.filter(state="approved", agreement__catalog=version).values_list(
+            "agreement_id", "saturday"):
+        start, end = rule.window(first)
+        windows.setdefault(agreement_id, []).append((int(start.timestamp()), int(end.timestamp())))
+    spans = [span for spans in windows.values() for span in spans]
+    inside = [ticket_id for ticket_id, received in rows if any(a <= received < b for a, b in spans)]
+    claimed = set()
+    for start in range(0, len(inside), 500):
+        for ticket_id, agreement_id, received in Ticket.objects.filter(pk__in=inside[start:start + 500]).values_list(
+                "pk", "agreement_id", "received_at"):
+            moment = int(received.timestamp())
+            if any(a <= moment < b for a, b in windows.get(agreement_id, ())):
+                claimed.add(ticket_id)
+    return claimed
+
+
 def weekend_calendar(ticket: Ticket, catalog, language: str = "en"):
     """Calendar hook (tickets.clocks): a request registered inside an approved window that the
     weekend covers runs on its normal calendar plus the window's staffed hours."""
