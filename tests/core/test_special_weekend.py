@@ -125,3 +125,42 @@ def test_catalogs_from_before_the_table_still_load_as_the_incident_weekend_they_
 
 def test_catalogs_without_the_table_offer_no_weekend():
     assert load_preset("erpm").special_weekend is None and load_preset("invantive").special_weekend is None
+
+
+def test_catalog_check_and_diff_show_the_weekend_and_the_schema_knows_its_keys(capsys, tmp_path):
+    import json
+    import tomllib
+
+    import jsonschema
+
+    from meldpunt.cli import main
+    from meldpunt.cli_catalog import schema_text
+
+    assert main(["catalog", "check", "infor"]) == 0
+    out = capsys.readouterr()[0]
+    weekend = out[out.index("Special-event weekend:"):]
+    assert "  window: sat 00:00 – mon 00:00 (Europe/Amsterdam), staffed 00:00–24:00" in weekend
+    assert "  booking: 1 per agreement year, at least 14 days ahead" in weekend
+    assert "  kinds: incident, question" in weekend and "  language: en" in weekend
+    assert "  products: standard only" in weekend
+    changed = tmp_path / "infor.toml"
+    changed.write_text(preset_text("infor").replace('ends = "mon 00:00"', 'ends = "sun 20:00"'), "utf-8")
+    assert main(["catalog", "diff", "infor", str(changed)]) == 1
+    assert ("~ special_weekend.window: sat 00:00 – mon 00:00 (Europe/Amsterdam), staffed 00:00–24:00 → "
+            "sat 00:00 – sun 20:00 (Europe/Amsterdam), staffed 00:00–24:00") in capsys.readouterr()[0]
+    validator = jsonschema.Draft202012Validator(json.loads(schema_text()))
+    assert list(validator.iter_errors(tomllib.loads(preset_text("infor")))) == []
+    bad = tomllib.loads(preset_text("infor").replace('starts = "sat 00:00"', 'starts = "saturday"')
+                        .replace('products = "standard"', 'products = "some"').replace("notice_days = 14", "noticedays = 14"))
+    paths = sorted("/".join(map(str, e.absolute_path)) for e in validator.iter_errors(bad))
+    assert paths == ["special_weekend", "special_weekend/products", "special_weekend/starts"]
+
+
+def test_catalog_check_tells_an_old_catalog_to_write_the_table(capsys, tmp_path):
+    from meldpunt.cli import main
+
+    old = preset_text("infor").split("# ---------------------------------------------------------- special")[0]
+    path = tmp_path / "old.toml"
+    path.write_text(old.replace("[coverage]\n", '[coverage]\nweekend_calendar = "24x7"\n'), "utf-8")
+    assert main(["catalog", "check", str(path)]) == 0
+    assert "note: read from [coverage] weekend_calendar" in capsys.readouterr()[0]

@@ -91,7 +91,7 @@ def _legacy(reader: FieldReader, coverage: dict, calendars: dict[str, CalendarDe
     return WeekendRule(
         length_minutes=2 * DAY_MINUTES, timezone=calendars[calendar].timezone,
         notice_days=_whole(reader, coverage, "weekend_notice_days", 14, 0, 3650, "coverage"),
-        kinds=frozenset({"incident"}), granted_by=_granted_by(packages, "special_event_weekend"),
+        kinds=frozenset({"incident"}), granted_by=_granted_by(packages, "special_event_weekend"), legacy=True,
     )
 
 

@@ -60,6 +60,8 @@ class WeekendRule:
     description: Texts = field(default_factory=dict)
     #: the packages' names that grant it, for refusals ("Xtreme Elite only")
     granted_by: Texts = field(default_factory=dict)
+    #: read from the old ``[coverage] weekend_calendar`` keys (``catalog check`` says to move them)
+    legacy: bool = False
 
     @property
     def start_weekday(self) -> str:
