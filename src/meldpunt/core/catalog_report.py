@@ -186,8 +186,8 @@ def facts(catalog: Catalog) -> dict[str, str]:
                 f"{cal_rule.calendar} for kinds {', '.join(sorted(cal_rule.kinds)) if cal_rule.kinds else 'all'}, "
                 f"priorities {', '.join(sorted(cal_rule.priorities)) if cal_rule.priorities else 'all'}")
     if catalog.special_weekend is not None:
-        for key, value in weekend_facts(catalog.special_weekend).items():
-            f[f"special_weekend.{key}"] = value
+        for fact, text in weekend_facts(catalog.special_weekend).items():
+            f[f"special_weekend.{fact}"] = text
     return {k: v for k, v in f.items() if v != ""}
 
 
