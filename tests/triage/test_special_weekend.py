@@ -169,3 +169,29 @@ def test_a_closed_day_after_the_weekend_moves_its_clocks_with_the_weekends_hours
     friday.refresh_from_db()
     assert weekend.due_at == f.ams(2026, 3, 10, 11, 0)
     assert friday.due_at == f.ams(2026, 3, 10, 12, 30)  # half an hour Friday, the rest on Tuesday
+
+
+def test_warnings_and_escalations_on_the_weekend_follow_the_weekends_hours(elite):
+    """The assigned engineer hears of a weekend request's clock on the weekend: Infor warns at
+    50 % and 80 % and escalates to the team lead 30 minutes after the due moment. A low incident
+    of Saturday 10:00 (2 hours) warns at 11:00 and 11:36, breaches at 12:00, team lead 12:30."""
+    from meldpunt.escalation.models import ClockAlert, Duty
+    from meldpunt.escalation.services import scan_alerts
+
+    Duty.objects.create(vendor="infor", role="team_lead", user=f.staff_user("lead"))
+    _approved(elite)
+    clock = _request(elite, f.ams(2026, 3, 7, 10, 0))
+    expected = {
+        f.ams(2026, 3, 7, 11, 0): {("warning", "50%")},
+        f.ams(2026, 3, 7, 11, 36): {("warning", "80%")},
+        f.ams(2026, 3, 7, 12, 0): {("breach", "assignee+0m")},
+        f.ams(2026, 3, 7, 12, 30): {("breach", "team_lead+30m")},
+    }
+    seen: set = set()
+    scan_alerts(now=f.ams(2026, 3, 7, 10, 0))
+    for moment, new in expected.items():
+        scan_alerts(now=moment - timedelta(minutes=1))
+        assert set(ClockAlert.objects.filter(clock=clock).values_list("kind", "point")) == seen, moment
+        scan_alerts(now=moment)
+        seen |= new
+        assert set(ClockAlert.objects.filter(clock=clock).values_list("kind", "point")) == seen, moment

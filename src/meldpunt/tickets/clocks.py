@@ -73,6 +73,12 @@ def _terms(ticket: Ticket, language: str) -> _Terms | None:
     return _Terms(catalog, addons, agreement_overrides(agreement), calendar, why)
 
 
+def clock_calendar(ticket: Ticket, language: str = "en"):
+    """The calendar the ticket's clocks run on, calendar hooks applied (None: no clocks)."""
+    terms = _terms(ticket, language)
+    return terms.calendar if terms else None
+
+
 def deadline_for(
     ticket: Ticket, metric: str, pauses: list[Pause], language: str = "en", terms: _Terms | None = None
 ) -> Deadline | None:

@@ -17,13 +17,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement
 from meldpunt.core.coverage import check_weekend
 from meldpunt.core.special_weekend import WeekendRule, in_window
-from meldpunt.tickets.clocks import recompute_clocks
+from meldpunt.tickets.clocks import clock_calendar, recompute_clocks
 from meldpunt.tickets.models import OPEN_STATUSES, Ticket
 from meldpunt.triage.models import Assessment, SpecialWeekend
 from meldpunt.triage.services import TriageError, terms_of
@@ -139,6 +140,29 @@ def weekend_claims(version, rows) -> set[int]:
             if any(a <= moment < b for a, b in windows.get(agreement_id, ())):
                 claimed.add(ticket_id)
     return claimed
+
+
+def window_clocks(version, now: datetime | None = None) -> dict:
+    """Escalation: the running clocks of open requests registered inside an approved weekend
+    on catalog ``version`` (started by ``now``), each with the calendar it runs on."""
+    rule: WeekendRule | None = version.parsed().special_weekend
+    if rule is None:
+        return {}
+    inside = Q()
+    for agreement_id, first in SpecialWeekend.objects.filter(
+            state="approved", agreement__catalog=version,
+            saturday__lte=timezone.localdate(now) if now else timezone.localdate()).values_list(
+            "agreement_id", "saturday"):
+        start, end = rule.window(first)
+        inside |= Q(agreement_id=agreement_id, received_at__gte=start, received_at__lt=end)
+    if not inside:
+        return {}
+    result = {}
+    for ticket in Ticket.objects.filter(inside, status__in=OPEN_STATUSES).select_related("agreement__catalog"):
+        calendar = clock_calendar(ticket)
+        for pk in ticket.clocks.filter(state="running").values_list("pk", flat=True):
+            result[pk] = calendar
+    return result
 
 
 def weekend_calendar(ticket: Ticket, catalog, language: str = "en"):
