@@ -195,3 +195,13 @@ def test_warnings_and_escalations_on_the_weekend_follow_the_weekends_hours(elite
         scan_alerts(now=moment)
         seen |= new
         assert set(ClockAlert.objects.filter(clock=clock).values_list("kind", "point")) == seen, moment
+
+
+def test_the_admin_lists_each_weekend_with_its_window(client, elite):
+    from django.contrib.auth import get_user_model
+
+    _approved(elite)
+    admin_user = get_user_model().objects.create_superuser("root", "root@example.org", "x-long-password-1")
+    client.force_login(admin_user)
+    page = client.get("/admin/triage/specialweekend/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2026-03-07 00:00 – 2026-03-09 00:00" in page
