@@ -85,7 +85,7 @@ def test_agreement_years_run_from_the_start_date():
 
 
 def test_a_bad_coverage_table_names_the_field():
-    text = preset_text("infor").replace('weekend_calendar = "24x7"', 'weekend_calendar = "moon"')
+    text = preset_text("infor").replace('advisory = { en = "Installation', 'moon = { en = "Installation')
     with pytest.raises(CatalogError) as bad:
         parse_catalog(text, "infor.toml")
-    assert bad.value.field == "coverage.weekend_calendar" and "no calendar 'moon'" in bad.value.reason
+    assert bad.value.field == "coverage.not_covered.moon" and "not a request kind" in bad.value.reason

@@ -1,10 +1,11 @@
 """Triage by contract through the services (seeds 001, 002, 003, 004): completeness first,
-coverage next, advisory conversion with a proposal, categories, licence keys, weekends."""
+coverage next, advisory conversion with a proposal, categories, licence keys
+(the special-event weekend: test_special_weekend.py)."""
 
 import os
 import threading
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,7 +21,7 @@ from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message
 from meldpunt.triage import requests as tr
-from meldpunt.triage import services, weekends
+from meldpunt.triage import services
 from meldpunt.triage.models import Assessment, LicenceKey
 from meldpunt.triage.selectors import customer_state, proposal_block, triage_queue
 from meldpunt.triage.tasks import follow_up
@@ -245,44 +246,6 @@ def test_the_queue_is_ordered_by_response_deadline_with_outcomes(inv):
     follow_up.call()
     rows = triage_queue(inv["agent"])
     assert rows[0].assessment.coverage == "covered" and "accept" in rows[0].actions
-
-
-# ------------------------------------------------------------------ Xtreme Elite weekend
-@pytest.fixture
-def elite():
-    org = f.organisation("Delta", language="en")
-    agreement = f.agreement(org, "infor", "xtreme-elite", starts_on=date(2026, 1, 1),
-                            target_overrides=[{"priority": "*", "kinds": ["incident"], "response": "2h"}])
-    return {"org": org, "agreement": agreement, "agent": f.staff_user()}
-
-
-def test_weekend_refusals_say_why(elite):
-    soon = timezone.localdate() + timedelta(days=(5 - timezone.localdate().weekday()) % 7 or 7)
-    with pytest.raises(services.TriageError, match="at least 14 days ahead"):
-        weekends.request_weekend(elite["agreement"], saturday=soon)
-    premium = f.agreement(elite["org"], "infor", "xtreme-premium")
-    far = soon + timedelta(days=28)
-    with pytest.raises(services.TriageError, match="Xtreme Elite only"):
-        weekends.request_weekend(premium, saturday=far)
-    weekends.request_weekend(elite["agreement"], saturday=far)
-    with pytest.raises(services.TriageError, match="already has its weekend"):
-        weekends.request_weekend(elite["agreement"], saturday=far + timedelta(days=7))
-
-
-def test_on_an_approved_weekend_incidents_of_all_urgencies_run_24x7(elite):
-    saturday = date(2026, 3, 7)
-    weekend = elite["agreement"].special_weekends.create(saturday=saturday)
-    received = f.ams(2026, 3, 7, 10, 0)
-    before = create_ticket(NewRequest(organisation=elite["org"], agreement=elite["agreement"], subject="Low on Saturday",
-                                      priority="low", received_at=received))[0]
-    assert Clock.objects.get(ticket=before, metric="response").calendar == "office"
-    weekends.approve_weekend(weekend, engineer=elite["agent"])
-    clock = Clock.objects.get(ticket=before, metric="response")
-    assert clock.calendar == "24x7" and clock.due_at == f.ams(2026, 3, 7, 12, 0)
-    assert any("Special-event weekend 2026-03-07" in line for line in clock.explanation)
-    monday = create_ticket(NewRequest(organisation=elite["org"], agreement=elite["agreement"], subject="Monday",
-                                      priority="low", received_at=f.ams(2026, 3, 9, 10, 0)))[0]
-    assert Clock.objects.get(ticket=monday, metric="response").calendar == "office"
 
 
 if os.environ.get("DATABASE_URL"):

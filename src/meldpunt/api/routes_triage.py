@@ -84,7 +84,7 @@ class LicenceKeyIn(Schema):
 
 class WeekendIn(Schema):
     agreement: Text(40, min_length=1) = Field(..., description="agreement code")
-    saturday: date
+    saturday: date = Field(..., description="the first day of the weekend (the day the catalog's window starts)")
     purpose: Text(300) = ""
 
 
@@ -287,8 +287,12 @@ def keys(request):
 
 # ------------------------------------------------------------------ weekends
 def weekend_out(w) -> dict:
+    """A weekend with its window and what it covers (the booking confirmation), in both languages."""
+    window = weekends.window_of(w)
     return {"id": w.pk, "agreement": w.agreement.code, "saturday": w.saturday.isoformat(), "state": w.state,
-            "engineer": w.engineer.get_username() if w.engineer_id else None, "reason": w.reason}
+            "engineer": w.engineer.get_username() if w.engineer_id else None, "reason": w.reason,
+            "starts_at": window[0].isoformat() if window else None, "ends_at": window[1].isoformat() if window else None,
+            "covers": {lang: weekends.covered_text(w.agreement, lang) for lang in ("en", "nl")}}
 
 
 @router.get("/triage/weekends", response={200: list[dict], **ERRORS})

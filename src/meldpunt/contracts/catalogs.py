@@ -18,9 +18,10 @@ from meldpunt.core.calendars import build_calendar
 
 
 @lru_cache(maxsize=128)
-def _calendar(digest: str, source: str, vendor: str, calendar_id: str, closed: tuple, language: str) -> Calendar:
+def _calendar(digest: str, source: str, vendor: str, calendar_id: str, closed: tuple, language: str,
+              extra_hours: tuple = ()) -> Calendar:
     catalog = parsed_catalog(digest, source, f"{vendor}.toml")
-    return build_calendar(catalog.calendar(calendar_id), dict(closed), language)
+    return build_calendar(catalog.calendar(calendar_id), dict(closed), language, dict(extra_hours))
 
 
 def closed_days(vendor: str, calendar_id: str) -> tuple:
@@ -59,7 +60,9 @@ def closed_days(vendor: str, calendar_id: str) -> tuple:
 _CLOSED: dict[tuple[str, str], tuple[str, tuple]] = {}
 
 
-def calendar_for(version, calendar_id: str, language: str = "en") -> Calendar:
-    """The business-time calendar ``calendar_id`` of a stored catalog version, closed days included."""
+def calendar_for(version, calendar_id: str, language: str = "en", extra_hours: tuple = ()) -> Calendar:
+    """The business-time calendar ``calendar_id`` of a stored catalog version, closed days included.
+
+    ``extra_hours``: ((date, ranges), ...) open on top of it (a booked special-event weekend)."""
     closed = closed_days(version.vendor, calendar_id)
-    return _calendar(version.digest, version.source, version.vendor, calendar_id, closed, language)
+    return _calendar(version.digest, version.source, version.vendor, calendar_id, closed, language, extra_hours)

@@ -87,6 +87,7 @@ class Calendar:
         weekly: Sequence[Sequence[Range]],
         closed_days: ClosedDaySource = _no_closed_days,
         description: str = "",
+        extra_hours: Mapping[date, Sequence[Range]] | None = None,
     ) -> None:
         if len(weekly) != 7:
             raise ValueError("weekly hours need seven days, Monday first")
@@ -100,9 +101,13 @@ class Calendar:
         if not any(self.weekly):
             raise ValueError(f"calendar {id!r} has no service hours")
         self._closed_source = closed_days
+        #: Hours open on single dates on top of the weekly pattern, closed days included (a
+        #: booked special-event weekend: core.special_weekend).
+        self.extra_hours: dict[date, tuple[Range, ...]] = {
+            day: _merge_ranges(ranges) for day, ranges in (extra_hours or {}).items() if ranges}
         lengths = {sum(e - s for s, e in day) for day in self.weekly if day}
         #: Minutes in a service day when every service day is equally long, else None.
-        self.day_minutes: int | None = lengths.pop() if len(lengths) == 1 else None
+        self.day_minutes: int | None = lengths.pop() if len(lengths) == 1 and not self.extra_hours else None
         self._years: tuple[int, int] | None = None
         # Instants in [_safe_lo, _safe_hi) need no table check (their local year is strictly
         # inside _years); an int comparison instead of a zone conversion per call.
@@ -161,9 +166,12 @@ class Calendar:
         day = date(first_year, 1, 1)
         last = date(last_year, 12, 31)
         one = timedelta(days=1)
+        extra = self.extra_hours
         while day <= last:
-            ranges = self.weekly[day.weekday()]
-            if ranges and day not in closed:
+            ranges = self.weekly[day.weekday()] if day not in closed else ()
+            if extra and day in extra:
+                ranges = _merge_ranges((*ranges, *extra[day]))
+            if ranges:
                 day_first.append(len(starts))
                 for start, end in ranges:
                     starts.append(self._local(day, start))

@@ -146,8 +146,10 @@ def build_calendar(
     definition: CalendarDef,
     extra_closed: Mapping[date, str] | None = None,
     language: str = "en",
+    extra_hours: Mapping[date, Sequence[Range]] | None = None,
 ) -> Calendar:
-    """Turn a :class:`CalendarDef` (plus closed days added by the vendor) into a Calendar."""
+    """Turn a :class:`CalendarDef` (plus closed days added by the vendor, and hours open on
+    single dates such as a booked special-event weekend) into a Calendar."""
     closed_days = {**definition.closed, **(extra_closed or {})}
     rule = definition.holidays
 
@@ -168,6 +170,7 @@ def build_calendar(
         weekly=definition.weekly,
         closed_days=source,
         description=describe_hours(definition.weekly, definition.holiday_set, language),
+        extra_hours=extra_hours,
     )
 
 

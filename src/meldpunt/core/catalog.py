@@ -18,6 +18,7 @@ from meldpunt.core.completeness import Requirement
 from meldpunt.core.coverage import CoverageRules
 from meldpunt.core.priority import PriorityScheme
 from meldpunt.core.sla import Target
+from meldpunt.core.special_weekend import WeekendRule
 from meldpunt.core.upgrades import UpgradePolicy
 
 
@@ -181,6 +182,8 @@ class Catalog:
     #: Calendar days after resolution within which a customer's reply reopens the request;
     #: later (or on a closed request) the reply starts a new request linked to it.
     reopen_days: int = DEFAULT_REOPEN_DAYS
+    #: the special-event weekend (seed 003; ``[special_weekend]``); None: the vendor has none
+    special_weekend: WeekendRule | None = None
 
     # ------------------------------------------------------------- lookups
     def package(self, package_id: str) -> Package:

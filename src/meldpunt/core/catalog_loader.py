@@ -30,6 +30,7 @@ from meldpunt.core.catalog import (
 )
 from meldpunt.core.catalog_escalation import EscalationReader
 from meldpunt.core.catalog_triage import TriageReader
+from meldpunt.core.catalog_weekend import read_special_weekend
 from meldpunt.core.channels import read_channels
 from meldpunt.core.priority import MOTIVATION_RULES, PriorityScheme
 from meldpunt.core.requests_by_mail import read_forward_receipt, read_identifiers, read_mail_kinds
@@ -210,6 +211,7 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
             mail_kinds=read_mail_kinds(self, data.get("mail_kinds", {}), kinds),
             licence_key_identifiers=read_identifiers(self, data.get("licence_keys", {})),
             forwarded_mail_received=read_forward_receipt(self, data.get("forwarded_mail", {})),
+            special_weekend=read_special_weekend(self, data, kinds, priority, calendars, packages),
         )
 
     def calendar(self, key: str, data: Any) -> CalendarDef:

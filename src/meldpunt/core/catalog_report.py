@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
+from meldpunt.core.businesstime import DAY_MINUTES, WEEKDAYS
 from meldpunt.core.calendars import CalendarDef, describe_hours, public_holidays
 from meldpunt.core.catalog import Catalog
+from meldpunt.core.special_weekend import WeekendRule
 
 METRICS = ("response", "resolution")
 
@@ -109,7 +111,29 @@ def summary(catalog: Catalog, language: str = "en") -> list[str]:
                 out.append(f"    with {base}:")
                 out += _table(target_table(catalog, base, [addon.id]), ("priority", "kinds", "response", "resolution", "calendar"),
                               "      ")
+    if catalog.special_weekend is not None:
+        out += ["", "Special-event weekend:"] + [f"  {key}: {value}" for key, value in weekend_facts(catalog.special_weekend).items()]
+        if catalog.special_weekend.legacy:
+            out.append("  note: read from [coverage] weekend_calendar and weekend_notice_days; write a [special_weekend] table")
     return out
+
+
+def weekend_facts(rule: WeekendRule) -> dict[str, str]:
+    """The ``[special_weekend]`` table as named lines (summary and diff)."""
+    hhmm = lambda m: f"{m // 60:02d}:{m % 60:02d}"  # noqa: E731
+    end = rule.start_day * DAY_MINUTES + rule.start_minute + rule.length_minutes
+    return {
+        "window": f"{WEEKDAYS[rule.start_day]} {hhmm(rule.start_minute)} – "
+                  f"{WEEKDAYS[(end // DAY_MINUTES) % 7]} {hhmm(end % DAY_MINUTES)} ({rule.timezone}), "
+                  f"staffed {', '.join(f'{hhmm(a)}–{hhmm(b)}' for a, b in rule.hours)}",
+        "booking": f"{rule.per_year} per agreement year, at least {rule.notice_days} days ahead, "
+                   f"granted by entitlement {rule.entitlement}",
+        "kinds": ", ".join(sorted(rule.kinds)) if rule.kinds is not None else "all",
+        "priorities": ", ".join(sorted(rule.priorities)) if rule.priorities is not None else "all",
+        "products": (f"standard only (not when naming: {', '.join(rule.non_standard_words) or '-'}; "
+                     f"scopes {', '.join(rule.non_standard_scopes) or '-'})") if rule.standard_only else "all",
+        "language": rule.language or "the customer's",
+    }
 
 
 def facts(catalog: Catalog) -> dict[str, str]:
@@ -161,6 +185,9 @@ def facts(catalog: Catalog) -> dict[str, str]:
             f[f"{base}.calendar_rules[{index}]"] = (
                 f"{cal_rule.calendar} for kinds {', '.join(sorted(cal_rule.kinds)) if cal_rule.kinds else 'all'}, "
                 f"priorities {', '.join(sorted(cal_rule.priorities)) if cal_rule.priorities else 'all'}")
+    if catalog.special_weekend is not None:
+        for fact, text in weekend_facts(catalog.special_weekend).items():
+            f[f"special_weekend.{fact}"] = text
     return {k: v for k, v in f.items() if v != ""}
 
 

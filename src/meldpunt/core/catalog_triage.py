@@ -65,9 +65,6 @@ class TriageReader(FieldReader):
             not_covered[kind] = self.names(text, f"{field}.not_covered.{kind}")
         areas = [self.area(item, item_field, addons)
                  for item_field, item in self.tables(data.get("areas", []), f"{field}.areas", "([[coverage.areas]])")]
-        weekend = data.get("weekend_calendar")
-        if weekend is not None and weekend not in calendars:
-            raise self.fail(f"{field}.weekend_calendar", f"no calendar {weekend!r}")
         for key in ("advisory_kind", "consultant_kind"):
             if key in data and data[key] not in kinds:
                 raise self.fail(f"{field}.{key}", f"{data[key]!r} is not a request kind of this catalog")
@@ -77,8 +74,6 @@ class TriageReader(FieldReader):
             advisory_kind=data.get("advisory_kind", "advisory"),
             consultant_kind=data.get("consultant_kind", "consultant"),
             proposal_valid_days=self.whole(data, "proposal_valid_days", field, 14),
-            weekend_calendar=weekend,
-            weekend_notice_days=self.whole(data, "weekend_notice_days", field, 14),
             remote_access_rule=self.names(data["remote_access_rule"], f"{field}.remote_access_rule")
             if "remote_access_rule" in data else {},
         )

@@ -6,8 +6,9 @@ covered is catalog data: the package's ``covers`` (kinds), the agreement's perio
 add-on areas (ERP.M Koppeling: only the named integrations paid for; PriorityMigration:
 standard migration only) and the package limits (exceeded limits are flagged).
 
-Seed 003 (Xtreme Elite): one special-event weekend per agreement year, requested at least
-two weeks ahead, not carried over to the next year.
+The special-event weekend (seed 003, Xtreme Elite; catalog ``[special_weekend]``, see
+:mod:`meldpunt.core.special_weekend`): how many per agreement year, how far ahead, not
+carried over to the next year.
 """
 
 from __future__ import annotations
@@ -48,8 +49,6 @@ class CoverageRules:
     advisory_kind: str = "advisory"
     consultant_kind: str = "consultant"
     proposal_valid_days: int = 14
-    weekend_calendar: str | None = None
-    weekend_notice_days: int = 14
     remote_access_rule: Texts = field(default_factory=dict)
 
 
@@ -187,33 +186,44 @@ def _anniversary(start: date, years: int) -> date:
 
 def check_weekend(
     *, entitled: bool, saturday: date, today: date, starts_on: date, ends_on: date | None,
-    booked: Sequence[date], notice_days: int = 14,
+    booked: Sequence[date], notice_days: int = 14, start_day: int = 5, last_day: date | None = None,
+    per_year: int = 1, granted_by: str = "",
 ) -> list[Reason]:
-    """Why a special-event weekend starting ``saturday`` cannot be booked ([] = it can).
+    """Why a special-event weekend starting on ``saturday`` (the window's first day, on
+    weekday ``start_day``; ``last_day`` its last) cannot be booked ([] = it can).
 
-    ``booked``: the Saturdays of the agreement's weekends still standing (requested or
-    approved). One per agreement year; an unused one is not carried over.
+    ``booked``: the first days of the agreement's weekends still standing (requested or
+    approved). ``per_year`` per agreement year; an unused one is not carried over.
+    ``granted_by``: the packages that grant it, named in the refusal.
     """
     reasons = []
     if not today - timedelta(days=366) <= saturday <= today + timedelta(days=3 * 366):
         return [_r("range", "Choose a weekend within the next three years",
                    "Kies een weekend binnen de komende drie jaar")]
     if not entitled:
-        reasons.append(_r("entitlement", "The package has no special-event weekend (Xtreme Elite only)",
-                          "Het pakket heeft geen weekend voor speciale gebeurtenissen (alleen Xtreme Elite)"))
-    if saturday.weekday() != 5:
-        reasons.append(_r("saturday", "A special-event weekend starts on a Saturday",
-                          "Een weekend voor speciale gebeurtenissen begint op een zaterdag"))
+        only_en, only_nl = (f" ({granted_by} only)", f" (alleen {granted_by})") if granted_by else ("", "")
+        reasons.append(_r("entitlement", f"The package has no special-event weekend{only_en}",
+                          f"Het pakket heeft geen weekend voor speciale gebeurtenissen{only_nl}"))
+    if saturday.weekday() != start_day:
+        day_en, day_nl = _DAY_EN[start_day], _DAY_NL[start_day]
+        reasons.append(_r("saturday", f"A special-event weekend starts on a {day_en}",
+                          f"Een weekend voor speciale gebeurtenissen begint op een {day_nl}"))
     if (saturday - today).days < notice_days:
         reasons.append(_r("notice", f"Request it at least {notice_days} days ahead (earliest {(today + timedelta(days=notice_days)).isoformat()})",
                           f"Vraag het minstens {notice_days} dagen van tevoren aan (vroegst {(today + timedelta(days=notice_days)).isoformat()})"))
-    sunday = saturday + timedelta(days=1)
-    if saturday < starts_on or (ends_on is not None and sunday > ends_on):
+    last = last_day or saturday + timedelta(days=1)
+    if saturday < starts_on or (ends_on is not None and last > ends_on):
         reasons.append(_r("period", "The weekend falls outside the agreement's period",
                           "Het weekend valt buiten de looptijd van de overeenkomst"))
         return reasons
     year_start, year_end = agreement_year(starts_on, saturday)
-    if any(year_start <= other <= year_end for other in booked):
-        reasons.append(_r("one_per_year", f"This agreement year ({year_start.isoformat()} – {year_end.isoformat()}) already has its weekend; it is one per year and not carried over",
-                          f"Dit contractjaar ({year_start.isoformat()} – {year_end.isoformat()}) heeft zijn weekend al; het is één per jaar en schuift niet door"))
+    if sum(1 for other in booked if year_start <= other <= year_end) >= per_year:
+        times_en = "its weekend" if per_year == 1 else f"its {per_year} weekends"
+        times_nl = "zijn weekend" if per_year == 1 else f"zijn {per_year} weekenden"
+        reasons.append(_r("one_per_year", f"This agreement year ({year_start.isoformat()} – {year_end.isoformat()}) already has {times_en}; unused weekends are not carried over",
+                          f"Dit contractjaar ({year_start.isoformat()} – {year_end.isoformat()}) heeft {times_nl} al; een ongebruikt weekend schuift niet door"))
     return reasons
+
+
+_DAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DAY_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")

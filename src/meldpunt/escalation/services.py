@@ -44,7 +44,9 @@ from meldpunt.intake import outbox
 from meldpunt.intake.models import OutboundMail
 from meldpunt.notifications.selectors import settings_for
 from meldpunt.notifications.services import tell_sla
+from meldpunt.tickets.clocks import clock_calendar
 from meldpunt.tickets.models import OPEN_STATUSES, Clock
+from meldpunt.triage import weekends
 
 #: A scan looks this far back before the previous one ended (clock skew, slow commits).
 OVERLAP = timedelta(minutes=5)
@@ -119,6 +121,7 @@ def _fire(token: str, since: datetime | None, now: datetime, report: ScanReport)
         if not policy.warnings and not policy.chain:
             continue
         targets = _targets_of(version, catalog)
+        special = weekends.window_clocks(version, now)  # clocks with a booked weekend's hours on their calendar
         for calendar_id in catalog.calendars:
             calendar = calendar_for(version, calendar_id)
             ranges = due_ranges(calendar, policy, targets, since, now)
@@ -142,12 +145,31 @@ def _fire(token: str, since: datetime | None, now: datetime, report: ScanReport)
                 ClockAlert.objects.filter(clock_id__in=[r[0] for r in rows]).values_list("clock_id", "kind", "point")
             )
             for pk, started, due, pauses in rows:
+                if pk in special:
+                    continue
                 for kind, point in reached_points(calendar, policy, started=started, due=due, pauses=pauses, now=now):
                     if (pk, kind, point) not in known:
                         alerts.append(ClockAlert(clock_id=pk, kind=kind, point=point, due_at=due, scan=token))
+        alerts += _special_alerts(special, policy, token, now, report)
     ClockAlert.objects.bulk_create(alerts, batch_size=1000, ignore_conflicts=True)
     report.alerts = ClockAlert.objects.filter(scan=token).count() if alerts else 0
     return report.alerts
+
+
+def _special_alerts(special: dict, policy, token: str, now: datetime, report: ScanReport) -> list[ClockAlert]:
+    """The points reached by clocks whose calendar a hook changed (a special-event weekend's
+    hours): few, so each is checked exactly on its own calendar at every scan."""
+    if not special:
+        return []
+    rows = list(Clock.objects.filter(pk__in=list(special), state="running", metric__in=policy.metrics,
+                                     due_at__isnull=False).values_list("pk", "started_at", "due_at", "pauses"))
+    report.queries += 1
+    report.candidates += len(rows)
+    known = set(ClockAlert.objects.filter(clock_id__in=[r[0] for r in rows]).values_list("clock_id", "kind", "point"))
+    return [ClockAlert(clock_id=pk, kind=kind, point=point, due_at=due, scan=token)
+            for pk, started, due, pauses in rows
+            for kind, point in reached_points(special[pk], policy, started=started, due=due, pauses=pauses, now=now)
+            if (pk, kind, point) not in known]
 
 
 # ------------------------------------------------------------------- notify
@@ -234,7 +256,7 @@ def _latest(warnings: list[ClockAlert]) -> ClockAlert:
     clock = warnings[0].clock
     version = clock.ticket.agreement.catalog
     points = {p.key: p for p in version.parsed().escalation.warnings}
-    calendar = calendar_for(version, clock.calendar)
+    calendar = clock_calendar(clock.ticket) or calendar_for(version, clock.calendar)  # a booked weekend's hours too
     total = elapsed_with_pauses(calendar, epoch(clock.started_at), epoch(clock.due_at), closed_pauses(clock.pauses))
     return min(warnings, key=lambda a: points[a.point].lead_seconds(total) if a.point in points else 0)
 

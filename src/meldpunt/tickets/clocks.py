@@ -26,9 +26,15 @@ from meldpunt.tickets.models import Clock, Ticket
 METRIC_WORDS = {"nl": {"response": "reactie", "resolution": "oplossing"}}
 
 
-#: Other apps may switch a ticket's calendar: ``hook(ticket, catalog, language) -> (calendar_id, why) | None``.
-#: Triage registers the Xtreme Elite special-event weekend (seed 003: all urgencies 24×7).
+#: Other apps may switch a ticket's calendar: ``hook(ticket, catalog, language) -> (calendar_id, why)
+#: | (calendar_id, why, extra_hours) | None``; ``extra_hours`` ((date, ranges), ...) are open on top
+#: of the calendar. Triage registers the special-event weekend (catalog ``[special_weekend]``).
 CALENDAR_HOOKS: list[Callable] = []
+
+#: The bulk recompute asks these which tickets of a chunk a calendar hook may switch, and
+#: recomputes those one by one (:func:`recompute_clocks`) so the hook applies:
+#: ``claim(version, [(ticket_id, received_epoch), ...]) -> set[ticket_id]``.
+CLOCK_CLAIMS: list[Callable] = []
 
 
 def pauses_of(clock: Clock) -> list[Pause]:
@@ -58,12 +64,21 @@ def _terms(ticket: Ticket, language: str) -> _Terms | None:
     catalog = version.parsed()
     addons = agreement.addon_ids()
     cal_id, why = catalog.calendar_for(agreement.package, addons, ticket.kind, ticket.priority).id, ""
+    extra: tuple = ()
     for hook in CALENDAR_HOOKS:
         switched = hook(ticket, catalog, language)
         if switched:
-            cal_id, why = switched
+            cal_id, why, *rest = switched
+            extra = rest[0] if rest else ()
             break
-    return _Terms(catalog, addons, agreement_overrides(agreement), calendar_for(version, cal_id, language), why)
+    calendar = calendar_for(version, cal_id, language, extra)
+    return _Terms(catalog, addons, agreement_overrides(agreement), calendar, why)
+
+
+def clock_calendar(ticket: Ticket, language: str = "en"):
+    """The calendar the ticket's clocks run on, calendar hooks applied (None: no clocks)."""
+    terms = _terms(ticket, language)
+    return terms.calendar if terms else None
 
 
 def deadline_for(
@@ -88,7 +103,7 @@ def deadline_for(
         planned=ticket.planned_at if metric == "resolution" else None,
         label=label, language=language,
     )
-    if terms.why:  # e.g. the special-event weekend's 24×7 calendar: say so right after the calendar
+    if terms.why:  # e.g. the special-event weekend's hours: say so right after the calendar
         deadline.explanation.insert(1, terms.why)
     return deadline
 

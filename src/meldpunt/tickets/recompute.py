@@ -29,7 +29,7 @@ from meldpunt.contracts.models import CatalogVersion
 from meldpunt.core.businesstime import Calendar, epoch
 from meldpunt.core.due import Target, due_at_many
 from meldpunt.tickets import events, signals
-from meldpunt.tickets.clocks import refresh_next_due
+from meldpunt.tickets.clocks import CLOCK_CLAIMS, recompute_clocks, refresh_next_due
 from meldpunt.tickets.models import OPEN_STATUSES, Clock, Ticket, TicketEvent
 
 CHUNK = 100_000
@@ -91,6 +91,7 @@ def recompute_calendar(*, vendor: str, calendar: str, days: Iterable[date] | Non
                 break
             after = batch[-1][0]
             report.examined += len(batch)
+            batch = _claimed_apart(version, batch, report)
             _recompute_chunk(cal, batch, report, reason)
     report.seconds = time.perf_counter() - began
     if report.moved:
@@ -117,6 +118,24 @@ def _read(rows, after: int, chunk: int) -> list[tuple]:
 def _seconds(field: str):
     """Whole epoch seconds, floored like ``core.businesstime.epoch``."""
     return Cast(Floor(Extract(field, "epoch", tzinfo=UTC)), BigIntegerField())  # not the current zone
+
+
+def _claimed_apart(version, batch: list[tuple], report: RecomputeReport) -> list[tuple]:
+    """Recompute one by one the tickets a calendar hook claims (a booked special-event
+    weekend adds hours to their calendar); the rest of the chunk is returned for the batch."""
+    claimed: set[int] = set()
+    for claim in CLOCK_CLAIMS:
+        claimed |= claim(version, [(row[1], row[6]) for row in batch])
+    if not claimed:
+        return batch
+    for ticket in Ticket.objects.filter(pk__in=sorted(claimed)):
+        before = dict(ticket.clocks.values_list("metric", "due_at"))
+        with transaction.atomic():
+            after = {c.metric: c.due_at for c in recompute_clocks(ticket)}
+        moved = sum(1 for metric, due in after.items() if metric in before and before[metric] != due)
+        report.moved += moved
+        report.tickets += 1 if moved else 0
+    return [row for row in batch if row[1] not in claimed]
 
 
 def _recompute_chunk(cal: Calendar, batch: list[tuple], report: RecomputeReport, reason: str) -> None:

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from meldpunt.triage import weekends
 from meldpunt.triage.models import (
     Assessment,
     CategoryRequest,
@@ -40,8 +42,14 @@ class LicenceKeyAdmin(admin.ModelAdmin):
 
 @admin.register(SpecialWeekend)
 class SpecialWeekendAdmin(admin.ModelAdmin):
-    list_display = ["agreement", "saturday", "state", "engineer"]
+    list_display = ["agreement", "saturday", "window", "state", "engineer"]
     list_filter = ["state"]
+
+    @admin.display(description=_("window"))
+    def window(self, obj) -> str:
+        """The booked window from the agreement's catalog (``saturday`` is its first day)."""
+        found = weekends.window_of(obj)
+        return f"{found[0]:%Y-%m-%d %H:%M} – {found[1]:%Y-%m-%d %H:%M}" if found else "–"
 
 
 @admin.register(RemoteConsent)

@@ -58,7 +58,7 @@ class LicenceKeyRequestForm(forms.Form):
 
 class WeekendForm(forms.Form):
     agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=None, empty_label=None)
-    saturday = forms.DateField(label=_("Saturday of the weekend"), widget=forms.DateInput(attrs={"type": "date"}))
+    saturday = forms.DateField(label=_("First day of the weekend"), widget=forms.DateInput(attrs={"type": "date"}))
     purpose = forms.CharField(label=_("What is the event?"), max_length=300, required=False)
 
     def __init__(self, *args, agreements, **kwargs):

@@ -20,6 +20,7 @@ from meldpunt.core.coverage import Subject, Terms, check_coverage
 from meldpunt.core.vocabulary import KINDS, supported_language
 from meldpunt.intake import outbox
 from meldpunt.tickets import events
+from meldpunt.tickets.clocks import recompute_clocks
 from meldpunt.tickets.models import Ticket
 from meldpunt.tickets.services import (
     TicketError,
@@ -67,6 +68,7 @@ def assess(ticket: Ticket, *, area: str | None = None, area_name: str | None = N
     and again whenever an agent asks (e.g. after naming the integration).
     """
     assessment = Assessment(ticket=ticket) if new else Assessment.objects.get_or_create(ticket=ticket)[0]
+    scope_before = assessment.area_scope
     for name, value in (("area", area), ("area_name", area_name), ("area_scope", area_scope)):
         if value is not None:
             setattr(assessment, name, value.strip())
@@ -98,6 +100,8 @@ def assess(ticket: Ticket, *, area: str | None = None, area_name: str | None = N
     assessment.reasons = [r.as_dict() for r in coverage.reasons]
     assessment.flags = [r.as_dict() for r in coverage.flags]
     assessment.save()
+    if assessment.area_scope != scope_before and catalog.special_weekend is not None:
+        recompute_clocks(ticket)  # a special-event weekend covers standard products only
     return assessment
 
 

@@ -130,7 +130,7 @@ def decide_category(request, pk: int):
 @staff_required
 def console_weekends(request):
     return render(request, "triage/weekends_console.html", {
-        "weekends": visible_weekends(request.user), "form": EngineerForm()})
+        "rows": weekends.weekend_rows(visible_weekends(request.user), language()), "form": EngineerForm()})
 
 
 @require_POST
@@ -228,7 +228,10 @@ def portal_weekends(request):
         except TicketError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Your special-event weekend was requested; we confirm it with the engineer."))
+            messages.success(request, _("Your special-event weekend was requested; we confirm it with the engineer. "
+                                        "Covered: %(covers)s") % {"covers": weekends.covered_text(data["agreement"], language())})
             return redirect(reverse("triage:weekends"))
+    offers = [(a, text) for a in agreements for text in [weekends.offer_text(a, language())] if text]
     return render(request, "triage/portal_weekends.html", {
-        "form": form, "weekends": visible_weekends(request.user)}, status=400 if form.is_bound and form.errors else 200)
+        "form": form, "rows": weekends.weekend_rows(visible_weekends(request.user), language()), "offers": offers,
+    }, status=400 if form.is_bound and form.errors else 200)
