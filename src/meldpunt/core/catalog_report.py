@@ -15,6 +15,7 @@ from datetime import date
 
 from meldpunt.core.calendars import CalendarDef, describe_hours, public_holidays
 from meldpunt.core.catalog import Catalog
+from meldpunt.core.channel_report import channel_facts, channel_summary
 
 METRICS = ("response", "resolution")
 
@@ -109,6 +110,7 @@ def summary(catalog: Catalog, language: str = "en") -> list[str]:
                 out.append(f"    with {base}:")
                 out += _table(target_table(catalog, base, [addon.id]), ("priority", "kinds", "response", "resolution", "calendar"),
                               "      ")
+    out += channel_summary(catalog, language)
     return out
 
 
@@ -161,6 +163,7 @@ def facts(catalog: Catalog) -> dict[str, str]:
             f[f"{base}.calendar_rules[{index}]"] = (
                 f"{cal_rule.calendar} for kinds {', '.join(sorted(cal_rule.kinds)) if cal_rule.kinds else 'all'}, "
                 f"priorities {', '.join(sorted(cal_rule.priorities)) if cal_rule.priorities else 'all'}")
+    f.update(channel_facts(catalog))
     return {k: v for k, v in f.items() if v != ""}
 
 

@@ -20,7 +20,8 @@ class ForwardForm(forms.Form):
 
 
 class ContactLogForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=[("phone", _("Phone")), ("chat", _("Chat"))])
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("phone", _("Phone")), ("chat", _("Chat")),
+                                                                  ("emergency", _("Emergency line"))])
     contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.select_related("organisation"))
     agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=Agreement.objects.all(), required=False)
     ticket = forms.IntegerField(label=_("Existing ticket number"), required=False, min_value=1, help_text=_("Empty: a new ticket."))
