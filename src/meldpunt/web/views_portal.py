@@ -23,6 +23,7 @@ from meldpunt.intake import followers
 from meldpunt.intake.contact_log import channel_sentences
 from meldpunt.intake.contact_points import contact_lines
 from meldpunt.intake.services import attach_uploads, keep_uploads
+from meldpunt.success.selectors import manager_of
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.replies import customer_reply
@@ -211,7 +212,7 @@ def agreement(request, pk: int):
         raise Http404("no such agreement")
     return render(request, "web/portal/agreement.html", {
         "s": agreement_summary(found, language()), "live_lines": channel_sentences(found, language()),
-        "contacts": contact_lines(found, language()),
+        "contacts": contact_lines(found, language()), "manager": manager_of(found),
     })
 
 
