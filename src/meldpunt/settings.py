@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "meldpunt.knowledge",
     "meldpunt.reports",
     "meldpunt.upgrades",
+    "meldpunt.success",
     "meldpunt.satisfaction",
     "meldpunt.api",
     "meldpunt.web",

@@ -3,7 +3,7 @@
 import pytest
 
 from meldpunt.contracts.models import Contact
-from meldpunt.intake.contact_log import channels_open, log_contact
+from meldpunt.intake.contact_log import channel_states, channels_open, log_contact
 from meldpunt.intake.services import register_forward
 from meldpunt.tickets.models import Ticket
 from meldpunt.tickets.services import TicketError
@@ -40,11 +40,52 @@ def test_pasted_original_is_registered_too(jan, smtp_sink):
 
 def test_phone_and_chat_are_offered_only_when_granted_and_within_hours(jan):
     erpm = jan.organisation.agreements.get()
-    assert channels_open(erpm, f.ams(2026, 12, 1, 10, 0)) == {"phone": True, "chat": False}
-    assert channels_open(erpm, f.ams(2026, 12, 1, 18, 0)) == {"phone": False, "chat": False}
-    assert channels_open(erpm, f.ams(2026, 12, 25, 10, 0)) == {"phone": False, "chat": False}  # Christmas
+    assert channels_open(erpm, f.ams(2026, 12, 1, 10, 0)) == {"phone": True, "chat": False, "emergency": False}
+    assert channels_open(erpm, f.ams(2026, 12, 1, 18, 0)) == {"phone": False, "chat": False, "emergency": False}
+    assert channels_open(erpm, f.ams(2026, 12, 25, 10, 0)) == {"phone": False, "chat": False, "emergency": False}
     invantive = f.agreement(jan.organisation, "invantive", "subscription")
-    assert channels_open(invantive, f.ams(2026, 12, 1, 10, 0)) == {"phone": True, "chat": True}
+    assert channels_open(invantive, f.ams(2026, 12, 1, 10, 0)) == {"phone": True, "chat": True, "emergency": False}
+
+
+def test_erpm_premium_emergency_line_is_open_from_six_to_eleven_on_workdays(jan):
+    """Seed 004, PrioritySupport Premium: "noodnummer voor incidenten", "incidenten meldingen 06:00-23:00"."""
+    premium = f.agreement(jan.organisation, "erpm", "small", addons=["premium"])
+    assert channel_states(premium, f.ams(2026, 12, 1, 7, 0))["emergency"].open_for_all  # Tuesday 07:00
+    assert channels_open(premium, f.ams(2026, 12, 1, 22, 0)) == {"phone": False, "chat": False, "emergency": True}
+    assert not channel_states(premium, f.ams(2026, 12, 1, 23, 30))["emergency"].open
+    assert not channel_states(premium, f.ams(2026, 12, 5, 10, 0))["emergency"].open  # Saturday
+    plain = jan.organisation.agreements.get(addons__isnull=True)
+    assert not channel_states(plain, f.ams(2026, 12, 1, 10, 0))["emergency"].granted
+
+
+def test_infor_premium_phone_is_open_at_night_for_critical_issues_only(jan):
+    """Seed 003: "Tijdens de dekkingstijden van uw supportpakket kunt u telefonisch contact opnemen";
+    Premium: "Ondersteuning bij problemen met de hoogste urgentie—24 uur per dag, 7 dagen per week"."""
+    premium = f.agreement(jan.organisation, "infor", "xtreme-premium")
+    saturday_night = channel_states(premium, f.ams(2026, 12, 5, 3, 0))["phone"]
+    assert saturday_night.open and not saturday_night.open_for_all
+    assert [sorted(h.priorities or ()) for h in saturday_night.only] == [["critical"]]
+    assert channel_states(premium, f.ams(2026, 12, 1, 10, 0))["phone"].open_for_all
+    xtreme = f.agreement(jan.organisation, "infor", "xtreme")
+    assert not channel_states(xtreme, f.ams(2026, 12, 5, 3, 0))["phone"].open  # 24 hours per workday only
+    assert channel_states(xtreme, f.ams(2026, 12, 1, 3, 0))["phone"].only
+
+
+def test_an_emergency_call_is_registered_only_as_an_incident_on_an_agreement_with_the_line(jan):
+    """Seed 004: "noodnummer voor incidenten" (Premium); the packages: "geen noodnummer"."""
+    agent = f.staff_user()
+    premium = f.agreement(jan.organisation, "erpm", "small", addons=["premium"])
+    ticket = log_contact(channel="emergency", agent=agent, contact=jan, agreement=premium,
+                         summary="Orderverwerking ligt plat", at=f.ams(2026, 12, 1, 22, 0))
+    assert ticket.channel == "emergency" and ticket.kind == "incident"
+    with pytest.raises(TicketError, match="only incident"):
+        log_contact(channel="emergency", agent=agent, contact=jan, agreement=premium, kind="question",
+                    summary="Hoe werkt de export?")
+    plain = jan.organisation.agreements.get(addons__isnull=True)
+    with pytest.raises(TicketError, match="emergency_number"):
+        log_contact(channel="emergency", agent=agent, contact=jan, agreement=plain, summary="Alles ligt plat")
+    with pytest.raises(TicketError, match="needs the agreement"):
+        log_contact(channel="emergency", agent=agent, contact=jan, summary="Alles ligt plat")
 
 
 def test_a_logged_call_becomes_a_ticket_and_a_second_call_is_added_to_it(jan):

@@ -15,6 +15,7 @@ from meldpunt.api.routes_corrections import router as corrections_router
 from meldpunt.api.routes_customers import router as customers_router
 from meldpunt.api.routes_followers import router as followers_router
 from meldpunt.api.routes_organise import router as organise_router
+from meldpunt.api.routes_success import router as success_router
 from meldpunt.api.routes_tickets import router as tickets_router
 from meldpunt.api.routes_triage import router as triage_router
 from meldpunt.api.throttles import api_throttles
@@ -31,6 +32,7 @@ install_error_handlers(api)
 api.add_router("/", contracts_router)
 api.add_router("/", organise_router)  # before tickets: /tickets/bulk is no ticket id
 api.add_router("/", customers_router)
+api.add_router("/", success_router)
 api.add_router("/", tickets_router)
 api.add_router("/", corrections_router)
 api.add_router("/", followers_router)

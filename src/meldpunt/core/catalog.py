@@ -15,6 +15,7 @@ from decimal import Decimal
 from meldpunt.core.calendars import CalendarDef
 from meldpunt.core.channels import ChannelRule
 from meldpunt.core.completeness import Requirement
+from meldpunt.core.contact_points import ContactPoint
 from meldpunt.core.coverage import CoverageRules
 from meldpunt.core.priority import PriorityScheme
 from meldpunt.core.sla import Target
@@ -173,6 +174,8 @@ class Catalog:
     upgrade_reminder: UpgradePolicy | None = None
     #: channel → what a request by it needs (seed 004: monitoring; ``[channels.<channel>]``)
     channels: Mapping[str, ChannelRule] = field(default_factory=dict)
+    #: the vendor's contact numbers and addresses (seeds 000/001; ``[[contacts]]``)
+    contacts: tuple[ContactPoint, ...] = ()
     #: kind → subject words that make a mail that kind (seed 000: licence keys by mail; ``[mail_kinds]``)
     mail_kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: what identifies the customer of a licence-key request (seeds 000/001; ``[licence_keys]``)

@@ -31,7 +31,8 @@ from meldpunt.core.catalog import (
 from meldpunt.core.catalog_escalation import EscalationReader
 from meldpunt.core.catalog_triage import TriageReader
 from meldpunt.core.catalog_weekend import read_special_weekend
-from meldpunt.core.channels import read_channels
+from meldpunt.core.channels import CHANNELS, read_channels
+from meldpunt.core.contact_points import read_contacts
 from meldpunt.core.priority import MOTIVATION_RULES, PriorityScheme
 from meldpunt.core.requests_by_mail import read_forward_receipt, read_identifiers, read_mail_kinds
 from meldpunt.core.sla import Target
@@ -207,7 +208,10 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
             completeness=self.completeness(data.get("completeness", {}), kinds),
             coverage=self.coverage(data.get("coverage", {}), kinds, calendars, addons),
             upgrade_reminder=read_policy(self, data["upgrade_reminder"]) if "upgrade_reminder" in data else None,
-            channels=read_channels(self, data.get("channels", {})),
+            channels=read_channels(self, data.get("channels", {}), calendars=calendars, packages=list(packages),
+                                   addons=list(addons), kinds=kinds, levels=priority.levels),
+            contacts=read_contacts(self, data.get("contacts", []), channels=CHANNELS, packages=list(packages),
+                                   addons=list(addons), kinds=kinds),
             mail_kinds=read_mail_kinds(self, data.get("mail_kinds", {}), kinds),
             licence_key_identifiers=read_identifiers(self, data.get("licence_keys", {})),
             forwarded_mail_received=read_forward_receipt(self, data.get("forwarded_mail", {})),

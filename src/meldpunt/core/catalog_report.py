@@ -16,6 +16,7 @@ from datetime import date
 from meldpunt.core.businesstime import DAY_MINUTES, WEEKDAYS
 from meldpunt.core.calendars import CalendarDef, describe_hours, public_holidays
 from meldpunt.core.catalog import Catalog
+from meldpunt.core.channel_report import channel_facts, channel_summary
 from meldpunt.core.special_weekend import WeekendRule
 
 METRICS = ("response", "resolution")
@@ -115,6 +116,7 @@ def summary(catalog: Catalog, language: str = "en") -> list[str]:
         out += ["", "Special-event weekend:"] + [f"  {key}: {value}" for key, value in weekend_facts(catalog.special_weekend).items()]
         if catalog.special_weekend.legacy:
             out.append("  note: read from [coverage] weekend_calendar and weekend_notice_days; write a [special_weekend] table")
+    out += channel_summary(catalog, language)
     return out
 
 
@@ -188,6 +190,7 @@ def facts(catalog: Catalog) -> dict[str, str]:
     if catalog.special_weekend is not None:
         for fact, text in weekend_facts(catalog.special_weekend).items():
             f[f"special_weekend.{fact}"] = text
+    f.update(channel_facts(catalog))
     return {k: v for k, v in f.items() if v != ""}
 
 

@@ -20,7 +20,8 @@ class ForwardForm(forms.Form):
 
 
 class ContactLogForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=[("phone", _("Phone")), ("chat", _("Chat"))])
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("phone", _("Phone")), ("chat", _("Chat")),
+                                                                  ("emergency", _("Emergency line"))])
     # a contact whose login the coordinator deactivated is no longer offered (nor accepted)
     contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.select_related("organisation")
                                      .exclude(user__is_active=False))

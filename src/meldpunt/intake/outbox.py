@@ -37,6 +37,7 @@ from django.utils.text import Truncator
 from meldpunt.core.mailheaders import header_address, header_text
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake import attachments, batch, flood
+from meldpunt.intake.contact_points import contact_lines
 from meldpunt.intake.models import Attachment, InboundMail, Mailbox, MailTemplate, OutboundMail
 from meldpunt.tickets.models import Message, Ticket
 from meldpunt.tickets.wording import deadline_sentences, priority_line
@@ -141,6 +142,8 @@ def confirmation_facts(ticket: Ticket, person, language: str) -> dict:
         "deadlines": deadline_sentences(ticket, language),
         "account": account,
         "link": f"{site}{reverse('portal:request', args=[ticket.pk])}" if account and site else "",
+        # the vendor's numbers and addresses for this kind of request (catalog [[contacts]])
+        "contacts": contact_lines(ticket.agreement, language, ticket.kind) if ticket.agreement_id else [],
     }
 
 

@@ -7,10 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from meldpunt.contracts.models import Agreement
 from meldpunt.intake import attachments, previews
-from meldpunt.intake.contact_log import log_contact
+from meldpunt.intake.contact_log import channel_sentences, log_contact
+from meldpunt.intake.contact_points import contact_lines, vendor_contacts
 from meldpunt.intake.forms import ContactLogForm, ForwardForm
 from meldpunt.intake.models import Attachment, InboundMail
 from meldpunt.intake.services import handle_held, held_mail, register_forward
@@ -50,7 +53,21 @@ def contact_log(request):
             else:
                 messages.success(request, _("Logged on ticket #%(n)s.") % {"n": ticket.pk})
                 return redirect("intake-log")
-    return render(request, "intake/contact_log.html", {"form": form})
+    return render(request, "intake/contact_log.html", {"form": form, **_line_facts(request)})
+
+
+def _line_facts(request) -> dict:
+    """What the agent on the phone needs: each vendor's numbers, and for the agreement named in
+    ``?agreement=`` which lines are open now (the channel hours of its catalog)."""
+    lang = get_language() or "en"
+    facts: dict = {"vendors": vendor_contacts(lang[:2])}
+    pk = request.GET.get("agreement", "")
+    if pk.isdigit() and int(pk) < 2**63:
+        found = Agreement.objects.select_related("catalog", "organisation").filter(pk=int(pk)).first()
+        if found is not None:
+            facts.update(agreement=found, live_lines=channel_sentences(found, lang[:2]),
+                         agreement_contacts=contact_lines(found, lang[:2]))
+    return facts
 
 
 @staff_member_required

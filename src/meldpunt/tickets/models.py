@@ -51,6 +51,7 @@ CHANNEL_CHOICES = [
     ("chat", _("Chat")),
     ("api", _("API")),
     ("monitoring", _("Monitoring")),
+    ("emergency", _("Emergency line")),
 ]
 
 

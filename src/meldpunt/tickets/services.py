@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meldpunt.contracts.models import Agreement
-from meldpunt.core.channels import channel_refusal
+from meldpunt.core.channels import CATALOG_ONLY_CHANNELS, channel_refusal
 from meldpunt.core.priority import PriorityError, initial_priority
 from meldpunt.tickets import events, search_index, signals
 from meldpunt.tickets.clocks import clocks_for_new, recompute_clocks
@@ -130,8 +130,10 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
         raise TicketError("the agreement belongs to another organisation")
     if agreement is not None and kind not in agreement.catalog.parsed().kinds:
         raise TicketError(f"catalog {agreement.catalog.vendor} does not take {kind} requests")
-    if agreement is not None and r.channel in agreement.catalog.parsed().channels:  # seed 004: monitoring
-        _check_channel(agreement, r.channel)
+    if agreement is not None:  # catalog channel rules: monitoring, emergency line (seed 004)
+        _check_channel(agreement, r.channel, kind)
+    elif r.channel in CATALOG_ONLY_CHANNELS:
+        raise TicketError(f"a request by {r.channel} needs the agreement it comes in on")
     decision = _decide_priority(agreement, kind, r.impact, r.urgency, r.priority)
     ticket = Ticket(
         organisation=organisation,
@@ -162,14 +164,17 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
     return ticket, clocks_for_new(ticket) if ticket.status in OPEN_STATUSES else []
 
 
-def _check_channel(agreement: Agreement, channel: str) -> None:
-    """A channel the catalog ties to an entitlement is open only to agreements that have it."""
+def _check_channel(agreement: Agreement, channel: str, kind: str) -> None:
+    """A channel the catalog ties to an entitlement is open only to agreements that have it,
+    one it ties to kinds only to those kinds; a channel only a catalog defines needs its rule."""
     catalog = agreement.catalog.parsed()
+    if channel not in catalog.channels and channel not in CATALOG_ONLY_CHANNELS:
+        return
     try:
         granted = catalog.entitlements(agreement.package, agreement.addon_ids())
     except KeyError:
         granted = catalog.package(agreement.package).entitlements
-    refusal = channel_refusal(catalog.channels, channel, granted)
+    refusal = channel_refusal(catalog.channels, channel, granted, kind)
     if refusal:
         raise TicketError(f"agreement {agreement.code}: {refusal}")
 

@@ -20,8 +20,10 @@ from meldpunt.contracts.models import Contact
 from meldpunt.contracts.selectors import visible_agreements
 from meldpunt.contracts.services import ContactError, add_contact, invitation_path, set_contact_active
 from meldpunt.intake import followers
-from meldpunt.intake.contact_log import channels_open
+from meldpunt.intake.contact_log import channel_sentences
+from meldpunt.intake.contact_points import contact_lines
 from meldpunt.intake.services import attach_uploads, keep_uploads
+from meldpunt.success.selectors import manager_of
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.replies import customer_reply
@@ -179,7 +181,19 @@ def _new_request(request):
             if _created and data["attachments"]:
                 attach_uploads(ticket, data["attachments"], author=request.user)
             return redirect(reverse("portal:confirmation", args=[ticket.pk]))
-    return render(request, "web/portal/new.html", {"form": form}, status=400 if form.is_bound else 200)
+    return render(request, "web/portal/new.html", {"form": form, "contacts": _contacts(agreements)},
+                  status=400 if form.is_bound else 200)
+
+
+def _contacts(agreements) -> list[dict]:
+    """The vendors' numbers and addresses of the organisation's agreements, each once."""
+    seen, found = set(), []
+    for agreement in agreements:
+        for line in contact_lines(agreement, language()):
+            if line["value"] not in seen:
+                seen.add(line["value"])
+                found.append(line)
+    return found
 
 
 @contact_required
@@ -204,7 +218,10 @@ def agreement(request, pk: int):
     found = _agreements(request).filter(pk=pk).first()
     if found is None:
         raise Http404("no such agreement")
-    return render(request, "web/portal/agreement.html", {"s": agreement_summary(found, language()), "live": channels_open(found)})
+    return render(request, "web/portal/agreement.html", {
+        "s": agreement_summary(found, language()), "live_lines": channel_sentences(found, language()),
+        "contacts": contact_lines(found, language()), "manager": manager_of(found),
+    })
 
 
 def _coordinator(request) -> None:
