@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement
 from meldpunt.core.channels import channel_refusal
@@ -28,8 +29,8 @@ from meldpunt.tickets.models import (
 )
 from meldpunt.tickets.requests import NewRequest
 
-KINDS = {k for k, _ in KIND_CHOICES}
-STATUSES = {s for s, _ in STATUS_CHOICES}
+KINDS = {k for k, _label in KIND_CHOICES}
+STATUSES = {s for s, _label in STATUS_CHOICES}
 
 
 class TicketError(ValueError):
@@ -101,7 +102,7 @@ def register_tickets(requests: list[NewRequest]) -> list[Ticket]:
     no idempotency key: callers register these once by other means. The caller holds the
     transaction; a bad request raises TicketError and nothing of the batch is kept."""
     built = [_build(request) for request in requests]
-    tickets = Ticket.objects.bulk_create([ticket for ticket, _ in built])
+    tickets = Ticket.objects.bulk_create([ticket for ticket, _clocks in built])
     clocks = []
     for ticket, own in built:
         for clock in own:
@@ -121,15 +122,15 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
     r = request
     organisation, agreement, contact, kind = r.organisation, r.agreement, r.contact, r.kind
     if kind not in KINDS:
-        raise TicketError(f"kind must be one of {', '.join(sorted(KINDS))}")
+        raise TicketError(_("kind must be one of %(kinds)s") % {"kinds": ", ".join(sorted(KINDS))})
     if r.status not in STATUSES:
-        raise TicketError(f"status must be one of {', '.join(s for s, _ in STATUS_CHOICES)}")
+        raise TicketError(_("status must be one of %(statuses)s") % {"statuses": ", ".join(s for s, _label in STATUS_CHOICES)})
     if not r.subject.strip():
-        raise TicketError("subject is required")
+        raise TicketError(_("subject is required"))
     if agreement is not None and (organisation is None or agreement.organisation_id != organisation.pk):
-        raise TicketError("the agreement belongs to another organisation")
+        raise TicketError(_("the agreement belongs to another organisation"))
     if agreement is not None and kind not in agreement.catalog.parsed().kinds:
-        raise TicketError(f"catalog {agreement.catalog.vendor} does not take {kind} requests")
+        raise TicketError(_("catalog %(catalog)s does not take %(kind)s requests") % {"catalog": agreement.catalog.vendor, "kind": kind})
     if agreement is not None and r.channel in agreement.catalog.parsed().channels:  # seed 004: monitoring
         _check_channel(agreement, r.channel)
     decision = _decide_priority(agreement, kind, r.impact, r.urgency, r.priority)
@@ -171,7 +172,7 @@ def _check_channel(agreement: Agreement, channel: str) -> None:
         granted = catalog.package(agreement.package).entitlements
     refusal = channel_refusal(catalog.channels, channel, granted)
     if refusal:
-        raise TicketError(f"agreement {agreement.code}: {refusal}")
+        raise TicketError(_("agreement %(code)s: %(refusal)s") % {"code": agreement.code, "refusal": refusal})
 
 
 def _rank(agreement: Agreement | None, level: str) -> int:
@@ -183,7 +184,8 @@ def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
     fresh = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if expected_version is not None and fresh.version != expected_version:
         raise ConflictError(
-            f"ticket #{fresh.pk} was changed by someone else (version {fresh.version}, you had {expected_version}); reload and try again"
+            _("ticket #%(number)s was changed by someone else (version %(version)s, you had %(expected)s); reload and try again")
+            % {"number": fresh.pk, "version": fresh.version, "expected": expected_version}
         )
     return fresh
 
@@ -204,7 +206,7 @@ def change_status(ticket: Ticket, status: str, *, actor=None, expected_version: 
     ``resume``: with ``waiting_customer``, the status the customer's answer returns the
     ticket to (default in progress; triage sends an incomplete new request back to new)."""
     if status not in STATUSES:
-        raise TicketError(f"status must be one of {', '.join(s for s, _ in STATUS_CHOICES)}")
+        raise TicketError(_("status must be one of %(statuses)s") % {"statuses": ", ".join(s for s, _label in STATUS_CHOICES)})
     ticket = _lock(ticket, expected_version)
     old = ticket.status
     if old == status:
@@ -242,9 +244,9 @@ def set_priority(ticket: Ticket, *, actor=None, priority: str | None = None, imp
     """Set a new priority (explicitly or from impact × urgency); the clocks move with it."""
     ticket = _lock(ticket, expected_version)
     if ticket.agreement is None:
-        raise TicketError("a ticket without an agreement has no priority scheme")
+        raise TicketError(_("a ticket without an agreement has no priority scheme"))
     if not (priority or impact or urgency):
-        raise TicketError("give a priority, or impact and urgency")
+        raise TicketError(_("give a priority, or impact and urgency"))
     decision = _decide_priority(ticket.agreement, ticket.kind, impact, urgency, priority)
     old, was_provisional = ticket.priority, ticket.priority_provisional
     ticket.priority, ticket.impact, ticket.urgency = decision.level, impact or ticket.impact, urgency or ticket.urgency
@@ -267,7 +269,7 @@ def add_message(ticket: Ticket, body: str, *, author=None, public: bool = True, 
     ``contact``: the customer contact who wrote it when known by other means than a login
     (their mail address); listeners get it to judge what the customer may do by mail."""
     if not body.strip():
-        raise TicketError("the message is empty")
+        raise TicketError(_("the message is empty"))
     ticket = _lock(ticket, None)
     at = at or timezone.now()
     message = Message.objects.create(ticket=ticket, author=author, body=body, public=public, from_customer=from_customer, channel=channel)
@@ -300,13 +302,13 @@ def plan_resolution(ticket: Ticket, planned_at: datetime | None, *, actor=None,
     agreed becomes the resolution clock's due moment, so the clock runs to it, the queues
     sort on it and the customer sees it. None clears the date (no automatic due again)."""
     if planned_at is not None and timezone.is_naive(planned_at):
-        raise TicketError("planned_at needs a time zone")
+        raise TicketError(_("planned_at needs a time zone"))
     ticket = _lock(ticket, expected_version)
     if planned_at is not None:
         if not Clock.objects.filter(ticket=ticket, metric="resolution", target="planning").exists():
-            raise TicketError("this request's resolution target is not 'by planning'; there is no date to plan")
+            raise TicketError(_("this request's resolution target is not 'by planning'; there is no date to plan"))
         if planned_at <= ticket.received_at:
-            raise TicketError("the planned date must be after the request was received")
+            raise TicketError(_("the planned date must be after the request was received"))
     old = ticket.planned_at
     if old == planned_at:
         return ticket
@@ -335,10 +337,10 @@ def change_kind(ticket: Ticket, kind: str, *, actor=None, reason: str = "", expe
     Nothing is lost: the thread and events stay, the old kind is in the event log, and the
     clocks are recomputed for the new kind (with a fixed priority when the catalog has one)."""
     if kind not in KINDS:
-        raise TicketError(f"kind must be one of {', '.join(sorted(KINDS))}")
+        raise TicketError(_("kind must be one of %(kinds)s") % {"kinds": ", ".join(sorted(KINDS))})
     ticket = _lock(ticket, expected_version)
     if ticket.agreement_id is not None and kind not in ticket.agreement.catalog.parsed().kinds:
-        raise TicketError(f"catalog {ticket.agreement.catalog.vendor} does not take {kind} requests")
+        raise TicketError(_("catalog %(catalog)s does not take %(kind)s requests") % {"catalog": ticket.agreement.catalog.vendor, "kind": kind})
     old = ticket.kind
     if old == kind:
         return ticket
@@ -373,7 +375,7 @@ def set_triage_state(ticket: Ticket, state: str, *, actor=None, reason: str = ""
 def assign_ticket(ticket: Ticket, assignee, *, actor=None, expected_version: int | None = None) -> Ticket:
     """Hand the ticket to ``assignee`` (a staff user, or None to unassign)."""
     if assignee is not None and not assignee.is_staff:
-        raise TicketError("only vendor staff can be assigned")
+        raise TicketError(_("only vendor staff can be assigned"))
     ticket = _lock(ticket, expected_version)
     old = ticket.assignee_id
     new = assignee.pk if assignee is not None else None
