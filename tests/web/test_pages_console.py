@@ -204,3 +204,19 @@ def test_bad_posts_do_not_error(agent, desk):
                          ("assign", {"assignee": desk["a_coord"].user.pk, "version": 1})]:
         assert agent.post(f"/console/tickets/{ticket.pk}/{action}/", data).status_code == 400, (action, data)
     assert agent.get(f"/console/tickets/{ticket.pk}/status/").status_code == 405
+
+
+def test_dutch_queue_names_every_filter_in_dutch_and_the_key_hint_counts_the_queues(agent, desk):
+    """Issue 21: "All teams" read English on the Dutch console; the hint said 1–6 beside seven
+    queue tabs. The hint and the shortcuts dialog take the number from the tabs themselves."""
+    from meldpunt.teams.models import Team
+
+    Team.objects.create(name="Tweede lijn")
+    html = agent.get("/console/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Alle teams" in html and "All teams" not in html
+    tabs = html.split('<nav class="tabs"', 1)[1].split("</nav>", 1)[0].count("data-queue=")
+    assert tabs >= 7
+    assert f"1–{tabs} andere wachtrij" in html and f"<dt>1–{tabs}</dt>" in html
+    ticket = _ticket(desk)
+    page = agent.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"<dt>1–{tabs}</dt>" in page

@@ -117,7 +117,7 @@ def queue(request):
     title = str(QUEUE_LABELS[q.queue])
     if q.q:
         title = _("Search in %(queue)s") % {"queue": title}
-    context = {"form": form, "rows": rows, "q": q, "tabs": tabs, "next_url": next_url, "error": error,
+    context = {"form": form, "rows": rows, "q": q, "tabs": tabs, "queue_count": len(tabs), "next_url": next_url, "error": error,
                "title": title, "refresh_url": request.get_full_path()}
     status = 400 if error else 200
     if request.htmx:
@@ -240,6 +240,7 @@ def _render_ticket(request, ticket: Ticket, *, status: int = 200, error: str = "
     }
     context["plannable"] = any(c["clock"].metric == "resolution" and c["clock"].target == "planning"
                                for c in context["clocks"])
+    context["queue_count"] = len(QUEUE_LABELS)  # the shortcuts dialog: 1–n switch queue
     return render(request, "web/console/ticket.html", context, status=status)
 
 
