@@ -10,9 +10,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from meldpunt import localformat
 from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.services import check_limits
 from meldpunt.core.billing import BillingError, money, parse_amount
@@ -237,13 +238,16 @@ def draft_proposal(ticket: Ticket, *, actor=None, hours: Decimal | str, descript
 
 
 def proposal_text(proposal: Proposal, language: str) -> str:
-    nl = language == "nl"
-    lines = [proposal.description, ""]
-    lines.append(f"{'Geschatte uren' if nl else 'Estimated hours'}: {proposal.hours}")
-    lines.append(f"{'Uurtarief' if nl else 'Hourly rate'}: {proposal.currency} {proposal.rate}")
-    lines.append(f"{'Bedrag' if nl else 'Amount'}: {proposal.currency} {proposal.amount} {'excl. btw' if nl else 'excl. VAT'}")
-    lines.append(f"{'Geldig tot en met' if nl else 'Valid until'}: {proposal.valid_until.isoformat()}")
-    return "\n".join(lines)
+    """The proposal as the customer reads it, figures in their notation ("€ 125,00", "2,00",
+    "5 januari 2027" / "€125.00", "2.00", "5 January 2027")."""
+    with translation.override(language):
+        return "\n".join([
+            proposal.description, "",
+            _("Estimated hours: %(hours)s") % {"hours": localformat.number(proposal.hours, 2, language)},
+            _("Hourly rate: %(rate)s") % {"rate": localformat.money(proposal.rate, proposal.currency, language)},
+            _("Amount: %(amount)s excl. VAT") % {"amount": localformat.money(proposal.amount, proposal.currency, language)},
+            _("Valid until: %(day)s") % {"day": localformat.day(proposal.valid_until, language)},
+        ])
 
 
 @transaction.atomic
