@@ -68,7 +68,9 @@ def test_monitoring_alerts_come_in_only_where_the_agreement_includes_monitoring(
     invantive = f.agreement(org, "invantive", "subscription")
     refused = api.post("/api/tickets", {**alert, "agreement": invantive.code})
     assert refused.status_code == 400
-    assert "need the entitlement 'monitoring'" in refused.json()["detail"]
+    assert "need the entitlement “Monitoring alerts become incidents”" in refused.json()["detail"]
+    dutch = api.post("/api/tickets", {**alert, "agreement": invantive.code}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert "vragen het recht “Monitoring: meldingen worden incidenten”" in dutch.json()["detail"]
     assert api.post("/api/tickets", {**alert, "agreement": invantive.code, "channel": "api"}).status_code == 201
 
 

@@ -220,3 +220,35 @@ def test_dutch_queue_names_every_filter_in_dutch_and_the_key_hint_counts_the_que
     ticket = _ticket(desk)
     page = agent.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"<dt>1–{tabs}</dt>" in page
+
+
+def test_dutch_console_reads_the_core_s_priority_reason_and_clock_texts_in_dutch(agent, desk):
+    """Issue 21: "(to be assessed)", "No agreement on this request, so no service levels
+    apply" and the core's priority reasons read English on the Dutch console. The ticket
+    stores the English (API, events); people read the core's code through gettext."""
+    ticket = _ticket(desk)  # impact organisation × urgency high: a matrix reason
+    assert ticket.priority_reason.startswith("impact organisation × urgency high → ")
+    dutch = agent.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "(impact de hele organisatie × urgentie hoog → " in dutch and "× urgency" not in dutch
+    assert "<dd>de hele organisatie × hoog</dd>" in dutch  # not the raw "organisation × high"
+    english = agent.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "(impact the whole organisation × urgency high → " in english
+    stranger, _ = create_ticket(NewRequest(organisation=None, agreement=None, contact=None, subject="Hallo",
+                                           reporter_email="karel@example.org"))
+    dutch = agent.get(f"/console/tickets/{stranger.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Geen overeenkomst op deze aanvraag, dus er gelden geen serviceniveaus" in dutch
+    assert "no service levels apply" not in dutch
+
+
+def test_a_core_priority_reason_is_read_back_by_code_and_a_written_one_stays():
+    from django.utils import translation
+
+    from meldpunt.core.priority import read_reason, reason_text
+    from meldpunt.tickets.wording import priority_reason_words
+
+    text = reason_text("fixed", kind="question", level="D")
+    assert read_reason(text) == ("fixed", {"kind": "question", "level": "D"})
+    with translation.override("nl"):
+        assert priority_reason_words(text) == "vraag heeft altijd prioriteit D (catalogus)"
+        assert priority_reason_words(reason_text("unassessed")) == "nog te beoordelen"
+        assert priority_reason_words("customer called the director") == "customer called the director"

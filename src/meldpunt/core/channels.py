@@ -26,12 +26,22 @@ class ChannelRule:
     entitlement: str | None = None  # None: open to every agreement
 
 
-def channel_refusal(rules: Mapping[str, ChannelRule], channel: str, granted: frozenset[str]) -> str | None:
-    """Why an agreement granting ``granted`` may not register a request by ``channel``; None: it may."""
+def missing_entitlement(rules: Mapping[str, ChannelRule], channel: str, granted: frozenset[str]) -> str | None:
+    """The entitlement an agreement granting ``granted`` lacks to register a request by
+    ``channel`` (a code; the app words the refusal in the reader's language); None: it may."""
     rule = rules.get(channel)
     if rule is None or rule.entitlement is None or rule.entitlement in granted:
         return None
-    return f"requests by {channel} need the entitlement {rule.entitlement!r}, which this agreement does not include"
+    return rule.entitlement
+
+
+def channel_refusal(rules: Mapping[str, ChannelRule], channel: str, granted: frozenset[str]) -> str | None:
+    """Why an agreement granting ``granted`` may not register a request by ``channel``, in
+    English (logs, the command line); None: it may."""
+    entitlement = missing_entitlement(rules, channel, granted)
+    if entitlement is None:
+        return None
+    return f"requests by {channel} need the entitlement {entitlement!r}, which this agreement does not include"
 
 
 def read_channels(reader: FieldReader, data: Any) -> dict[str, ChannelRule]:

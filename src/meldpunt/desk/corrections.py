@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement, Contact, Organisation
 from meldpunt.contracts.services import ContactError, add_contact
-from meldpunt.core.priority import PriorityError, initial_priority
+from meldpunt.core.priority import PriorityError, initial_priority, reason_text
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.knowledge.models import Product, Release
 from meldpunt.tickets import events, search_index
@@ -219,7 +219,7 @@ def _redecide(ticket: Ticket, old_kind: str, old_vendor: str | None) -> bool:
     except PriorityError:  # impact/urgency of another catalog's scheme: assess again
         decision = initial_priority(scheme, ticket.kind)
     ticket.priority = decision.level if decision else ""
-    ticket.priority_reason = decision.reason if decision else "to be assessed"
+    ticket.priority_reason = decision.reason if decision else reason_text("unassessed")
     ticket.priority_provisional = bool(decision and decision.provisional)
     ticket.priority_rank = scheme.rank(ticket.priority, UNRANKED) if ticket.priority else UNRANKED
     return True

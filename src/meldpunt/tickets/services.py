@@ -11,14 +11,17 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement
-from meldpunt.core.channels import channel_refusal
-from meldpunt.core.priority import PriorityError, initial_priority
+from meldpunt.core.channels import missing_entitlement
+from meldpunt.core.priority import PriorityError, initial_priority, reason_text
+from meldpunt.core.vocabulary import ENTITLEMENTS, label
 from meldpunt.tickets import events, search_index, signals
 from meldpunt.tickets.clocks import clocks_for_new, recompute_clocks
 from meldpunt.tickets.models import (
+    CHANNEL_CHOICES,
     KIND_CHOICES,
     OPEN_STATUSES,
     STATUS_CHOICES,
@@ -28,6 +31,7 @@ from meldpunt.tickets.models import (
     Ticket,
 )
 from meldpunt.tickets.requests import NewRequest
+from meldpunt.tickets.wording import priority_error_words
 
 KINDS = {k for k, _label in KIND_CHOICES}
 STATUSES = {s for s, _label in STATUS_CHOICES}
@@ -50,7 +54,7 @@ def _decide_priority(agreement: Agreement | None, kind: str, impact: str, urgenc
         return initial_priority(agreement.catalog.parsed().priority, kind, impact=impact, urgency=urgency,
                                 requested=requested)
     except PriorityError as exc:
-        raise TicketError(str(exc)) from None
+        raise TicketError(priority_error_words(exc)) from None
 
 
 class Registered(NamedTuple):
@@ -148,7 +152,7 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
         urgency=r.urgency or "",
         priority=decision.level if decision else "",
         priority_rank=_rank(agreement, decision.level if decision else ""),
-        priority_reason=decision.reason if decision else ("" if agreement is None else "to be assessed"),
+        priority_reason=decision.reason if decision else ("" if agreement is None else reason_text("unassessed")),
         priority_provisional=bool(decision and decision.provisional),
         language=r.language or (contact.language if contact else organisation.language if organisation else "en"),
         idempotency_key=r.idempotency_key or None,
@@ -170,9 +174,13 @@ def _check_channel(agreement: Agreement, channel: str) -> None:
         granted = catalog.entitlements(agreement.package, agreement.addon_ids())
     except KeyError:
         granted = catalog.package(agreement.package).entitlements
-    refusal = channel_refusal(catalog.channels, channel, granted)
-    if refusal:
-        raise TicketError(_("agreement %(code)s: %(refusal)s") % {"code": agreement.code, "refusal": refusal})
+    missing = missing_entitlement(catalog.channels, channel, granted)
+    if missing:
+        channels = dict(CHANNEL_CHOICES)
+        raise TicketError(_("agreement %(code)s: requests by %(channel)s need the entitlement “%(entitlement)s”, "
+                            "which this agreement does not include") % {
+            "code": agreement.code, "channel": str(channels.get(channel, channel)).lower(),
+            "entitlement": label(ENTITLEMENTS, missing, get_language() or "en")})
 
 
 def _rank(agreement: Agreement | None, level: str) -> int:
@@ -349,7 +357,7 @@ def change_kind(ticket: Ticket, kind: str, *, actor=None, reason: str = "", expe
     if ticket.agreement_id is not None:
         fixed = ticket.agreement.catalog.parsed().priority.fixed.get(kind)
         if fixed and fixed != ticket.priority:
-            ticket.priority, ticket.priority_reason = fixed, f"{kind} is always priority {fixed} (catalog)"
+            ticket.priority, ticket.priority_reason = fixed, reason_text("fixed", kind=kind, level=fixed)
             ticket.priority_rank, ticket.priority_provisional = _rank(ticket.agreement, fixed), False
             fields += ["priority", "priority_reason", "priority_rank", "priority_provisional"]
     _bump(ticket, fields)

@@ -40,6 +40,7 @@ from meldpunt.tickets.services import (
     plan_resolution,
     set_priority,
 )
+from meldpunt.tickets.wording import impact_urgency_words, priority_reason_words
 from meldpunt.triage.forms import PlanForm
 from meldpunt.web.forms import AssignForm, ConsoleReplyForm, FollowerForm, PriorityForm, StatusForm
 from meldpunt.web.queries import (
@@ -223,6 +224,8 @@ def _render_ticket(request, ticket: Ticket, *, status: int = 200, error: str = "
         "timeline": _timeline(request, ticket),
         "summary": agreement_summary(ticket.agreement, lang) if ticket.agreement_id else None,
         "priority_label": scheme.label(ticket.priority, lang) if scheme and ticket.priority else "",
+        "priority_reason": priority_reason_words(ticket.priority_reason),
+        "impact_urgency": impact_urgency_words(ticket.impact, ticket.urgency) if ticket.impact else "",
         "error": error,
         "reply_form": forms.get("reply_form") or ConsoleReplyForm(initial=initial, ticket=ticket),
         "followers": followers.listed(ticket),
