@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meldpunt.tickets.models import Clock, Ticket
 from meldpunt.tickets.registration import create_ticket
@@ -212,7 +212,8 @@ def test_dutch_queue_names_every_filter_in_dutch_and_the_key_hint_counts_the_que
     from meldpunt.teams.models import Team
 
     Team.objects.create(name="Tweede lijn")
-    html = agent.get("/console/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    with translation.override("en"):  # the Dutch request leaves Dutch active; put English back after
+        html = agent.get("/console/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Alle teams" in html and "All teams" not in html
     tabs = html.split('<nav class="tabs"', 1)[1].split("</nav>", 1)[0].count("data-queue=")
     assert tabs >= 7
@@ -228,21 +229,21 @@ def test_dutch_console_reads_the_core_s_priority_reason_and_clock_texts_in_dutch
     stores the English (API, events); people read the core's code through gettext."""
     ticket = _ticket(desk)  # impact organisation × urgency high: a matrix reason
     assert ticket.priority_reason.startswith("impact organisation × urgency high → ")
-    dutch = agent.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    with translation.override("en"):
+        dutch = agent.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "(impact de hele organisatie × urgentie hoog → " in dutch and "× urgency" not in dutch
     assert "<dd>de hele organisatie × hoog</dd>" in dutch  # not the raw "organisation × high"
     english = agent.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "(impact the whole organisation × urgency high → " in english
     stranger, _ = create_ticket(NewRequest(organisation=None, agreement=None, contact=None, subject="Hallo",
                                            reporter_email="karel@example.org"))
-    dutch = agent.get(f"/console/tickets/{stranger.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    with translation.override("en"):
+        dutch = agent.get(f"/console/tickets/{stranger.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Geen overeenkomst op deze aanvraag, dus er gelden geen serviceniveaus" in dutch
     assert "no service levels apply" not in dutch
 
 
 def test_a_core_priority_reason_is_read_back_by_code_and_a_written_one_stays():
-    from django.utils import translation
-
     from meldpunt.core.priority import read_reason, reason_text
     from meldpunt.tickets.wording import priority_reason_words
 

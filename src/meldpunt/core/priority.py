@@ -44,7 +44,7 @@ class PriorityError(ValueError):
     """The inputs do not give a priority under this scheme: ``code`` (one of :data:`ERRORS`)
     and its ``params``; ``str()`` is the English."""
 
-    def __init__(self, code: str, **params: str) -> None:
+    def __init__(self, code: str, **params: object) -> None:
         self.code, self.params = code, params
         super().__init__(ERRORS[code].format(**params))
 
@@ -137,9 +137,9 @@ def assign_priority(
         return PriorityDecision(requested, "explicit", {"level": requested})
     if scheme.scheme == "matrix" and (impact is not None or urgency is not None):
         if impact not in scheme.impacts:
-            raise PriorityError("impact", value=str(impact), allowed=", ".join(scheme.impacts))
+            raise PriorityError("impact", value=impact, allowed=", ".join(scheme.impacts))
         if urgency not in scheme.urgencies:
-            raise PriorityError("urgency", value=str(urgency), allowed=", ".join(scheme.urgencies))
+            raise PriorityError("urgency", value=urgency, allowed=", ".join(scheme.urgencies))
         level = scheme.matrix[(impact, urgency)]
         return PriorityDecision(level, "matrix", {"impact": impact, "urgency": urgency, "level": level})
     if scheme.default is not None:
