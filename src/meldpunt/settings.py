@@ -149,6 +149,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
             ],
+            # {{ amount|money:"EUR" }}, {{ hours|number }}, {{ day|day }} in the reader's notation
+            "libraries": {"localformat": "meldpunt.localformat"},
         },
     },
 ]
@@ -231,6 +233,7 @@ MELDPUNT_TOKEN_DAYS = int(os.environ.get("MELDPUNT_TOKEN_DAYS", "0"))
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["meldpunt.formats"]  # English dates read British: "5 January 2027"
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True

@@ -211,3 +211,27 @@ def test_a_month_that_has_not_ended_is_refused_unless_forced_with_a_reason(caplo
         result = run_month(month="2030-01", today=date(2030, 1, 20), force="customer leaves on the 20th")
     assert result.invoices and caplog.records[-1].reason == "customer leaves on the 20th"
     assert run_month(month="2030-01", today=date(2030, 2, 1)).invoices == []  # ended: no reason needed, nothing new
+
+
+def test_invoice_run_command_refuses_an_incomplete_vendor_profile_like_the_web(devries):
+    """One rule for both faces (billing.services.check_profiles): the command names what is
+    missing on one line, exits non-zero and issues nothing; completed, it bills."""
+    from django.core.management.base import CommandError
+
+    from meldpunt.billing.models import VendorProfile
+
+    profile = VendorProfile.objects.get(vendor="erpm")
+    iban, profile.iban, profile.vat_number = profile.iban, "", ""
+    profile.save()
+    for enqueue in (False, True):
+        with pytest.raises(CommandError) as refused:
+            call_command("invoice_run", month="2026-10", date="2026-11-02", enqueue=enqueue, stdout=StringIO())
+        message = str(refused.value)
+        assert refused.value.returncode == 1 and "\n" not in message
+        assert message.startswith("the invoice profile is incomplete: erpm:") and "IBAN" in message
+        assert "VAT" in message
+    assert not Invoice.objects.exists()
+    profile.iban, profile.vat_number = iban, "NL001234567B01"
+    profile.save()
+    call_command("invoice_run", month="2026-10", date="2026-11-02", stdout=StringIO())
+    assert Invoice.objects.filter(vendor="erpm").count() == 1

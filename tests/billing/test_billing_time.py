@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from meldpunt.billing.models import Budget, ImmutableError, TimeEntry
 from meldpunt.billing.selectors import budget_state
@@ -126,7 +127,10 @@ def test_staff_book_time_on_the_ticket_time_page(invantive, client):
     url = f"/billing/tickets/{invantive['question'].pk}/time/"
     assert "Start timer" in client.get(url).content.decode()
     html = client.post(url, {"minutes": "31", "rate": "120.00", "note": "joins"}).content.decode()
-    assert "60 min billed at 120.00/h" in html
+    assert "60 min billed at €120.00/h" in html and "<td>€120.00</td>" in html
+    with translation.override("en"):  # the Dutch request leaves Dutch active; put English back after
+        dutch = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "€ 120,00" in dutch and "120.00" not in dutch  # the reader's notation, not "0.00"
     refused = client.post(url, {"minutes": "240", "rate": "120.00"}).content.decode()
     assert "register it as a consultant request" in refused
     assert TimeEntry.objects.count() == 1

@@ -42,11 +42,13 @@ def test_navigation_is_one_line_at_1280_for_every_role(person, locale):
     anonymous = person(locale=locale)
     anonymous.go("/")
     single_line(anonymous.page)
+    assert not anonymous.page.locator(".menu-toggle").is_visible()
     for username, password in (("agent-met-een-lange-naam", "pw-agent-123"),
                                ("coordinatrice-met-een-lange-naam", "pw-customer-123")):
         someone = person(locale=locale)
         someone.login(username, password)
         single_line(someone.page)
+        assert not someone.page.locator(".menu-toggle").is_visible()  # "Menu" is for phones only
         first_menu = someone.page.locator("details.dropdown").first
         assert not someone.page.locator("details.dropdown ul a").first.is_visible()
         first_menu.locator("summary").click()

@@ -82,7 +82,7 @@ def test_an_emergency_call_is_registered_only_as_an_incident_on_an_agreement_wit
         log_contact(channel="emergency", agent=agent, contact=jan, agreement=premium, kind="question",
                     summary="Hoe werkt de export?")
     plain = jan.organisation.agreements.get(addons__isnull=True)
-    with pytest.raises(TicketError, match="emergency_number"):
+    with pytest.raises(TicketError, match="Emergency number for incidents"):
         log_contact(channel="emergency", agent=agent, contact=jan, agreement=plain, summary="Alles ligt plat")
     with pytest.raises(TicketError, match="needs the agreement"):
         log_contact(channel="emergency", agent=agent, contact=jan, summary="Alles ligt plat")

@@ -1,6 +1,7 @@
 """Rules from the policies that are catalog data (issue 20 item 1), each test quoting its seed."""
 
 import pytest
+from django.utils import translation
 
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import load_preset, parse_catalog, preset_text
@@ -68,7 +69,10 @@ def test_monitoring_alerts_come_in_only_where_the_agreement_includes_monitoring(
     invantive = f.agreement(org, "invantive", "subscription")
     refused = api.post("/api/tickets", {**alert, "agreement": invantive.code})
     assert refused.status_code == 400
-    assert "need the entitlement 'monitoring'" in refused.json()["detail"]
+    assert "need the entitlement “Monitoring alerts become incidents”" in refused.json()["detail"]
+    with translation.override("en"):  # the Dutch request leaves Dutch active; put English back after
+        dutch = api.post("/api/tickets", {**alert, "agreement": invantive.code}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert "vragen het recht “Monitoring: meldingen worden incidenten”" in dutch.json()["detail"]
     assert api.post("/api/tickets", {**alert, "agreement": invantive.code, "channel": "api"}).status_code == 201
 
 

@@ -63,7 +63,7 @@ def test_one_request_through_every_state_of_seed_002(client, inv):
     assert staff.post(f"/api/triage/proposals/{proposal['id']}/send").json()["state"] == "sent"
     page = client.get(f"/portal/requests/{number}/proposal/").content.decode()
     assert "220.00" in page and "Approve the proposal" in page  # 5. proposal sent
-    assert "EUR 220.00" in OutboundMail.objects.get(ticket_id=number, kind="proposal").body
+    assert "Amount: €220.00 excl. VAT" in OutboundMail.objects.get(ticket_id=number, kind="proposal").body
 
     assert staff.post(f"/api/triage/proposals/{proposal['id']}/decision", {"approve": True}).status_code == 403
     decided = customer.post(f"/api/triage/proposals/{proposal['id']}/decision", {"approve": True})

@@ -5,7 +5,7 @@ coverage next, advisory conversion with a proposal, categories, licence keys
 import os
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -126,7 +126,24 @@ def test_a_proposal_has_decimal_amount_currency_and_validity(inv):
     assert proposal.valid_until == timezone.localdate() + timedelta(days=14)
     services.send_proposal(proposal, actor=inv["agent"])
     mail = OutboundMail.objects.get(ticket=ticket, kind="proposal")
-    assert "EUR 300.00" in mail.body and "AKKOORD" in mail.body
+    assert "AKKOORD" in mail.body and "EUR 300.00" not in mail.body
+    # figures in the Dutch reader's notation (issue 21: "EUR 125.00", "2.00", "2027-01-05")
+    assert "Bedrag: € 300,00 excl. btw" in mail.body and "Geschatte uren: 2,50" in mail.body
+    assert "Uurtarief: € 120,00" in mail.body
+    assert f"Geldig tot en met: {proposal.valid_until.day} " in mail.body and proposal.valid_until.isoformat() not in mail.body
+
+
+def test_the_proposal_text_reads_british_in_english_and_dutch_in_dutch():
+    from types import SimpleNamespace
+
+    proposal = SimpleNamespace(description="Review", hours=Decimal("1234.5"), rate=Decimal("125.00"),
+                               amount=Decimal("154312.50"), currency="EUR", valid_until=date(2027, 1, 5))
+    english = services.proposal_text(proposal, "en")
+    assert english.splitlines()[2:] == ["Estimated hours: 1,234.50", "Hourly rate: €125.00",
+                                        "Amount: €154,312.50 excl. VAT", "Valid until: 5 January 2027"]
+    dutch = services.proposal_text(proposal, "nl")
+    assert dutch.splitlines()[2:] == ["Geschatte uren: 1.234,50", "Uurtarief: € 125,00",
+                                      "Bedrag: € 154.312,50 excl. btw", "Geldig tot en met: 5 januari 2027"]
 
 
 def test_an_estimate_of_four_hours_or_more_becomes_a_consultant_request(inv):

@@ -45,6 +45,7 @@ def test_a_year_on_one_version_reminds_the_coordinator_once_in_their_language(no
     # the newest release in production or LTS, not the newer end-of-life one
     assert "24.0.130" in body and "23.0.9" not in body and "ten minste eenmaal per jaar" in body
     assert "nieuwe licentiesleutel" in body
+    assert "sinds 1 november 2025" in body and "1 september 2026" in body and "2025-11-01" not in body  # Dutch dates
     # A rerun, a second worker, the next day: nothing twice.
     assert send_upgrade_reminders(date(2026, 11, 1)).queued == []
     assert send_upgrade_reminders(date(2026, 11, 2)).queued == []

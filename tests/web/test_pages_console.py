@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meldpunt.tickets.models import Clock, Ticket
 from meldpunt.tickets.registration import create_ticket
@@ -242,8 +242,57 @@ def test_the_priority_reason_and_impact_read_as_words_and_an_agents_reply_names_
     ticket = _ticket(desk, "Shop orders missing")
     add_message(ticket, "We are on it.", author=desk["staff"], channel="portal")
     page = agent.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    assert "(uit impact × urgentie: De hele organisatie × Hoog)" in page
-    assert "<dd>De hele organisatie × Hoog</dd>" in page
+    assert "(impact de hele organisatie × urgentie hoog → " in page
+    assert "<dd>de hele organisatie × hoog</dd>" in page
     assert "organisation × high" not in page
     line = page[page.index("We are on it.") - 400:page.index("We are on it.")]
     assert "· Portal" not in line
+
+
+def test_dutch_queue_names_every_filter_in_dutch_and_the_key_hint_counts_the_queues(agent, desk):
+    """Issue 21: "All teams" read English on the Dutch console; the hint said 1–6 beside seven
+    queue tabs. The hint and the shortcuts dialog take the number from the tabs themselves."""
+    from meldpunt.teams.models import Team
+
+    Team.objects.create(name="Tweede lijn")
+    with translation.override("en"):  # the Dutch request leaves Dutch active; put English back after
+        html = agent.get("/console/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Alle teams" in html and "All teams" not in html
+    tabs = html.split('<nav class="tabs"', 1)[1].split("</nav>", 1)[0].count("data-queue=")
+    assert tabs >= 7
+    assert f"1–{tabs} andere wachtrij" in html and f"<dt>1–{tabs}</dt>" in html
+    ticket = _ticket(desk)
+    page = agent.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"<dt>1–{tabs}</dt>" in page
+
+
+def test_dutch_console_reads_the_core_s_priority_reason_and_clock_texts_in_dutch(agent, desk):
+    """Issue 21: "(to be assessed)", "No agreement on this request, so no service levels
+    apply" and the core's priority reasons read English on the Dutch console. The ticket
+    stores the English (API, events); people read the core's code through gettext."""
+    ticket = _ticket(desk)  # impact organisation × urgency high: a matrix reason
+    assert ticket.priority_reason.startswith("impact organisation × urgency high → ")
+    with translation.override("en"):
+        dutch = agent.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "(impact de hele organisatie × urgentie hoog → " in dutch and "× urgency" not in dutch
+    assert "<dd>de hele organisatie × hoog</dd>" in dutch  # not the raw "organisation × high"
+    english = agent.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "(impact the whole organisation × urgency high → " in english
+    stranger, _ = create_ticket(NewRequest(organisation=None, agreement=None, contact=None, subject="Hallo",
+                                           reporter_email="karel@example.org"))
+    with translation.override("en"):
+        dutch = agent.get(f"/console/tickets/{stranger.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Geen overeenkomst bij dit verzoek, dus er gelden geen serviceniveaus" in dutch
+    assert "no service levels apply" not in dutch
+
+
+def test_a_core_priority_reason_is_read_back_by_code_and_a_written_one_stays():
+    from meldpunt.core.priority import read_reason, reason_text
+    from meldpunt.tickets.wording import priority_reason_words
+
+    text = reason_text("fixed", kind="question", level="D")
+    assert read_reason(text) == ("fixed", {"kind": "question", "level": "D"})
+    with translation.override("nl"):
+        assert priority_reason_words(text) == "vraag heeft altijd prioriteit D (catalogus)"
+        assert priority_reason_words(reason_text("unassessed")) == "nog te beoordelen"
+        assert priority_reason_words("customer called the director") == "customer called the director"

@@ -5,6 +5,7 @@ plan a 'by planning' resolution (issue 19). The rules live in
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from meldpunt.api.routes_tickets import ERRORS, Id, _staff_ticket, _visible_ticket, ticket_detail
@@ -49,5 +50,5 @@ def _row(model, what: str, **lookup):
         return None
     found = model.objects.filter(**lookup).first()
     if found is None:
-        raise CorrectionError(f"unknown {what} {value!r}")
+        raise CorrectionError(_("unknown %(what)s %(value)r") % {"what": what, "value": value})
     return found

@@ -11,6 +11,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Header, Path, Query, Router, Status
 from ninja.errors import HttpError
 
@@ -61,7 +62,7 @@ def list_tickets(request, filters: Query[TicketFilters]):
     params["extra"] = staff_filter(request.auth, params.pop("tag"), params.pop("team"))
     if q and q.strip():
         if params.pop("before") is not None:
-            raise TicketError("before pages the newest-first list; with q, page with offset")
+            raise TicketError(_("before pages the newest-first list; with q, page with offset"))
         items, next_offset = search_page(request.auth, q, offset=offset, **params)
         return {"items": with_staff_fields(request.auth, [ticket_out(t) for t in items]), "next_before": None,
                 "next_offset": next_offset}
@@ -81,10 +82,10 @@ def register_ticket(request, payload: TicketIn, idempotency_key: IdempotencyKey 
     if payload.agreement:
         agreement = agreement_to_register(user, payload.agreement)
         if agreement is None:
-            raise TicketError(f"unknown agreement code {payload.agreement!r}")
+            raise TicketError(_("unknown agreement code %(code)r") % {"code": payload.agreement})
     if staff:
         if agreement is None:
-            raise TicketError("agreement is required: its code names the customer organisation")
+            raise TicketError(_("agreement is required: its code names the customer organisation"))
         organisation = agreement.organisation
     else:
         organisation = contact.organisation
@@ -94,9 +95,9 @@ def register_ticket(request, payload: TicketIn, idempotency_key: IdempotencyKey 
                 "category in the description and an agent will decide"
             )
         if payload.channel not in CUSTOMER_CHANNELS:
-            raise TicketError(f"channel must be one of {', '.join(CUSTOMER_CHANNELS)}")
+            raise TicketError(_("channel must be one of %(channels)s") % {"channels": ", ".join(CUSTOMER_CHANNELS)})
         if payload.channel == "monitoring" and agreement is None:  # the catalog says who may (seed 004)
-            raise TicketError("monitoring alerts name the agreement whose monitoring sends them (agreement)")
+            raise TicketError(_("monitoring alerts name the agreement whose monitoring sends them (agreement)"))
     ticket, clocks, created = register_one(NewRequest(
         organisation=organisation, agreement=agreement, contact=contact,
         subject=payload.subject, description=payload.description, kind=payload.kind,
@@ -144,7 +145,7 @@ def post_status(request, ticket_id: Id, payload: StatusIn):
 def post_priority(request, ticket_id: Id, payload: PriorityIn):
     ticket = _staff_ticket(request, ticket_id, "change the priority")
     if not (payload.priority or payload.impact or payload.urgency):
-        raise TicketError("give a priority, or impact and urgency")
+        raise TicketError(_("give a priority, or impact and urgency"))
     set_priority(
         ticket, actor=request.auth, priority=payload.priority, impact=payload.impact,
         urgency=payload.urgency, reason=payload.reason, expected_version=payload.expected_version,

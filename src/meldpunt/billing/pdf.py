@@ -12,6 +12,7 @@ from meldpunt.billing.models import Invoice, VendorProfile
 from meldpunt.billing.selectors import invoice_lines
 from meldpunt.contracts.models import CatalogVersion
 from meldpunt.core.billing import format_money, format_quantity
+from meldpunt.localformat import day, month_words
 from meldpunt.pdf import write_pdf
 
 
@@ -47,8 +48,10 @@ def invoice_context(invoice: Invoice) -> dict:
         "vat": fmt(invoice.vat),
         "total": fmt(invoice.total),
         "vat_rate": format_quantity(invoice.vat_rate, lang),
-        "period": invoice.period.strftime("%Y-%m"),
+        "period": month_words(invoice.period, lang),
         "due_on": invoice.issued_on + timedelta(days=vendor.payment_days),
+        "issued": day(invoice.issued_on, lang),
+        "due": day(invoice.issued_on + timedelta(days=vendor.payment_days), lang),
     }
 
 

@@ -121,9 +121,9 @@ def _book(*, ticket: Ticket, agent, minutes: int, started_at: datetime | None, b
           rate: Decimal | str | None, note: str, allow_overrun: bool, override_reason: str,
           idempotency_key: str | None) -> Booking:
     if not isinstance(minutes, int) or minutes <= 0:
-        raise BillingError("minutes: a session lasts at least one whole minute")
+        raise BillingError(_("minutes: a session lasts at least one whole minute"))
     if ticket.organisation_id is None:
-        raise BillingError("this request has no organisation yet; place it before booking time")
+        raise BillingError(_("this request has no organisation yet; place it before booking time"))
     billable = (not covered_by_contract(ticket)) if billable is None else billable
     if billable:
         _check_proposal(ticket, agent, override_reason)
@@ -134,7 +134,7 @@ def _book(*, ticket: Ticket, agent, minutes: int, started_at: datetime | None, b
         rules = session_rules(ticket)
         price = parse_amount(rate, "rate") if rate not in (None, "") else rules.hourly_rate
         if price <= 0:
-            raise BillingError("rate: the catalog sets no hourly rate for billable time; give the rate")
+            raise BillingError(_("rate: the catalog sets no hourly rate for billable time; give the rate"))
         session = bill_session(minutes, price, rules, kind=ticket.kind)
         entry.billed_minutes, entry.rate, entry.amount = session.billed_minutes, price, session.amount
         entry.explanation = session.explanation[:300]
@@ -160,7 +160,7 @@ def _check_proposal(ticket: Ticket, agent, override_reason: str) -> None:
     if not override_reason.strip():
         raise ProposalNotApproved(block)
     if agent is None or not agent.has_perm("triage.override_proposal"):
-        raise ProposalNotApproved(block + "; only a support manager may override this")
+        raise ProposalNotApproved(_("%(block)s; only a support manager may override this") % {"block": block})
     events.record(ticket, "proposal_override", actor=agent, reason=override_reason.strip()[:500], block=block)
 
 
@@ -255,6 +255,23 @@ def missing_profile(vendor: str) -> list[str]:
             if profile is None or not str(getattr(profile, name)).strip()]
 
 
+class ProfileIncomplete(BillingError):
+    """A vendor to bill lacks what an invoice must show; nothing is issued."""
+
+
+def check_profiles(month: Month, groups: dict | None = None) -> None:
+    """The one rule of every face that issues a month (the web's run, ``meldpunt
+    invoice-run``): refuse with what is missing, per vendor, when a vendor that would bill
+    something has an incomplete invoice profile (:func:`missing_profile`)."""
+    groups = run_groups(month) if groups is None else groups
+    billing = {key[1] for key, group in groups.items() if _bills_something(month, group)}
+    gaps = {vendor: missing_profile(vendor) for vendor in sorted(billing)}
+    gaps = {vendor: missing for vendor, missing in gaps.items() if missing}
+    if gaps:
+        raise ProfileIncomplete(_("the invoice profile is incomplete: %(gaps)s") % {"gaps": "; ".join(
+            f"{vendor}: {', '.join(missing)}" for vendor, missing in gaps.items())})
+
+
 def _bills_something(month: Month, group: dict) -> bool:
     """Whether a group would get an invoice: billable time, or a fee line not billed yet
     (a package without a price makes no line, so its vendor needs no invoice profile)."""
@@ -274,19 +291,14 @@ def run_month(*, month: Month | str, today: date | None = None, force: str = "",
     two runs at once cannot bill twice (the loser's transaction rolls back, number too).
 
     ``require_profile``: refuse (before issuing anything) when a vendor to bill has an
-    incomplete invoice profile (:func:`missing_profile`); the web's run asks for it.
+    incomplete invoice profile (:func:`check_profiles`); the web's run and the command ask for it.
     """
     month = Month.parse(month) if isinstance(month, str) else month
     today = today or timezone.localdate()
     check_month(month, today, force)
     groups = run_groups(month)
     if require_profile:
-        billing = {key[1] for key, group in groups.items() if _bills_something(month, group)}
-        gaps = {vendor: missing_profile(vendor) for vendor in sorted(billing)}
-        gaps = {vendor: missing for vendor, missing in gaps.items() if missing}
-        if gaps:
-            raise BillingError(_("the invoice profile is incomplete: %(gaps)s") % {"gaps": "; ".join(
-                f"{vendor}: {', '.join(missing)}" for vendor, missing in gaps.items())})
+        check_profiles(month, groups)
     result = RunResult(str(month))
     for done, (key, group) in enumerate(groups.items(), start=1):
         try:
@@ -395,16 +407,16 @@ def credit_invoice(*, invoice: Invoice, reason: str, line_ids: list[int] | None 
     billed again by the next run of its month; credited time counts as withdrawn.
     """
     if not reason.strip():
-        raise BillingError("reason: say why the invoice is credited")
+        raise BillingError(_("reason: say why the invoice is credited"))
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.kind != "invoice":
-        raise BillingError(f"{invoice.number} is a credit note; credit the invoice itself")
+        raise BillingError(_("%(number)s is a credit note; credit the invoice itself") % {"number": invoice.number})
     lines = invoice.lines.filter(credited_by__isnull=True).order_by("position")
     if line_ids is not None:
         lines = lines.filter(pk__in=line_ids)
     lines = list(lines)
     if not lines:
-        raise BillingError(f"{invoice.number}: nothing left to credit")
+        raise BillingError(_("%(number)s: nothing left to credit") % {"number": invoice.number})
     month = Month.of(invoice.period)
     note = _issue(vendor=invoice.vendor, kind="credit_note", organisation=invoice.organisation, month=month,
                   today=today or timezone.localdate(), currency=invoice.currency, language=invoice.language,
@@ -423,7 +435,7 @@ def credit_invoice(*, invoice: Invoice, reason: str, line_ids: list[int] | None 
 def set_status(*, invoice: Invoice, status: str) -> Invoice:
     """Sent and paid are the only changes an issued invoice takes."""
     if status not in {"issued", "sent", "paid"}:
-        raise BillingError("status must be issued, sent or paid")
+        raise BillingError(_("status must be issued, sent or paid"))
     invoice.status = status
     invoice.save(update_fields=["status"])
     return invoice

@@ -135,4 +135,5 @@ def ticket_time(request, pk: int):
     return render(request, "billing/ticket_time.html", {
         "ticket": ticket, "form": form, "warnings": warnings, "entries": ticket_time_entries(ticket),
         "budget": budget_state(ticket.agreement) if ticket.agreement_id else None,
+        "currency": ticket.agreement.catalog.parsed().currency if ticket.agreement_id else "EUR",
     })

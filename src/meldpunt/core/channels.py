@@ -77,18 +77,33 @@ class ChannelState:
         return self.open and not self.only
 
 
+def missing_entitlement(rules: Mapping[str, ChannelRule], channel: str, granted: frozenset[str]) -> str | None:
+    """The entitlement an agreement granting ``granted`` lacks to register a request by
+    ``channel`` (a code; the app words the refusal in the reader's language); None: it has
+    it, or the channel needs none."""
+    rule = rules.get(channel)
+    if rule is None or rule.entitlement is None or rule.entitlement in granted:
+        return None
+    return rule.entitlement
+
+
+def refused_kind(rules: Mapping[str, ChannelRule], channel: str, kind: str | None) -> bool:
+    """Whether ``channel`` does not take ``kind`` requests (an emergency line for incidents)."""
+    rule = rules.get(channel)
+    return rule is not None and kind is not None and rule.kinds is not None and kind not in rule.kinds
+
+
 def channel_refusal(rules: Mapping[str, ChannelRule], channel: str, granted: frozenset[str],
                     kind: str | None = None) -> str | None:
-    """Why an agreement granting ``granted`` may not register a ``kind`` request by ``channel``; None: it may."""
-    rule = rules.get(channel)
-    if rule is None:
-        if channel in CATALOG_ONLY_CHANNELS:
-            return f"this catalog has no {channel} channel"
-        return None
-    if rule.entitlement is not None and rule.entitlement not in granted:
-        return f"requests by {channel} need the entitlement {rule.entitlement!r}, which this agreement does not include"
-    if kind is not None and rule.kinds is not None and kind not in rule.kinds:
-        return f"the {channel} channel takes only {', '.join(sorted(rule.kinds))} requests"
+    """Why an agreement granting ``granted`` may not register a ``kind`` request by
+    ``channel``, in English (logs, the command line); None: it may."""
+    if channel not in rules:
+        return f"this catalog has no {channel} channel" if channel in CATALOG_ONLY_CHANNELS else None
+    entitlement = missing_entitlement(rules, channel, granted)
+    if entitlement is not None:
+        return f"requests by {channel} need the entitlement {entitlement!r}, which this agreement does not include"
+    if refused_kind(rules, channel, kind):
+        return f"the {channel} channel takes only {', '.join(sorted(rules[channel].kinds or ()))} requests"
     return None
 
 

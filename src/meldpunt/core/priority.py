@@ -15,12 +15,61 @@ it (seed 004 step 2) and the clocks are computed again from receipt.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+#: Why a request has its priority, by code; the English is the text the ticket stores (and the
+#: API shows). People read it translated: the app keeps a gettext text per code and finds the
+#: code of a stored reason with :func:`read_reason`.
+REASONS = {
+    "fixed": "{kind} is always priority {level} (catalog)",
+    "explicit": "priority {level} chosen explicitly",
+    "matrix": "impact {impact} × urgency {urgency} → {level} (matrix)",
+    "default": "default priority {level} (catalog)",
+    "provisional": "provisional priority {level} (catalog), to be assessed",
+    "unassessed": "to be assessed",
+}
+
+#: Why no priority follows from the inputs, by code (English; the app translates by code).
+ERRORS = {
+    "level": "priority {value!r} is not one of {allowed}",
+    "impact": "impact {value!r} is not one of {allowed}",
+    "urgency": "urgency {value!r} is not one of {allowed}",
+    "needs_matrix": "a {kind} needs impact and urgency (or an explicit priority) under this catalog",
+}
+
 
 class PriorityError(ValueError):
-    """The inputs do not give a priority under this scheme."""
+    """The inputs do not give a priority under this scheme: ``code`` (one of :data:`ERRORS`)
+    and its ``params``; ``str()`` is the English."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code, self.params = code, params
+        super().__init__(ERRORS[code].format(**params))
+
+
+def reason_text(code: str, **params: str) -> str:
+    """The English of a priority reason."""
+    return REASONS[code].format(**params)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)) + "$")
+
+
+_READERS = {code: _pattern(template) for code, template in REASONS.items()}
+
+
+def read_reason(text: str) -> tuple[str, dict[str, str]] | None:
+    """The code and params of a stored reason written by :func:`reason_text`; None for a
+    reason a person wrote."""
+    for code, pattern in _READERS.items():
+        found = pattern.match(text)
+        if found:
+            return code, found.groupdict()
+    return None
 
 
 #: How a request for another category is motivated (``[priority] category_motivation``).
@@ -52,17 +101,17 @@ class PriorityScheme:
         return min(self.levels.index(level), unranked - 1) if level in self.levels else unranked
 
 
-def matrix_reason(impact: str, urgency: str, level: str) -> str:
-    """The reason a matrix decision records (English, kept on the ticket); pages that show it
-    recognise it by this form and word it in the reader's language."""
-    return f"impact {impact} × urgency {urgency} → {level} (matrix)"
-
-
 @dataclass(frozen=True)
 class PriorityDecision:
     level: str
-    reason: str
+    code: str  # one of REASONS
+    params: Mapping[str, str] = field(default_factory=dict)
     provisional: bool = False  # True: the catalog's provisional level, still to be assessed
+
+    @property
+    def reason(self) -> str:
+        """The English reason, as stored on the ticket."""
+        return reason_text(self.code, **self.params)
 
 
 def assign_priority(
@@ -81,25 +130,21 @@ def assign_priority(
     """
     if kind in scheme.fixed:
         level = scheme.fixed[kind]
-        return PriorityDecision(level, f"{kind} is always priority {level} (catalog)")
+        return PriorityDecision(level, "fixed", {"kind": kind, "level": level})
     if requested is not None:
         if requested not in scheme.levels:
-            raise PriorityError(
-                f"priority {requested!r} is not one of {', '.join(scheme.levels)}"
-            )
-        return PriorityDecision(requested, f"priority {requested} chosen explicitly")
+            raise PriorityError("level", value=requested, allowed=", ".join(scheme.levels))
+        return PriorityDecision(requested, "explicit", {"level": requested})
     if scheme.scheme == "matrix" and (impact is not None or urgency is not None):
         if impact not in scheme.impacts:
-            raise PriorityError(f"impact {impact!r} is not one of {', '.join(scheme.impacts)}")
+            raise PriorityError("impact", value=impact, allowed=", ".join(scheme.impacts))
         if urgency not in scheme.urgencies:
-            raise PriorityError(f"urgency {urgency!r} is not one of {', '.join(scheme.urgencies)}")
+            raise PriorityError("urgency", value=urgency, allowed=", ".join(scheme.urgencies))
         level = scheme.matrix[(impact, urgency)]
-        return PriorityDecision(level, matrix_reason(impact, urgency, level))
+        return PriorityDecision(level, "matrix", {"impact": impact, "urgency": urgency, "level": level})
     if scheme.default is not None:
-        return PriorityDecision(scheme.default, f"default priority {scheme.default} (catalog)")
-    raise PriorityError(
-        f"a {kind} needs impact and urgency (or an explicit priority) under this catalog"
-    )
+        return PriorityDecision(scheme.default, "default", {"level": scheme.default})
+    raise PriorityError("needs_matrix", kind=kind)
 
 
 def initial_priority(
@@ -119,6 +164,4 @@ def initial_priority(
                                requested=requested or None)
     if scheme.provisional is None:
         return None
-    return PriorityDecision(
-        scheme.provisional, f"provisional priority {scheme.provisional} (catalog), to be assessed", provisional=True
-    )
+    return PriorityDecision(scheme.provisional, "provisional", {"level": scheme.provisional}, provisional=True)

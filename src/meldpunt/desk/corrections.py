@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement, Contact, Organisation
 from meldpunt.contracts.services import ContactError, add_contact
-from meldpunt.core.priority import PriorityError, initial_priority
+from meldpunt.core.priority import PriorityError, initial_priority, reason_text
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.knowledge.models import Product, Release
 from meldpunt.tickets import events, search_index
@@ -31,7 +32,7 @@ from meldpunt.tickets.models import KIND_CHOICES, UNRANKED, Ticket
 from meldpunt.tickets.services import ConflictError, TicketError
 from meldpunt.triage.services import assess  # completeness and coverage again after a correction
 
-KINDS = {k for k, _ in KIND_CHOICES}
+KINDS = {k for k, _label in KIND_CHOICES}
 #: Text fields of the report and their longest stored length (None: no limit).
 TEXT_FIELDS = {"product": 120, "product_version": 60, "error_code": 120, "reproduction": None}
 
@@ -75,8 +76,9 @@ def correct(ticket: Ticket, changes: Correction, *, by=None, expected_version: i
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related(
         "agreement__catalog", "organisation", "contact").get(pk=ticket.pk)
     if expected_version is not None and ticket.version != expected_version:
-        raise ConflictError(f"ticket #{ticket.pk} was changed by someone else (version {ticket.version}, "
-                            f"you had {expected_version}); reload and try again")
+        raise ConflictError(_("ticket #%(number)s was changed by someone else (version %(version)s, you had "
+                              "%(expected)s); reload and try again")
+                            % {"number": ticket.pk, "version": ticket.version, "expected": expected_version})
     organisation = changes.organisation or ticket.organisation
     agreement = changes.agreement or ticket.agreement
     contact = changes.contact or ticket.contact
@@ -84,13 +86,13 @@ def correct(ticket: Ticket, changes: Correction, *, by=None, expected_version: i
             and contact.organisation_id != organisation.pk):
         contact = None  # moved to another organisation: the old one's contact does not come along
     if changes.contact is not None and changes.new_contact is not None:
-        raise CorrectionError("choose an existing contact or create a new one, not both")
+        raise CorrectionError(_("choose an existing contact or create a new one, not both"))
     _check_places(ticket, organisation, agreement, contact, changes)
     kind = changes.kind or ticket.kind
     if kind not in KINDS:
-        raise CorrectionError(f"kind must be one of {', '.join(sorted(KINDS))}")
+        raise CorrectionError(_("kind must be one of %(kinds)s") % {"kinds": ", ".join(sorted(KINDS))})
     if agreement is not None and kind not in agreement.catalog.parsed().kinds:
-        raise CorrectionError(f"catalog {agreement.catalog.vendor} does not take {kind} requests")
+        raise CorrectionError(_("catalog %(catalog)s does not take %(kind)s requests") % {"catalog": agreement.catalog.vendor, "kind": kind})
     texts = {name: _text(name, getattr(changes, name), limit) for name, limit in TEXT_FIELDS.items()}
     product = texts["product"] if texts["product"] is not None else ticket.product
     version = texts["product_version"] if texts["product_version"] is not None else ticket.product_version
@@ -136,17 +138,19 @@ def correct(ticket: Ticket, changes: Correction, *, by=None, expected_version: i
 
 def _check_places(ticket: Ticket, organisation, agreement, contact, changes: Correction) -> None:
     if agreement is not None and organisation is None:
-        raise CorrectionError("choose the organisation the agreement belongs to as well")
+        raise CorrectionError(_("choose the organisation the agreement belongs to as well"))
     if agreement is not None and agreement.organisation_id != organisation.pk:
-        raise CorrectionError(f"agreement {agreement.code} belongs to another organisation")
+        raise CorrectionError(_("agreement %(code)s belongs to another organisation") % {"code": agreement.code})
     if contact is not None and changes.new_contact is None and (
             organisation is None or contact.organisation_id != organisation.pk):
-        raise CorrectionError(f"contact {contact.name} belongs to another organisation; choose a contact of "
-                              f"{organisation.name if organisation else 'the organisation'} or create one")
+        raise CorrectionError(_("contact %(contact)s belongs to another organisation; choose a contact of "
+                                "%(organisation)s or create one")
+                              % {"contact": contact.name,
+                                 "organisation": organisation.name if organisation else _("the organisation")})
     if changes.new_contact is not None and organisation is None:
-        raise CorrectionError("choose the organisation the new contact belongs to")
+        raise CorrectionError(_("choose the organisation the new contact belongs to"))
     if organisation is not None and agreement is None and changes.organisation is not None:
-        raise CorrectionError("choose one of the organisation's agreements as well")
+        raise CorrectionError(_("choose one of the organisation's agreements as well"))
 
 
 def _text(name: str, value: str | None, limit: int | None) -> str | None:
@@ -154,7 +158,8 @@ def _text(name: str, value: str | None, limit: int | None) -> str | None:
         return None
     value = value.strip()
     if limit is not None and len(value) > limit:
-        raise CorrectionError(f"{name}: at most {limit} characters, got {len(value)}")
+        raise CorrectionError(_("%(field)s: at most %(limit)s characters, got %(length)s")
+                              % {"field": name, "limit": limit, "length": len(value)})
     return value
 
 
@@ -167,24 +172,26 @@ def _catalog_product(vendor: str, product: str, version: str) -> tuple[str, str]
         return product, version
     found = next((p for p in products if product.lower() in (p.name.lower(), p.slug.lower())), None)
     if found is None:
-        raise CorrectionError(f"product {product!r} is not one of {vendor}'s products: "
-                              + ", ".join(sorted(p.name for p in products)))
+        raise CorrectionError(_("product %(product)r is not one of %(vendor)s's products: %(products)s")
+                              % {"product": product, "vendor": vendor,
+                                 "products": ", ".join(sorted(p.name for p in products))})
     versions = list(Release.objects.filter(product=found).values_list("version", flat=True))
     if versions and version and version not in versions:
-        raise CorrectionError(f"version {version!r} is not a release of {found.name}: {', '.join(versions)}")
+        raise CorrectionError(_("version %(version)r is not a release of %(product)s: %(versions)s")
+                              % {"version": version, "product": found.name, "versions": ", ".join(versions)})
     return found.name, version
 
 
 def _create_contact(ticket: Ticket, organisation: Organisation, new: NewContact) -> Contact:
     if not new.name.strip():
-        raise CorrectionError("the new contact needs a name")
+        raise CorrectionError(_("the new contact needs a name"))
     email = new.email.strip() or ticket.reporter_email
     if not email:
-        raise CorrectionError("the new contact needs an address: the request came without one")
+        raise CorrectionError(_("the new contact needs an address: the request came without one"))
     try:
         validate_email(email)
     except ValidationError:
-        raise CorrectionError(f"{email!r} is not a valid e-mail address") from None
+        raise CorrectionError(_("%(email)r is not a valid e-mail address") % {"email": email}) from None
     try:
         return add_contact(organisation=organisation, name=new.name, email=email,
                            language=supported_language(new.language))
@@ -212,7 +219,7 @@ def _redecide(ticket: Ticket, old_kind: str, old_vendor: str | None) -> bool:
     except PriorityError:  # impact/urgency of another catalog's scheme: assess again
         decision = initial_priority(scheme, ticket.kind)
     ticket.priority = decision.level if decision else ""
-    ticket.priority_reason = decision.reason if decision else "to be assessed"
+    ticket.priority_reason = decision.reason if decision else reason_text("unassessed")
     ticket.priority_provisional = bool(decision and decision.provisional)
     ticket.priority_rank = scheme.rank(ticket.priority, UNRANKED) if ticket.priority else UNRANKED
     return True

@@ -20,6 +20,7 @@ they may answer by mail like the reporter (``may_write``). Every change is in th
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Contact
 from meldpunt.core.mailheaders import header_address
@@ -87,17 +88,17 @@ def add(ticket: Ticket, address: str, *, by, source: str = "agent", outside: boo
     with ``outside=True``."""
     address = header_address((address or "").strip()).lower()
     if not address:
-        raise FollowerError("give one e-mail address")
+        raise FollowerError(_("give one e-mail address"))
     contact = _contact(ticket, address)
     if contact is None and not (source == "agent" and outside):
-        raise FollowerError("only contacts of the organisation can follow this request"
+        raise FollowerError(_("only contacts of the organisation can follow this request")
                             if source != "agent" else
-                            "this address is no contact of the organisation: confirm that it may receive the replies")
+                            _("this address is no contact of the organisation: confirm that it may receive the replies"))
     if address == _reporter(ticket):
-        raise FollowerError("the reporter already receives every reply")
+        raise FollowerError(_("the reporter already receives every reply"))
     follower = _write(ticket, address=address, name=name, contact=contact, source=source, by=by)
     if follower is None:
-        raise FollowerError("already following this request")
+        raise FollowerError(_("already following this request"))
     return follower
 
 

@@ -57,7 +57,7 @@ def merge(duplicate: Ticket, into: Ticket, *, actor=None, expected_version: int 
         raise OrganiseError(_("There is no request with that number."))
     duplicate, into = locked[duplicate.pk], locked[into.pk]
     if expected_version is not None and duplicate.version != expected_version:
-        raise ConflictError(f"ticket #{duplicate.pk} was changed by someone else; reload and try again")
+        raise ConflictError(_("ticket #%(number)s was changed by someone else; reload and try again") % {"number": duplicate.pk})
     _check(duplicate, into)
     moved = Message.objects.filter(ticket=duplicate).update(ticket=into)
     InboundMail.objects.filter(ticket=duplicate).update(ticket=into)

@@ -16,12 +16,15 @@ from datetime import datetime
 from django.db.models import OuterRef, Subquery
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.services import agreement_overrides
 from meldpunt.core.sla import Deadline, Pause, Target, compute_deadline
 from meldpunt.core.vocabulary import METRICS
-from meldpunt.tickets.models import Clock, Ticket
+from meldpunt.tickets.models import KIND_CHOICES, Clock, Ticket
+
+METRIC_WORDS = {"response": gettext_lazy("response"), "resolution": gettext_lazy("resolution")}
 
 METRIC_WORDS = {"nl": {"response": "reactie", "resolution": "oplossing"}}
 
@@ -151,8 +154,8 @@ def _computed(ticket: Ticket, clocks: dict[str, Clock]) -> list[Clock]:
         if deadline is None:
             clock.state, clock.target, clock.calendar = "none", "", ""
             clock.due_at = clock.started_at = None
-            with translation.override("en"):
-                clock.explanation = [no_target_reason(ticket, metric)]
+            with translation.override("en"):  # stored in English; read through explain()
+                clock.explanation = [_no_clock(ticket, metric)]
         else:
             clock.target = str(deadline.target)
             clock.calendar = deadline.calendar_id
@@ -164,15 +167,15 @@ def _computed(ticket: Ticket, clocks: dict[str, Clock]) -> list[Clock]:
     return result
 
 
-def no_target_reason(ticket: Ticket, metric: str) -> str:
-    """Why a clock has no due time, in the active language."""
+def _no_clock(ticket: Ticket, metric: str) -> str:
+    """Why a clock has no deadline, in the active language."""
     if ticket.agreement_id is None:
         return _("No agreement on this request, so no service levels apply")
     if not ticket.priority:
         return _("The priority is not assessed yet; the clock counts from receipt once it is")
     return _("The agreement sets no %(metric)s target for a %(kind)s with priority %(priority)s") % {
-        "metric": Clock(metric=metric).get_metric_display().lower(), "kind": ticket.get_kind_display().lower(),
-        "priority": ticket.priority}
+        "metric": METRIC_WORDS[metric] if metric in METRIC_WORDS else metric,
+        "kind": str(dict(KIND_CHOICES).get(ticket.kind, ticket.kind)).lower(), "priority": ticket.priority}
 
 
 def explain(clock: Clock, language: str) -> list[str]:
@@ -181,7 +184,7 @@ def explain(clock: Clock, language: str) -> list[str]:
     read), so it is derived from the clock again when missing or in another language."""
     if clock.state == "none":
         with translation.override(language):
-            return [no_target_reason(clock.ticket, clock.metric)]
+            return [_no_clock(clock.ticket, clock.metric)]
     if language == "en" and clock.explanation:
         return list(clock.explanation)
     deadline = deadline_for(clock.ticket, clock.metric, pauses_of(clock), language)

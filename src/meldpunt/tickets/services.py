@@ -11,13 +11,17 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement
-from meldpunt.core.channels import CATALOG_ONLY_CHANNELS, channel_refusal
-from meldpunt.core.priority import PriorityError, initial_priority
+from meldpunt.core.channels import CATALOG_ONLY_CHANNELS, missing_entitlement, refused_kind
+from meldpunt.core.priority import PriorityError, initial_priority, reason_text
+from meldpunt.core.vocabulary import ENTITLEMENTS, label
 from meldpunt.tickets import events, search_index, signals
 from meldpunt.tickets.clocks import clocks_for_new, recompute_clocks
 from meldpunt.tickets.models import (
+    CHANNEL_CHOICES,
     KIND_CHOICES,
     OPEN_STATUSES,
     STATUS_CHOICES,
@@ -27,9 +31,10 @@ from meldpunt.tickets.models import (
     Ticket,
 )
 from meldpunt.tickets.requests import NewRequest
+from meldpunt.tickets.wording import priority_error_words
 
-KINDS = {k for k, _ in KIND_CHOICES}
-STATUSES = {s for s, _ in STATUS_CHOICES}
+KINDS = {k for k, _label in KIND_CHOICES}
+STATUSES = {s for s, _label in STATUS_CHOICES}
 
 
 class TicketError(ValueError):
@@ -49,7 +54,7 @@ def _decide_priority(agreement: Agreement | None, kind: str, impact: str, urgenc
         return initial_priority(agreement.catalog.parsed().priority, kind, impact=impact, urgency=urgency,
                                 requested=requested)
     except PriorityError as exc:
-        raise TicketError(str(exc)) from None
+        raise TicketError(priority_error_words(exc)) from None
 
 
 class Registered(NamedTuple):
@@ -101,7 +106,7 @@ def register_tickets(requests: list[NewRequest]) -> list[Ticket]:
     no idempotency key: callers register these once by other means. The caller holds the
     transaction; a bad request raises TicketError and nothing of the batch is kept."""
     built = [_build(request) for request in requests]
-    tickets = Ticket.objects.bulk_create([ticket for ticket, _ in built])
+    tickets = Ticket.objects.bulk_create([ticket for ticket, _clocks in built])
     clocks = []
     for ticket, own in built:
         for clock in own:
@@ -121,19 +126,20 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
     r = request
     organisation, agreement, contact, kind = r.organisation, r.agreement, r.contact, r.kind
     if kind not in KINDS:
-        raise TicketError(f"kind must be one of {', '.join(sorted(KINDS))}")
+        raise TicketError(_("kind must be one of %(kinds)s") % {"kinds": ", ".join(sorted(KINDS))})
     if r.status not in STATUSES:
-        raise TicketError(f"status must be one of {', '.join(s for s, _ in STATUS_CHOICES)}")
+        raise TicketError(_("status must be one of %(statuses)s") % {"statuses": ", ".join(s for s, _label in STATUS_CHOICES)})
     if not r.subject.strip():
-        raise TicketError("subject is required")
+        raise TicketError(_("subject is required"))
     if agreement is not None and (organisation is None or agreement.organisation_id != organisation.pk):
-        raise TicketError("the agreement belongs to another organisation")
+        raise TicketError(_("the agreement belongs to another organisation"))
     if agreement is not None and kind not in agreement.catalog.parsed().kinds:
-        raise TicketError(f"catalog {agreement.catalog.vendor} does not take {kind} requests")
+        raise TicketError(_("catalog %(catalog)s does not take %(kind)s requests") % {"catalog": agreement.catalog.vendor, "kind": kind})
     if agreement is not None:  # catalog channel rules: monitoring, emergency line (seed 004)
         _check_channel(agreement, r.channel, kind)
     elif r.channel in CATALOG_ONLY_CHANNELS:
-        raise TicketError(f"a request by {r.channel} needs the agreement it comes in on")
+        raise TicketError(_("a request by %(channel)s needs the agreement it comes in on") % {
+            "channel": str(dict(CHANNEL_CHOICES).get(r.channel, r.channel)).lower()})
     decision = _decide_priority(agreement, kind, r.impact, r.urgency, r.priority)
     ticket = Ticket(
         organisation=organisation,
@@ -149,7 +155,7 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
         urgency=r.urgency or "",
         priority=decision.level if decision else "",
         priority_rank=_rank(agreement, decision.level if decision else ""),
-        priority_reason=decision.reason if decision else ("" if agreement is None else "to be assessed"),
+        priority_reason=decision.reason if decision else ("" if agreement is None else reason_text("unassessed")),
         priority_provisional=bool(decision and decision.provisional),
         language=r.language or (contact.language if contact else organisation.language if organisation else "en"),
         idempotency_key=r.idempotency_key or None,
@@ -174,9 +180,19 @@ def _check_channel(agreement: Agreement, channel: str, kind: str) -> None:
         granted = catalog.entitlements(agreement.package, agreement.addon_ids())
     except KeyError:
         granted = catalog.package(agreement.package).entitlements
-    refusal = channel_refusal(catalog.channels, channel, granted, kind)
-    if refusal:
-        raise TicketError(f"agreement {agreement.code}: {refusal}")
+    channels = dict(CHANNEL_CHOICES)
+    words = {"code": agreement.code, "channel": str(channels.get(channel, channel)).lower()}
+    if channel not in catalog.channels:  # a channel only some catalogs define (the emergency line)
+        raise TicketError(_("agreement %(code)s: this catalog has no %(channel)s channel") % words)
+    missing = missing_entitlement(catalog.channels, channel, granted)
+    if missing:
+        raise TicketError(_("agreement %(code)s: requests by %(channel)s need the entitlement “%(entitlement)s”, "
+                            "which this agreement does not include") % {
+            **words, "entitlement": label(ENTITLEMENTS, missing, get_language() or "en")})
+    if refused_kind(catalog.channels, channel, kind):
+        kinds = dict(KIND_CHOICES)
+        raise TicketError(_("agreement %(code)s: the %(channel)s channel takes only %(kinds)s requests") % {
+            **words, "kinds": ", ".join(str(kinds.get(k, k)).lower() for k in sorted(catalog.channels[channel].kinds or ()))})
 
 
 def _rank(agreement: Agreement | None, level: str) -> int:
@@ -188,7 +204,8 @@ def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
     fresh = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if expected_version is not None and fresh.version != expected_version:
         raise ConflictError(
-            f"ticket #{fresh.pk} was changed by someone else (version {fresh.version}, you had {expected_version}); reload and try again"
+            _("ticket #%(number)s was changed by someone else (version %(version)s, you had %(expected)s); reload and try again")
+            % {"number": fresh.pk, "version": fresh.version, "expected": expected_version}
         )
     return fresh
 
@@ -209,7 +226,7 @@ def change_status(ticket: Ticket, status: str, *, actor=None, expected_version: 
     ``resume``: with ``waiting_customer``, the status the customer's answer returns the
     ticket to (default in progress; triage sends an incomplete new request back to new)."""
     if status not in STATUSES:
-        raise TicketError(f"status must be one of {', '.join(s for s, _ in STATUS_CHOICES)}")
+        raise TicketError(_("status must be one of %(statuses)s") % {"statuses": ", ".join(s for s, _label in STATUS_CHOICES)})
     ticket = _lock(ticket, expected_version)
     old = ticket.status
     if old == status:
@@ -247,9 +264,9 @@ def set_priority(ticket: Ticket, *, actor=None, priority: str | None = None, imp
     """Set a new priority (explicitly or from impact × urgency); the clocks move with it."""
     ticket = _lock(ticket, expected_version)
     if ticket.agreement is None:
-        raise TicketError("a ticket without an agreement has no priority scheme")
+        raise TicketError(_("a ticket without an agreement has no priority scheme"))
     if not (priority or impact or urgency):
-        raise TicketError("give a priority, or impact and urgency")
+        raise TicketError(_("give a priority, or impact and urgency"))
     decision = _decide_priority(ticket.agreement, ticket.kind, impact, urgency, priority)
     old, was_provisional = ticket.priority, ticket.priority_provisional
     ticket.priority, ticket.impact, ticket.urgency = decision.level, impact or ticket.impact, urgency or ticket.urgency
@@ -272,7 +289,7 @@ def add_message(ticket: Ticket, body: str, *, author=None, public: bool = True, 
     ``contact``: the customer contact who wrote it when known by other means than a login
     (their mail address); listeners get it to judge what the customer may do by mail."""
     if not body.strip():
-        raise TicketError("the message is empty")
+        raise TicketError(_("the message is empty"))
     ticket = _lock(ticket, None)
     at = at or timezone.now()
     message = Message.objects.create(ticket=ticket, author=author, body=body, public=public, from_customer=from_customer, channel=channel)
@@ -305,13 +322,13 @@ def plan_resolution(ticket: Ticket, planned_at: datetime | None, *, actor=None,
     agreed becomes the resolution clock's due moment, so the clock runs to it, the queues
     sort on it and the customer sees it. None clears the date (no automatic due again)."""
     if planned_at is not None and timezone.is_naive(planned_at):
-        raise TicketError("planned_at needs a time zone")
+        raise TicketError(_("planned_at needs a time zone"))
     ticket = _lock(ticket, expected_version)
     if planned_at is not None:
         if not Clock.objects.filter(ticket=ticket, metric="resolution", target="planning").exists():
-            raise TicketError("this request's resolution target is not 'by planning'; there is no date to plan")
+            raise TicketError(_("this request's resolution target is not 'by planning'; there is no date to plan"))
         if planned_at <= ticket.received_at:
-            raise TicketError("the planned date must be after the request was received")
+            raise TicketError(_("the planned date must be after the request was received"))
     old = ticket.planned_at
     if old == planned_at:
         return ticket
@@ -340,10 +357,10 @@ def change_kind(ticket: Ticket, kind: str, *, actor=None, reason: str = "", expe
     Nothing is lost: the thread and events stay, the old kind is in the event log, and the
     clocks are recomputed for the new kind (with a fixed priority when the catalog has one)."""
     if kind not in KINDS:
-        raise TicketError(f"kind must be one of {', '.join(sorted(KINDS))}")
+        raise TicketError(_("kind must be one of %(kinds)s") % {"kinds": ", ".join(sorted(KINDS))})
     ticket = _lock(ticket, expected_version)
     if ticket.agreement_id is not None and kind not in ticket.agreement.catalog.parsed().kinds:
-        raise TicketError(f"catalog {ticket.agreement.catalog.vendor} does not take {kind} requests")
+        raise TicketError(_("catalog %(catalog)s does not take %(kind)s requests") % {"catalog": ticket.agreement.catalog.vendor, "kind": kind})
     old = ticket.kind
     if old == kind:
         return ticket
@@ -352,7 +369,7 @@ def change_kind(ticket: Ticket, kind: str, *, actor=None, reason: str = "", expe
     if ticket.agreement_id is not None:
         fixed = ticket.agreement.catalog.parsed().priority.fixed.get(kind)
         if fixed and fixed != ticket.priority:
-            ticket.priority, ticket.priority_reason = fixed, f"{kind} is always priority {fixed} (catalog)"
+            ticket.priority, ticket.priority_reason = fixed, reason_text("fixed", kind=kind, level=fixed)
             ticket.priority_rank, ticket.priority_provisional = _rank(ticket.agreement, fixed), False
             fields += ["priority", "priority_reason", "priority_rank", "priority_provisional"]
     _bump(ticket, fields)
@@ -378,7 +395,7 @@ def set_triage_state(ticket: Ticket, state: str, *, actor=None, reason: str = ""
 def assign_ticket(ticket: Ticket, assignee, *, actor=None, expected_version: int | None = None) -> Ticket:
     """Hand the ticket to ``assignee`` (a staff user, or None to unassign)."""
     if assignee is not None and not assignee.is_staff:
-        raise TicketError("only vendor staff can be assigned")
+        raise TicketError(_("only vendor staff can be assigned"))
     ticket = _lock(ticket, expected_version)
     old = ticket.assignee_id
     new = assignee.pk if assignee is not None else None

@@ -5,8 +5,66 @@ from __future__ import annotations
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from meldpunt.tickets.models import Ticket
+from meldpunt.core.priority import PriorityError, read_reason
+from meldpunt.tickets.models import KIND_CHOICES, Ticket
+
+#: The core's priority reasons (meldpunt.core.priority.REASONS) as people read them.
+PRIORITY_REASONS = {
+    "fixed": gettext_lazy("%(kind)s is always priority %(level)s (catalog)"),
+    "explicit": gettext_lazy("priority %(level)s chosen explicitly"),
+    "matrix": gettext_lazy("impact %(impact)s × urgency %(urgency)s → %(level)s (matrix)"),
+    "default": gettext_lazy("default priority %(level)s (catalog)"),
+    "provisional": gettext_lazy("provisional priority %(level)s (catalog), to be assessed"),
+    "unassessed": gettext_lazy("to be assessed"),
+}
+
+#: The core's priority errors (meldpunt.core.priority.ERRORS) as people read them.
+PRIORITY_ERRORS = {
+    "level": gettext_lazy("priority %(value)r is not one of %(allowed)s"),
+    "impact": gettext_lazy("impact %(value)r is not one of %(allowed)s"),
+    "urgency": gettext_lazy("urgency %(value)r is not one of %(allowed)s"),
+    "needs_matrix": gettext_lazy("a %(kind)s needs impact and urgency (or an explicit priority) under this catalog"),
+}
+
+
+#: Impact and urgency of the matrix scheme (seed 004) in a sentence.
+IMPACT_WORDS = {"one": gettext_lazy("one user"), "multiple": gettext_lazy("multiple users"),
+                "organisation": gettext_lazy("the whole organisation")}
+URGENCY_WORDS = {"low": gettext_lazy("low"), "medium": gettext_lazy("medium"), "high": gettext_lazy("high")}
+
+
+def impact_urgency_words(impact: str, urgency: str) -> str:
+    """``the whole organisation × high`` / ``de hele organisatie × hoog``."""
+    return f"{IMPACT_WORDS.get(impact, impact)} × {URGENCY_WORDS.get(urgency, urgency)}"
+
+
+def _kind_words(params: dict) -> dict:
+    """The parameters of a core text in words: kind, impact and urgency by their names."""
+    words = dict(params)
+    kinds = dict(KIND_CHOICES)
+    if words.get("kind") in kinds:
+        words["kind"] = str(kinds[words["kind"]]).lower()
+    if words.get("impact") in IMPACT_WORDS:
+        words["impact"] = str(IMPACT_WORDS[words["impact"]])
+    if words.get("urgency") in URGENCY_WORDS:
+        words["urgency"] = str(URGENCY_WORDS[words["urgency"]])
+    return words
+
+
+def priority_reason_words(reason: str) -> str:
+    """A stored priority reason in the active language; one a person wrote stays as written."""
+    found = read_reason(reason)
+    if found is None:
+        return reason
+    code, params = found
+    return str(PRIORITY_REASONS[code]) % _kind_words(params)
+
+
+def priority_error_words(error: PriorityError) -> str:
+    """Why no priority follows from the inputs, in the active language."""
+    return str(PRIORITY_ERRORS[error.code]) % _kind_words(error.params)
 
 
 def due_words(ticket: Ticket, metric: str, clocks: list | None = None) -> str:

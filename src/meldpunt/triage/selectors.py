@@ -60,8 +60,8 @@ def proposal_block(ticket: Ticket) -> str | None:
         return None
     if proposals.filter(state="approved").exists():
         return None
-    return (f"request #{ticket.pk} is an advisory-services request without an approved proposal; "
-            "no billable time before the customer approves it")
+    return (_("request #%(number)s is an advisory-services request without an approved proposal; "
+              "no billable time before the customer approves it") % {"number": ticket.pk})
 
 
 # ------------------------------------------------------------ the queue

@@ -10,8 +10,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from meldpunt import localformat
 from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.services import check_limits
 from meldpunt.core.billing import BillingError, money, parse_amount
@@ -121,7 +123,8 @@ def assessment_for(ticket: Ticket) -> Assessment:
 
 def _must_be_new(ticket: Ticket, action: str) -> None:
     if ticket.status != "new":
-        raise TriageError(f"only a new request can be {action}; #{ticket.pk} is {ticket.get_status_display()}")
+        raise TriageError(_("only a new request can be %(action)s; #%(number)s is %(status)s")
+                          % {"action": action, "number": ticket.pk, "status": ticket.get_status_display()})
 
 
 @transaction.atomic
@@ -129,11 +132,11 @@ def send_back(ticket: Ticket, *, actor=None, note: str = "") -> Ticket:
     """Seed 002: an incomplete request goes back to the customer with what is missing, in
     their language; the resolution clock pauses and their answer returns it to triage."""
     ticket = _locked(ticket)
-    _must_be_new(ticket, "sent back")
+    _must_be_new(ticket, _("sent back"))
     assessment = assess(ticket)
     language = outbox.customer_language(ticket)
     if not assessment.missing and not note.strip():
-        raise TriageError("the request is complete; say what is missing in a note to send it back anyway")
+        raise TriageError(_("the request is complete; say what is missing in a note to send it back anyway"))
     from meldpunt.core.completeness import Completeness, Missing
 
     result = Completeness(False, tuple(Missing(m["field"], m["problem"], m["text"]) for m in assessment.missing))
@@ -158,10 +161,10 @@ def accept(ticket: Ticket, *, actor=None, reason: str = "") -> Ticket:
     When the check found the request not covered (or incomplete) the manager must say why
     they accept it anyway; that reason is in the event log."""
     ticket = _locked(ticket)
-    _must_be_new(ticket, "accepted")
+    _must_be_new(ticket, _("accepted"))
     assessment = assessment_for(ticket)
     if (assessment.coverage == "not_covered" or assessment.completeness == "incomplete") and not reason.strip():
-        raise TriageError("the check found this request incomplete or not covered; give a reason to accept it anyway")
+        raise TriageError(_("the check found this request incomplete or not covered; give a reason to accept it anyway"))
     ticket = set_triage_state(ticket, "accepted", actor=actor, reason=reason.strip() or "covered by the contract")
     return change_status(ticket, "approved", actor=actor)
 
@@ -172,7 +175,7 @@ def convert_to_advisory(ticket: Ticket, *, actor=None, reason: str = "") -> Tick
     kind and the reasons are in the event log, and the customer is told by mail."""
     ticket = _locked(ticket)
     if ticket.agreement_id is None:
-        raise TriageError("place the request with an organisation and agreement first")
+        raise TriageError(_("place the request with an organisation and agreement first"))
     if ticket.triage_state == "advisory":
         return ticket
     assessment = assessment_for(ticket)
@@ -201,11 +204,11 @@ def draft_proposal(ticket: Ticket, *, actor=None, hours: Decimal | str, descript
     sales (seed 001)."""
     ticket = _locked(ticket)
     if ticket.triage_state != "advisory" and ticket.kind not in ADVISORY_KINDS:
-        raise TriageError("convert the request to an advisory-services request first")
+        raise TriageError(_("convert the request to an advisory-services request first"))
     if ticket.agreement_id is None:  # the kind may have been set by hand (admin) on a stranger's mail
-        raise TriageError("place the request with an organisation and agreement first")
+        raise TriageError(_("place the request with an organisation and agreement first"))
     if not description.strip():
-        raise TriageError("describe the work the proposal is for")
+        raise TriageError(_("describe the work the proposal is for"))
     try:
         estimate = parse_amount(hours, "hours")
         catalog = ticket.agreement.catalog.parsed()
@@ -213,17 +216,17 @@ def draft_proposal(ticket: Ticket, *, actor=None, hours: Decimal | str, descript
     except BillingError as exc:
         raise TriageError(str(exc)) from None
     if not Decimal("0") < estimate < Decimal("100000"):
-        raise TriageError("hours: the estimate must be more than zero and below 100000")
+        raise TriageError(_("hours: the estimate must be more than zero and below 100000"))
     if price <= 0:
-        raise TriageError("rate: the catalog sets no hourly rate; give the rate")
+        raise TriageError(_("rate: the catalog sets no hourly rate; give the rate"))
     if price >= 100000:
-        raise TriageError("rate: an hourly rate must be below 100000")
+        raise TriageError(_("rate: an hourly rate must be below 100000"))
     today = timezone.localdate()
     valid_until = valid_until or today + timedelta(days=catalog.coverage.proposal_valid_days)
     if valid_until < today:
-        raise TriageError("valid_until: the proposal must be valid today or later")
+        raise TriageError(_("valid_until: the proposal must be valid today or later"))
     if ticket.proposals.filter(state__in=("sent", "approved")).exists():
-        raise TriageError("this request already has a proposal that was sent or approved")
+        raise TriageError(_("this request already has a proposal that was sent or approved"))
     proposal = ticket.proposals.filter(state="draft").first() or Proposal(ticket=ticket, created_by=actor)
     proposal.description, proposal.hours, proposal.rate = description.strip(), estimate, price
     proposal.amount, proposal.currency, proposal.valid_until = money(estimate * price), catalog.currency, valid_until
@@ -239,22 +242,25 @@ def draft_proposal(ticket: Ticket, *, actor=None, hours: Decimal | str, descript
 
 
 def proposal_text(proposal: Proposal, language: str) -> str:
-    nl = language == "nl"
-    lines = [proposal.description, ""]
-    lines.append(f"{'Geschatte uren' if nl else 'Estimated hours'}: {proposal.hours}")
-    lines.append(f"{'Uurtarief' if nl else 'Hourly rate'}: {proposal.currency} {proposal.rate}")
-    lines.append(f"{'Bedrag' if nl else 'Amount'}: {proposal.currency} {proposal.amount} {'excl. btw' if nl else 'excl. VAT'}")
-    lines.append(f"{'Geldig tot en met' if nl else 'Valid until'}: {proposal.valid_until.isoformat()}")
-    return "\n".join(lines)
+    """The proposal as the customer reads it, figures in their notation ("€ 125,00", "2,00",
+    "5 januari 2027" / "€125.00", "2.00", "5 January 2027")."""
+    with translation.override(language):
+        return "\n".join([
+            proposal.description, "",
+            _("Estimated hours: %(hours)s") % {"hours": localformat.number(proposal.hours, 2, language)},
+            _("Hourly rate: %(rate)s") % {"rate": localformat.money(proposal.rate, proposal.currency, language)},
+            _("Amount: %(amount)s excl. VAT") % {"amount": localformat.money(proposal.amount, proposal.currency, language)},
+            _("Valid until: %(day)s") % {"day": localformat.day(proposal.valid_until, language)},
+        ])
 
 
 @transaction.atomic
 def send_proposal(proposal: Proposal, *, actor=None) -> Proposal:
     proposal = Proposal.objects.select_for_update(of=("self",)).select_related("ticket__contact", "ticket__agreement__catalog").get(pk=proposal.pk)
     if proposal.state != "draft":
-        raise TriageError(f"only a draft can be sent; this proposal is {proposal.get_state_display()}")
+        raise TriageError(_("only a draft can be sent; this proposal is %(state)s") % {"state": proposal.get_state_display()})
     if proposal.valid_until < timezone.localdate():
-        raise TriageError("the proposal's validity date has passed; redraft it")
+        raise TriageError(_("the proposal's validity date has passed; redraft it"))
     proposal.state, proposal.sent_at = "sent", timezone.now()
     proposal.save(update_fields=["state", "sent_at"])
     ticket = proposal.ticket
@@ -278,7 +284,8 @@ def decide_proposal(proposal: Proposal, *, approve: bool, by=None, note: str = "
         proposal.save(update_fields=["state"])
         events.record(proposal.ticket, "proposal", actor=None, state="expired", proposal=proposal.pk)
     if proposal.state != "sent":
-        raise TriageError(f"this proposal is {proposal.get_state_display().lower()}; only a sent proposal can be decided")
+        raise TriageError(_("this proposal is %(state)s; only a sent proposal can be decided")
+                          % {"state": proposal.get_state_display().lower()})
     proposal.state = "approved" if approve else "declined"
     proposal.decided_at, proposal.decided_by, proposal.decision_note = timezone.now(), by, note.strip()[:500]
     proposal.save(update_fields=["state", "decided_at", "decided_by", "decision_note"])

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from meldpunt import localformat
 from meldpunt.contracts.models import Agreement
 from meldpunt.core.upgrades import add_months, reminder_round
 from meldpunt.core.vocabulary import supported_language
@@ -114,13 +115,13 @@ def _queue(row: ProductVersion, coordinator, newest: Release | None, policy, due
     language = supported_language(coordinator.language)
     agreement = row.agreement
     with translation.override(language):
-        facts = {"product": row.product, "version": row.version, "since": row.since.isoformat(),
+        facts = {"product": row.product, "version": row.version, "since": localformat.day(row.since, language),
                  "code": agreement.code, "name": coordinator.name}
         lines = [_("Dear %(name)s,") % facts, "",
                  _("Your organisation has used %(product)s %(version)s since %(since)s (agreement %(code)s).") % facts]
         if newest is not None:
             lines.append(_("The newest recommended release is %(version)s (%(state)s, released on %(day)s).") % {
-                "version": newest.version, "state": newest.get_state_display(), "day": newest.released_on.isoformat()})
+                "version": newest.version, "state": newest.get_state_display(), "day": localformat.day(newest.released_on, language)})
             if newest.requires_new_licence_key:
                 lines.append(_("This release needs a new licence key; request it with your agreement code."))
         advice = policy.text(language)

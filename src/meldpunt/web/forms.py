@@ -30,7 +30,6 @@ URGENCY_CHOICES = [
     ("high", _("High: a critical process")),
 ]
 KIND_LABELS = dict(KIND_CHOICES)
-IMPACT_LABELS, URGENCY_LABELS = dict(IMPACT_CHOICES), dict(URGENCY_CHOICES)
 
 
 # ------------------------------------------------------------------ console

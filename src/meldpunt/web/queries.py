@@ -23,7 +23,6 @@ from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.services import check_limits
 from meldpunt.core.businesstime import epoch
 from meldpunt.core.calendars import describe_hours
-from meldpunt.core.priority import matrix_reason
 from meldpunt.core.sla import business_time_left, format_span
 from meldpunt.core.vocabulary import ENTITLEMENTS, label
 from meldpunt.intake.models import InboundMail
@@ -34,7 +33,6 @@ from meldpunt.tickets.search import search_ids
 from meldpunt.tickets.selectors import visible_messages, visible_tickets
 from meldpunt.tickets.wording import priority_line
 from meldpunt.triage.selectors import customer_state
-from meldpunt.web.forms import IMPACT_LABELS, URGENCY_LABELS
 
 #: A running clock due within this much wall-clock time is "breaching soon".
 SOON = timedelta(hours=4)
@@ -279,24 +277,6 @@ def rows_for(ids: list[int], now: datetime) -> list[QueueRow]:
 def priority_caption(ticket: Ticket, language: str) -> str:
     """The priority in a page's header ("Priority High", "Prioriteit A"); "" without one."""
     return priority_line(ticket, language, short=True) if ticket.priority else ""
-
-
-def impact_words(ticket: Ticket) -> str:
-    """Impact × urgency as people read them ("De hele organisatie × Hoog"); "" without both."""
-    if not (ticket.impact and ticket.urgency):
-        return ""
-    impact = str(IMPACT_LABELS.get(ticket.impact, ticket.impact))
-    urgency = str(URGENCY_LABELS.get(ticket.urgency, ticket.urgency)).split(":")[0]
-    return f"{impact} × {urgency}"
-
-
-def priority_reason_words(ticket: Ticket) -> str:
-    """Why the ticket has its priority, in the reader's language where Meldpunt wrote the
-    reason (a matrix decision); a reason an agent typed is shown as typed."""
-    if ticket.impact and ticket.urgency and ticket.priority_reason == matrix_reason(
-            ticket.impact, ticket.urgency, ticket.priority):
-        return gettext("from impact × urgency: %(words)s") % {"words": impact_words(ticket)}
-    return ticket.priority_reason
 
 
 def deadline_panel(ticket: Ticket, language: str, now: datetime | None = None) -> list[dict]:

@@ -40,6 +40,7 @@ from meldpunt.tickets.services import (
     plan_resolution,
     set_priority,
 )
+from meldpunt.tickets.wording import impact_urgency_words, priority_reason_words
 from meldpunt.triage.forms import PlanForm
 from meldpunt.web.forms import AssignForm, ConsoleReplyForm, FollowerForm, PriorityForm, StatusForm
 from meldpunt.web.queries import (
@@ -47,9 +48,7 @@ from meldpunt.web.queries import (
     QueueQuery,
     agreement_summary,
     deadline_panel,
-    impact_words,
     priority_caption,
-    priority_reason_words,
     queue_page,
     thread,
     ticket_events,
@@ -131,7 +130,7 @@ def queue(request):
     title = str(QUEUE_LABELS[q.queue])
     if q.q:
         title = _("Search in %(queue)s") % {"queue": title}
-    context = {"form": form, "rows": rows, "q": q, "tabs": tabs, "next_url": next_url, "error": error,
+    context = {"form": form, "rows": rows, "q": q, "tabs": tabs, "queue_count": len(tabs), "next_url": next_url, "error": error,
                "title": title, "refresh_url": request.get_full_path()}
     status = 400 if error else 200
     if request.htmx:
@@ -238,7 +237,8 @@ def _render_ticket(request, ticket: Ticket, *, status: int = 200, error: str = "
         "timeline": _timeline(request, ticket),
         "summary": agreement_summary(ticket.agreement, lang) if ticket.agreement_id else None,
         "priority_caption": priority_caption(ticket, lang),
-        "priority_reason": priority_reason_words(ticket), "impact_words": impact_words(ticket),
+        "priority_reason": priority_reason_words(ticket.priority_reason),
+        "impact_urgency": impact_urgency_words(ticket.impact, ticket.urgency) if ticket.impact else "",
         "error": error,
         "reply_form": forms.get("reply_form") or ConsoleReplyForm(initial=initial, ticket=ticket),
         "followers": followers.listed(ticket),
@@ -256,6 +256,7 @@ def _render_ticket(request, ticket: Ticket, *, status: int = 200, error: str = "
     }
     context["plannable"] = any(c["clock"].metric == "resolution" and c["clock"].target == "planning"
                                for c in context["clocks"])
+    context["queue_count"] = len(QUEUE_LABELS)  # the shortcuts dialog: 1–n switch queue
     return render(request, "web/console/ticket.html", context, status=status)
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meldpunt.billing.services import RunResult, run_month
+from meldpunt.billing.services import ProfileIncomplete, RunResult, check_profiles, run_month
 from meldpunt.billing.tasks import invoice_month
 from meldpunt.core.billing import BillingError, Month
 
@@ -32,8 +32,12 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--date: {options['date']!r} is not a date such as 2026-11-01", returncode=2) from None
         if options["enqueue"]:
+            try:
+                check_profiles(month)  # refused now, not later on the worker; the run checks again
+            except ProfileIncomplete as exc:
+                raise CommandError(str(exc), returncode=1) from None
             result = invoice_month.enqueue(month=str(month), today=issued.isoformat() if issued else None,
-                                           force=options["force"])
+                                           force=options["force"], require_profile=True)
             self.stdout.write(f"Invoice run {month} queued as task {result.id}; `meldpunt db_worker` runs it.")
             return
         started = time.monotonic()
@@ -53,7 +57,10 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Invoice run {month}")
         try:
-            result = run_month(month=month, today=issued, force=options["force"], on_progress=progress)
+            result = run_month(month=month, today=issued, force=options["force"], on_progress=progress,
+                               require_profile=True)
+        except ProfileIncomplete as exc:
+            raise CommandError(str(exc), returncode=1) from None
         except BillingError as exc:
             raise CommandError(f"--month: {exc} (--force REASON)", returncode=2) from None
         totals = ", ".join(f"{currency} {amount}" for currency, amount in sorted(result.net.items())) or "nothing"

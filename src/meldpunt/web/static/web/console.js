@@ -29,7 +29,7 @@
       if (key === "j") { select(1); e.preventDefault(); }
       else if (key === "k") { select(-1); e.preventDefault(); }
       else if (key === "/") { var f = document.querySelector("form.filters select, form.filters input:not([type=hidden])"); if (f) { f.focus(); e.preventDefault(); } }
-      else if (/^[1-7]$/.test(key)) { var tabs = document.querySelectorAll("nav.tabs a"); if (tabs[+key - 1]) location.href = tabs[+key - 1].href; }
+      else if (/^[1-9]$/.test(key)) { var tabs = document.querySelectorAll("nav.tabs a"); if (tabs[+key - 1]) location.href = tabs[+key - 1].href; }
       return;
     }
     if (key === "r" || key === "n") {

@@ -1,0 +1,42 @@
+"""Numbers, money and dates in the reader's notation (issue 21 item 1): one helper for pages,
+mail and PDFs, and English that reads British wherever Django formats a date."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.template import Context, Template
+from django.utils import formats, translation
+
+from meldpunt import localformat
+
+
+def test_money_numbers_and_days_per_language():
+    assert localformat.money(Decimal("125"), "EUR", "nl") == "€ 125,00"
+    assert localformat.money(Decimal("1234.5"), "EUR", "en") == "€1,234.50"
+    assert localformat.money(Decimal("-2.5"), "USD", "nl") == "-$ 2,50"
+    assert localformat.number(Decimal("2"), 2, "nl") == "2,00" and localformat.number(Decimal("2"), 2, "en") == "2.00"
+    assert localformat.number(Decimal("1234.5"), 1, "nl") == "1.234,5"
+    assert localformat.day(date(2027, 1, 5), "nl") == "5 januari 2027"
+    assert localformat.day(date(2027, 1, 5), "en") == "5 January 2027"
+    assert localformat.month_words(date(2026, 10, 1), "nl") == "oktober 2026"
+    amsterdam = datetime(2027, 1, 5, 13, 30, tzinfo=ZoneInfo("UTC"))
+    assert localformat.moment(amsterdam, "en") == "Tuesday 5 January 2027 14:30"
+    assert localformat.moment(amsterdam, "nl") == "dinsdag 5 januari 2027 14:30"
+    assert localformat.money(None) == "–" and localformat.day(None) == "–"
+
+
+def test_english_dates_read_british_not_american():
+    with translation.override("en"):
+        assert formats.date_format(date(2027, 1, 5)) == "5 January 2027"
+        assert formats.date_format(datetime(2027, 1, 5, 14, 30), "DATETIME_FORMAT") == "5 January 2027 14:30"
+        assert formats.date_format(date(2027, 1, 5), "SHORT_DATE_FORMAT") == "05/01/2027"
+
+
+def test_template_filters_follow_the_active_language():
+    template = Template('{% load localformat %}{{ amount|money:"EUR" }} · {{ hours|number }} · {{ when|day }}')
+    context = Context({"amount": Decimal("125"), "hours": Decimal("2"), "when": date(2027, 1, 5)})
+    with translation.override("nl"):
+        assert template.render(context) == "€ 125,00 · 2,00 · 5 januari 2027"
+    with translation.override("en"):
+        assert template.render(context) == "€125.00 · 2.00 · 5 January 2027"
