@@ -35,8 +35,9 @@ class MergeIn(Schema):
 
 class BulkIn(Schema):
     tickets: list[DbId] = Field(min_length=1, max_length=200)
-    action: Literal["assign", "status", "priority", "tag", "untag"]
-    value: Text(40) = Field("", description="user id (assign; empty unassigns), status, priority level or tag")
+    action: Literal["assign", "status", "priority", "tag", "untag", "team"]
+    value: Text(40) = Field("", description="user id (assign; empty unassigns), status, priority level, tag, or team id "
+                               "(team; empty: no team)")
     reason: Text(300) = Field("", description="required with priority")
 
 
