@@ -61,3 +61,10 @@ class TeamOut(Schema):
 
 class TeamIn(Schema):
     team: DbId | None = Field(description="team id; null takes the request out of every team's queue")
+
+
+class MergedOut(Schema):
+    """409 for a message to a merged duplicate: post it to ``merged_into`` instead."""
+
+    detail: str
+    merged_into: int = Field(description="the request the duplicate was merged into; post the message there")

@@ -68,8 +68,7 @@ def close_resolved(now: datetime | None = None, *, limit: int = LIMIT) -> list[i
     closed = []
     for pk in candidates:
         with transaction.atomic():
-            ticket = (Ticket.objects.select_for_update(skip_locked=True).filter(pk=pk, status="resolved")
-                      .select_related("agreement__catalog").first())
+            ticket = Ticket.objects.select_for_update(skip_locked=True).filter(pk=pk, status="resolved").first()
             if ticket is None:  # another worker has it, or it changed meanwhile
                 continue
             ends = closes_at(ticket)
