@@ -48,6 +48,10 @@ def test_a_mail_naming_the_duplicates_number_lands_on_the_survivor_with_an_event
     assert event.data == {"ticket": dup.pk, "message": message.pk, "channel": "email"}
     assert not Ticket.objects.get(pk=dup.pk).messages.exists()  # nothing lands on the closed duplicate
     assert Ticket.objects.get(pk=dup.pk).status == "closed"
+    console = Client()
+    console.force_login(desk["staff"])
+    page = console.get(f"/console/tickets/{keep.pk}/").content.decode()
+    assert f"The customer&#x27;s answer came for request #{dup.pk}, which was merged into this one" in page
 
 
 def test_merges_of_merges_are_followed_and_a_stranger_still_starts_a_new_request(desk, merged):

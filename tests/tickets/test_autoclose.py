@@ -33,7 +33,7 @@ def _resolved(desk, subject="Voorraad klopt niet", org="a", agreement=None):
     return change_status(ticket, "resolved", actor=desk["staff"])
 
 
-def test_a_resolved_request_closes_after_the_window_once_with_an_event(desk):
+def test_a_resolved_request_closes_after_the_window_once_with_an_event(client, desk):
     before = timezone.now()
     ticket, still_open = _resolved(desk), _resolved(desk, "Nog open")
     change_status(still_open, "in_progress", actor=desk["staff"])
@@ -49,6 +49,9 @@ def test_a_resolved_request_closes_after_the_window_once_with_an_event(desk):
     assert event.actor is None and event.data["days"] == DEFAULT_REOPEN_DAYS
     assert closed.events.filter(kind="status", data__new="closed").count() == 1
     assert close_resolved(ends + timedelta(days=3)) == []  # idempotent: nothing twice
+    client.force_login(desk["staff"])
+    page = client.get(f"/console/tickets/{ticket.pk}/").content.decode()
+    assert f"Closed automatically, {DEFAULT_REOPEN_DAYS} days after it was resolved" in page
     assert closed.events.filter(kind="auto_closed").count() == 1
     assert Ticket.objects.get(pk=still_open.pk).status == "in_progress"
 
