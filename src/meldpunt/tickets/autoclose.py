@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from meldpunt.contracts.models import CatalogVersion
@@ -41,29 +41,31 @@ def closes_at(ticket: Ticket) -> datetime | None:
     return resolved_at(ticket) + timedelta(days=reopen_days(ticket))
 
 
-def _resolved_by(cutoff: datetime) -> Exists:
-    return Exists(TicketEvent.objects.filter(ticket=OuterRef("pk"), kind="status", data__new="resolved",
-                                             at__lte=cutoff))
+def _last_resolved() -> Subquery:
+    """The moment of a ticket's last change to resolved, as SQL."""
+    return Subquery(TicketEvent.objects.filter(ticket=OuterRef("pk"), kind="status", data__new="resolved")
+                    .order_by("-at", "-id").values("at")[:1])
 
 
 def _due(now: datetime) -> Q:
-    """Resolved requests that may be due: resolved at least once before their catalog's
-    window began (the last resolution, which decides, is checked per request)."""
+    """Resolved requests whose last resolution is older than their catalog's window (on the
+    moment the event was written; the moment it took effect is checked per request)."""
     windows: dict[int, list[int]] = {}
     catalogs = (Ticket.objects.filter(status="resolved", agreement__isnull=False)
                 .values_list("agreement__catalog", flat=True).distinct())
     for catalog in CatalogVersion.objects.filter(pk__in=catalogs):
         windows.setdefault(catalog.parsed().reopen_days, []).append(catalog.pk)
-    due = Q(_resolved_by(now - timedelta(days=DEFAULT_REOPEN_DAYS)), agreement__isnull=True)
+    due = Q(agreement__isnull=True, last_resolved__lte=now - timedelta(days=DEFAULT_REOPEN_DAYS))
     for days, ids in windows.items():
-        due |= Q(_resolved_by(now - timedelta(days=days)), agreement__catalog__in=ids)
+        due |= Q(agreement__catalog__in=ids, last_resolved__lte=now - timedelta(days=days))
     return due
 
 
 def close_resolved(now: datetime | None = None, *, limit: int = LIMIT) -> list[int]:
     """Close every resolved request whose reopen window ended by ``now``; returns their ids."""
     now = now or timezone.now()
-    candidates = list(Ticket.objects.filter(_due(now), status="resolved").order_by("pk")
+    candidates = list(Ticket.objects.filter(status="resolved").annotate(last_resolved=_last_resolved())
+                      .filter(_due(now)).order_by("pk")
                       .values_list("pk", flat=True)[:limit])
     closed = []
     for pk in candidates:
