@@ -91,3 +91,15 @@ def test_teams_and_the_team_filter(desk):
     assert Api(desk["a_coord"].user).get("/api/teams").status_code == 403
     set_team(two, team)
     assert Api(desk["a_coord"].user).get(f"/api/tickets/{two.pk}").json()["team"] is None
+
+
+def test_bulk_team_through_the_api(desk):
+    api, one, two = Api(desk["staff"]), _ticket(desk, "Een"), _ticket(desk, "Twee")
+    team = Team.objects.create(name="Support")
+    body = api.post("/api/tickets/bulk", {"tickets": [one.pk, two.pk], "action": "team", "value": str(team.pk)}).json()
+    assert body["done"] == 2 and {api.get(f"/api/tickets/{t.pk}").json()["team"] for t in (one, two)} == {"Support"}
+    assert api.post("/api/tickets/bulk", {"tickets": [one.pk], "action": "team", "value": "424242"}).status_code == 400
+    customer = Api(desk["a_coord"].user)
+    assert customer.post("/api/tickets/bulk", {"tickets": [one.pk], "action": "team", "value": ""}).status_code == 403
+    assert api.post("/api/tickets/bulk", {"tickets": [one.pk], "action": "team", "value": ""}).json()["done"] == 1
+    assert Ticket.objects.get(pk=one.pk).events.filter(kind="team").count() == 2

@@ -88,3 +88,44 @@ def test_the_queue_bulk_form_says_per_row_what_was_done(client, desk, rows):
     assert response.redirect_chain[-1][0] == "/console/" and "Select at least one request." in response.content.decode()
     response = client.post("/console/bulk/", {"tickets": ["abc"], "action": "tag", "tag": "x"}, follow=True)
     assert response.status_code == 200 and "Not a request number" in response.content.decode()
+
+
+def test_bulk_team_moves_each_row_with_an_event_and_refuses_an_unknown_team(desk, rows):
+    from meldpunt.teams.models import Team
+    from meldpunt.teams.services import team_of
+
+    ids = [t.pk for t in rows]
+    support = Team.objects.create(name="Support")
+    hidden = _ticket(desk["org_b"], desk["agr_b"], "Beta")
+    visible = Ticket.objects.filter(organisation=desk["org_a"])
+    results = apply(ids + [hidden.pk], BulkAction("team", str(support.pk)), actor=desk["staff"], visible=visible)
+    assert [r.ok for r in results] == [True, True, True, False]
+    assert team_of(hidden) is None
+    for t in rows:
+        assert team_of(t) == support
+        event = Ticket.objects.get(pk=t.pk).events.get(kind="team")
+        assert event.actor == desk["staff"] and event.data["new"] == "Support" and event.data["old"] is None
+    # again: nothing changes, nothing logged twice; then out of every team
+    assert all(r.ok for r in apply(ids, BulkAction("team", str(support.pk)), actor=desk["staff"]))
+    assert all(Ticket.objects.get(pk=pk).events.filter(kind="team").count() == 1 for pk in ids)
+    assert all(r.ok for r in apply(ids, BulkAction("team", ""), actor=desk["staff"]))
+    assert all(team_of(t) is None for t in rows)
+    for bad in ("999999", "x", "9" * 30):
+        with pytest.raises(TicketError):
+            apply(ids, BulkAction("team", bad), actor=desk["staff"])
+
+
+def test_the_queue_bulk_form_moves_rows_to_a_team_and_customers_get_404(client, desk, rows):
+    from meldpunt.teams.models import Team
+    from meldpunt.teams.services import team_of
+
+    support = Team.objects.create(name="Support")
+    client.force_login(desk["staff"])
+    assert 'name="team"' in client.get("/console/").content.decode()
+    response = client.post("/console/bulk/", {"tickets": [rows[0].pk, rows[1].pk], "action": "team",
+                                              "team": support.pk, "next": "/console/"}, follow=True)
+    assert "2 requests changed." in response.content.decode()
+    assert team_of(rows[0]) == support and team_of(rows[1]) == support and team_of(rows[2]) is None
+    client.force_login(desk["a_coord"].user)
+    assert client.post("/console/bulk/", {"tickets": [rows[2].pk], "action": "team", "team": support.pk}).status_code == 404
+    assert team_of(rows[2]) is None

@@ -30,9 +30,11 @@ from meldpunt.api.schemas import (
     TicketIn,
     TicketPageOut,
 )
+from meldpunt.api.schemas_organise import MergedOut
 from meldpunt.api.staff_fields import staff_filter, with_staff_fields
 from meldpunt.contracts.selectors import agreement_to_register, contact_of, is_staff
 from meldpunt.tickets.clocks import explain
+from meldpunt.tickets.merged import survivor
 from meldpunt.tickets.models import Clock, Message, Ticket
 from meldpunt.tickets.registration import register_one
 from meldpunt.tickets.replies import customer_reply
@@ -121,10 +123,15 @@ def get_ticket(request, ticket_id: Id, lang: Language = "en"):
     return ticket_detail(request, _visible_ticket(request, ticket_id), lang)
 
 
-@router.post("/tickets/{ticket_id}/messages", response={201: MessageOut, **ERRORS},
-             summary="Reply or add an internal note; customers' messages are always public")
+@router.post("/tickets/{ticket_id}/messages", response={201: MessageOut, **ERRORS, 409: MergedOut},
+             summary="Reply or add an internal note; customers' messages are always public; a merged "
+                     "duplicate answers 409 with the request it was merged into")
 def post_message(request, ticket_id: Id, payload: MessageIn):
     ticket = _visible_ticket(request, ticket_id)
+    merged = survivor(ticket) if ticket.status == "closed" else None
+    if merged is not None:  # the conversation lives on there; the client posts again, knowingly
+        return Status(409, {"detail": f"ticket {ticket.pk} was merged into ticket {merged.pk}; post the message there",
+                            "merged_into": merged.pk})
     if is_staff(request.auth):
         message = add_message(ticket, payload.body, author=request.auth, channel="api", public=payload.public)
     else:  # a customer's reply may reopen the request or start one that follows it up (`ticket`)

@@ -35,8 +35,9 @@ class MergeIn(Schema):
 
 class BulkIn(Schema):
     tickets: list[DbId] = Field(min_length=1, max_length=200)
-    action: Literal["assign", "status", "priority", "tag", "untag"]
-    value: Text(40) = Field("", description="user id (assign; empty unassigns), status, priority level or tag")
+    action: Literal["assign", "status", "priority", "tag", "untag", "team"]
+    value: Text(40) = Field("", description="user id (assign; empty unassigns), status, priority level, tag, or team id "
+                               "(team; empty: no team)")
     reason: Text(300) = Field("", description="required with priority")
 
 
@@ -60,3 +61,10 @@ class TeamOut(Schema):
 
 class TeamIn(Schema):
     team: DbId | None = Field(description="team id; null takes the request out of every team's queue")
+
+
+class MergedOut(Schema):
+    """409 for a message to a merged duplicate: post it to ``merged_into`` instead."""
+
+    detail: str
+    merged_into: int = Field(description="the request the duplicate was merged into; post the message there")

@@ -62,6 +62,8 @@ JOBS: tuple[Job, ...] = (
     Job("requeue-orphans", "meldpunt.escalation.tasks.requeue_orphans", timedelta(minutes=1)),
     Job("invoice-run", "meldpunt.billing.tasks.invoice_month", MONTHLY, _previous_month, grace=timedelta(days=1)),
     Job("booking-reminders", "meldpunt.bookings.tasks.send_booking_reminders", timedelta(minutes=5)),
+    # Issue 19: a resolved request closes when its catalog's reopen window is over.
+    Job("auto-close", "meldpunt.tickets.tasks.close_resolved", timedelta(hours=1)),
     Job("proposal-expiry", "meldpunt.triage.tasks.expire_old_proposals", timedelta(hours=1)),
     # The task itself sends each coordinator's quarterly report once; running it daily is cheap.
     Job("quarterly-reports", "meldpunt.reports.tasks.mail_quarterly_reports", timedelta(days=1)),

@@ -113,6 +113,25 @@ def remove(ticket: Ticket, follower_id: int, *, by) -> bool:
     return True
 
 
+def carry_over(duplicate: Ticket, into: Ticket, *, by=None) -> list[Follower]:
+    """A merge (as Zendesk's "requester and CCs of the merged ticket"): the duplicate's
+    reporter and followers follow the request it went into, so their answers to the
+    duplicate's number are theirs to write and the replies keep reaching them. A contact
+    of another organisation never follows (merges stay within one organisation anyway)."""
+    people = [(_reporter(duplicate), duplicate.contact.name if duplicate.contact_id else duplicate.reporter_name,
+               duplicate.contact if duplicate.contact_id else None)]
+    people += [(f.email, f.name, f.contact) for f in listed(duplicate)]
+    added = []
+    for address, name, contact in people:
+        if not address or (contact is not None and contact.organisation_id != into.organisation_id):
+            continue
+        follower = _write(into, address=address, name=name or "", contact=contact or _contact(into, address),
+                          source="agent", by=by)
+        if follower is not None:
+            added.append(follower)
+    return added
+
+
 def listed(ticket: Ticket) -> list[Follower]:
     return list(Follower.objects.filter(ticket=ticket).select_related("contact__user"))
 

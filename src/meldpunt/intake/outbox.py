@@ -34,12 +34,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from meldpunt.contracts.models import Contact
 from meldpunt.core.mailheaders import header_address, header_text
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake import attachments, batch, flood
 from meldpunt.intake.contact_points import contact_lines
 from meldpunt.intake.models import Attachment, InboundMail, Mailbox, MailTemplate, OutboundMail
 from meldpunt.tickets.models import Message, Ticket
+from meldpunt.tickets.selectors import contact_sees
 from meldpunt.tickets.wording import deadline_sentences, priority_line
 
 STATUS_WORDS = {
@@ -132,6 +134,24 @@ def confirmations(tickets: list[Ticket]) -> list[OutboundMail]:
     return mails
 
 
+def sees_in_portal(ticket: Ticket, person) -> bool:
+    """Whether the mail's recipient can follow ``ticket`` in the portal: a contact with an
+    active login who sees it there. A follower without an account (an address only) never,
+    so their mail says how to answer by mail and never points at the portal."""
+    user_id = getattr(person, "user_id", None)
+    if not isinstance(person, Contact) or user_id is None or not person.user.is_active:
+        return False
+    return contact_sees(person, ticket)
+
+
+def portal_link(ticket: Ticket, person) -> str:
+    """The request's portal address for someone who :func:`sees_in_portal`, else ''."""
+    site = getattr(settings, "MELDPUNT_SITE_URL", "")
+    if not site or not sees_in_portal(ticket, person):
+        return ""
+    return f"{site}{reverse('portal:request', args=[ticket.pk])}"
+
+
 def confirmation_facts(ticket: Ticket, person, language: str) -> dict:
     """What a confirmation tells beyond the number: the priority, the deadlines in words, and
     where to follow the request — the portal for someone with a login, else replying by mail."""
@@ -178,6 +198,8 @@ def queue(ticket: Ticket, kind: str, *, message: str = "", status: str = "", rec
     }
     if kind == "confirmation":
         context.update(confirmation_facts(ticket, person, language))
+    else:
+        context["portal_link"] = portal_link(ticket, person)
     subject, body = _render(kind, language, vendor, context)
     extra = [text.strip() for _receiver, text in composing.send(
         OutboundMail, ticket=ticket, kind=kind, status=status, recipient=person, language=language) if text]
@@ -293,6 +315,18 @@ def send(mail_id: int) -> bool:
 #: What a mail says of thread files it could not carry (the sum passed the limit).
 NOT_ATTACHED = {"en": "Not attached (too large for mail; see the portal): {names}",
                 "nl": "Niet bijgevoegd (te groot voor e-mail; zie het portaal): {names}"}
+#: The same for a recipient without a portal account (a follower known by address only).
+NOT_ATTACHED_BY_MAIL = {"en": "Not attached (too large for mail; reply to this mail if you need them): {names}",
+                        "nl": "Niet bijgevoegd (te groot voor e-mail; antwoord op deze mail als u ze nodig hebt): "
+                              "{names}"}
+
+
+def _portal_reader(mail: OutboundMail) -> bool:
+    """Whether the mail's addressee sees its request in the portal (see :func:`sees_in_portal`)."""
+    if mail.ticket_id is None:
+        return False
+    contact = Contact.objects.with_address(mail.to).select_related("user").first()
+    return contact is not None and sees_in_portal(mail.ticket, contact)
 
 
 def _attach_message_files(email: EmailMessage, mail: OutboundMail) -> None:
@@ -314,7 +348,8 @@ def _attach_message_files(email: EmailMessage, mail: OutboundMail) -> None:
         room -= found.size
         email.attach(found.filename, data, attachments.download_content_type(found.content_type))
     if left_out:
-        note = NOT_ATTACHED.get(mail.language, NOT_ATTACHED["en"]).format(names=", ".join(left_out))
+        texts = NOT_ATTACHED if _portal_reader(mail) else NOT_ATTACHED_BY_MAIL
+        note = texts.get(mail.language, texts["en"]).format(names=", ".join(left_out))
         email.body = f"{email.body.rstrip()}\n\n{note}\n"
 
 

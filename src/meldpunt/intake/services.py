@@ -32,6 +32,8 @@ from meldpunt.intake.parsing import (
     one_line,
     parse,
 )
+from meldpunt.tickets import events
+from meldpunt.tickets.merged import survivor
 from meldpunt.tickets.models import Message, Ticket
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.replies import customer_reply
@@ -211,12 +213,21 @@ def _register(mail: ParsedMail, mailbox: Mailbox | None, received_at: datetime, 
         return "held", held, None, None
     contact, ambiguous = sender_contact(mail.sender)
     answered = _thread_ticket(mail)
-    if answered is not None and _may_write(answered, contact, mail.sender):
+    merged = survivor(answered) if answered is not None else None
+    if merged is not None and (_may_write(answered, contact, mail.sender) or _may_write(merged, contact, mail.sender)):
+        # ``[#n]`` of a duplicate that was merged: the answer goes where its conversation went.
+        duplicate, answered = answered, merged
+    else:
+        duplicate = None
+    if answered is not None and (duplicate is not None or _may_write(answered, contact, mail.sender)):
         author = contact.user if contact is not None else None  # None: no login, or the reporter
         # A resolved request reopens; after the reopen window, or closed, a new one follows it up.
         # The thread shows the new part; the whole text (with the quoted history) is kept.
         shown, whole = quotes.split(_body(mail))
         reply = customer_reply(answered, shown, author=author, channel="email", at=received_at, contact=contact)
+        if duplicate is not None:
+            events.record(reply.ticket, "reply_for_merged", ticket=duplicate.pk, message=reply.message.pk,
+                          channel="email")
         if whole is not None:
             FullMail.objects.create(message=reply.message, text=whole)
         _keep_attachments(reply.message, mail)
@@ -226,6 +237,8 @@ def _register(mail: ParsedMail, mailbox: Mailbox | None, received_at: datetime, 
             return ("created", f"reply to #{answered.pk}, closed or past its reopen window: a new request follows it up",
                     reply.ticket, reply.message)
         reason = f"reply to ticket #{answered.pk}" + ("; reopened" if reply.outcome == "reopened" else "")
+        if duplicate is not None:
+            reason += f" (written to #{duplicate.pk}, merged into it)"
         return "appended", reason, answered, reply.message
     ticket, _ = create_ticket(new_request(mail, contact, _agreement_for(contact, mailbox), received_at))
     if mail.cc and ticket.organisation_id is not None:

@@ -1,7 +1,8 @@
 """Bulk actions on the console queue's rows (issue 19 item 6).
 
 Each selected request is changed through the same service as a change on its own page
-(``assign_ticket``, ``change_status``, ``set_priority``, :func:`add_tag` / :func:`remove_tag`),
+(``assign_ticket``, ``change_status``, ``set_priority``, :func:`add_tag` / :func:`remove_tag`,
+``teams.services.set_team``),
 so its events, clocks and triage follow exactly as they would one by one. Each row is its
 own transaction: a row that refuses (a priority its catalog does not know, a request
 someone else has open and changed, a row gone) is reported with its reason and the others
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meldpunt.organise.services import add_tag, normalise_tag, remove_tag
+from meldpunt.teams.models import Team
+from meldpunt.teams.services import set_team
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.services import TicketError, assign_ticket, change_status, set_priority
 
@@ -29,6 +32,7 @@ ACTIONS = {
     "priority": gettext_lazy("Set priority"),
     "tag": gettext_lazy("Add tag"),
     "untag": gettext_lazy("Remove tag"),
+    "team": gettext_lazy("Move to team"),
 }
 #: The most rows one bulk action takes (a page of the queue is 50).
 MAX_ROWS = 200
@@ -44,11 +48,16 @@ class RowResult:
 @dataclass(frozen=True)
 class BulkAction:
     """``action`` (a key of :data:`ACTIONS`) with its ``value``: a user id (empty: unassign)
-    for assign, a status, a priority level (with ``reason``) or a tag name."""
+    for assign, a status, a priority level (with ``reason``), a tag name or a team id (empty:
+    out of every team's queue)."""
 
     action: str
     value: str = ""
     reason: str = ""
+
+
+def _number(value: str) -> int:
+    return int(value) if value.isdigit() and len(value) < 19 else 0
 
 
 def check(action: BulkAction):
@@ -60,7 +69,7 @@ def check(action: BulkAction):
     if action.action == "assign":
         if not value:
             return None
-        user = get_user_model().objects.filter(pk=int(value) if value.isdigit() and len(value) < 19 else 0,
+        user = get_user_model().objects.filter(pk=_number(value),
                                                is_staff=True, is_active=True).first()
         if user is None:
             raise TicketError(_("Choose a colleague to assign to."))
@@ -75,6 +84,13 @@ def check(action: BulkAction):
         if not action.reason.strip():
             raise TicketError(_("Give a reason for the new priority."))
         return value
+    if action.action == "team":
+        if not value:
+            return None
+        team = Team.objects.filter(pk=_number(value)).first()
+        if team is None:
+            raise TicketError(_("Choose a team."))
+        return team
     return normalise_tag(value)
 
 
@@ -87,6 +103,8 @@ def _apply_one(ticket: Ticket, action: BulkAction, value, actor) -> None:
         set_priority(ticket, actor=actor, priority=value, reason=action.reason.strip())
     elif action.action == "tag":
         add_tag(ticket, value, actor=actor)
+    elif action.action == "team":
+        set_team(ticket, value, actor=actor)
     else:
         remove_tag(ticket, value, actor=actor)
 

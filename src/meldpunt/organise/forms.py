@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meldpunt.organise.bulk import ACTIONS, MAX_ROWS
 from meldpunt.organise.models import TAG_LENGTH
+from meldpunt.teams.models import Team
 from meldpunt.tickets.models import STATUS_CHOICES
 
 #: The largest request number a form takes (the database's 64-bit key).
@@ -37,6 +38,8 @@ class BulkForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "–")] + STATUS_CHOICES)
     priority = forms.CharField(label=_("Priority"), required=False, max_length=20)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=TAG_LENGTH)
+    team = forms.ModelChoiceField(label=_("Team"), required=False, empty_label=_("(no team)"),
+                                  queryset=Team.objects.order_by("name"))
     reason = forms.CharField(label=_("Reason (priority)"), required=False, max_length=300)
     next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
@@ -60,6 +63,8 @@ class BulkForm(forms.Form):
         data, action = self.cleaned_data, self.cleaned_data["action"]
         if action == "assign":
             return str(data["assignee"].pk) if data.get("assignee") else ""
+        if action == "team":
+            return str(data["team"].pk) if data.get("team") else ""
         if action in ("tag", "untag"):
             return data.get("tag") or ""
         return data.get(action) or ""

@@ -9,6 +9,9 @@ What a Zendesk or Zammad agent expects, within one organisation:
   internal note, so nothing the customer wrote is lost;
 - the duplicate is closed through :func:`meldpunt.tickets.services.change_status`, so its
   clocks stop and the customer is told as for any closing;
+- the duplicate's reporter and followers follow the other request
+  (:func:`meldpunt.intake.followers.carry_over`), and a later answer to the duplicate's
+  number (mail ``[#n]``) lands on the other request (:mod:`meldpunt.tickets.merged`);
 - a ``duplicate`` link ties them both ways (the ticket pages show "merged into #n" and
   "merged from #n"), and each gets an event: ``merged_into`` and ``merged_from``.
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from meldpunt.intake import followers
 from meldpunt.intake.models import InboundMail, OutboundMail
 from meldpunt.organise.models import TicketLink, TicketTag
 from meldpunt.organise.services import OrganiseError
@@ -68,6 +72,7 @@ def merge(duplicate: Ticket, into: Ticket, *, actor=None, expected_version: int 
     report = "\n\n".join(part for part in (duplicate.subject, duplicate.description) if part.strip())
     add_message(into, _("Merged from request #%(n)d:") % {"n": duplicate.pk} + "\n\n" + report,
                 author=actor, public=False, channel=duplicate.channel)
+    followers.carry_over(duplicate, into, by=actor)
     TicketLink.objects.create(source=duplicate, target=into, kind="duplicate", created_by=actor)
     events.record(duplicate, "merged_into", actor=actor, ticket=into.pk, messages=moved)
     events.record(into, "merged_from", actor=actor, ticket=duplicate.pk, messages=moved)

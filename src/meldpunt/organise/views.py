@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,36 +39,6 @@ def _errors(request, form) -> None:
             messages.error(request, error)
 
 
-@require_POST
-@staff_required
-def tag_add(request, pk: int):
-    ticket = _ticket(request, pk)
-    form = TagForm(request.POST)
-    if not form.is_valid():
-        _errors(request, form)
-        return redirect(_back(pk))
-    try:
-        tag = services.add_tag(ticket, form.cleaned_data["tag"], actor=request.user)
-    except TicketError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Tag “%(tag)s” added.") % {"tag": tag.name})
-    return redirect(_back(pk))
-
-
-@require_POST
-@staff_required
-def tag_remove(request, pk: int):
-    ticket, form = _ticket(request, pk), TagForm(request.POST)
-    if not form.is_valid():
-        _errors(request, form)
-        return redirect(_back(pk))
-    name = form.cleaned_data["tag"]
-    if services.remove_tag(ticket, name, actor=request.user):
-        messages.success(request, _("Tag “%(tag)s” removed.") % {"tag": name})
-    return redirect(_back(pk))
-
-
 def _other(request, form) -> Ticket | None:
     other = visible_tickets(request.user).filter(pk=form.cleaned_data["number"]).first()
     if other is None:
@@ -76,35 +46,64 @@ def _other(request, form) -> Ticket | None:
     return other
 
 
+def _panel_action(request, pk: int, form_class, act) -> HttpResponse:
+    """The shape of the panel's small actions (tags and links): the ticket (404 when not
+    visible), the form, then ``act(ticket, form)``, which returns the success message (empty:
+    nothing changed, nothing said) or None when it already said why not; a
+    :class:`TicketError` becomes the message. Always back to the panel."""
+    ticket, form = _ticket(request, pk), form_class(request.POST)
+    if not form.is_valid():
+        _errors(request, form)
+        return redirect(_back(pk))
+    try:
+        said = act(ticket, form)
+    except TicketError as exc:
+        messages.error(request, str(exc))
+    else:
+        if said:
+            messages.success(request, said)
+    return redirect(_back(pk))
+
+
+@require_POST
+@staff_required
+def tag_add(request, pk: int):
+    def act(ticket, form):
+        tag = services.add_tag(ticket, form.cleaned_data["tag"], actor=request.user)
+        return _("Tag “%(tag)s” added.") % {"tag": tag.name}
+    return _panel_action(request, pk, TagForm, act)
+
+
+@require_POST
+@staff_required
+def tag_remove(request, pk: int):
+    def act(ticket, form):
+        name = form.cleaned_data["tag"]
+        return _("Tag “%(tag)s” removed.") % {"tag": name} if services.remove_tag(ticket, name, actor=request.user) else ""
+    return _panel_action(request, pk, TagForm, act)
+
+
 @require_POST
 @staff_required
 def link_add(request, pk: int):
-    ticket, form = _ticket(request, pk), NumberForm(request.POST)
-    if not form.is_valid():
-        _errors(request, form)
-    elif (other := _other(request, form)) is not None:
-        try:
-            services.link(ticket, other, actor=request.user)
-        except TicketError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Linked to request #%(n)d.") % {"n": other.pk})
-    return redirect(_back(pk))
+    def act(ticket, form):
+        if (other := _other(request, form)) is None:
+            return None
+        services.link(ticket, other, actor=request.user)
+        return _("Linked to request #%(n)d.") % {"n": other.pk}
+    return _panel_action(request, pk, NumberForm, act)
 
 
 @require_POST
 @staff_required
 def link_remove(request, pk: int):
-    ticket, form = _ticket(request, pk), NumberForm(request.POST)
-    if not form.is_valid():
-        _errors(request, form)
-    elif (other := _other(request, form)) is not None:
-        try:
-            if services.unlink(ticket, other, actor=request.user):
-                messages.success(request, _("The link to request #%(n)d was removed.") % {"n": other.pk})
-        except TicketError as exc:
-            messages.error(request, str(exc))
-    return redirect(_back(pk))
+    def act(ticket, form):
+        if (other := _other(request, form)) is None:
+            return None
+        if services.unlink(ticket, other, actor=request.user):
+            return _("The link to request #%(n)d was removed.") % {"n": other.pk}
+        return ""
+    return _panel_action(request, pk, NumberForm, act)
 
 
 @require_POST

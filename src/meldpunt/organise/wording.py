@@ -19,4 +19,7 @@ def event_text(event) -> str | None:
         return _("Merged into request #%(n)s") % {"n": data.get("ticket", "")}
     if event.kind == "merged_from":
         return _("Request #%(n)s merged into this one") % {"n": data.get("ticket", "")}
+    if event.kind == "reply_for_merged":  # intake: a mail naming the merged duplicate's number
+        return _("The customer's answer came for request #%(n)s, which was merged into this one") % {
+            "n": data.get("ticket", "")}
     return None

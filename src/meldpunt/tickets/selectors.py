@@ -1,8 +1,9 @@
 """Reads on tickets, scoped to who asks (HackSoft selectors).
 
 Visibility (SPEC: customers see only their own organisation's data): vendor staff see
-every ticket; a coordinator sees all tickets of their organisation; a plain contact only
-the tickets they reported; anyone else nothing. Customers never see internal notes.
+every ticket; a coordinator sees all tickets of their organisation; a plain contact the
+tickets they reported and those of their organisation they follow (a Cc, or added as a
+follower); anyone else nothing — a follower of another organisation never. Customers never see internal notes.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ def visible_tickets(user) -> QuerySet[Ticket]:
         return tickets.none()
     tickets = tickets.filter(organisation_id=contact.organisation_id)
     if not contact.is_coordinator:
-        tickets = tickets.filter(contact_id=contact.pk)
+        # their own requests, and those they follow (a Cc or a colleague added them)
+        followed = Ticket.objects.filter(followers__contact_id=contact.pk).values("pk")
+        tickets = tickets.filter(Q(contact_id=contact.pk) | Q(pk__in=followed))
     return tickets
 
 
@@ -36,7 +39,9 @@ def contact_sees(contact, ticket: Ticket) -> bool:
         return False
     if ticket.organisation_id is None or ticket.organisation_id != contact.organisation_id:
         return False
-    return contact.is_coordinator or ticket.contact_id == contact.pk
+    if contact.is_coordinator or ticket.contact_id == contact.pk:
+        return True
+    return ticket.followers.filter(contact_id=contact.pk).exists()  # a follower of the organisation
 
 
 def ticket_page(

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.tasks import task
 
-from meldpunt.tickets import recompute, search_index
+from meldpunt.tickets import autoclose, recompute, search_index
 from meldpunt.tickets.models import Ticket
 
 
@@ -30,3 +30,9 @@ def refresh_search_documents(ticket_field: str, pk: int) -> int:
     ids = list(Ticket.objects.filter(**{f"{ticket_field}_id": pk}).order_by("pk").values_list("pk", flat=True))
     search_index.refresh(ids)
     return len(ids)
+
+
+@task()
+def close_resolved() -> int:
+    """Close the resolved requests whose reopen window is over (:mod:`meldpunt.tickets.autoclose`)."""
+    return len(autoclose.close_resolved())

@@ -193,6 +193,8 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
             "emails": ", ".join(data.get("addresses") or [])}
     if event.kind == "reopened":
         return _("Reopened by the customer's reply via %(channel)s") % {"channel": data.get("channel", "")}
+    if event.kind == "auto_closed":  # tickets.autoclose
+        return _("Closed automatically, %(days)s days after it was resolved") % {"days": data.get("days", "")}
     if event.kind == "follow_up_of":
         return _("Follows up request #%(number)s") % {"number": data.get("ticket")}
     if event.kind == "followed_up_by":

@@ -24,6 +24,7 @@ from meldpunt.intake.contact_log import channel_sentences
 from meldpunt.intake.contact_points import contact_lines
 from meldpunt.intake.services import attach_uploads, keep_uploads
 from meldpunt.success.selectors import manager_of
+from meldpunt.tickets.merged import survivor
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.replies import customer_reply
@@ -114,9 +115,17 @@ def _request_detail(request, pk: int):
     ticket = _request(request, pk)
     form = PortalReplyForm(ticket=ticket)
     status = 200
+    # A merged duplicate takes no answer (as Zendesk's help centre): its page sends the
+    # customer to the request it went into; a page left open before the merge is refused.
+    merged = survivor(ticket) if ticket.status == "closed" else None
     if request.method == "POST":
         form = PortalReplyForm(request.POST, request.FILES, ticket=ticket, refused_uploads=request.refused_uploads)
-        if form.is_valid():
+        if merged is not None:
+            form.is_valid()
+            form.add_error(None, _("This request was merged into request #%(number)s; add your answer there.")
+                           % {"number": merged.pk})
+            status = 409
+        elif form.is_valid():
             try:
                 # A customer's answer resumes a clock paused for information, reopens a resolved
                 # request or, once closed, starts a new one that follows it up (tickets.replies).
@@ -134,9 +143,13 @@ def _request_detail(request, pk: int):
                 else:
                     messages.success(request, _("Thank you, your answer was added."))
                 return redirect(reverse("portal:request", args=[reply.ticket.pk]))
-        status = 400
+            status = 400
+        else:
+            status = 400
     return render(request, "web/portal/request.html", {
-        "ticket": ticket, "state": request_state(ticket), "clocks": deadline_panel(ticket, language()),
+        "ticket": ticket, "merged_into": merged,
+        "merged_visible": merged is not None and visible_tickets(request.user).filter(pk=merged.pk).exists(),
+        "state": request_state(ticket), "clocks": deadline_panel(ticket, language()),
         "priority_caption": priority_caption(ticket, language()),
         "messages_": thread(request.user, ticket), "form": form,
         "followers": followers.listed(ticket),

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meldpunt.core.progress import throttled
 from meldpunt.history.client import HelpdeskClient, SourceError
 from meldpunt.history.services import Result, import_helpdesk
 from meldpunt.transfer.importer import CHUNK, Progress, run_import
@@ -61,18 +61,12 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _progress(self):
-        shown = [0.0]
-
         def show(p: Progress) -> None:
-            now = time.monotonic()
-            if p.done < p.total and now - shown[0] < 1.0:
-                return
-            shown[0] = now
             counts = " · ".join(f"{n} {outcome}" for outcome, n in sorted(p.counts.items()))
             self.stderr.write(f"  {p.done}/{p.total} rows · {counts} · {p.elapsed:.1f} s, "
                               f"about {p.seconds_left:.0f} s left ({p.rows_per_second:.0f} rows/s)")
 
-        return show
+        return throttled(show, lambda p: p.done >= p.total)
 
     def _print(self, report) -> None:
         for row in report.rows:
@@ -96,13 +90,8 @@ class Command(BaseCommand):
             raise CommandError("import helpdesk: give --url and --token, and no FILE", returncode=2)
         if options["limit"] is not None and options["limit"] < 0:
             raise CommandError("--limit must be 0 or more", returncode=2)
-        shown = [0.0]
 
-        def progress(result: Result) -> None:
-            now = time.monotonic()
-            if result.seen < result.total and now - shown[0] < 1.0:
-                return
-            shown[0] = now
+        def show(result: Result) -> None:
             left = (result.total - result.seen) / result.rate if result.rate else 0.0
             self.stdout.write(
                 f"  {result.seen}/{result.total} tickets · {result.imported} imported · {result.skipped} already there"
@@ -112,7 +101,7 @@ class Command(BaseCommand):
         try:
             client = HelpdeskClient(options["url"], options["token"])
             self.stdout.write(f"Importing the history of {client.base}")
-            result = import_helpdesk(client, limit=options["limit"], on_progress=progress)
+            result = import_helpdesk(client, limit=options["limit"], on_progress=throttled(show, lambda r: r.seen >= r.total))
         except SourceError as exc:
             raise CommandError(str(exc), returncode=2) from None
         self.stdout.write(
