@@ -67,6 +67,7 @@ def test_pdf_in_dutch(reported):
     text = pdf_text(render_report_pdf(report))
     assert "Evaluatierapport: Alpha BV" in text and "Meldingen geopend 2" in text
     assert "Kalender: Werkdagen 09:00–17:00" in text
+    assert "Indicatieve tijden" in text and "Binnen de indicatieve tijd" in text
 
 
 def test_page_has_chart_js_charts_and_the_what_if(reported, client):

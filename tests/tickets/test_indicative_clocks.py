@@ -10,6 +10,8 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import Ticket
@@ -17,6 +19,7 @@ from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import add_message, change_status
 from meldpunt.web.queries import QueueQuery, deadline_panel, queue_page
+from meldpunt.web.views_console import indicative_label
 from tests.support import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +72,9 @@ def test_past_the_indicative_time_is_no_breach_on_the_ticket_or_in_the_queues(an
     assert page.status_code == 200 and "Resolution (indicative)" in page.text
     detail = client.get(f"/console/tickets/{ticket.pk}/")
     assert "Indicative time" in detail.text and ">indicative</span>" in detail.text
+    with translation.override("nl"):
+        assert indicative_label(row.next_clock) == "Oplossing (indicatief)"
+        assert gettext("Past the indicative time by") == "Over de indicatieve tijd heen met"
 
 
 def test_a_late_hard_response_still_breaches(answered):

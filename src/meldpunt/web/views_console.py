@@ -136,7 +136,7 @@ def _cells(row) -> dict:
         "kind": ticket.get_kind_display(), "status": ticket.get_status_display(), "priority": ticket.priority or "–",
         "state": "is-breached" if row.breached else "is-soon" if row.soon else "",
         "badge": "breached" if row.breached else "paused" if row.soon else "",
-        "metric": (_indicative_label(clock) if clock.indicative else clock.get_metric_display()) if clock else "",
+        "metric": (indicative_label(clock) if clock.indicative else clock.get_metric_display()) if clock else "",
         "paused": row.paused,
         "due_iso": due.isoformat() if due else "", "due": date_format(due, "D j M H:i") if due else "",
         "organisation": ticket.organisation.name if ticket.organisation_id else "",
@@ -144,7 +144,8 @@ def _cells(row) -> dict:
     }
 
 
-def _indicative_label(clock) -> str:
+def indicative_label(clock) -> str:
+    """A queue row's deadline label for an indicative clock: "Resolution (indicative)"."""
     return _("%(metric)s (indicative)") % {"metric": clock.get_metric_display()}
 
 
