@@ -127,7 +127,7 @@ def generate(n: int, open_share: float = 1.0, seed: int = 20260409) -> None:
             received = datetime.fromtimestamp(received_all[i], UTC)
             is_open = rng.random() < open_share
             status = rng.choice(["new", "approved", "in_progress", "in_progress"]) if is_open else "closed"
-            next_due = None
+            running: list[tuple[bool, datetime]] = []  # (indicative, due): hard clocks first, as tickets.clocks
             for metric, target in targets.items():
                 state, start, end, stopped = "none", None, None, None
                 if target is not None and str(target) == "planning":
@@ -145,10 +145,13 @@ def generate(n: int, open_share: float = 1.0, seed: int = 20260409) -> None:
                     "ticket": ticket_id, "metric": metric, "state": state, "calendar": cal_id if target else "",
                     "target": str(target) if target else "", "started_at": start, "due_at": end, "stopped_at": stopped,
                     "pauses": [], "explanation": [f"Generated: {metric} {target or 'no target'} on {cal_id}"],
+                    "indicative": target is not None and catalog.is_indicative(metric),
                 }
                 clocks.append([_value(f, clock_values) for f in clock_fields])
-                if state == "running":
-                    next_due = min(next_due or end, end)
+                if state == "running" and end is not None:
+                    running.append((target is not None and catalog.is_indicative(metric), end))
+            first = min(running, default=None)
+            next_due = first[1] if first else None
             subject, description = words.subject(), words.text(15, 40)
             error_code = words.error_code() if rng.random() < 0.33 else ""
             reporter = f"user{rng.randrange(9999)}@customer.test"
@@ -171,7 +174,9 @@ def generate(n: int, open_share: float = 1.0, seed: int = 20260409) -> None:
                 "description": description, "channel": rng.choice(["email", "portal", "phone"]),
                 "language": "nl", "received_at": received, "planned_at": None, "idempotency_key": None, "version": 1,
                 "created_at": received, "updated_at": received,
-                "next_due_at": next_due, "priority_rank": catalog.priority.rank(decision.level),
+                "next_due_at": next_due, "next_due_indicative": bool(first and first[0]),
+                "priority_rank": catalog.priority.rank(decision.level),
+                "package_rank": catalog.packages[agreement.package].queue_rank,
             }
             tickets.append([_value(f, values) for f in ticket_fields])
         _copy(connection, Ticket, ticket_fields, tickets)

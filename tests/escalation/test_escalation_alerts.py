@@ -15,7 +15,7 @@ from meldpunt.intake.models import OutboundMail
 from meldpunt.intake.outbox import send_pending
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import assign_ticket, change_status
+from meldpunt.tickets.services import add_message, assign_ticket, change_status
 from tests.support import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +35,9 @@ def people():
     return {"assignee": assignee, "lead": lead, "manager": manager}
 
 
-def _priority_a_ticket(received, assignee):
+def _priority_a_ticket(received, assignee, version=None):
     org = f.organisation()
-    agreement = f.agreement(org, "erpm", "small")
+    agreement = f.agreement(org, "erpm", "small", version=version)
     ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, subject="Production halted",
                                          impact="organisation", urgency="high", received_at=received))
     assign_ticket(ticket, assignee, actor=assignee)  # taken by the assignee: no assignment notice
@@ -45,7 +45,8 @@ def _priority_a_ticket(received, assignee):
 
 
 def test_warnings_and_escalations_fire_once_at_their_business_moments_over_night_and_weekend(people, settings):
-    """ERP.M Small, priority A: response 2h, resolution 1bd (8 business hours), Mon–Fri 09–17.
+    """ERP.M Small, priority A: response 2h, resolution 1bd (8 business hours), Mon–Fri 09–17,
+    with the resolution time hard (ERP.M's own are indicative: see the test after this one).
 
     Received Thu 2026-03-12 15:00. Response is due Thu 17:00; resolution Fri 15:00, so its
     50 % point (4 business hours used) lies after the night, Fri 11:00. The response breach
@@ -54,7 +55,7 @@ def test_warnings_and_escalations_fire_once_at_their_business_moments_over_night
     team lead Fri 16:00 and the support manager, 4 business hours on, across the weekend:
     Mon 11:00.
     """
-    ticket = _priority_a_ticket(f.ams(2026, 3, 12, 15, 0), people["assignee"])
+    ticket = _priority_a_ticket(f.ams(2026, 3, 12, 15, 0), people["assignee"], f.erpm_with_hard_resolution())
     expected = {
         f.ams(2026, 3, 12, 16, 0): {("response", "warning", "50%")},
         f.ams(2026, 3, 12, 16, 30): {("response", "warning", "30m")},
@@ -116,6 +117,35 @@ def test_warnings_and_escalations_fire_once_at_their_business_moments_over_night
     assert send_pending() == 0
     assert sorted(m.to[0] for m in mail.outbox).count("manager@vendor.test") == 2
     assert staff.filter(sent_at__isnull=True).count() == 0
+
+
+def test_an_indicative_resolution_time_warns_but_never_escalates(people):
+    """Seed 004: "Er kunnen oplossingstijden genoemd worden, dit zijn altijd indicatieve
+    tijden." and "* alle oplostijden zijn indicatief". The ERP.M preset says
+    ``[targets] indicative = ["resolution"]``: the same priority A ticket as above gets its
+    resolution warnings (a reminder to the assignee) but no breach step of the chain; the
+    response time stays hard and escalates as before."""
+    ticket = _priority_a_ticket(f.ams(2026, 3, 12, 15, 0), people["assignee"])
+    resolution = ticket.clocks.get(metric="resolution")
+    assert resolution.indicative and resolution.due_at == f.ams(2026, 3, 13, 15, 0)
+    assert not ticket.clocks.get(metric="response").indicative
+    moment = f.ams(2026, 3, 12, 15, 0)
+    while moment <= f.ams(2026, 3, 17, 12, 0):
+        scan_alerts(now=moment)
+        moment += timedelta(minutes=20)
+    scan_alerts(now=f.ams(2026, 3, 17, 12, 0), full=True)
+    assert fired() == {
+        ("response", "warning", "50%"), ("response", "warning", "30m"), ("response", "warning", "80%"),
+        ("response", "breach", "assignee+0m"), ("response", "breach", "team_lead+60m"),
+        ("response", "breach", "support_manager+240m"),
+        ("resolution", "warning", "50%"), ("resolution", "warning", "80%"), ("resolution", "warning", "30m"),
+    }
+    assert Notification.objects.filter(user=people["manager"]).count() == 1  # the response step only
+    ticket.refresh_from_db()  # the hard response clock still runs: it is the queues' deadline
+    assert ticket.next_due_at == ticket.clocks.get(metric="response").due_at and not ticket.next_due_indicative
+    add_message(ticket, "We are on it.", author=people["assignee"])  # the response clock stops
+    ticket.refresh_from_db()  # now the indicative time is sorted on, but never breached
+    assert ticket.next_due_at == resolution.due_at and ticket.next_due_indicative
 
 
 def test_warnings_reached_in_one_scan_are_recorded_but_only_the_latest_is_told(people):

@@ -31,7 +31,8 @@ def pdf_text(data: bytes) -> str:
 @pytest.fixture
 def reported(db, desk):
     """Alpha BV (ERP.M Small): T1 priority A answered in time, T2 priority B answered late;
-    neither is resolved, so both resolution clocks are breached and still running."""
+    neither is resolved, so both are past their resolution times, which ERP.M calls
+    indicative (seed 004): reported apart, not as breaches."""
     agent = desk["staff"]
     t1, _ = create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"], contact=desk["a_coord"],
                                      subject="Orders stuck", impact="organisation", urgency="high",
@@ -53,12 +54,12 @@ def test_pdf_shows_figures_charts_breaches_and_what_if(reported):
     text = pdf_text(data)
     for expected in ("Evaluation report: Alpha BV", "Period 2026Q3", "Tickets opened 2", "Tickets closed 0",
                      "Response times met 50.0% (1/2)", "SLA attainment per priority (%)", "Open tickets by age",
-                     "Who submitted what", "Breaches and why", "Slow invoices", "still running",
+                     "Who submitted what", "Breaches and why", "Slow invoices", "Indicative times",
                      "1h business time late", "Calendar: Workdays 09:00–17:00",
                      "Due: Fri 2026-07-10 12:00 CEST (the earliest moment the business time has passed)",
-                     "What if: current package + premium", "Breaches: 3 as it was, 3 under this scenario."):
+                     "What if: current package + premium", "Breaches: 1 as it was, 1 under this scenario."):
         assert expected in text, expected
-    assert "Beta's own" not in text
+    assert "Beta's own" not in text and "still running" not in text  # the indicative times are no breaches
 
 
 def test_pdf_in_dutch(reported):
@@ -66,6 +67,7 @@ def test_pdf_in_dutch(reported):
     text = pdf_text(render_report_pdf(report))
     assert "Evaluatierapport: Alpha BV" in text and "Meldingen geopend 2" in text
     assert "Kalender: Werkdagen 09:00–17:00" in text
+    assert "Indicatieve tijden" in text and "Binnen de indicatieve tijd" in text
 
 
 def test_page_has_chart_js_charts_and_the_what_if(reported, client):

@@ -101,14 +101,32 @@ def test_sla_attainment_per_priority_and_metric(q3):
     report = build_report(q3["org"], "2026Q3", now=NOW)
     rows = {(a.priority, a.metric): (a.met, a.missed, a.pending, a.percent) for a in report.attainment}
     assert rows[("A", "response")] == (1, 0, 0, 100.0)
-    assert rows[("A", "resolution")] == (1, 0, 0, 100.0)
     assert rows[("B", "response")] == (0, 1, 0, 0.0)  # answered an hour late
-    assert rows[("B", "resolution")] == (1, 0, 0, 100.0)  # the pause moved the due to Tuesday noon
     assert rows[("C", "response")] == (1, 0, 0, 100.0)
-    assert rows[("C", "resolution")] == (0, 0, 0, None)  # by planning: no automatic due
     assert rows[("D", "response")] == (1, 1, 0, 50.0)  # T3 never answered: a breached running clock is missed
     assert (report.totals["response"].met, report.totals["response"].counted, report.totals["response"].percent) == (3, 5, 60.0)
-    assert report.totals["resolution"].percent == 100.0
+    # Seed 004: "alle oplostijden zijn indicatief". ERP.M's resolution times are not in the
+    # attainment (nor in the breaches); they are reported apart, within or past the time.
+    assert all(rows[(level, "resolution")] == (0, 0, 0, None) for level in "ABCD")
+    assert report.totals["resolution"].percent is None
+    indicative = {(a.priority, a.metric): (a.met, a.missed, a.pending) for a in report.indicative}
+    assert indicative == {("A", "resolution"): (1, 0, 0),  # resolved Tue 09:30, indicative Tue 10:00
+                          ("B", "resolution"): (1, 0, 0)}  # the pause moved the time to Tuesday noon
+    assert [a.label for a in report.indicative] == ["Priority A", "Priority B"]
+
+
+def test_resolution_times_count_in_the_attainment_where_the_catalog_makes_them_hard(db):
+    """The same rule turned off (a catalog without ``[targets] indicative``): a resolution
+    time is a target, counted as met or missed."""
+    org = f.organisation()
+    agreement = f.agreement(org, "erpm", "small", version=f.erpm_with_hard_resolution())
+    ticket = create_ticket(NewRequest(organisation=org, agreement=agreement, subject="Down", impact="organisation",
+                                      urgency="high", received_at=f.ams(2026, 7, 6, 10, 0)))[0]
+    assert not ticket.clocks.get(metric="resolution").indicative
+    report = build_report(org, "2026Q3", now=NOW)
+    rows = {(a.priority, a.metric): (a.met, a.missed) for a in report.attainment}
+    assert rows[("A", "resolution")] == (0, 1) and report.indicative == []
+    assert {(b.number, b.metric) for b in report.breaches} == {(ticket.pk, "response"), (ticket.pk, "resolution")}
 
 
 def test_breaches_carry_their_explanation(q3):
@@ -142,12 +160,12 @@ def test_what_if_with_premium_replays_the_same_tickets(q3):
     report = build_report(q3["org"], "2026Q3", now=NOW, scenario=Scenario(None, ("premium",)))
     rows = {(w.priority, w.metric): (w.counted, w.actual_missed, w.scenario_missed) for w in report.whatif.rows}
     assert rows[("A", "response")] == (1, 0, 0)  # due 11:00, answered 11:00
-    assert rows[("A", "resolution")] == (1, 0, 0)  # 17 h day: due Tue 10:00, resolved 09:30
     assert rows[("B", "response")] == (1, 1, 1)  # due Thu 18:00
-    assert rows[("B", "resolution")] == (1, 0, 1)  # 15 h used by the pause, 2 h left → Mon 12:00; resolved Tue
     assert rows[("C", "response")] == (1, 0, 1)  # 1bd = 17 h → Tue 10:00; answered 15:00
     assert rows[("D", "response")] == (2, 1, 1)  # questions stay 09–17; 3bd: T3 still missed, T8 met
-    assert report.whatif.totals() == (2, 4) and report.whatif.skipped == 0
+    # ERP.M's resolution times are indicative (seed 004): never a breach, in either version.
+    assert all(rows.get((level, "resolution"), (0, 0, 0)) == (0, 0, 0) for level in "ABCD")
+    assert report.whatif.totals() == (2, 3) and report.whatif.skipped == 0
     assert report.whatif.scenario == "current package + premium"
 
 

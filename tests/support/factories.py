@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 
 from meldpunt.api.models import ApiToken
-from meldpunt.contracts.models import Agreement, AgreementAddon, Contact, Organisation
-from meldpunt.contracts.services import current_version, load_presets
+from meldpunt.contracts.models import Agreement, AgreementAddon, CatalogVersion, Contact, Organisation
+from meldpunt.contracts.services import current_version, load_catalog_text, load_presets
+from meldpunt.core.catalog_loader import preset_text
 from meldpunt.tickets.requests import NewRequest
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -25,6 +26,20 @@ def ams(*args) -> datetime:
 
 def catalogs() -> None:
     load_presets()
+
+
+def catalog_version(text: str, filename: str = "test.toml") -> CatalogVersion:
+    """A catalog version loaded from ``text`` (a test's own catalog)."""
+    catalogs()
+    return load_catalog_text(text, filename)[0]
+
+
+def erpm_with_hard_resolution() -> CatalogVersion:
+    """ERP.M's preset with its resolution times hard instead of indicative: for tests of the
+    escalation chain and breach counts on resolution clocks."""
+    text = preset_text("erpm")
+    assert 'indicative = ["resolution"]' in text
+    return catalog_version(text.replace('indicative = ["resolution"]', "indicative = []"), "erpm-hard.toml")
 
 
 def staff_user(username: str | None = None):
@@ -45,10 +60,13 @@ def contact(org: Organisation, *, coordinator: bool = True, username: str | None
     )
 
 
-def agreement(org: Organisation, vendor: str = "erpm", package: str = "small", addons=(), **extra) -> Agreement:
+def agreement(org: Organisation, vendor: str = "erpm", package: str = "small", addons=(), *,
+              version: CatalogVersion | None = None, **extra) -> Agreement:
+    """``version``: a catalog version of the test's own (:func:`catalog_version`) instead of
+    the vendor's current one."""
     catalogs()
     result = Agreement.objects.create(
-        code=f"AGR-{next(_seq):05d}", organisation=org, catalog=current_version(vendor),
+        code=f"AGR-{next(_seq):05d}", organisation=org, catalog=version or current_version(vendor),
         package=package, starts_on=extra.pop("starts_on", date(2026, 1, 1)), **extra,
     )
     for item in addons:

@@ -231,6 +231,7 @@ def clock_out(clock: Clock, zone, lang: str = "en") -> dict:
         "metric": clock.metric, "state": clock.state, "target": clock.target, "calendar": clock.calendar,
         "started_at": shown(clock.started_at), "due_at": shown(clock.due_at),
         "stopped_at": shown(clock.stopped_at), "met": clock.met,
+        "indicative": clock.indicative, "within_indicative": clock.within_indicative,
         "pauses": [
             {"start": shown(datetime.fromisoformat(start)), "end": shown(datetime.fromisoformat(end) if end else None),
              "reason": rest[0] if rest else ""}

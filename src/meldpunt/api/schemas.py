@@ -209,7 +209,12 @@ class ClockOut(Schema):
     started_at: ZonedMoment | None
     due_at: ZonedMoment | None
     stopped_at: ZonedMoment | None
-    met: bool | None
+    met: bool | None = Field(None, description="stopped at or before due; None while running, without a due "
+                             "moment, or for an indicative clock")
+    indicative: bool = Field(False, description="the catalog calls this target indicative: due_at is shown, "
+                             "but the clock never breaches (no met/missed, no escalation)")
+    within_indicative: bool | None = Field(None, description="an indicative clock that stopped: within the "
+                                           "indicative time or not")
     pauses: list[PauseOut]
     explanation: list[str]
 

@@ -32,17 +32,27 @@ class CatalogError(ValueError):
         super().__init__(f"{where}: {field}: {reason}")
 
 
+def product_key(product: str) -> str:
+    """How a ticket's product is compared with a target rule's ``products``: trimmed, any case."""
+    return " ".join(product.split()).casefold()
+
+
 @dataclass(frozen=True)
 class TargetRule:
-    """Response/resolution targets for one priority (``*``: any), optionally only for some kinds."""
+    """Response/resolution targets for one priority (``*``: any), optionally only for some
+    kinds and only for some products (``products``: keys from :func:`product_key`)."""
 
     priority: str
     kinds: frozenset[str] | None
     response: Target | None
     resolution: Target | None
+    #: Only requests about one of these products (Infor: targets "based on urgency, product
+    #: and support package"); None: any product.
+    products: frozenset[str] | None = None
 
-    def matches(self, kind: str, priority: str) -> bool:
-        return self.priority in (priority, "*") and (self.kinds is None or kind in self.kinds)
+    def matches(self, kind: str, priority: str, product: str = "") -> bool:
+        return (self.priority in (priority, "*") and (self.kinds is None or kind in self.kinds)
+                and (self.products is None or product_key(product) in self.products))
 
     def get(self, metric: str) -> Target | None:
         return self.response if metric == "response" else self.resolution
@@ -126,6 +136,13 @@ class Package:
     targets: tuple[TargetRule, ...]
     calendar_rules: tuple[CalendarRule, ...]
     description: Mapping[str, str] = field(default_factory=dict)
+    #: Place in the queues within one priority: a higher rank comes first (Infor Premium:
+    #: requests are prioritised by support package). Inherited through ``includes``.
+    queue_rank: int = 0
+
+
+#: The highest ``queue_rank`` a package may have.
+MAX_QUEUE_RANK = 9
 
 
 @dataclass(frozen=True)
@@ -187,6 +204,13 @@ class Catalog:
     reopen_days: int = DEFAULT_REOPEN_DAYS
     #: the special-event weekend (seed 003; ``[special_weekend]``); None: the vendor has none
     special_weekend: WeekendRule | None = None
+    #: Metrics whose targets are indicative (seed 004: "alle oplostijden zijn indicatief";
+    #: ``[targets] indicative``): their clocks have a due moment that is shown, labelled
+    #: indicative, but they never breach: no escalation, not in the breach counts.
+    indicative: frozenset[str] = frozenset()
+
+    def is_indicative(self, metric: str) -> bool:
+        return metric in self.indicative
 
     # ------------------------------------------------------------- lookups
     def package(self, package_id: str) -> Package:
@@ -227,18 +251,22 @@ class Catalog:
         priority: str,
         metric: str,
         overrides: Sequence[TargetRule] = (),
+        *,
+        product: str = "",
     ) -> Target | None:
         """The target that applies; agreement overrides beat add-ons beat the package.
 
-        Within each source a rule naming the kind beats a rule for all kinds. None means
-        the catalog sets no target for this combination (e.g. Infor, per agreement).
+        Within each source a rule naming the product beats one for any product, then a rule
+        naming the kind beats a rule for all kinds, then a rule naming the priority beats
+        ``*``. None means the catalog sets no target for this combination (e.g. Infor, per
+        agreement).
         """
         package = self.package(package_id)
         sources: list[Sequence[TargetRule]] = [overrides]
         sources += [a.targets for a in reversed(self.addon_list(addon_ids, package_id))]
         sources.append(package.targets)
         for rules in sources:
-            found = _most_specific(rules, kind, priority, metric)
+            found = _most_specific(rules, kind, priority, metric, product)
             if found is not None:
                 return found
         return None
@@ -267,14 +295,16 @@ class Catalog:
 
 
 def _most_specific(
-    rules: Sequence[TargetRule], kind: str, priority: str, metric: str
+    rules: Sequence[TargetRule], kind: str, priority: str, metric: str, product: str = ""
 ) -> Target | None:
-    """The best matching rule: naming the kind beats all kinds; naming the priority beats ``*``."""
+    """The best matching rule: naming the product beats any product, naming the kind beats
+    all kinds, naming the priority beats ``*`` (in that order of weight)."""
     best, best_score = None, -1
     for rule in rules:
-        if not rule.matches(kind, priority) or rule.get(metric) is None:
+        if not rule.matches(kind, priority, product) or rule.get(metric) is None:
             continue
-        score = (2 if rule.kinds is not None else 0) + (1 if rule.priority != "*" else 0)
+        score = ((4 if rule.products is not None else 0) + (2 if rule.kinds is not None else 0)
+                 + (1 if rule.priority != "*" else 0))
         if score > best_score:
             best, best_score = rule.get(metric), score
     return best

@@ -20,6 +20,7 @@ from meldpunt.core.calendar_reading import HolidayReader
 from meldpunt.core.calendars import CalendarDef
 from meldpunt.core.catalog import (
     DEFAULT_REOPEN_DAYS,
+    MAX_QUEUE_RANK,
     Addon,
     CalendarRule,
     Catalog,
@@ -27,6 +28,7 @@ from meldpunt.core.catalog import (
     EscalationPolicy,
     Package,
     TargetRule,
+    product_key,
 )
 from meldpunt.core.catalog_escalation import EscalationReader
 from meldpunt.core.catalog_triage import TriageReader
@@ -216,7 +218,16 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
             licence_key_identifiers=read_identifiers(self, data.get("licence_keys", {})),
             forwarded_mail_received=read_forward_receipt(self, data.get("forwarded_mail", {})),
             special_weekend=read_special_weekend(self, data, kinds, priority, calendars, packages),
+            indicative=self.indicative(data.get("targets", {})),
         )
+
+    def indicative(self, data: Any) -> frozenset[str]:
+        """``[targets] indicative = ["resolution"]``: metrics whose targets are indicative."""
+        data = self.table(data, "targets")
+        for key in data:
+            if key != "indicative":
+                raise self.fail(f"targets.{key}", "unknown key; [targets] takes indicative")
+        return frozenset(self.string_list(data.get("indicative", []), "targets.indicative", METRICS))
 
     def calendar(self, key: str, data: Any) -> CalendarDef:
         field = f"calendars.{key}"
@@ -329,6 +340,12 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
             rule_kinds = item.get("kinds")
             if rule_kinds is not None:
                 rule_kinds = frozenset(self.string_list(rule_kinds, f"{item_field}.kinds", kinds))
+            products = item.get("products")
+            if products is not None:
+                names = self.string_list(products, f"{item_field}.products")
+                if not names or not all(product_key(name) for name in names):
+                    raise self.fail(f"{item_field}.products", "must name at least one product, none blank")
+                products = frozenset(product_key(name) for name in names)
             parsed: dict[str, Target | None] = {}
             for metric in METRICS:
                 value = item.get(metric)
@@ -339,7 +356,7 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
                     parsed[metric] = Target.parse(value)
                 except ValueError as exc:
                     raise self.fail(f"{item_field}.{metric}", str(exc)) from None
-            rules.append(TargetRule(level, rule_kinds, parsed["response"], parsed["resolution"]))
+            rules.append(TargetRule(level, rule_kinds, parsed["response"], parsed["resolution"], products))
         return tuple(rules)
 
     def calendar_rules(self, data: Any, field: str, calendars: dict, priority: PriorityScheme, kinds: list[str]) -> tuple[CalendarRule, ...]:
@@ -377,6 +394,9 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise self.fail(f"{field}.limits.{name}", "must be a whole number")
         own_targets = self.targets(data.get("targets", []), f"{field}.targets", priority.levels, kinds)
+        queue_rank = data.get("queue_rank", parent.queue_rank if parent else 0)
+        if not isinstance(queue_rank, int) or isinstance(queue_rank, bool) or not 0 <= queue_rank <= MAX_QUEUE_RANK:
+            raise self.fail(f"{field}.queue_rank", f"must be a whole number from 0 to {MAX_QUEUE_RANK}")
         own_rules = self.calendar_rules(data.get("calendar_rules", []), f"{field}.calendar_rules", calendars, priority, kinds)
         return Package(
             id=key,
@@ -392,6 +412,7 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
             targets=own_targets + (parent.targets if parent else ()),
             calendar_rules=own_rules + (parent.calendar_rules if parent else ()),
             description=self.names(data.get("description", ""), f"{field}.description") if data.get("description") else {},
+            queue_rank=queue_rank,
         )
 
     def addon(self, key: str, data: Any, packages: dict[str, Package], calendars: dict, priority: PriorityScheme,

@@ -44,24 +44,37 @@ def holidays_text(definition: CalendarDef) -> str:
     return "; ".join(parts)
 
 
+def products_of(catalog: Catalog, package_id: str, addons: Iterable[str] = ()) -> list[str]:
+    """The products (as compared: trimmed, any case) that rules of this package or these add-ons name."""
+    rules = [*catalog.package(package_id).targets, *(r for a in addons for r in catalog.addons[a].targets)]
+    return sorted({p for rule in rules if rule.products for p in rule.products})
+
+
 def target_table(catalog: Catalog, package_id: str, addons: Iterable[str] = ()) -> list[tuple[str, str, str, str, str]]:
     """(priority, kinds, response, resolution, calendar) per priority level, kinds with the
-    same targets and calendar grouped; no target shows as ``-``."""
+    same targets and calendar grouped; no target shows as ``-``. A product with targets of
+    its own adds rows ``kinds [product p]`` where they differ from any product's."""
     addons = list(addons)
     rows: list[tuple[str, str, str, str, str]] = []
     for level in catalog.priority.levels:
-        groups: dict[tuple[str, str, str], list[str]] = {}
-        for kind in catalog.kinds:
-            fixed = catalog.priority.fixed.get(kind)
-            if fixed is not None and fixed != level:
-                continue
-            found = [catalog.target_for(package_id, addons, kind, level, metric) for metric in METRICS]
-            calendar = catalog.calendar_for(package_id, addons, kind, level).id
-            key = (*(str(t) if t is not None else "-" for t in found), calendar)
-            groups.setdefault(key, []).append(kind)  # type: ignore[arg-type]
-        for (response, resolution, calendar), kinds in groups.items():
-            shown = "all" if len(kinds) == len(catalog.kinds) else ", ".join(kinds)
-            rows.append((level, shown, response, resolution, calendar))
+        generic: dict[str, tuple[str, str, str]] = {}
+        for product in ["", *products_of(catalog, package_id, addons)]:
+            groups: dict[tuple[str, str, str], list[str]] = {}
+            for kind in catalog.kinds:
+                fixed = catalog.priority.fixed.get(kind)
+                if fixed is not None and fixed != level:
+                    continue
+                found = [catalog.target_for(package_id, addons, kind, level, metric, product=product) for metric in METRICS]
+                calendar = catalog.calendar_for(package_id, addons, kind, level).id
+                key = (*(str(t) if t is not None else "-" for t in found), calendar)
+                if not product:
+                    generic[kind] = key  # type: ignore[assignment]
+                elif generic.get(kind) == key:
+                    continue
+                groups.setdefault(key, []).append(kind)  # type: ignore[arg-type]
+            for (response, resolution, calendar), kinds in groups.items():
+                shown = "all" if len(kinds) == len(catalog.kinds) else ", ".join(kinds)
+                rows.append((level, f"{shown} [product {product}]" if product else shown, response, resolution, calendar))
     return rows
 
 
@@ -90,9 +103,13 @@ def summary(catalog: Catalog, language: str = "en") -> list[str]:
     if scheme.scheme == "matrix":
         out += _table([(i, *(scheme.matrix[(i, u)] for u in scheme.urgencies)) for i in scheme.impacts],
                       ("impact \\ urgency", *scheme.urgencies), "  ")
+    if catalog.indicative:
+        out += ["", f"Indicative targets: {', '.join(m for m in METRICS if m in catalog.indicative)} "
+                   "(a due moment is shown, labelled indicative; never a breach, no escalation)"]
     out += ["", f"Packages ({len(catalog.packages)}):"]
     for package in catalog.packages.values():
         extra = f", includes {package.includes}" if package.includes else ""
+        extra += f", queue rank {package.queue_rank}" if package.queue_rank else ""
         out.append(f"  {package.id}: {_name(package.name, language)} — {package.monthly_price} {catalog.currency}/month, "
                    f"calendar {package.calendar}{extra}")
         if package.covers:
@@ -160,6 +177,7 @@ def facts(catalog: Catalog) -> dict[str, str]:
             f[f"priority.{key}"] = str(getattr(scheme, key))
     for kind, level in scheme.fixed.items():
         f[f"priority.fixed.{kind}"] = level
+    f["targets.indicative"] = ", ".join(m for m in METRICS if m in catalog.indicative)
     for (impact, urgency), level in scheme.matrix.items():
         f[f"priority.matrix.{impact}.{urgency}"] = level
     for package in catalog.packages.values():
@@ -167,6 +185,7 @@ def facts(catalog: Catalog) -> dict[str, str]:
         f[f"{base}.name"] = _name(package.name)
         f[f"{base}.monthly_price"] = str(package.monthly_price)
         f[f"{base}.calendar"] = package.calendar
+        f[f"{base}.queue_rank"] = str(package.queue_rank) if package.queue_rank else ""
         f[f"{base}.covers"] = ", ".join(sorted(package.covers))
         f[f"{base}.entitlements"] = ", ".join(sorted(package.entitlements))
         for name, value in package.limits.items():
@@ -182,6 +201,7 @@ def facts(catalog: Catalog) -> dict[str, str]:
         f[f"{base}.removes"] = ", ".join(sorted(addon.removes))
         for rule in addon.targets:
             kinds = ", ".join(sorted(rule.kinds)) if rule.kinds else "all"
+            kinds += f" [product {', '.join(sorted(rule.products))}]" if rule.products else ""
             f[f"{base}.targets.{rule.priority}.{kinds}"] = f"response {rule.response or '-'}, resolution {rule.resolution or '-'}"
         for index, cal_rule in enumerate(addon.calendar_rules):
             f[f"{base}.calendar_rules[{index}]"] = (

@@ -29,6 +29,7 @@ from meldpunt.knowledge.models import Product, Release
 from meldpunt.tickets import events, search_index
 from meldpunt.tickets.clocks import recompute_clocks
 from meldpunt.tickets.models import KIND_CHOICES, UNRANKED, Ticket
+from meldpunt.tickets.ranks import package_rank
 from meldpunt.tickets.services import ConflictError, TicketError
 from meldpunt.triage.services import assess  # completeness and coverage again after a correction
 
@@ -120,6 +121,9 @@ def correct(ticket: Ticket, changes: Correction, *, by=None, expected_version: i
     if not changed:
         return ticket
     fields = list(changed)
+    if "agreement" in changed:  # another package may rank otherwise in the queues (catalog: queue_rank)
+        ticket.package_rank = package_rank(ticket.agreement)
+        fields.append("package_rank")
     old_priority = ticket.priority
     if _redecide(ticket, old_kind, old_scheme_vendor):
         fields += ["priority", "priority_reason", "priority_rank", "priority_provisional"]

@@ -12,6 +12,9 @@ exactly with the core engine, so its cost follows what happened since the last s
 how many tickets are open (STYLE.md: let the database find what is due). The business-time
 rules (the ranges, the exact check) are pure and live in :mod:`meldpunt.core.alerts`.
 
+A clock whose metric the catalog calls indicative (``[targets] indicative``; ERP.M's
+resolution times) gets its warnings but never a breach step.
+
 Each alert row is unique per (clock, kind, point); several workers scanning at once insert
 with ON CONFLICT DO NOTHING and notify only for the rows their own scan inserted, so every
 warning and every escalation step is told once, in-app and by mail.
@@ -134,7 +137,7 @@ def _fire(token: str, since: datetime | None, now: datetime, report: ScanReport)
                 Clock.objects.filter(window, state="running", calendar=calendar_id,
                                      metric__in=policy.metrics, ticket__agreement__catalog_id=version.pk,
                                      ticket__status__in=OPEN_STATUSES)
-                .values_list("pk", "started_at", "due_at", "pauses")
+                .values_list("pk", "started_at", "due_at", "pauses", "indicative")
             )
             report.queries += 1
             rows = list(rows)
@@ -144,10 +147,14 @@ def _fire(token: str, since: datetime | None, now: datetime, report: ScanReport)
             known = set(
                 ClockAlert.objects.filter(clock_id__in=[r[0] for r in rows]).values_list("clock_id", "kind", "point")
             )
-            for pk, started, due, pauses in rows:
+            for pk, started, due, pauses, indicative in rows:
                 if pk in special:
                     continue
                 for kind, point in reached_points(calendar, policy, started=started, due=due, pauses=pauses, now=now):
+                    # An indicative time (seed 004) is never a breach: its warnings still remind
+                    # the assignee, but no step of the escalation chain fires.
+                    if indicative and kind == "breach":
+                        continue
                     if (pk, kind, point) not in known:
                         alerts.append(ClockAlert(clock_id=pk, kind=kind, point=point, due_at=due, scan=token))
         alerts += _special_alerts(special, policy, token, now, report)
@@ -162,14 +169,14 @@ def _special_alerts(special: dict, policy, token: str, now: datetime, report: Sc
     if not special:
         return []
     rows = list(Clock.objects.filter(pk__in=list(special), state="running", metric__in=policy.metrics,
-                                     due_at__isnull=False).values_list("pk", "started_at", "due_at", "pauses"))
+                                     due_at__isnull=False).values_list("pk", "started_at", "due_at", "pauses", "indicative"))
     report.queries += 1
     report.candidates += len(rows)
     known = set(ClockAlert.objects.filter(clock_id__in=[r[0] for r in rows]).values_list("clock_id", "kind", "point"))
     return [ClockAlert(clock_id=pk, kind=kind, point=point, due_at=due, scan=token)
-            for pk, started, due, pauses in rows
+            for pk, started, due, pauses, indicative in rows
             for kind, point in reached_points(special[pk], policy, started=started, due=due, pauses=pauses, now=now)
-            if (pk, kind, point) not in known]
+            if (pk, kind, point) not in known and not (indicative and kind == "breach")]
 
 
 # ------------------------------------------------------------------- notify

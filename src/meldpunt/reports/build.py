@@ -102,6 +102,9 @@ class Report:
     submitters: list[tuple[str, int, str]] = field(default_factory=list)  # name, count, kinds
     attainment: list[Attainment] = field(default_factory=list)
     totals: dict[str, Attainment] = field(default_factory=dict)
+    #: Clocks the catalog calls indicative (ERP.M resolution), apart: within or past the
+    #: indicative time, never met/missed, never a breach (docs/catalogs.md).
+    indicative: list[Attainment] = field(default_factory=list)
     open_count: int = 0
     aging: dict[str, int] = field(default_factory=dict)
     resolution: Durations | None = None
@@ -126,7 +129,7 @@ class Report:
 
     def label_rows(self) -> None:
         """Name the priorities in the rows for people (the core rows carry codes only)."""
-        for row in [*self.attainment, *(self.whatif.rows if self.whatif else [])]:
+        for row in [*self.attainment, *self.indicative, *(self.whatif.rows if self.whatif else [])]:
             row.label = self.priority_label(row.priority)
         for breach in self.breaches:
             breach.priority_label = self.priority_label(breach.priority)
@@ -184,11 +187,16 @@ def build_report(
 
     step("clocks")
     clocks = list(Clock.objects.filter(ticket__in=tickets).select_related("ticket__agreement__catalog"))
-    records = [ClockRecord(c.ticket.priority, c.metric, c.due_at, c.stopped_at) for c in clocks]
+    hard = [c for c in clocks if not c.indicative]
+    records = [ClockRecord(c.ticket.priority, c.metric, c.due_at, c.stopped_at) for c in hard]
     levels = [p for p, _ in report.priorities]
     report.attainment = reporting.attainment(records, now, levels, METRICS)
     report.totals = {m: reporting.total_attainment(report.attainment, m) for m in METRICS}
-    report.breaches = _breaches(clocks, now, language)
+    indicative = [ClockRecord(c.ticket.priority, c.metric, c.due_at, c.stopped_at) for c in clocks if c.indicative]
+    if indicative:
+        found = reporting.attainment(indicative, now, levels, METRICS)
+        report.indicative = [row for row in found if row.counted or row.pending]
+    report.breaches = _breaches(hard, now, language)
 
     step("closed and open")
     closed = list(

@@ -85,7 +85,8 @@ def replayed(clock: Clock, scenario: Scenario) -> ClockRecord | None:
     if package not in catalog.packages:
         return None
     try:
-        target = catalog.target_for(package, scenario.addons, ticket.kind, ticket.priority, clock.metric)
+        target = catalog.target_for(package, scenario.addons, ticket.kind, ticket.priority, clock.metric,
+                                    product=ticket.product)
         cal_def = catalog.calendar_for(package, scenario.addons, ticket.kind, ticket.priority)
     except KeyError:  # an add-on this catalog or package does not offer
         return None
@@ -99,8 +100,8 @@ def replayed(clock: Clock, scenario: Scenario) -> ClockRecord | None:
 
 
 def replay(clocks: Sequence[Clock], scenario: Scenario, now: datetime, priorities: Sequence[str]) -> WhatIf:
-    pairs = [
+    pairs = [  # an indicative clock is never a breach, in either version (``[targets] indicative``)
         (ClockRecord(c.ticket.priority, c.metric, c.due_at, c.stopped_at), replayed(c, scenario))
-        for c in clocks
+        for c in clocks if not c.indicative
     ]
     return compare(pairs, now, priorities, METRICS, scenario.describe())

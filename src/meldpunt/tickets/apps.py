@@ -7,6 +7,7 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
-        from meldpunt.tickets import search_receivers
+        from meldpunt.tickets import ranks, search_receivers
 
         search_receivers.connect()
+        ranks.connect()

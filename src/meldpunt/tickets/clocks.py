@@ -13,13 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.services import agreement_overrides
+from meldpunt.core.catalog import Catalog
 from meldpunt.core.sla import Deadline, Pause, Target, compute_deadline
 from meldpunt.core.vocabulary import METRICS
 from meldpunt.tickets.models import KIND_CHOICES, Clock, Ticket
@@ -52,7 +54,7 @@ def pauses_of(clock: Clock) -> list[Pause]:
 class _Terms:
     """What both clocks of a ticket share: its catalog, add-ons, overrides and calendar."""
 
-    catalog: object
+    catalog: Catalog
     addons: list[str]
     overrides: tuple
     calendar: object
@@ -95,12 +97,15 @@ def deadline_for(
         return None
     catalog = terms.catalog
     target: Target | None = catalog.target_for(
-        ticket.agreement.package, terms.addons, ticket.kind, ticket.priority, metric, terms.overrides
+        ticket.agreement.package, terms.addons, ticket.kind, ticket.priority, metric, terms.overrides,
+        product=ticket.product,
     )
     if target is None:
         return None
     metric_word = METRIC_WORDS.get(language, {}).get(metric, metric)
     label = f"{metric_word}, {catalog.priority.label(ticket.priority, language)}"
+    if catalog.is_indicative(metric):
+        label += ", indicatief" if language == "nl" else ", indicative"
     deadline = compute_deadline(
         terms.calendar, target, ticket.received_at, pauses,
         planned=ticket.planned_at if metric == "resolution" else None,
@@ -108,6 +113,11 @@ def deadline_for(
     )
     if terms.why:  # e.g. the special-event weekend's hours: say so right after the calendar
         deadline.explanation.insert(1, terms.why)
+    if catalog.is_indicative(metric) and deadline.due is not None:
+        deadline.explanation.append(
+            "Indicatieve tijd (catalogus): geen harde termijn, wordt niet geëscaleerd of als overschrijding geteld"
+            if language == "nl"
+            else "Indicative time (catalog): not a hard target, never escalated or counted as a breach")
     return deadline
 
 
@@ -118,10 +128,11 @@ def recompute_clocks(ticket: Ticket) -> list[Clock]:
     result = _computed(ticket, {c.metric: c for c in ticket.clocks.all()})
     for clock in result:
         clock.save()
-    due = next_due(result)
-    if due != ticket.next_due_at:
-        ticket.next_due_at = due
-        Ticket.objects.filter(pk=ticket.pk).update(next_due_at=due)
+    nxt = next_clock(result)
+    due, indicative = (nxt.due_at, nxt.indicative) if nxt else (None, False)
+    if (due, indicative) != (ticket.next_due_at, ticket.next_due_indicative):
+        ticket.next_due_at, ticket.next_due_indicative = due, indicative
+        Ticket.objects.filter(pk=ticket.pk).update(next_due_at=due, next_due_indicative=indicative)
     return result
 
 
@@ -129,20 +140,33 @@ def clocks_for_new(ticket: Ticket) -> list[Clock]:
     """Both clocks of a ticket not saved yet, with its ``next_due_at`` set, so registering a
     request is one ticket insert and one clock insert (save the clocks after the ticket)."""
     result = _computed(ticket, {})
-    ticket.next_due_at = next_due(result)
+    nxt = next_clock(result)
+    ticket.next_due_at, ticket.next_due_indicative = (nxt.due_at, nxt.indicative) if nxt else (None, False)
     return result
 
 
+def next_clock(clocks: list[Clock]) -> Clock | None:
+    """The running clock the queues sort on: the earliest hard one; only when no hard clock
+    runs, the earliest indicative one (``[targets] indicative``: shown and sorted on, but
+    never breached, so the *breached* and *soon* queues leave it out)."""
+    running = [c for c in clocks if c.state == "running" and c.due_at]
+    return min(running, key=lambda c: (c.indicative, c.due_at), default=None)
+
+
 def next_due(clocks: list[Clock]) -> datetime | None:
-    """The earliest due moment of the running clocks: what the console queues sort on."""
-    return min((c.due_at for c in clocks if c.state == "running" and c.due_at), default=None)
+    """The due moment of :func:`next_clock`: what the console queues sort on."""
+    nxt = next_clock(clocks)
+    return nxt.due_at if nxt else None
 
 
 def refresh_next_due(ticket_ids) -> int:
-    """Set ``next_due_at`` from the stored clocks, for writers that move clocks in bulk."""
-    earliest = (Clock.objects.filter(ticket_id=OuterRef("pk"), state="running", due_at__isnull=False)
-                .order_by("due_at").values("due_at")[:1])
-    return Ticket.objects.filter(pk__in=list(ticket_ids)).update(next_due_at=Subquery(earliest))
+    """Set ``next_due_at`` (and whether it is indicative) from the stored clocks, for writers
+    that move clocks in bulk."""
+    first = (Clock.objects.filter(ticket_id=OuterRef("pk"), state="running", due_at__isnull=False)
+             .order_by("indicative", "due_at"))
+    return Ticket.objects.filter(pk__in=list(ticket_ids)).update(
+        next_due_at=Subquery(first.values("due_at")[:1]),
+        next_due_indicative=Coalesce(Subquery(first.values("indicative")[:1]), Value(False)))
 
 
 def _computed(ticket: Ticket, clocks: dict[str, Clock]) -> list[Clock]:
@@ -151,6 +175,7 @@ def _computed(ticket: Ticket, clocks: dict[str, Clock]) -> list[Clock]:
     for metric in METRICS:
         clock = clocks.get(metric) or Clock(ticket=ticket, metric=metric)
         deadline = deadline_for(ticket, metric, pauses_of(clock), terms=terms) if terms else None
+        clock.indicative = deadline is not None and terms is not None and terms.catalog.is_indicative(metric)
         if deadline is None:
             clock.state, clock.target, clock.calendar = "none", "", ""
             clock.due_at = clock.started_at = None

@@ -98,6 +98,13 @@ class Ticket(models.Model):
     # its catalog's scheme (0 = most urgent, UNRANKED = not assessed), kept by the services.
     next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True, editable=False)
     priority_rank = models.PositiveSmallIntegerField(_("priority rank"), default=UNRANKED, editable=False)
+    # ``next_due_at`` is an indicative time (``[targets] indicative``: no hard clock runs):
+    # sorted on, but never in the *breached* or *soon* queues.
+    next_due_indicative = models.BooleanField(_("next deadline is indicative"), default=False, editable=False)
+    # The agreement's package's ``queue_rank`` (catalog data; Infor Premium: prioritised by
+    # support package): within one priority the queues put a higher rank first. Kept at
+    # registration, on corrections and when the agreement's package changes (tickets.ranks).
+    package_rank = models.PositiveSmallIntegerField(_("package rank"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("ticket")
@@ -112,7 +119,8 @@ class Ticket(models.Model):
             models.Index(fields=["next_due_at", "id"], name="ticket_open_due", condition=OPEN_Q),
             models.Index(fields=["assignee", "next_due_at", "id"], name="ticket_open_assignee_due", condition=OPEN_Q),
             models.Index(fields=["organisation", "next_due_at", "id"], name="ticket_open_org_due", condition=OPEN_Q),
-            models.Index(fields=["priority_rank", "next_due_at", "id"], name="ticket_open_rank_due", condition=OPEN_Q),
+            models.Index(fields=["priority_rank", "package_rank", "next_due_at", "id"], name="ticket_open_rank_pkg_due",
+                         condition=OPEN_Q),
             models.Index(fields=["kind", "next_due_at", "id"], name="ticket_open_kind_due", condition=OPEN_Q),
             models.Index(fields=["priority", "next_due_at", "id"], name="ticket_open_priority_due", condition=OPEN_Q),
         ]
@@ -214,6 +222,10 @@ class Clock(models.Model):
     stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
     pauses = models.JSONField(_("pauses"), default=list, blank=True, help_text=_('[["from ISO", "to ISO or null", "reason"], ...]'))
     explanation = models.JSONField(_("explanation"), default=list, blank=True)
+    # The catalog calls this metric's targets indicative (``[targets] indicative``; seed 004:
+    # "alle oplostijden zijn indicatief"): the due moment is shown, labelled indicative, but
+    # the clock never breaches: no escalation, not in breach counts, not the queue deadline.
+    indicative = models.BooleanField(_("indicative"), default=False)
 
     class Meta:
         verbose_name = _("SLA clock")
@@ -226,8 +238,16 @@ class Clock(models.Model):
 
     @property
     def met(self) -> bool | None:
-        """True/False once stopped with a due moment; None while running or without target."""
-        if self.stopped_at is None or self.due_at is None:
+        """True/False once stopped with a due moment; None while running or without target.
+        An indicative clock is within or past its indicative time, never met or missed: None."""
+        if self.stopped_at is None or self.due_at is None or self.indicative:
+            return None
+        return self.stopped_at <= self.due_at
+
+    @property
+    def within_indicative(self) -> bool | None:
+        """For an indicative clock that stopped: whether it stopped within the indicative time."""
+        if not self.indicative or self.stopped_at is None or self.due_at is None:
             return None
         return self.stopped_at <= self.due_at
 

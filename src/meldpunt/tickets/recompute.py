@@ -196,11 +196,14 @@ def _write(moved: list[tuple[int, datetime, datetime]], tickets: set[int], reaso
         cursor.execute("SET LOCAL jit = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
         cursor.execute(f'UPDATE "{clocks}" c SET started_at = m.started_at, due_at = m.due_at, '
                        f"explanation = '[]'::jsonb FROM meldpunt_moved_clock m WHERE c.id = m.id")
+        # The next deadline: the earliest hard clock, an indicative one only when no hard one runs.
         cursor.execute(
-            f'UPDATE "{ticket_table}" t SET next_due_at = n.due FROM ('
-            f'  SELECT c.ticket_id, min(c.due_at) AS due FROM "{clocks}" c JOIN meldpunt_moved_ticket m ON m.id = c.ticket_id'
-            f"  WHERE c.state = 'running' AND c.due_at IS NOT NULL GROUP BY c.ticket_id"
-            f") n WHERE t.id = n.ticket_id AND t.next_due_at IS DISTINCT FROM n.due")
+            f'UPDATE "{ticket_table}" t SET next_due_at = n.due, next_due_indicative = n.indicative FROM ('
+            f'  SELECT DISTINCT ON (c.ticket_id) c.ticket_id, c.due_at AS due, c.indicative FROM "{clocks}" c'
+            f"  JOIN meldpunt_moved_ticket m ON m.id = c.ticket_id"
+            f"  WHERE c.state = 'running' AND c.due_at IS NOT NULL ORDER BY c.ticket_id, c.indicative, c.due_at"
+            f") n WHERE t.id = n.ticket_id AND (t.next_due_at IS DISTINCT FROM n.due"
+            f" OR t.next_due_indicative <> n.indicative)")
         cursor.execute(
             f'INSERT INTO "{event_table}" (ticket_id, at, actor_id, kind, data) '
             f"SELECT id, now(), NULL, 'clock', %s::jsonb FROM meldpunt_moved_ticket ORDER BY id",

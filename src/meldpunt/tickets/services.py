@@ -30,6 +30,7 @@ from meldpunt.tickets.models import (
     Message,
     Ticket,
 )
+from meldpunt.tickets.ranks import package_rank
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.wording import priority_error_words
 
@@ -155,6 +156,7 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
         urgency=r.urgency or "",
         priority=decision.level if decision else "",
         priority_rank=_rank(agreement, decision.level if decision else ""),
+        package_rank=package_rank(agreement),
         priority_reason=decision.reason if decision else ("" if agreement is None else reason_text("unassessed")),
         priority_provisional=bool(decision and decision.provisional),
         language=r.language or (contact.language if contact else organisation.language if organisation else "en"),

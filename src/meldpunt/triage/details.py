@@ -6,14 +6,16 @@ The completeness request sends the customer a labelled form
 portal or through the API — is read with :func:`meldpunt.core.labelled_fields.read_labelled`.
 A field is filled when it is empty or the last check found it missing, too short or
 invalid: an agent's correction or a detail the customer gave before is never overwritten
-by a later mention. The change is one ``corrected`` event ("the customer's answer"), and
-completeness and coverage are checked again.
+by a later mention. The change is one ``corrected`` event ("the customer's answer"), a new
+product computes the clocks again (targets may differ per product), and completeness and
+coverage are checked again.
 """
 
 from __future__ import annotations
 
 from meldpunt.core.labelled_fields import read_labelled
 from meldpunt.tickets import events, search_index
+from meldpunt.tickets.clocks import recompute_clocks
 from meldpunt.tickets.models import Ticket
 from meldpunt.triage.models import Assessment
 from meldpunt.triage.services import assess
@@ -43,6 +45,8 @@ def fill_from_answer(ticket: Ticket, body: str, *, actor=None) -> dict[str, list
     ticket.save(update_fields=[*changed, "version", "updated_at"])
     search_index.refresh([ticket.pk])
     events.record(ticket, "corrected", actor=actor, changes=changed, reason="the customer's answer")
+    if "product" in changed:  # a catalog may set targets per product (seed 003): clocks again from receipt
+        recompute_clocks(ticket)
     if ticket.agreement_id is not None:
         assess(ticket)
     return changed

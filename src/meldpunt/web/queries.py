@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from meldpunt.contracts.catalogs import calendar_for
-from meldpunt.contracts.models import Agreement
+from meldpunt.contracts.models import Agreement, CatalogVersion
 from meldpunt.contracts.services import check_limits
 from meldpunt.core.businesstime import epoch
 from meldpunt.core.calendars import describe_hours
@@ -127,19 +127,34 @@ def _segments(q: QueueQuery, now: datetime) -> list[_Segment]:
     By deadline: the tickets with a running deadline, earliest first, then those without
     (paused, by planning, no target) newest first. By priority: the same within each rank,
     most urgent rank first — ranks from each catalog's scheme, so A, I and critical sort
-    together. ``soon`` and ``breached`` are ranges of the deadline; they have no tail."""
+    together — and within a rank the higher package rank first (the catalogs'
+    ``queue_rank``: Infor Premium before Xtreme). ``soon`` and ``breached`` are ranges of the
+    deadline; they have no tail."""
     if q.sort in ("newest", "oldest"):
         return [_Segment(Q(), by_due=False, descending=q.sort == "newest")]
     due = Q(next_due_at__isnull=False)
-    if q.queue == "breached":
-        due &= Q(next_due_at__lt=now)
+    if q.queue == "breached":  # an indicative time is never breached (``[targets] indicative``)
+        due &= Q(next_due_at__lt=now, next_due_indicative=False)
     elif q.queue == "soon":
-        due &= Q(next_due_at__gte=now, next_due_at__lt=now + SOON)
+        due &= Q(next_due_at__gte=now, next_due_at__lt=now + SOON, next_due_indicative=False)
     tail = q.queue not in ("soon", "breached")
     pair = [_Segment(due, by_due=True)] + ([_Segment(Q(next_due_at__isnull=True), by_due=False, descending=True)] if tail else [])
     if q.sort != "priority":
         return pair
-    return [_Segment(Q(priority_rank=rank) & s.where, s.by_due, s.descending) for rank in RANKS for s in pair]
+    packages = package_ranks()
+    return [_Segment(Q(priority_rank=rank, package_rank=package) & s.where, s.by_due, s.descending)
+            for rank in RANKS for package in packages for s in pair]
+
+
+def package_ranks() -> tuple[int, ...]:
+    """The package ranks the stored catalog versions use, highest first (0 always): the
+    priority sort walks one segment per rank and package rank, on the partial index
+    ``ticket_open_rank_pkg_due``. Every ticket's rank comes from one of these versions
+    (an agreement's version cannot be deleted), so no ticket falls between segments."""
+    ranks = {0}
+    for version in CatalogVersion.objects.only("vendor", "digest", "source"):
+        ranks |= {package.queue_rank for package in version.parsed().packages.values()}
+    return tuple(sorted(ranks, reverse=True))
 
 
 def _encode(moment: datetime) -> str:
@@ -237,9 +252,9 @@ def _search_page(base: QuerySet[Ticket], q: QueueQuery, limit: int, now: datetim
         if not 0 <= offset <= MAX_SEARCH_OFFSET:
             raise CursorError
     if q.queue == "breached":
-        base = base.filter(next_due_at__lt=now)
+        base = base.filter(next_due_at__lt=now, next_due_indicative=False)
     elif q.queue == "soon":
-        base = base.filter(next_due_at__gte=now, next_due_at__lt=now + SOON)
+        base = base.filter(next_due_at__gte=now, next_due_at__lt=now + SOON, next_due_indicative=False)
     ids = search_ids(base, q.q, internal=True, offset=offset, limit=limit + 1)
     more = len(ids) > limit and offset + limit <= MAX_SEARCH_OFFSET
     return QueuePage(rows_for(ids[:limit], now), f"r{offset + limit}" if more else "")
@@ -262,13 +277,16 @@ def rows_for(ids: list[int], now: datetime) -> list[QueueRow]:
         if ticket is None:
             continue
         mine = clocks.get(pk, [])
-        running = sorted((c for c in mine if c.state == "running" and c.due_at), key=lambda c: (c.due_at, c.pk))
+        # The next hard deadline; an indicative one (never a breach) only when no hard one runs.
+        running = sorted((c for c in mine if c.state == "running" and c.due_at),
+                         key=lambda c: (c.indicative, c.due_at, c.pk))
         nxt = running[0] if running else None
+        hard = nxt is not None and not nxt.indicative
         rows.append(QueueRow(
             ticket=ticket, next_clock=nxt,
             paused=any(c.state == "paused" for c in mine),
-            breached=bool(nxt and nxt.due_at < now),
-            soon=bool(nxt and now <= nxt.due_at < now + SOON),
+            breached=bool(hard and nxt.due_at < now),
+            soon=bool(hard and now <= nxt.due_at < now + SOON),
         ))
     return rows
 
@@ -296,7 +314,9 @@ def deadline_panel(ticket: Ticket, language: str, now: datetime | None = None) -
             "lines": explain(clock, language),
             "left": left,
             "overdue": overdue,
-            "breached": bool(clock.due_at and (clock.stopped_at or now) > clock.due_at),
+            # An indicative time (catalog: ``[targets] indicative``) is shown but never breached.
+            "breached": bool(clock.due_at and not clock.indicative and (clock.stopped_at or now) > clock.due_at),
+            "late": bool(clock.due_at and clock.indicative and (clock.stopped_at or now) > clock.due_at),
         })
     return panel
 

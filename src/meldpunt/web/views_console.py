@@ -149,11 +149,17 @@ def _cells(row, priorities: dict[str, str]) -> dict:
         "kind": ticket.get_kind_display(), "status": ticket.get_status_display(), "priority": priorities.get(ticket.priority, ticket.priority) or "–",
         "state": "is-breached" if row.breached else "is-soon" if row.soon else "",
         "badge": "breached" if row.breached else "paused" if row.soon else "",
-        "metric": clock.get_metric_display() if clock else "", "paused": row.paused,
+        "metric": (indicative_label(clock) if clock.indicative else clock.get_metric_display()) if clock else "",
+        "paused": row.paused,
         "due_iso": due.isoformat() if due else "", "due": date_format(due, "D j M H:i") if due else "",
         "organisation": ticket.organisation.name if ticket.organisation_id else "",
         "assignee": ticket.assignee.get_username() if ticket.assignee_id else "–",
     }
+
+
+def indicative_label(clock) -> str:
+    """A queue row's deadline label for an indicative clock: "Resolution (indicative)"."""
+    return _("%(metric)s (indicative)") % {"metric": clock.get_metric_display()}
 
 
 def _ticket(request, pk: int) -> Ticket:
