@@ -1,8 +1,8 @@
 """The one outbox: every mail Meldpunt sends, and the one way it goes out.
 
 Every mail is first written to the outbox (:class:`OutboundMail`) in the transaction that
-caused it; after the commit one task (``send_outbound_mails``) sends it through Django's
-mailers on the worker — never ``on_commit`` itself, which only enqueues. A failed send stays
+caused it; after the commit one task (``send_outbound_mails``, :mod:`meldpunt.intake.sending`)
+sends it through Django's mailers on the worker — never ``on_commit`` itself, which only enqueues. A failed send stays
 in the outbox and the scheduler's one retry job (``mail-send`` → :func:`send_pending`)
 sends it, so a crash or an SMTP hiccup loses nothing and each mail goes out once (the
 row lock in :func:`send`).
