@@ -34,7 +34,7 @@ from tests.support.bookings_setup import invantive_desk
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SEND_TASK = "meldpunt.intake.tasks.send_outbound_mails"
+SEND_TASK = "meldpunt.intake.sending.send_outbound_mails"
 FOLLOW_UP = "meldpunt.triage.tasks.follow_up"
 
 

@@ -94,7 +94,8 @@ def test_every_channel_registers_the_same_rows_and_leaves_the_same_follow_up(wor
             assert FollowUp.objects.filter(ticket=ticket).exists(), channel
     # Registered, nothing more: no assessment, no confirmation until the worker comes by.
     assert not Assessment.objects.exists() and not OutboundMail.objects.filter(kind="confirmation").exists()
-    assert len(_tasks()) == len(made)  # one per registration, the batch's three included
+    # the first registration queued a run; the others found it waiting (not started), and it takes them too
+    assert len(_tasks()) == 1
 
     assert follow_up.call() == len(tickets)  # the first run takes every pending follow-up
     assert not FollowUp.objects.exists()
@@ -102,6 +103,22 @@ def test_every_channel_registers_the_same_rows_and_leaves_the_same_follow_up(wor
         assert Assessment.objects.filter(ticket=ticket).count() == 1
         assert OutboundMail.objects.filter(ticket=ticket, kind="confirmation").count() == 1
     assert follow_up.call() == 0  # the other queued runs find it done
+
+
+def test_a_queued_run_takes_later_requests_too_but_a_started_run_does_not_count(world,
+                                                                              django_capture_on_commit_callbacks):
+    def one(subject: str) -> Ticket:
+        with django_capture_on_commit_callbacks(execute=True):
+            return registration.create_ticket(NewRequest(organisation=world["org"], agreement=world["agreement"],
+                                                         contact=world["jan"], subject=subject, channel="api"))[0]
+
+    one("First")
+    one("Second")
+    assert len(_tasks()) == 1 and FollowUp.objects.count() == 2  # the second found the first's run waiting
+    DBTaskResult.objects.filter(pk=_tasks()[0].pk).update(status="RUNNING")  # a worker claimed it
+    one("Third")
+    assert len(_tasks()) == 1  # a claimed run may have looked already: the third gets a run of its own
+    assert follow_up.call() == 3 and OutboundMail.objects.filter(kind="confirmation").count() == 3
 
 
 def test_a_batch_is_followed_up_in_chunks_and_a_rerun_changes_nothing(world, monkeypatch,

@@ -2,7 +2,8 @@
 
 The public booking form sends mail and holds a consultant's time, so a script must not post
 it in a loop. :func:`throttle_posts` counts POSTs per client address (the same
-:func:`meldpunt.accounts.clientip.client_ip` as logins and the API) in the shared database cache;
+:func:`meldpunt.accounts.clientip.client_ip` as logins and the API) in one statement per post
+(:mod:`meldpunt.accounts.ratewindow`);
 over the rate the visitor gets a page that says so, with HTTP 429 and Retry-After.
 """
 
@@ -17,9 +18,10 @@ from django.utils.translation import gettext as _
 from ninja.throttling import AnonRateThrottle
 
 from meldpunt.accounts.clientip import client_ip
+from meldpunt.accounts.ratewindow import WindowThrottle
 
 
-class FormThrottle(AnonRateThrottle):
+class FormThrottle(WindowThrottle, AnonRateThrottle):
     def __init__(self, scope: str, rate: str):
         self.scope = scope
         super().__init__(rate)

@@ -2,8 +2,8 @@
 
 Every API operation needs credentials and ninja checks them before any throttle, so a call
 without valid credentials is answered 401 and never counted; what is counted is each user's
-calls, in Django's cache (the database cache in settings, so all web processes count
-together). Over the rate the answer is 429 ``{"detail": "Too many requests."}`` with
+calls, in one statement per call on a window per user in the database
+(:mod:`meldpunt.accounts.ratewindow`, so all web processes count together). Over the rate the answer is 429 ``{"detail": "Too many requests."}`` with
 ``Retry-After``. The rate is read from settings on each call (``MELDPUNT_API_RATE``,
 "N/s|min|hour|day"). Anonymous forms outside the API are limited per address by
 :mod:`meldpunt.accounts.throttle`.
@@ -15,6 +15,7 @@ from django.conf import settings
 from ninja.throttling import AuthRateThrottle
 
 from meldpunt.accounts.clientip import client_ip
+from meldpunt.accounts.ratewindow import WindowThrottle
 
 
 class _FromSettings:
@@ -32,7 +33,7 @@ class _FromSettings:
         return client_ip(request)
 
 
-class UserThrottle(_FromSettings, AuthRateThrottle):
+class UserThrottle(_FromSettings, WindowThrottle, AuthRateThrottle):
     setting = "MELDPUNT_API_RATE"
 
 

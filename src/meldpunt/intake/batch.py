@@ -18,6 +18,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from meldpunt.intake.sending import send_later
+
 _current: ContextVar[_Batch | None] = ContextVar("meldpunt_intake_batch", default=None)
 
 
@@ -42,9 +44,7 @@ def scope() -> Iterator[None]:
     finally:
         _current.reset(token)
         if batch.mail_ids:
-            from meldpunt.intake.tasks import send_outbound_mails
-
-            send_outbound_mails.enqueue(batch.mail_ids)
+            send_later(batch.mail_ids)
 
 
 def memo(key: tuple, compute: Callable[[], Any]) -> Any:

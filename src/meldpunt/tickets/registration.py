@@ -12,11 +12,11 @@ all hand one :class:`~meldpunt.tickets.requests.NewRequest` per request to :func
    (``NewRequest.imported``, :mod:`meldpunt.history`): it was answered in the old desk, so
    it gets no assessment and no confirmation mail.
 
-After the commit the follow-up task is enqueued (one per :data:`CHUNK` new tickets) and the
-worker runs it: triage's assessment, then the confirmation
-(:func:`meldpunt.triage.followup.follow_up_pending`), for one request and a batch alike. The
-task takes every pending follow-up at hand, so batches form by themselves under load. The
-task only wakes the worker: should the process die between the commit and the enqueue,
+After the commit the follow-up task is enqueued (one per :data:`CHUNK` new tickets, less the
+runs queued already and not started, which will take these too) and the worker runs it:
+triage's assessment, then the confirmation (:func:`meldpunt.triage.followup.follow_up_pending`),
+for one request and a batch alike. The task takes every pending follow-up at hand, so batches
+form by themselves under load. The task only wakes the worker: should the process die between the commit and the enqueue,
 the pending rows stay, and the next run (any registration's, or the scheduler's
 ``follow-ups`` job every minute) does them.
 
@@ -33,6 +33,8 @@ from math import ceil
 from typing import Any
 
 from django.db import transaction
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from meldpunt.tickets import services
 from meldpunt.tickets.models import FollowUp, Ticket
@@ -87,7 +89,21 @@ def _follow_up(tickets: list[Ticket]) -> None:
         raise RuntimeError("no follow-up task is set: meldpunt.triage must be installed (TriageConfig.ready sets it)")
     FollowUp.objects.bulk_create([FollowUp(ticket=ticket) for ticket in tickets])
     task, runs = follow_up_task, ceil(len(tickets) / CHUNK)
-    transaction.on_commit(lambda: [task.enqueue() for _ in range(runs)])
+    transaction.on_commit(lambda: _wake(task, runs))
+
+
+def _wake(task, runs: int) -> None:
+    """Enqueue ``runs`` runs of the follow-up ``task``, less the runs already queued and not
+    started: a queued run takes every follow-up pending when it starts, and these were
+    committed before it (a run a worker has claimed is no longer waiting, so it does not
+    count). Under load one run then does many requests at once instead of one run each,
+    and no confirmation waits longer for it."""
+    backend = task.get_backend()
+    if isinstance(backend, DatabaseBackend):
+        waiting = DBTaskResult.objects.ready().filter(backend_name=backend.alias, task_path=task.module_path)
+        runs -= len(waiting.values_list("pk", flat=True)[:runs])
+    for _ in range(runs):
+        task.enqueue()
 
 
 def create_ticket(request: NewRequest, *, actor=None) -> tuple[Ticket, bool]:

@@ -9,7 +9,7 @@ in the registration's transaction. The task takes every pending follow-up at han
 locked with ``SKIP LOCKED`` (PostgreSQL), so two workers never take the same one and a
 batch of mail is confirmed by as many workers as are free. Each chunk is one transaction:
 assessments, confirmations and the deletion of the pending rows commit together; the
-confirmations are sent after that commit. A rerun (at-least-once delivery) finds nothing
+confirmations are sent after that commit, over one connection to the mail server. A rerun (at-least-once delivery) finds nothing
 pending; a request assessed or confirmed already (an agent was quicker, a crash after the
 commit) is not assessed or confirmed twice. A failed send stays in the outbox for its retry.
 """
@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from meldpunt.intake import outbox
+from meldpunt.intake import outbox, sending
 from meldpunt.teams.routing import route
 from meldpunt.tickets.models import FollowUp, Ticket
 from meldpunt.tickets.registration import CHUNK
 from meldpunt.triage.models import Assessment
-from meldpunt.triage.services import assess
+from meldpunt.triage.services import assess_new
 
 
 def follow_up_pending(limit: int = CHUNK) -> int:
@@ -37,8 +37,8 @@ def follow_up_pending(limit: int = CHUNK) -> int:
                 return done
             mails = _follow_up(ids)
             FollowUp.objects.filter(ticket_id__in=ids).delete()
-        for mail in mails:  # after the commit: a failed send stays in the outbox for the retry job
-            outbox.send(mail.pk)
+        # after the commit, over one connection: a failed send stays in the outbox for the retry job
+        sending.send_many([mail.pk for mail in mails])
         done += len(ids)
         if len(ids) < limit:
             return done
@@ -52,8 +52,6 @@ def _follow_up(ids: list[int]) -> list:
     tickets = list(Ticket.objects.select_for_update(of=("self",)).select_related("contact", "agreement__catalog")
                    .prefetch_related("clocks").filter(pk__in=ids).order_by("pk"))  # clocks: the confirmations' deadlines
     assessed = set(Assessment.objects.filter(ticket_id__in=ids).values_list("ticket_id", flat=True))
-    for ticket in tickets:
-        if ticket.pk not in assessed:
-            assess(ticket, new=True)
+    assess_new([ticket for ticket in tickets if ticket.pk not in assessed])  # each agreement's terms once
     route(tickets)  # only tickets without a team: a rerun routes nothing twice
     return outbox.confirmations(tickets)

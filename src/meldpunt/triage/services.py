@@ -66,22 +66,48 @@ def assess(ticket: Ticket, *, area: str | None = None, area_name: str | None = N
            area_scope: str | None = None, new: bool = False) -> Assessment:
     """Check completeness and coverage now and store the outcome with its reasons.
 
-    Runs at intake (``new``: the ticket was just registered, so one insert and no lookup)
-    and again whenever an agent asks (e.g. after naming the integration).
+    Runs at intake (``new``: the ticket was just registered, so one insert and no lookup;
+    the worker's follow-up uses :func:`assess_new` for a chunk) and again whenever an agent
+    asks (e.g. after naming the integration).
     """
     assessment = Assessment(ticket=ticket) if new else Assessment.objects.get_or_create(ticket=ticket)[0]
     scope_before = assessment.area_scope
     for name, value in (("area", area), ("area_name", area_name), ("area_scope", area_scope)):
         if value is not None:
             setattr(assessment, name, value.strip())
+    _judge(assessment, ticket, terms_of(ticket.agreement) if ticket.agreement is not None else None)
+    assessment.save()
+    if (assessment.area_scope != scope_before and ticket.agreement is not None
+            and ticket.agreement.catalog.parsed().special_weekend is not None):
+        recompute_clocks(ticket)  # a special-event weekend covers standard products only
+    return assessment
+
+
+def assess_new(tickets: list[Ticket]) -> list[Assessment]:
+    """:func:`assess` (``new``) of just registered tickets at once, as the worker's follow-up
+    takes them: each agreement's terms (add-ons, limits) are worked out once for all its
+    tickets, and the assessments are written in one insert."""
+    terms: dict[int, Terms] = {}
+    rows = []
+    for ticket in tickets:
+        agreement = ticket.agreement
+        if agreement is not None and agreement.pk not in terms:
+            terms[agreement.pk] = terms_of(agreement)
+        assessment = Assessment(ticket=ticket)
+        _judge(assessment, ticket, terms[agreement.pk] if agreement is not None else None)
+        rows.append(assessment)
+    return Assessment.objects.bulk_create(rows)
+
+
+def _judge(assessment: Assessment, ticket: Ticket, terms: Terms | None) -> None:
+    """Fill ``assessment`` with the outcome for ``ticket`` under its agreement's ``terms``."""
     agreement = ticket.agreement
-    if agreement is None:
+    if agreement is None or terms is None:
         assessment.completeness = assessment.coverage = "unknown"
         assessment.missing, assessment.flags = [], []
         assessment.reasons = [{"code": "agreement", "en": "No agreement: place the request with an organisation first",
                                "nl": "Geen overeenkomst: koppel het verzoek eerst aan een organisatie"}]
-        assessment.save()
-        return assessment
+        return
     catalog = agreement.catalog.parsed()
     values = {
         "subject": ticket.subject, "description": ticket.description, "product": ticket.product,
@@ -95,16 +121,12 @@ def assess(ticket: Ticket, *, area: str | None = None, area_name: str | None = N
         text=f"{ticket.subject}\n{ticket.description}", area=assessment.area, name=assessment.area_name,
         scope=assessment.area_scope,
     )
-    coverage = check_coverage(catalog.coverage, terms_of(agreement), subject, KINDS.get(ticket.kind))
+    coverage = check_coverage(catalog.coverage, terms, subject, KINDS.get(ticket.kind))
     assessment.completeness = completeness.outcome
     assessment.missing = [m.as_dict() for m in completeness.missing]
     assessment.coverage = coverage.outcome
     assessment.reasons = [r.as_dict() for r in coverage.reasons]
     assessment.flags = [r.as_dict() for r in coverage.flags]
-    assessment.save()
-    if assessment.area_scope != scope_before and catalog.special_weekend is not None:
-        recompute_clocks(ticket)  # a special-event weekend covers standard products only
-    return assessment
 
 
 def assessment_for(ticket: Ticket) -> Assessment:
