@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
@@ -96,6 +96,16 @@ def fts5_match(query: Query, internal: bool) -> str:
 #: million tickets) would cost seconds; the newest this many are ranked, older matches
 #: follow newest first (:func:`search_ids`). A ticket named by its number is always ranked.
 WINDOW = 500
+#: PostgreSQL: the newest matches are looked for in slices of ticket ids, newest first, the
+#: first this wide, each next one :data:`GROWTH` times wider (see :func:`_newest_pg`).
+FIRST_SLICE = 2_000
+GROWTH = 4
+#: The longest walk newest first a slice may take (about 40 ms).
+WALK = 8_000
+#: Below this share of the id range, a scope is narrow (one organisation, one assignee).
+DENSE = 0.5
+#: At most this many matches expected further back: all of them from the GIN index at once.
+FEW = 5_000
 
 
 def _matching(tickets: QuerySet[Ticket], query: Query, internal: bool) -> QuerySet[Ticket]:
@@ -118,6 +128,77 @@ def _ranked(tickets: QuerySet[Ticket], query: Query, internal: bool) -> QuerySet
     return tickets.annotate(search_rank=rank, search_exact=exact).order_by("-search_exact", "-search_rank", "-id")
 
 
+def _newest_pg(tickets: QuerySet[Ticket], query: Query, internal: bool) -> list[int]:
+    """The ids of the newest :data:`WINDOW` matches, newest first, on PostgreSQL.
+
+    Asked in one statement (``ORDER BY id DESC LIMIT 500``), the planner either walks the
+    tickets newest first testing each document (some µs a ticket), or takes every match of
+    the words from the GIN index and sorts them. It cannot tell which is cheaper: a word it
+    has no statistics for (most words, every ticket number) is guessed at 1 % of the
+    tickets, so it walks, and for a rare word walks the whole table (seconds at a million
+    tickets); taking every match of a common word from the index costs as much.
+
+    So the plan follows what is found, newest first. The scope's newest
+    :data:`FIRST_SLICE` tickets are tested one by one (bounded). A scope that small, or
+    narrower than :data:`DENSE` of the ids (one organisation's tickets), is then left to
+    the planner, which knows how few tickets its filters leave. Further back, by the
+    density of matches seen so far: a walk newest first where at most :data:`WALK` tickets
+    find the rest; every remaining match from the GIN index alone where there can be only
+    a few (:data:`FEW`); otherwise a range of ids wide enough for twice the matches still
+    wanted (at least :data:`GROWTH` times the last), its matches from the GIN index combined
+    with the id range's BRIN index (each such statement reads the words' whole index entries,
+    so there should be few of them). The last two
+    run with bitmap scans only, so no walk can be chosen there.
+    """
+    pg_query = _pg_query(query, internal)
+    ordered = tickets.order_by("-id").values_list("id", flat=True)
+    top, bottom = ordered.first(), ordered[FIRST_SLICE - 1:FIRST_SLICE].first()
+    if top is None:
+        return []
+    first = tickets.filter(pk__gte=bottom or 0, search_document__vector=pg_query).order_by("-id")
+    ids = list(first.values_list("id", flat=True)[:WINDOW])
+    if bottom is None or len(ids) == WINDOW:
+        return ids
+    high, covered = bottom - 1, top - bottom + 1
+    if FIRST_SLICE / covered < DENSE:
+        rest = tickets.filter(pk__lte=high, search_document__vector=pg_query).order_by("-id")
+        return ids + list(rest.values_list("id", flat=True)[:WINDOW - len(ids)])
+    width = covered
+    while high > 0 and len(ids) < WINDOW:
+        wanted, density = WINDOW - len(ids), len(ids) / covered
+        if density * WALK >= wanted:
+            width = min(WALK, max(FIRST_SLICE, int(2 * wanted / density)))
+            piece = tickets.filter(pk__gt=high - width, pk__lte=high, search_document__vector=pg_query)
+            ids += piece.order_by("-id").values_list("id", flat=True)[:wanted]
+        else:
+            if (len(ids) + 2) / covered * high <= FEW:
+                width = high
+            else:  # wide enough for twice the matches still wanted, going by the density so far
+                width = min(high, max(width * GROWTH, int(2 * wanted / density) if density else 0))
+            found, width = _by_index(pg_query, high - width, high, 2 * wanted, whole=width == high)
+            ids += tickets.filter(pk__in=found).order_by("-id").values_list("id", flat=True)[:wanted] if found else []
+        high, covered = high - width, covered + width
+    return ids
+
+
+def _by_index(pg_query, low: int, high: int, limit: int, *, whole: bool) -> tuple[list[int], int]:
+    """The newest ``limit`` documents matching with ids in (low, high], taken with bitmap
+    scans only (for this statement): with ``whole`` from the GIN index alone, the range
+    tested on each match; otherwise the GIN index combined with the BRIN index of the ids.
+    Returns them and the width of ids they cover (less than the range when cut at
+    ``limit``)."""
+    documents = SearchDocument.objects.filter(vector=pg_query)
+    if whole:
+        documents = documents.alias(at=F("ticket_id") + 0).filter(at__gt=low, at__lte=high)
+    else:
+        documents = documents.filter(ticket_id__gt=low, ticket_id__lte=high)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for setting in ("enable_indexscan", "enable_indexonlyscan", "enable_seqscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        found = list(documents.order_by("-ticket_id").values_list("ticket_id", flat=True)[:limit])
+    return found, (high - found[-1] + 1 if len(found) == limit else high - low)
+
+
 @dataclass(frozen=True)
 class Results:
     """The matches of a query in two parts: ``ranked`` (the newest :data:`WINDOW` matches
@@ -137,7 +218,8 @@ def search(tickets: QuerySet[Ticket], text: str, *, internal: bool = False) -> R
     if not query:
         return Results(tickets.none(), tickets.none(), 0)
     found = _matching(tickets, query, internal)
-    newest = list(found.order_by("-id").values_list("id", flat=True)[:WINDOW])
+    newest = _newest_pg(tickets, query, internal) if connection.vendor == "postgresql" \
+        else list(found.order_by("-id").values_list("id", flat=True)[:WINDOW])
     ids = set(newest)
     if query.number is not None and query.number not in ids and found.filter(pk=query.number).exists():
         ids.add(query.number)
