@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from meldpunt.accounts.access import language, staff_required
-from meldpunt.contracts.models import CatalogVersion
+from meldpunt.contracts.catalogs import stored_catalogs
 from meldpunt.desk.corrections import correct as correct_request
 from meldpunt.desk.forms import CorrectionForm, QueueFilterForm
 from meldpunt.desk.panels import macro_reply_form, queue_context, ticket_context
@@ -49,6 +49,7 @@ from meldpunt.web.queries import (
     agreement_summary,
     deadline_panel,
     priority_caption,
+    priority_labels,
     queue_page,
     thread,
     ticket_events,
@@ -74,23 +75,10 @@ CORRECTED = {
 }
 
 
-def _priorities() -> dict[str, str]:
-    """Every catalog's priority levels, most urgent first per vendor, each with the label its
-    catalog gives it in the reader's language ("critical" reads "Kritiek" in Dutch), in its
-    short form: the part before a colon ("Categorie I: functioneert helemaal niet…" is
-    "Categorie I"). A level two vendors share takes the label of the first that names it."""
-    lang = translation.get_language() or "en"
-    levels: dict[str, str] = {}
-    for version in CatalogVersion.objects.order_by("vendor", "-loaded_at"):
-        scheme = version.parsed().priority
-        for level in scheme.levels:
-            levels.setdefault(level, scheme.label(level, lang[:2]).split(":")[0])
-    return levels
-
-
 @staff_required
 def queue(request):
-    priorities = _priorities()
+    catalogs = stored_catalogs()  # read once for the filter, the rows and the priority sort
+    priorities = priority_labels(catalogs, translation.get_language() or "en")
     form = QueueFilterForm(request.GET or None, priorities=priorities.items())
     form.is_valid()  # a bad filter value is dropped, the rest still applies
     data = getattr(form, "cleaned_data", {})
@@ -104,10 +92,10 @@ def queue(request):
     try:
         if "cursor" in form.errors:  # longer than any cursor the desk makes
             raise CursorError
-        page, error = queue_page(request.user, q), ""
+        page, error = queue_page(request.user, q, catalogs=catalogs), ""
     except CursorError as exc:
         q = replace(q, cursor="")
-        page, error = queue_page(request.user, q), str(exc)
+        page, error = queue_page(request.user, q, catalogs=catalogs), str(exc)
     rows = [_cells(row, priorities) for row in page.rows]
     tags = tags_by_ticket([cells["pk"] for cells in rows])  # issue 19: tags under the subject
     for cells in rows:
