@@ -29,7 +29,7 @@ from meldpunt.intake.services import keep_uploads
 from meldpunt.organise.selectors import tags_by_ticket
 from meldpunt.organise.wording import event_text as organise_event_text
 from meldpunt.teams.wording import event_text as team_event_text
-from meldpunt.tickets.models import CHANNEL_CHOICES, STATUS_CHOICES, Ticket
+from meldpunt.tickets.models import STATUS_CHOICES, Ticket, channel_label
 from meldpunt.tickets.search import highlight, parse, snippets
 from meldpunt.tickets.services import (
     ConflictError,
@@ -62,9 +62,6 @@ QUEUE_LABELS = {
     "breached": gettext_lazy("Breached"), "team": gettext_lazy("My teams"),
 }
 
-
-#: The channel a ``created`` event names, as people read it ("Geregistreerd via E-mail").
-CHANNEL_LABELS = dict(CHANNEL_CHOICES)
 
 #: How the timeline names the fields of a ``corrected`` event.
 CORRECTED = {
@@ -177,7 +174,7 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
         return _("Planned resolution: %(when)s") % {"when": when}
     if event.kind == "created":
         channel = data.get("channel", "")
-        return _("Registered via %(channel)s") % {"channel": CHANNEL_LABELS.get(channel, channel)}
+        return _("Registered via %(channel)s") % {"channel": channel_label(channel)}
     if event.kind == "follower_added":
         return _("%(email)s follows the request") % {"email": data.get("email", "")}
     if event.kind == "follower_removed":
@@ -186,7 +183,7 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
         return _("Cc not added as followers (no contacts of the organisation): %(emails)s") % {
             "emails": ", ".join(data.get("addresses") or [])}
     if event.kind == "reopened":
-        return _("Reopened by the customer's reply via %(channel)s") % {"channel": data.get("channel", "")}
+        return _("Reopened by the customer's reply via %(channel)s") % {"channel": channel_label(data.get("channel", ""))}
     if event.kind == "auto_closed":  # tickets.autoclose
         return _("Closed automatically, %(days)s days after it was resolved") % {"days": data.get("days", "")}
     if event.kind == "follow_up_of":
@@ -197,11 +194,12 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
     if event.kind == "proposal" and data.get("state") in ("approved", "declined"):
         text = _("Proposal approved") if data["state"] == "approved" else _("Proposal declined")
         return _("%(decision)s by %(who)s via %(channel)s") % {
-            "decision": text, "who": data.get("by") or (event.actor.get_username() if event.actor_id else "–"), "channel": data.get("channel", "")}
+            "decision": text, "who": data.get("by") or (event.actor.get_username() if event.actor_id else "–"),
+            "channel": channel_label(data.get("channel", ""))}
     if event.kind == "proposal_reply_ignored":
         return _("A reply via %(channel)s from %(who)s says %(decision)s, but they may not decide on this "
                  "request: the proposal was not decided") % {
-            "channel": data.get("channel", ""), "who": data.get("by", ""), "decision": data.get("decision", "").upper()}
+            "channel": channel_label(data.get("channel", "")), "who": data.get("by", ""), "decision": data.get("decision", "").upper()}
     return organise_event_text(event) or team_event_text(event)  # issue 19: tags, links, merges, teams
 
 
