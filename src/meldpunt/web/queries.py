@@ -32,7 +32,6 @@ from meldpunt.tickets.clocks import explain, pauses_of
 from meldpunt.tickets.models import OPEN_STATUSES, UNRANKED, Clock, Message, Ticket, TicketEvent
 from meldpunt.tickets.search import search_ids
 from meldpunt.tickets.selectors import visible_messages, visible_tickets
-from meldpunt.tickets.wording import priority_line
 from meldpunt.triage.selectors import customer_state
 
 #: A running clock due within this much wall-clock time is "breaching soon".
@@ -312,11 +311,6 @@ def rows_for(ids: list[int], now: datetime) -> list[QueueRow]:
 
 
 # ------------------------------------------------------------------ one ticket
-def priority_caption(ticket: Ticket, language: str) -> str:
-    """The priority in a page's header ("Priority High", "Prioriteit A"); "" without one."""
-    return priority_line(ticket, language, short=True) if ticket.priority else ""
-
-
 def deadline_panel(ticket: Ticket, language: str, now: datetime | None = None) -> list[dict]:
     """Each clock with its due moment, business time left and explanation (SPEC §4)."""
     now = now or timezone.now()

@@ -40,7 +40,7 @@ from meldpunt.tickets.services import (
     plan_resolution,
     set_priority,
 )
-from meldpunt.tickets.wording import impact_urgency_words, priority_reason_words
+from meldpunt.tickets.wording import impact_urgency_words, priority_line, priority_reason_words
 from meldpunt.triage.forms import PlanForm
 from meldpunt.web.forms import AssignForm, ConsoleReplyForm, FollowerForm, PriorityForm, StatusForm
 from meldpunt.web.queries import (
@@ -48,7 +48,6 @@ from meldpunt.web.queries import (
     QueueQuery,
     agreement_summary,
     deadline_panel,
-    priority_caption,
     priority_labels,
     queue_page,
     thread,
@@ -230,7 +229,7 @@ def _render_ticket(request, ticket: Ticket, *, status: int = 200, error: str = "
         "clocks": deadline_panel(ticket, lang),
         "timeline": _timeline(request, ticket),
         "summary": agreement_summary(ticket.agreement, lang) if ticket.agreement_id else None,
-        "priority_caption": priority_caption(ticket, lang),
+        "priority_caption": priority_line(ticket, lang, short=True),  # shown when it has a priority
         "priority_reason": priority_reason_words(ticket.priority_reason),
         "impact_urgency": impact_urgency_words(ticket.impact, ticket.urgency) if ticket.impact else "",
         "error": error,

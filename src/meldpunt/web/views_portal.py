@@ -37,7 +37,6 @@ from meldpunt.web.forms import ContactForm, FollowerForm, NewRequestForm, Portal
 from meldpunt.web.queries import (
     agreement_summary,
     deadline_panel,
-    priority_caption,
     request_state,
     rows_for,
     thread,
@@ -150,7 +149,7 @@ def _request_detail(request, pk: int):
         "ticket": ticket, "merged_into": merged,
         "merged_visible": merged is not None and visible_tickets(request.user).filter(pk=merged.pk).exists(),
         "state": request_state(ticket), "clocks": deadline_panel(ticket, language()),
-        "priority_caption": priority_caption(ticket, language()),
+        "priority_caption": priority_line(ticket, language(), short=True),  # shown when it has a priority
         "messages_": thread(request.user, ticket), "form": form,
         "followers": followers.listed(ticket),
         "follower_form": FollowerForm(candidates=followers.candidates(ticket), agent=False, auto_id="follower_%s")
