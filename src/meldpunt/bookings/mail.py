@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from meldpunt.bookings import ics
 from meldpunt.bookings.models import Booking
 from meldpunt.bookings.selectors import settings_for
-from meldpunt.contracts.models import CatalogVersion
+from meldpunt.contracts.catalogs import newest_version
 from meldpunt.core.mailheaders import header_text
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake import outbox
@@ -60,7 +60,7 @@ def manage_url(booking: Booking) -> str:
 def vendor_name(booking: Booking) -> str:
     if booking.agreement_id:
         return booking.agreement.catalog.name
-    version = CatalogVersion.objects.filter(vendor=booking.vendor).order_by("-loaded_at", "-id").first()
+    version = newest_version(booking.vendor)
     return version.name if version else booking.vendor
 
 

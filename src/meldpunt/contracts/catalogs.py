@@ -57,6 +57,21 @@ def stored_catalogs() -> tuple[StoredCatalog, ...]:
 _PARSED: dict[str, Catalog] = {}
 
 
+def newest_catalogs() -> list[StoredCatalog]:
+    """Each vendor's newest catalog version (last loaded; of two loaded at once the later
+    row), by vendor: what the public price list and the agents' call log show."""
+    newest: dict[str, StoredCatalog] = {}
+    for stored in stored_catalogs():
+        newest.setdefault(stored.vendor, stored)
+    return list(newest.values())
+
+
+def newest_version(vendor: str) -> CatalogVersion | None:
+    """The vendor's newest catalog version (as :func:`newest_catalogs` orders them), or None:
+    the one a new agreement or a prospect's booking is made on."""
+    return CatalogVersion.objects.filter(vendor=vendor).order_by("-loaded_at", "-id").first()
+
+
 @lru_cache(maxsize=128)
 def _calendar(digest: str, source: str, vendor: str, calendar_id: str, closed: tuple, language: str,
               extra_hours: tuple = ()) -> Calendar:
