@@ -44,13 +44,15 @@ def stored_catalogs() -> tuple[StoredCatalog, ...]:
                 .values_list("pk", "vendor", "digest", "loaded_at"))
     if len(_PARSED) > 256:  # many databases in one process (tests): start over
         _PARSED.clear()
-    missing = [pk for pk, _vendor, digest, _at in rows if digest not in _PARSED]
+    kept = {digest: _PARSED.get(digest) for _pk, _vendor, digest, _at in rows}  # .get: another thread may clear
+    found = {digest: catalog for digest, catalog in kept.items() if catalog is not None}
+    missing = [pk for pk, _vendor, digest, _at in rows if digest not in found]
     if missing:
         for vendor, digest, source in (CatalogVersion.objects.filter(pk__in=missing).order_by()
                                        .values_list("vendor", "digest", "source")):
-            _PARSED[digest] = parsed_catalog(digest, source, f"{vendor}.toml")
-    return tuple(StoredCatalog(pk, vendor, digest, at, _PARSED[digest])
-                 for pk, vendor, digest, at in rows if digest in _PARSED)  # deleted in between: left out
+            found[digest] = _PARSED[digest] = parsed_catalog(digest, source, f"{vendor}.toml")
+    return tuple(StoredCatalog(pk, vendor, digest, at, found[digest])
+                 for pk, vendor, digest, at in rows if digest in found)  # deleted in between: left out
 
 
 #: content digest -> parsed catalog, of this process (:func:`stored_catalogs`).
