@@ -15,6 +15,7 @@ from meldpunt.escalation.services import scan_alerts
 from meldpunt.intake import outbox
 from meldpunt.intake.models import OutboundMail
 from meldpunt.knowledge.notify import Recipient, notify
+from meldpunt.knowledge.services import create_article, link_article
 from meldpunt.links import absolute_url
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
@@ -85,3 +86,22 @@ def test_every_mail_links_once_on_the_site_address(settings, setting):
         assert len(found) == len(expected[name]), (name, body)
         for link, start in zip(found, expected[name], strict=True):
             assert link.startswith(start) and "//" not in link.removeprefix("https://"), (name, link)
+
+
+@pytest.mark.parametrize("setting", ["", SITE, f"{SITE}/"])
+def test_links_handed_to_a_customer_use_the_site_address_else_the_one_in_use(desk, client, settings, setting):
+    """The article link an agent inserts in a reply and the invitation a coordinator sends on:
+    on MELDPUNT_SITE_URL when set, else on the address the page was opened at."""
+    settings.MELDPUNT_SITE_URL = setting
+    site = SITE if setting else "http://testserver"
+    ticket, _ = create_ticket(NewRequest(organisation=desk["org_a"], agreement=desk["agr_a"], contact=desk["a_coord"],
+                                         subject="Stock counts wrong"))
+    article = create_article(title="Tweede magazijn instellen", language="nl", author=desk["staff"],
+                             body="Een tweede magazijn stelt u in onder Voorraad, Magazijnen.")
+    link_article(ticket=ticket, article=article, actor=desk["staff"])
+    client.force_login(desk["staff"])
+    page = client.get(f"/console/tickets/{ticket.pk}/").content.decode()
+    assert f'data-insert-text="{site}/knowledge/articles/{article.slug}/?lang=nl"' in page
+    client.force_login(desk["a_coord"].user)
+    response = client.post("/portal/contacts/", {"name": "Nina Nieuw", "email": "nina@alpha.test", "language": "en"})
+    assert response.context["invitation"].startswith(f"{site}/welcome/")

@@ -23,6 +23,7 @@ from meldpunt.intake import followers
 from meldpunt.intake.contact_log import channel_sentences
 from meldpunt.intake.contact_points import contact_lines
 from meldpunt.intake.services import attach_uploads, keep_uploads
+from meldpunt.links import absolute_url
 from meldpunt.success.selectors import manager_of
 from meldpunt.tickets.merged import survivor
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
@@ -253,7 +254,7 @@ def contacts(request):
         except ContactError as exc:
             form.add_error("email", str(exc))
         else:
-            invitation = request.build_absolute_uri(invitation_path(added))
+            invitation = absolute_url(invitation_path(added), default=request.build_absolute_uri("/"))  # to send on
             messages.success(request, _("%(name)s was added.") % {"name": added.name})
             form = ContactForm(initial={"language": org.language})
     people = Contact.objects.filter(organisation=org).select_related("user").order_by("name")
