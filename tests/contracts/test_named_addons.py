@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from meldpunt.billing.services import run_month
@@ -59,6 +61,9 @@ def test_existing_mismatches_are_listed_for_staff(erpm, client):
     set_addon(right, "koppeling", quantity=2, names=["Exact Online", "Shopify"])
     AgreementAddon.objects.create(agreement=erpm, addon="koppeling", quantity=1, names=FOUR)  # from before the rule
     assert list(named_units_mismatches()) == [erpm.pk]
+    with CaptureQueriesContext(connection) as again:  # the catalogs' text is read once (stored_catalogs)
+        assert list(named_units_mismatches()) == [erpm.pk]
+    assert len(again) == 2 and not any('"source"' in q["sql"] for q in again.captured_queries)
     with translation.override("en"):
         assert "quantity is 1 but 4 are named" in validate_agreement(erpm)[0]
     admin = get_user_model().objects.create_superuser("boss", "boss@vendor.test", "pw-boss-123")

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from meldpunt.contracts.catalogs import stored_catalogs
 from meldpunt.contracts.models import CatalogVersion
 from meldpunt.core.catalog_loader import preset_text
 from meldpunt.desk.corrections import Correction, correct
@@ -91,4 +92,4 @@ def test_the_rank_follows_the_agreements_package_and_a_correction(infor):
 
 
 def test_the_queue_walks_only_the_package_ranks_the_catalogs_use(infor):
-    assert package_ranks() == (1, 0)
+    assert package_ranks(stored_catalogs()) == (1, 0)

@@ -115,6 +115,7 @@ def test_someone_who_may_not_decide_decides_nothing_and_the_agent_sees_why(sent,
     client.force_login(sent["staff"])
     page = client.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "from boss@northwind.test says APPROVE, but they may not decide on this request" in page
+    assert "A reply via Email from boss@northwind.test" in page  # the channel by its label (CHANNEL_LABELS)
 
 
 @pytestmark_db

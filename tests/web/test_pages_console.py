@@ -234,6 +234,18 @@ def test_the_ticket_header_names_the_priority_once(agent, desk):
     assert "Priority A" in portal and "Priority Priority" not in portal
 
 
+def test_a_request_without_a_priority_shows_a_dash_in_both_headers(agent, desk):
+    """Both headers word the priority with ``tickets.wording.priority_line`` (issue 17: the
+    console's and portal's caption helper is gone); without a priority they show a dash."""
+    ticket, _ = create_ticket(NewRequest(organisation=desk["org_a"], contact=desk["a_coord"], subject="No agreement yet"))
+    assert ticket.priority == ""
+    page = agent.get(f"/console/tickets/{ticket.pk}/").content.decode()
+    assert "<strong>Priority –</strong>" in page and "to be assessed</strong>" not in page
+    agent.force_login(desk["a_coord"].user)
+    portal = agent.get(f"/portal/requests/{ticket.pk}/").content.decode()
+    assert "· Priority –" in portal
+
+
 def test_the_priority_reason_and_impact_read_as_words_and_an_agents_reply_names_no_channel(agent, desk):
     """Issue 21: raw values such as "organisation × high" in the Dutch console; an agent's
     reply labelled "Portal"."""

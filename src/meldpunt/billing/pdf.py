@@ -10,7 +10,7 @@ from django.utils import translation
 
 from meldpunt.billing.models import Invoice, VendorProfile
 from meldpunt.billing.selectors import invoice_lines
-from meldpunt.contracts.models import CatalogVersion
+from meldpunt.contracts.catalogs import newest_version
 from meldpunt.core.billing import format_money, format_quantity
 from meldpunt.localformat import day, month_words
 from meldpunt.pdf import write_pdf
@@ -21,7 +21,7 @@ def vendor_details(vendor: str) -> VendorProfile:
     profile = VendorProfile.objects.filter(vendor=vendor).first()
     if profile is not None:
         return profile
-    catalog = CatalogVersion.objects.filter(vendor=vendor).order_by("-loaded_at", "-id").first()
+    catalog = newest_version(vendor)
     return VendorProfile(vendor=vendor, name=catalog.name if catalog else vendor)
 
 

@@ -10,7 +10,6 @@ holds the topic the customer typed: it is made one safe header line
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,11 +18,12 @@ from django.utils import timezone, translation
 from meldpunt.bookings import ics
 from meldpunt.bookings.models import Booking
 from meldpunt.bookings.selectors import settings_for
-from meldpunt.contracts.models import CatalogVersion
+from meldpunt.contracts.catalogs import newest_version
 from meldpunt.core.mailheaders import header_text
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake import outbox
 from meldpunt.intake.models import OutboundMail
+from meldpunt.links import absolute_url
 
 #: The outbox kind of each booking mail (``booking_`` + the template's name).
 KINDS = ("confirmation", "rescheduled", "cancelled", "reminder")
@@ -51,18 +51,16 @@ def booking_from_token(token: str) -> Booking | None:
         pk=data.get("b"), uid=data.get("u")).first()
 
 
-def site_url(booking: Booking) -> str:
-    return (getattr(settings, "MELDPUNT_SITE_URL", "") or booking.site_url or "http://localhost:8000").rstrip("/")
-
-
 def manage_url(booking: Booking) -> str:
-    return site_url(booking) + reverse("bookings:manage", args=[manage_token(booking)])
+    """The booking's manage link: on MELDPUNT_SITE_URL, else on the address it was booked at."""
+    return absolute_url(reverse("bookings:manage", args=[manage_token(booking)]),
+                        default=booking.site_url or "http://localhost:8000")
 
 
 def vendor_name(booking: Booking) -> str:
     if booking.agreement_id:
         return booking.agreement.catalog.name
-    version = CatalogVersion.objects.filter(vendor=booking.vendor).order_by("-loaded_at", "-id").first()
+    version = newest_version(booking.vendor)
     return version.name if version else booking.vendor
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from meldpunt.bookings.models import Availability, BookedUnit, Booking
 from meldpunt.bookings.rules import BookingSettings, Slot, Window, booking_settings, free_slots
-from meldpunt.contracts.catalogs import calendar_for
+from meldpunt.contracts.catalogs import calendar_for, newest_version
 from meldpunt.contracts.models import Agreement, CatalogVersion, Contact
 from meldpunt.contracts.selectors import contact_of, is_staff
 from meldpunt.core.businesstime import Calendar, epoch
@@ -25,12 +25,8 @@ def settings_of(version: CatalogVersion) -> BookingSettings | None:
     return booking_settings(catalog.billing, catalog.calendars)
 
 
-def current_version(vendor: str) -> CatalogVersion | None:
-    return CatalogVersion.objects.filter(vendor=vendor).order_by("-loaded_at", "-id").first()
-
-
 def version_for(booking: Booking) -> CatalogVersion | None:
-    return booking.agreement.catalog if booking.agreement_id else current_version(booking.vendor)
+    return booking.agreement.catalog if booking.agreement_id else newest_version(booking.vendor)
 
 
 def settings_for(booking: Booking) -> BookingSettings | None:
@@ -42,7 +38,7 @@ def bookable_vendors() -> list[tuple[CatalogVersion, BookingSettings]]:
     """Vendors whose current catalog offers bookable sessions (the public booking pages)."""
     found = []
     for vendor in CatalogVersion.objects.order_by("vendor").values_list("vendor", flat=True).distinct():
-        version = current_version(vendor)
+        version = newest_version(vendor)
         rules = settings_of(version)
         if rules is not None:
             found.append((version, rules))

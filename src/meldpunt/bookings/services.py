@@ -34,12 +34,12 @@ from meldpunt.bookings.rules import (
 )
 from meldpunt.bookings.selectors import (
     calendar_of,
-    current_version,
     rate_for,
     settings_for,
     settings_of,
     windows,
 )
+from meldpunt.contracts.catalogs import newest_version
 from meldpunt.contracts.models import Agreement, CatalogVersion, Contact
 from meldpunt.core.billing import BillingError, format_minutes, format_money, parse_amount
 from meldpunt.core.businesstime import FIRST_YEAR, LAST_YEAR, epoch
@@ -78,7 +78,7 @@ def publish_availability(
     """Publish hours an agent takes sessions; refused when they can never fall in service hours."""
     if (weekday is None) == (on_date is None):
         raise BookingError(_("Give either a weekday or a date."))
-    version = current_version(vendor)
+    version = newest_version(vendor)
     rules = _rules(version, vendor)
     try:
         check_window(starts, ends)
@@ -193,7 +193,7 @@ def _book_session(
         name, email = name or contact.name, email or contact.email
     if ticket is not None and (contact is None or ticket.organisation_id != contact.organisation_id):
         raise BookingError(_("That request is not one of your organisation's."))
-    version = agreement.catalog if agreement is not None else current_version(vendor)
+    version = agreement.catalog if agreement is not None else newest_version(vendor)
     rules = _rules(version, vendor)
     vendor = version.vendor
     if rules.needs_consultant(minutes):
@@ -235,7 +235,7 @@ def reschedule(*, booking: Booking, starts_at: datetime, agent_id: int | None = 
     """
     now = now or timezone.now()
     rules = settings_for(booking)
-    version = booking.agreement.catalog if booking.agreement_id else current_version(booking.vendor)
+    version = booking.agreement.catalog if booking.agreement_id else newest_version(booking.vendor)
     with transaction.atomic():
         booking = _locked(booking)
         if booking.status != "confirmed":

@@ -27,6 +27,7 @@ from meldpunt.bookings.forms import (
 )
 from meldpunt.bookings.models import Availability, Booking
 from meldpunt.bookings.rules import BookingSettingsError, cancel_is_free
+from meldpunt.contracts.catalogs import newest_version
 from meldpunt.contracts.models import CatalogVersion
 from meldpunt.core.billing import format_money
 from meldpunt.core.businesstime import epoch
@@ -112,7 +113,7 @@ def index(request):
 @throttle_posts("booking", "MELDPUNT_BOOKING_RATE")
 def public_book(request, vendor: str):
     """The prospects' form; POSTs are limited per address (it sends mail and holds a slot)."""
-    version = selectors.current_version(vendor)
+    version = newest_version(vendor)
     try:
         rules = selectors.settings_of(version) if version else None
     except BookingSettingsError:

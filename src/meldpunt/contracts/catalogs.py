@@ -7,14 +7,71 @@ edits closed days elsewhere.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from django.db import connection
 
-from meldpunt.contracts.models import ClosedDay, ClosedDaysRevision
+from meldpunt.contracts.models import CatalogVersion, ClosedDay, ClosedDaysRevision
 from meldpunt.contracts.parsing import parsed_catalog
 from meldpunt.core.businesstime import Calendar
 from meldpunt.core.calendars import build_calendar
+from meldpunt.core.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class StoredCatalog:
+    """One stored catalog version, parsed: what a page reads of every catalog at once."""
+
+    pk: int
+    vendor: str
+    digest: str
+    loaded_at: datetime
+    catalog: Catalog
+
+
+def stored_catalogs() -> tuple[StoredCatalog, ...]:
+    """Every stored catalog version, parsed; by vendor, newest first (the one reader for
+    pages that name the levels or package ranks of all catalogs, e.g. the console queue).
+
+    One query lists the versions without their text; a second reads the text only of the
+    versions this process has not parsed yet. Parsed catalogs are kept per process by
+    content digest: a stored version never changes (the admin refuses edits; a change is a
+    new version), so nothing kept can go stale, and a version another process loads is in
+    the very next list. Call it once per request and hand the result on."""
+    rows = list(CatalogVersion.objects.order_by("vendor", "-loaded_at", "-id")
+                .values_list("pk", "vendor", "digest", "loaded_at"))
+    if len(_PARSED) > 256:  # many databases in one process (tests): start over
+        _PARSED.clear()
+    kept = {digest: _PARSED.get(digest) for _pk, _vendor, digest, _at in rows}  # .get: another thread may clear
+    found = {digest: catalog for digest, catalog in kept.items() if catalog is not None}
+    missing = [pk for pk, _vendor, digest, _at in rows if digest not in found]
+    if missing:
+        for vendor, digest, source in (CatalogVersion.objects.filter(pk__in=missing).order_by()
+                                       .values_list("vendor", "digest", "source")):
+            found[digest] = _PARSED[digest] = parsed_catalog(digest, source, f"{vendor}.toml")
+    return tuple(StoredCatalog(pk, vendor, digest, at, found[digest])
+                 for pk, vendor, digest, at in rows if digest in found)  # deleted in between: left out
+
+
+#: content digest -> parsed catalog, of this process (:func:`stored_catalogs`).
+_PARSED: dict[str, Catalog] = {}
+
+
+def newest_catalogs() -> list[StoredCatalog]:
+    """Each vendor's newest catalog version (last loaded; of two loaded at once the later
+    row), by vendor: what the public price list and the agents' call log show."""
+    newest: dict[str, StoredCatalog] = {}
+    for stored in stored_catalogs():
+        newest.setdefault(stored.vendor, stored)
+    return list(newest.values())
+
+
+def newest_version(vendor: str) -> CatalogVersion | None:
+    """The vendor's newest catalog version (as :func:`newest_catalogs` orders them), or None:
+    the one a new agreement or a prospect's booking is made on."""
+    return CatalogVersion.objects.filter(vendor=vendor).order_by("-loaded_at", "-id").first()
 
 
 @lru_cache(maxsize=128)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from meldpunt import plain_sql
+from meldpunt.contracts.catalogs import stored_catalogs
 from meldpunt.contracts.models import Agreement, AgreementAddon, CatalogVersion, Contact, Organisation
 from meldpunt.contracts.services import named_units_problem
 
@@ -108,23 +109,24 @@ def named_units_mismatches(agreements: QuerySet[Agreement] | None = None) -> dic
     integration) do not name exactly as many units as they pay for, with the reasons.
 
     Only agreements that have an add-on some catalog names the units of are read: one query
-    for their add-ons, the catalogs parsed once each (cached)."""
+    for their add-ons, the catalogs from :func:`~meldpunt.contracts.catalogs.stored_catalogs`."""
+    catalogs = {stored.pk: stored.catalog for stored in stored_catalogs()}
     named: dict[int, set[str]] = {}
-    for version in CatalogVersion.objects.all():
-        ids = {a.id for a in version.parsed().addons.values() if a.named_units}
+    for pk, catalog in catalogs.items():
+        ids = {a.id for a in catalog.addons.values() if a.named_units}
         if ids:
-            named[version.pk] = ids
+            named[pk] = ids
     if not named:
         return {}
-    rows = AgreementAddon.objects.filter(agreement__catalog_id__in=named).select_related("agreement__catalog")
+    rows = AgreementAddon.objects.filter(agreement__catalog_id__in=named).select_related("agreement")
     if agreements is not None:
         rows = rows.filter(agreement__in=agreements)
     found: dict[int, list[str]] = {}
     for row in rows.order_by("agreement__code", "addon"):
-        catalog = row.agreement.catalog
-        if row.addon not in named[catalog.pk]:
+        version = row.agreement.catalog_id
+        if row.addon not in named[version]:
             continue
-        problem = named_units_problem(catalog.parsed().addons[row.addon], row.quantity, row.names)
+        problem = named_units_problem(catalogs[version].addons[row.addon], row.quantity, row.names)
         if problem:
             found.setdefault(row.agreement_id, []).append(problem)
     return found

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts import addresses
+from meldpunt.contracts.catalogs import newest_version
 from meldpunt.contracts.models import Agreement, AgreementAddon, CatalogVersion, Contact, Organisation
 from meldpunt.contracts.parsing import agreement_overrides, digest_of
 from meldpunt.core.billing import unit_label
@@ -42,8 +43,12 @@ def load_presets() -> list[tuple[CatalogVersion, bool]]:
 
 
 def current_version(vendor: str) -> CatalogVersion:
-    """The most recently loaded version of a vendor's catalog (for new agreements)."""
-    return CatalogVersion.objects.filter(vendor=vendor).latest("loaded_at", "id")
+    """The most recently loaded version of a vendor's catalog (for new agreements);
+    :class:`CatalogVersion.DoesNotExist` when the vendor has none."""
+    version = newest_version(vendor)
+    if version is None:
+        raise CatalogVersion.DoesNotExist(f"no catalog of vendor {vendor!r}")
+    return version
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from meldpunt.desk.selectors import find_macro, linked_articles, macros, visible
 from meldpunt.desk.services import normalise_query
 from meldpunt.intake.outbox import customer_language
 from meldpunt.knowledge.forms import SearchForm
+from meldpunt.links import absolute_url
 from meldpunt.tickets.forms import ReplyForm
 from meldpunt.tickets.models import Ticket
 
@@ -41,7 +42,9 @@ def knowledge_context(request, ticket: Ticket) -> dict:
     links = linked_articles(ticket, language)
     for row in links:
         url = reverse("knowledge:article", args=[row["article"].slug])
-        row["public_url"] = request.build_absolute_uri(f"{url}?{urlencode({'lang': row['language']})}")
+        # goes into a reply to the customer: on MELDPUNT_SITE_URL, else on the address the agent uses
+        row["public_url"] = absolute_url(f"{url}?{urlencode({'lang': row['language']})}",
+                                         default=request.build_absolute_uri("/"))
     return {
         "ticket": ticket, "knowledge_links": links, "knowledge_hits": None,
         "knowledge_form": SearchForm(initial={"lang": language}, auto_id="kb_%s"),

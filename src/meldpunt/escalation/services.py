@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
@@ -45,6 +46,7 @@ from meldpunt.core.sla import format_moment
 from meldpunt.escalation.models import ClockAlert, Duty, Notification, ScanMark
 from meldpunt.intake import outbox
 from meldpunt.intake.models import OutboundMail
+from meldpunt.links import absolute_url
 from meldpunt.notifications.selectors import settings_for
 from meldpunt.notifications.services import tell_sla
 from meldpunt.tickets.clocks import clock_calendar
@@ -249,9 +251,8 @@ def _notify(token: str, report: ScanReport) -> None:
     # The ticket's subject is in the text: made one safe header line before the row is
     # written (by the outbox), so a subject with a line break cannot make the mail fail on
     # every retry. The dedupe key is unique: a notification is mailed once.
-    site = getattr(settings, "MELDPUNT_SITE_URL", "")  # the link in a mail must be absolute
     rows = [
-        outbox.message_row("staff_alert", to=to, subject=note.text, body=f"{note.text}\n\n{site}/console/tickets/{note.ticket_id}/\n",
+        outbox.message_row("staff_alert", to=to, subject=note.text, body=f"{note.text}\n\n{absolute_url(reverse('console:ticket', args=[note.ticket_id]))}\n",
                            user=note.user, about=note, dedupe_key=f"notification:{note.pk}", tag="staff")
         for note, to in mails
     ]

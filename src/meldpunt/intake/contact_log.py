@@ -19,7 +19,7 @@ from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.core.businesstime import epoch
 from meldpunt.core.channels import LIVE_CHANNELS, ChannelState, channel_state
 from meldpunt.core.vocabulary import KINDS
-from meldpunt.tickets.models import Ticket
+from meldpunt.tickets.models import Ticket, channel_label
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
 from meldpunt.tickets.services import TicketError, add_message
@@ -98,6 +98,10 @@ def channel_sentences(agreement: Agreement, language: str, at: datetime | None =
         return _sentences(agreement, language, at)
 
 
+def _line_name(channel: str) -> str:
+    return _LINE_NAMES[channel]() if channel in _LINE_NAMES else channel_label(channel)
+
+
 def _sentences(agreement: Agreement, language: str, at: datetime | None) -> list[str]:
     catalog = agreement.catalog.parsed()
     lines = []
@@ -105,7 +109,7 @@ def _sentences(agreement: Agreement, language: str, at: datetime | None) -> list
         if channel != "phone" and not state.granted:
             continue
         rule = catalog.channels.get(channel)
-        name = (rule.label.get(language) or rule.label.get("en")) if rule and rule.label else _LINE_NAMES[channel]()
+        name = (rule.label.get(language) or rule.label.get("en")) if rule and rule.label else _line_name(channel)
         if state.open_for_all:
             lines.append(_OPEN[channel]() if channel in _OPEN else _("%(line)s is open now.") % {"line": name})
         elif state.open:
@@ -122,6 +126,7 @@ def _narrowing(catalog, hours, language: str) -> str:
     return " / ".join(parts)
 
 
-_LINE_NAMES = {"phone": lambda: _("Phone support"), "chat": lambda: _("Chat"), "emergency": lambda: _("Emergency line")}
+#: A live line named otherwise than its channel (``tickets.models.CHANNEL_LABELS``) in a sentence.
+_LINE_NAMES = {"phone": lambda: _("Phone support")}
 _OPEN = {"phone": lambda: _("Phone support is open now."), "chat": lambda: _("Chat is open now.")}
 _CLOSED = {"phone": lambda: _("Phone support is not available right now.")}

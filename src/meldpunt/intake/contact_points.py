@@ -7,7 +7,8 @@ agreement page, in the confirmation mail and on the agents' call log.
 
 from __future__ import annotations
 
-from meldpunt.contracts.models import Agreement, CatalogVersion
+from meldpunt.contracts.catalogs import newest_catalogs
+from meldpunt.contracts.models import Agreement
 from meldpunt.core.contact_points import contacts_for
 from meldpunt.core.vocabulary import KINDS
 
@@ -27,12 +28,9 @@ def contact_lines(agreement: Agreement, language: str, kind: str | None = None) 
 
 def vendor_contacts(language: str) -> list[dict]:
     """Each vendor's newest catalog with all its contact points (the agents' call log)."""
-    newest: dict[str, CatalogVersion] = {}
-    for version in CatalogVersion.objects.order_by("vendor", "-loaded_at", "-pk"):
-        newest.setdefault(version.vendor, version)
     found = []
-    for version in newest.values():
-        catalog = version.parsed()
+    for stored in newest_catalogs():
+        catalog = stored.catalog
         lines = [{"label": p.text(language), "value": p.value, "href": p.href, "note": p.text(language, "note"),
                   "kinds": [KINDS[k].get(language, KINDS[k]["en"]) for k in catalog.kinds if p.kinds and k in p.kinds],
                   "packages": sorted(p.packages or ()) + sorted(p.addons or ())}

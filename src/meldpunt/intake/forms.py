@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.contracts.models import Agreement, Contact
+from meldpunt.core.channels import LIVE_CHANNELS
+from meldpunt.tickets.models import CHANNEL_LABELS
 
 
 class ForwardForm(forms.Form):
@@ -20,8 +22,7 @@ class ForwardForm(forms.Form):
 
 
 class ContactLogForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=[("phone", _("Phone")), ("chat", _("Chat")),
-                                                                  ("emergency", _("Emergency line"))])
+    channel = forms.ChoiceField(label=_("Channel"), choices=[(c, CHANNEL_LABELS[c]) for c in LIVE_CHANNELS])
     # a contact whose login the coordinator deactivated is no longer offered (nor accepted)
     contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.select_related("organisation")
                                      .exclude(user__is_active=False))

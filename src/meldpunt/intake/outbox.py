@@ -39,6 +39,7 @@ from meldpunt.intake.portal_access import sees_in_portal
 
 # The send lives in meldpunt.intake.sending; these names stay here for every app that mails.
 from meldpunt.intake.sending import deliver, send, send_after_commit, send_later, send_many, send_pending  # noqa: F401
+from meldpunt.links import absolute_url, site_url
 from meldpunt.tickets.models import Message, Ticket
 from meldpunt.tickets.wording import deadline_sentences, priority_line
 
@@ -132,22 +133,20 @@ def confirmations(tickets: list[Ticket]) -> list[OutboundMail]:
 
 def portal_link(ticket: Ticket, person) -> str:
     """The request's portal address for someone who :func:`sees_in_portal`, else ''."""
-    site = getattr(settings, "MELDPUNT_SITE_URL", "")
-    if not site or not sees_in_portal(ticket, person):
+    if not site_url() or not sees_in_portal(ticket, person):
         return ""
-    return f"{site}{reverse('portal:request', args=[ticket.pk])}"
+    return absolute_url(reverse("portal:request", args=[ticket.pk]))
 
 
 def confirmation_facts(ticket: Ticket, person, language: str) -> dict:
     """What a confirmation tells beyond the number: the priority, the deadlines in words, and
     where to follow the request — the portal for someone with a login, else replying by mail."""
     account = person is not None and person.user_id is not None
-    site = getattr(settings, "MELDPUNT_SITE_URL", "")
     return {
         "priority": priority_line(ticket, language),
         "deadlines": deadline_sentences(ticket, language),
         "account": account,
-        "link": f"{site}{reverse('portal:request', args=[ticket.pk])}" if account and site else "",
+        "link": absolute_url(reverse("portal:request", args=[ticket.pk])) if account and site_url() else "",
         # the vendor's numbers and addresses for this kind of request (catalog [[contacts]])
         "contacts": contact_lines(ticket.agreement, language, ticket.kind) if ticket.agreement_id else [],
     }

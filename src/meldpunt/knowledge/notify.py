@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from meldpunt.core.mailheaders import header_text
 from meldpunt.intake import outbox
 from meldpunt.knowledge.models import Notification
+from meldpunt.links import absolute_url
 
 
 @dataclass(frozen=True)
@@ -38,8 +37,7 @@ def notify(recipients: Iterable[Recipient], *, title: str, body: str, url: str =
         [Notification(user=r.user, title=header_text(title, limit=300), body=body, url=url)
          for r in recipients if r.user is not None]
     )
-    # MELDPUNT_SITE_URL (e.g. https://desk.example.com) makes the link absolute in mail.
-    link = getattr(settings, "MELDPUNT_SITE_URL", "").rstrip("/") + url if url else ""
+    link = absolute_url(url) if url else ""  # on MELDPUNT_SITE_URL: a link that opens from a mail
     text = body + (f"\n\n{link}\n" if link else "\n")
     by_address = {r.email: r for r in recipients if r.email}
     mails = [

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
@@ -25,6 +24,7 @@ from django.utils.translation import override
 
 from meldpunt.intake import outbox
 from meldpunt.intake.models import OutboundMail
+from meldpunt.links import absolute_url
 from meldpunt.notifications.models import KINDS, Notification, NotificationSettings, Watch
 from meldpunt.notifications.selectors import headline, settings_for
 from meldpunt.tickets.models import Ticket
@@ -82,14 +82,13 @@ def notify(users: Iterable, *, kind: str, ticket: Ticket, actor=None, text: str 
 
 
 def _mail(note: Notification, own: NotificationSettings, *, dedupe: str | None) -> OutboundMail | None:
-    site = getattr(settings, "MELDPUNT_SITE_URL", "")
     with override(own.language):
         subject = headline(note)
         lines = [subject, ""]
         if note.text and note.kind != "sla":
             lines += [Truncator(note.text).chars(400), ""]
-        lines += [site + reverse("console:ticket", args=[note.ticket_id]), "",
-                  _("Choose which notifications you receive: %(url)s") % {"url": site + reverse("notifications:settings")}]
+        lines += [absolute_url(reverse("console:ticket", args=[note.ticket_id])), "",
+                  _("Choose which notifications you receive: %(url)s") % {"url": absolute_url(reverse("notifications:settings"))}]
     return outbox.queue_message(MAIL_KIND, to=note.user.email, subject=subject, body="\n".join(lines),
                                 language=own.language, user=note.user, about=note.ticket, dedupe_key=dedupe, tag="staff")
 

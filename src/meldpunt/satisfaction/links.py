@@ -5,9 +5,10 @@ the window for rating is kept by :mod:`meldpunt.satisfaction.services`, not by t
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from meldpunt.links import absolute_url, site_url
 
 SALT = "meldpunt.satisfaction.rating"
 
@@ -28,8 +29,7 @@ def read_token(token: str) -> tuple[int, int | None]:
 def rating_urls(ticket_id: int, contact_id: int | None) -> dict[str, str]:
     """The absolute links for good and bad; empty when ``MELDPUNT_SITE_URL`` is not set (a
     link without the site's address would not open from a mail program)."""
-    site = getattr(settings, "MELDPUNT_SITE_URL", "")
-    if not site:
+    if not site_url():
         return {}
     token = make_token(ticket_id, contact_id)
-    return {score: site + reverse("satisfaction:rate", args=[token, score]) for score in ("good", "bad")}
+    return {score: absolute_url(reverse("satisfaction:rate", args=[token, score])) for score in ("good", "bad")}

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.contracts.models import LANGUAGE_CHOICES, Agreement, Contact, Organisation
+from meldpunt.core.channels import CHANNELS
 
 KIND_CHOICES = [
     ("incident", _("Incident")),
@@ -44,15 +45,23 @@ TRIAGE_CHOICES = [
     ("advisory", _("Advisory request with a proposal")),
 ]
 
-CHANNEL_CHOICES = [
-    ("email", _("Email")),
-    ("portal", _("Portal")),
-    ("phone", _("Phone")),
-    ("chat", _("Chat")),
-    ("api", _("API")),
-    ("monitoring", _("Monitoring")),
-    ("emergency", _("Emergency line")),
-]
+#: How people read each channel a request comes in by (``core.channels.CHANNELS``): the one
+#: table of channel names for every page, mail and error ("Registered via Email").
+CHANNEL_LABELS = {
+    "email": _("Email"),
+    "portal": _("Portal"),
+    "phone": _("Phone"),
+    "chat": _("Chat"),
+    "api": _("API"),
+    "monitoring": _("Monitoring"),
+    "emergency": _("Emergency line"),
+}
+CHANNEL_CHOICES = [(channel, CHANNEL_LABELS[channel]) for channel in CHANNELS]
+
+
+def channel_label(channel: str) -> str:
+    """A channel as people read it in the active language; an unknown code as it is."""
+    return str(CHANNEL_LABELS.get(channel, channel))
 
 
 class Ticket(models.Model):

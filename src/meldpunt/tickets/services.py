@@ -21,7 +21,6 @@ from meldpunt.core.vocabulary import ENTITLEMENTS, label
 from meldpunt.tickets import events, search_index, signals
 from meldpunt.tickets.clocks import clocks_for_new, recompute_clocks
 from meldpunt.tickets.models import (
-    CHANNEL_CHOICES,
     KIND_CHOICES,
     OPEN_STATUSES,
     STATUS_CHOICES,
@@ -29,6 +28,7 @@ from meldpunt.tickets.models import (
     Clock,
     Message,
     Ticket,
+    channel_label,
 )
 from meldpunt.tickets.ranks import package_rank
 from meldpunt.tickets.requests import NewRequest
@@ -140,7 +140,7 @@ def _build(request: NewRequest) -> tuple[Ticket, list[Clock]]:
         _check_channel(agreement, r.channel, kind)
     elif r.channel in CATALOG_ONLY_CHANNELS:
         raise TicketError(_("a request by %(channel)s needs the agreement it comes in on") % {
-            "channel": str(dict(CHANNEL_CHOICES).get(r.channel, r.channel)).lower()})
+            "channel": channel_label(r.channel).lower()})
     decision = _decide_priority(agreement, kind, r.impact, r.urgency, r.priority)
     ticket = Ticket(
         organisation=organisation,
@@ -182,8 +182,7 @@ def _check_channel(agreement: Agreement, channel: str, kind: str) -> None:
         granted = catalog.entitlements(agreement.package, agreement.addon_ids())
     except KeyError:
         granted = catalog.package(agreement.package).entitlements
-    channels = dict(CHANNEL_CHOICES)
-    words = {"code": agreement.code, "channel": str(channels.get(channel, channel)).lower()}
+    words = {"code": agreement.code, "channel": channel_label(channel).lower()}
     if channel not in catalog.channels:  # a channel only some catalogs define (the emergency line)
         raise TicketError(_("agreement %(code)s: this catalog has no %(channel)s channel") % words)
     missing = missing_entitlement(catalog.channels, channel, granted)

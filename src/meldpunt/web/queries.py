@@ -11,6 +11,7 @@ ticket carries its next deadline and priority rank (``Ticket.next_due_at``,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -18,8 +19,8 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from meldpunt.contracts.catalogs import calendar_for
-from meldpunt.contracts.models import Agreement, CatalogVersion
+from meldpunt.contracts.catalogs import StoredCatalog, calendar_for, stored_catalogs
+from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.services import check_limits
 from meldpunt.core.businesstime import epoch
 from meldpunt.core.calendars import describe_hours
@@ -31,7 +32,6 @@ from meldpunt.tickets.clocks import explain, pauses_of
 from meldpunt.tickets.models import OPEN_STATUSES, UNRANKED, Clock, Message, Ticket, TicketEvent
 from meldpunt.tickets.search import search_ids
 from meldpunt.tickets.selectors import visible_messages, visible_tickets
-from meldpunt.tickets.wording import priority_line
 from meldpunt.triage.selectors import customer_state
 
 #: A running clock due within this much wall-clock time is "breaching soon".
@@ -121,7 +121,7 @@ class _Segment:
     descending: bool = False
 
 
-def _segments(q: QueueQuery, now: datetime) -> list[_Segment]:
+def _segments(q: QueueQuery, now: datetime, catalogs: Sequence[StoredCatalog] | None) -> list[_Segment]:
     """The queue's order as consecutive segments, each a keyset walk of its own.
 
     By deadline: the tickets with a running deadline, earliest first, then those without
@@ -141,20 +141,35 @@ def _segments(q: QueueQuery, now: datetime) -> list[_Segment]:
     pair = [_Segment(due, by_due=True)] + ([_Segment(Q(next_due_at__isnull=True), by_due=False, descending=True)] if tail else [])
     if q.sort != "priority":
         return pair
-    packages = package_ranks()
+    packages = package_ranks(stored_catalogs() if catalogs is None else catalogs)
     return [_Segment(Q(priority_rank=rank, package_rank=package) & s.where, s.by_due, s.descending)
             for rank in RANKS for package in packages for s in pair]
 
 
-def package_ranks() -> tuple[int, ...]:
+def package_ranks(catalogs: Sequence[StoredCatalog]) -> tuple[int, ...]:
     """The package ranks the stored catalog versions use, highest first (0 always): the
     priority sort walks one segment per rank and package rank, on the partial index
     ``ticket_open_rank_pkg_due``. Every ticket's rank comes from one of these versions
-    (an agreement's version cannot be deleted), so no ticket falls between segments."""
+    (an agreement's version cannot be deleted), so no ticket falls between segments.
+    ``catalogs``: :func:`~meldpunt.contracts.catalogs.stored_catalogs`."""
     ranks = {0}
-    for version in CatalogVersion.objects.only("vendor", "digest", "source"):
-        ranks |= {package.queue_rank for package in version.parsed().packages.values()}
+    for stored in catalogs:
+        ranks |= {package.queue_rank for package in stored.catalog.packages.values()}
     return tuple(sorted(ranks, reverse=True))
+
+
+def priority_labels(catalogs: Sequence[StoredCatalog], language: str) -> dict[str, str]:
+    """Every catalog's priority levels, most urgent first per vendor, each with the label its
+    catalog gives it in ``language`` ("critical" reads "Kritiek" in Dutch), in its short
+    form: the part before a colon ("Categorie I: functioneert helemaal niet…" is
+    "Categorie I"). A level two vendors share takes the label of the first that names it
+    (vendors by id, each newest version first). ``catalogs``: :func:`stored_catalogs`."""
+    levels: dict[str, str] = {}
+    for stored in catalogs:
+        scheme = stored.catalog.priority
+        for level in scheme.levels:
+            levels.setdefault(level, scheme.label(level, language[:2]).split(":")[0])
+    return levels
 
 
 def _encode(moment: datetime) -> str:
@@ -193,8 +208,12 @@ def _after(segment: _Segment, key: str) -> Q:
     return Q(id__lt=pk) if segment.descending else Q(id__gt=pk)
 
 
-def queue_page(user, q: QueueQuery, *, limit: int = 50, now: datetime | None = None) -> QueuePage:
+def queue_page(user, q: QueueQuery, *, limit: int = 50, now: datetime | None = None,
+               catalogs: Sequence[StoredCatalog] | None = None) -> QueuePage:
     """One page of the console queue and the cursor of the next page ("" at the end).
+
+    ``catalogs``: the request's :func:`stored_catalogs`, when the caller read them already
+    (read here only for the priority sort otherwise).
 
     Keyset cursors on ``Ticket.next_due_at`` / ``priority_rank`` / id over partial indexes
     of the open tickets; the table is never counted. A cursor this function did not make
@@ -204,7 +223,7 @@ def queue_page(user, q: QueueQuery, *, limit: int = 50, now: datetime | None = N
     base = visible_tickets(user).filter(_ticket_filter(user, q, now))
     if q.q:
         return _search_page(base, q, limit, now)
-    segments = _segments(q, now)
+    segments = _segments(q, now, catalogs)
     index, after = 0, None
     if q.cursor:
         try:
@@ -292,11 +311,6 @@ def rows_for(ids: list[int], now: datetime) -> list[QueueRow]:
 
 
 # ------------------------------------------------------------------ one ticket
-def priority_caption(ticket: Ticket, language: str) -> str:
-    """The priority in a page's header ("Priority High", "Prioriteit A"); "" without one."""
-    return priority_line(ticket, language, short=True) if ticket.priority else ""
-
-
 def deadline_panel(ticket: Ticket, language: str, now: datetime | None = None) -> list[dict]:
     """Each clock with its due moment, business time left and explanation (SPEC §4)."""
     now = now or timezone.now()

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from meldpunt.accounts.access import language, staff_required
-from meldpunt.contracts.models import CatalogVersion
+from meldpunt.contracts.catalogs import stored_catalogs
 from meldpunt.desk.corrections import correct as correct_request
 from meldpunt.desk.forms import CorrectionForm, QueueFilterForm
 from meldpunt.desk.panels import macro_reply_form, queue_context, ticket_context
@@ -29,7 +29,7 @@ from meldpunt.intake.services import keep_uploads
 from meldpunt.organise.selectors import tags_by_ticket
 from meldpunt.organise.wording import event_text as organise_event_text
 from meldpunt.teams.wording import event_text as team_event_text
-from meldpunt.tickets.models import CHANNEL_CHOICES, STATUS_CHOICES, Ticket
+from meldpunt.tickets.models import STATUS_CHOICES, Ticket, channel_label
 from meldpunt.tickets.search import highlight, parse, snippets
 from meldpunt.tickets.services import (
     ConflictError,
@@ -40,7 +40,7 @@ from meldpunt.tickets.services import (
     plan_resolution,
     set_priority,
 )
-from meldpunt.tickets.wording import impact_urgency_words, priority_reason_words
+from meldpunt.tickets.wording import impact_urgency_words, priority_line, priority_reason_words
 from meldpunt.triage.forms import PlanForm
 from meldpunt.web.forms import AssignForm, ConsoleReplyForm, FollowerForm, PriorityForm, StatusForm
 from meldpunt.web.queries import (
@@ -48,7 +48,7 @@ from meldpunt.web.queries import (
     QueueQuery,
     agreement_summary,
     deadline_panel,
-    priority_caption,
+    priority_labels,
     queue_page,
     thread,
     ticket_events,
@@ -62,9 +62,6 @@ QUEUE_LABELS = {
 }
 
 
-#: The channel a ``created`` event names, as people read it ("Geregistreerd via E-mail").
-CHANNEL_LABELS = dict(CHANNEL_CHOICES)
-
 #: How the timeline names the fields of a ``corrected`` event.
 CORRECTED = {
     "kind": gettext_lazy("kind"), "product": gettext_lazy("product"), "product_version": gettext_lazy("version"),
@@ -74,23 +71,10 @@ CORRECTED = {
 }
 
 
-def _priorities() -> dict[str, str]:
-    """Every catalog's priority levels, most urgent first per vendor, each with the label its
-    catalog gives it in the reader's language ("critical" reads "Kritiek" in Dutch), in its
-    short form: the part before a colon ("Categorie I: functioneert helemaal niet…" is
-    "Categorie I"). A level two vendors share takes the label of the first that names it."""
-    lang = translation.get_language() or "en"
-    levels: dict[str, str] = {}
-    for version in CatalogVersion.objects.order_by("vendor", "-loaded_at"):
-        scheme = version.parsed().priority
-        for level in scheme.levels:
-            levels.setdefault(level, scheme.label(level, lang[:2]).split(":")[0])
-    return levels
-
-
 @staff_required
 def queue(request):
-    priorities = _priorities()
+    catalogs = stored_catalogs()  # read once for the filter, the rows and the priority sort
+    priorities = priority_labels(catalogs, translation.get_language() or "en")
     form = QueueFilterForm(request.GET or None, priorities=priorities.items())
     form.is_valid()  # a bad filter value is dropped, the rest still applies
     data = getattr(form, "cleaned_data", {})
@@ -104,10 +88,10 @@ def queue(request):
     try:
         if "cursor" in form.errors:  # longer than any cursor the desk makes
             raise CursorError
-        page, error = queue_page(request.user, q), ""
+        page, error = queue_page(request.user, q, catalogs=catalogs), ""
     except CursorError as exc:
         q = replace(q, cursor="")
-        page, error = queue_page(request.user, q), str(exc)
+        page, error = queue_page(request.user, q, catalogs=catalogs), str(exc)
     rows = [_cells(row, priorities) for row in page.rows]
     tags = tags_by_ticket([cells["pk"] for cells in rows])  # issue 19: tags under the subject
     for cells in rows:
@@ -189,7 +173,7 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
         return _("Planned resolution: %(when)s") % {"when": when}
     if event.kind == "created":
         channel = data.get("channel", "")
-        return _("Registered via %(channel)s") % {"channel": CHANNEL_LABELS.get(channel, channel)}
+        return _("Registered via %(channel)s") % {"channel": channel_label(channel)}
     if event.kind == "follower_added":
         return _("%(email)s follows the request") % {"email": data.get("email", "")}
     if event.kind == "follower_removed":
@@ -198,7 +182,7 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
         return _("Cc not added as followers (no contacts of the organisation): %(emails)s") % {
             "emails": ", ".join(data.get("addresses") or [])}
     if event.kind == "reopened":
-        return _("Reopened by the customer's reply via %(channel)s") % {"channel": data.get("channel", "")}
+        return _("Reopened by the customer's reply via %(channel)s") % {"channel": channel_label(data.get("channel", ""))}
     if event.kind == "auto_closed":  # tickets.autoclose
         return _("Closed automatically, %(days)s days after it was resolved") % {"days": data.get("days", "")}
     if event.kind == "follow_up_of":
@@ -209,11 +193,12 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
     if event.kind == "proposal" and data.get("state") in ("approved", "declined"):
         text = _("Proposal approved") if data["state"] == "approved" else _("Proposal declined")
         return _("%(decision)s by %(who)s via %(channel)s") % {
-            "decision": text, "who": data.get("by") or (event.actor.get_username() if event.actor_id else "–"), "channel": data.get("channel", "")}
+            "decision": text, "who": data.get("by") or (event.actor.get_username() if event.actor_id else "–"),
+            "channel": channel_label(data.get("channel", ""))}
     if event.kind == "proposal_reply_ignored":
         return _("A reply via %(channel)s from %(who)s says %(decision)s, but they may not decide on this "
                  "request: the proposal was not decided") % {
-            "channel": data.get("channel", ""), "who": data.get("by", ""), "decision": data.get("decision", "").upper()}
+            "channel": channel_label(data.get("channel", "")), "who": data.get("by", ""), "decision": data.get("decision", "").upper()}
     return organise_event_text(event) or team_event_text(event)  # issue 19: tags, links, merges, teams
 
 
@@ -244,7 +229,7 @@ def _render_ticket(request, ticket: Ticket, *, status: int = 200, error: str = "
         "clocks": deadline_panel(ticket, lang),
         "timeline": _timeline(request, ticket),
         "summary": agreement_summary(ticket.agreement, lang) if ticket.agreement_id else None,
-        "priority_caption": priority_caption(ticket, lang),
+        "priority_caption": priority_line(ticket, lang, short=True),  # shown when it has a priority
         "priority_reason": priority_reason_words(ticket.priority_reason),
         "impact_urgency": impact_urgency_words(ticket.impact, ticket.urgency) if ticket.impact else "",
         "error": error,

@@ -23,6 +23,7 @@ from meldpunt.intake import followers
 from meldpunt.intake.contact_log import channel_sentences
 from meldpunt.intake.contact_points import contact_lines
 from meldpunt.intake.services import attach_uploads, keep_uploads
+from meldpunt.links import absolute_url
 from meldpunt.success.selectors import manager_of
 from meldpunt.tickets.merged import survivor
 from meldpunt.tickets.models import STATUS_CHOICES, Ticket
@@ -37,7 +38,6 @@ from meldpunt.web.forms import ContactForm, FollowerForm, NewRequestForm, Portal
 from meldpunt.web.queries import (
     agreement_summary,
     deadline_panel,
-    priority_caption,
     request_state,
     rows_for,
     thread,
@@ -150,7 +150,7 @@ def _request_detail(request, pk: int):
         "ticket": ticket, "merged_into": merged,
         "merged_visible": merged is not None and visible_tickets(request.user).filter(pk=merged.pk).exists(),
         "state": request_state(ticket), "clocks": deadline_panel(ticket, language()),
-        "priority_caption": priority_caption(ticket, language()),
+        "priority_caption": priority_line(ticket, language(), short=True),  # shown when it has a priority
         "messages_": thread(request.user, ticket), "form": form,
         "followers": followers.listed(ticket),
         "follower_form": FollowerForm(candidates=followers.candidates(ticket), agent=False, auto_id="follower_%s")
@@ -254,7 +254,7 @@ def contacts(request):
         except ContactError as exc:
             form.add_error("email", str(exc))
         else:
-            invitation = request.build_absolute_uri(invitation_path(added))
+            invitation = absolute_url(invitation_path(added), default=request.build_absolute_uri("/"))  # to send on
             messages.success(request, _("%(name)s was added.") % {"name": added.name})
             form = ContactForm(initial={"language": org.language})
     people = Contact.objects.filter(organisation=org).select_related("user").order_by("name")

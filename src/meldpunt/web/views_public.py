@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from meldpunt.accounts.access import language
-from meldpunt.contracts.models import CatalogVersion
+from meldpunt.contracts.catalogs import newest_catalogs
 from meldpunt.contracts.selectors import contact_of, is_staff
 from meldpunt.contracts.services import remember_language
 from meldpunt.core.calendars import describe_hours
@@ -38,12 +38,9 @@ def favicon(request):
 
 def catalogs(request):
     lang = language()
-    latest: dict[str, CatalogVersion] = {}
-    for version in CatalogVersion.objects.order_by("vendor", "-loaded_at", "-id"):
-        latest.setdefault(version.vendor, version)
     shown = []
-    for version in latest.values():
-        cat = version.parsed()
+    for stored in newest_catalogs():
+        cat = stored.catalog
         packages = []
         for p in cat.packages.values():
             cal = cat.calendars[p.calendar]
