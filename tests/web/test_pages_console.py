@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from meldpunt.tickets.models import Clock, Ticket
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import change_status
+from meldpunt.tickets.services import add_message, change_status
 from meldpunt.web.queries import QueueQuery, queue_page
 from tests.support import factories as f
 
@@ -72,6 +72,9 @@ def test_queues_triage_mine_and_breached(agent, desk):
 def test_keyset_pages_visit_every_ticket_once_in_deadline_order_without_counting(desk):
     made = [_ticket(desk, f"T{i}", hours_ago=i) for i in range(5)]
     waiting = _ticket(desk, "paused")
+    # answered (the response clock stops), then waiting on the customer (the resolution clock
+    # pauses): no running clock, so it comes after every ticket with a deadline at any hour
+    add_message(waiting, "Could you send the log file?", author=desk["staff"], public=True)
     change_status(waiting, "waiting_customer")
     seen, cursor = [], ""
     with CaptureQueriesContext(connection) as queries:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.billing.forms import BookTimeForm
@@ -16,6 +13,7 @@ from meldpunt.desk.models import NAME_LENGTH, QUERY_LENGTH
 from meldpunt.organise.models import TAG_LENGTH
 from meldpunt.teams.models import Team
 from meldpunt.tickets.models import KIND_CHOICES, STATUS_CHOICES
+from meldpunt.widgets import QuickSelect, plain_options
 
 #: The console's queues (``web.queries.queue_page`` answers each).
 QUEUES = ("mine", "team", "all", "triage", "waiting", "soon", "breached")
@@ -67,22 +65,6 @@ class TimerBookForm(BookTimeForm):
 # ------------------------------------------------------------------ the queue's filter
 # The console's queue page validates its filter with it, and a saved view is normalised
 # with it (desk.services.normalise_query).
-class QuickSelect(forms.Select):
-    """A select rendered in Python instead of one template include per option: the queue's
-    filter lists every organisation, and Django's option templates were the page's largest
-    cost. Same markup and attributes; flat choices only."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = []
-        for option, text in self.choices:
-            key = "" if option is None else str(option)
-            mark = " selected" if key in chosen else ""
-            options.append(f'<option value="{escape(key)}"{mark}>{escape(text)}</option>')
-        return mark_safe(f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>'
-                         + "".join(options) + "</select>")
-
-
 class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={
         "type": "search", "placeholder": _("Words, #number or error code")}))
@@ -108,6 +90,8 @@ class QueueFilterForm(forms.Form):
         """``priorities``: (level, label) pairs, as the console's queue offers them."""
         super().__init__(*args, **kwargs)
         self.fields["priority"].widget = QuickSelect(choices=[("", _("All priorities"))] + list(priorities))
+        plain_options(self.fields["organisation"], "name")
+        plain_options(self.fields["team"], "name")
 
     def clean_tag(self):
         return "-".join(self.cleaned_data["tag"].strip().lower().split())

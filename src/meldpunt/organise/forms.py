@@ -10,6 +10,7 @@ from meldpunt.organise.bulk import ACTIONS, MAX_ROWS
 from meldpunt.organise.models import TAG_LENGTH
 from meldpunt.teams.models import Team
 from meldpunt.tickets.models import STATUS_CHOICES
+from meldpunt.widgets import QuickSelect, plain_options
 
 #: The largest request number a form takes (the database's 64-bit key).
 MAX_NUMBER = 2**63 - 1
@@ -31,21 +32,26 @@ class BulkForm(forms.Form):
     for it from the field that belongs to the action."""
 
     tickets = forms.Field(required=False, widget=forms.MultipleHiddenInput)
-    action = forms.ChoiceField(label=_("With the selected requests"), choices=[("", "–")] + list(ACTIONS.items()))
+    action = forms.ChoiceField(label=_("With the selected requests"), choices=[("", "–")] + list(ACTIONS.items()),
+                               widget=QuickSelect)
     assignee = forms.ModelChoiceField(
         label=_("Assignee"), required=False, empty_label=_("(nobody)"),
-        queryset=get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username"))
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "–")] + STATUS_CHOICES)
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username"),
+        widget=QuickSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "–")] + STATUS_CHOICES,
+                               widget=QuickSelect)
     priority = forms.CharField(label=_("Priority"), required=False, max_length=20)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=TAG_LENGTH)
     team = forms.ModelChoiceField(label=_("Team"), required=False, empty_label=_("(no team)"),
-                                  queryset=Team.objects.order_by("name"))
+                                  queryset=Team.objects.order_by("name"), widget=QuickSelect)
     reason = forms.CharField(label=_("Reason (priority)"), required=False, max_length=300)
     next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
+        plain_options(self.fields["assignee"], get_user_model().USERNAME_FIELD)
+        plain_options(self.fields["team"], "name")
 
     def clean_tickets(self):
         raw = self.cleaned_data.get("tickets") or []
