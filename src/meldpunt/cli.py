@@ -26,7 +26,7 @@ from meldpunt.core.calendars import build_calendar
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import load_catalog
 from meldpunt.core.priority import PriorityError, assign_priority
-from meldpunt.core.sla import Pause, Target, compute_deadline, format_moment
+from meldpunt.core.sla import Pause, Target, compute_deadline
 
 #: Long-running processes: their logs go to stdout (docs/deploy.md). Every other command logs
 #: to stderr, so that what it prints on stdout (``ingest-mail --json``, ``check``) is its own.
@@ -169,12 +169,38 @@ def _catalog_form(args, language: str) -> tuple[Calendar, Target | None, str, st
             f"with priority {decision.level} (targets are set per agreement)"
         )
     cal_def = catalog.calendar_for(args.package, args.addon, args.kind, decision.level)
-    label = f"{args.metric}, {scheme.label(decision.level, language)}"
+    from meldpunt.tickets.sla_words import METRIC_WORDS
+
+    label = f"{METRIC_WORDS[args.metric]}, {scheme.label(decision.level, language)}"
     return build_calendar(cal_def, language=language), target, decision.level, label
+
+
+def translations() -> None:
+    """Make gettext work for the commands that need no database (``deadline``, ``catalog``):
+    when Django is not set up yet, only the settings translation needs (the project's
+    catalogue, British English dates), so a shell without ``MELDPUNT_SECRET_KEY`` runs them."""
+    import django
+    from django.apps import apps
+    from django.conf import settings
+
+    if apps.ready:
+        return
+    if not settings.configured:
+        settings.configure(USE_I18N=True, USE_TZ=True, LANGUAGE_CODE="en",
+                           LOCALE_PATHS=[Path(__file__).parent / "locale"], FORMAT_MODULE_PATH=["meldpunt.formats"])
+    django.setup()
 
 
 def deadline(argv: list[str]) -> int:
     args = _deadline_parser().parse_args(argv)
+    translations()
+    from django.utils import translation
+
+    with translation.override(args.language):
+        return _deadline(args)
+
+
+def _deadline(args) -> int:
     if bool(args.catalog) == bool(args.calendar):
         raise UsageError("--catalog: give either --catalog (with --package) or --calendar (with --target)")
     language = args.language
@@ -185,9 +211,13 @@ def deadline(argv: list[str]) -> int:
     received = _moment(args.received, calendar.zone, "--received")
     pauses = _pauses(args.pause, calendar.zone)
     try:
-        result = compute_deadline(calendar, target, received, pauses, label=label, language=language)
+        result = compute_deadline(calendar, target, received, pauses, label=label)
     except OutOfRange as exc:
         raise UsageError(f"{'--target' if args.target else '--metric'}: {exc}") from None
+    from meldpunt.localformat import zoned_moment
+    from meldpunt.tickets.sla_words import explanation_words
+
+    explanation = explanation_words(result.explanation, language)
     if args.json:
         print(json.dumps({
             "due": result.due.isoformat() if result.due else None,
@@ -197,17 +227,21 @@ def deadline(argv: list[str]) -> int:
             "metric": args.metric,
             "started": result.started.isoformat(),
             "state": result.state,
-            "explanation": result.explanation,
+            "explanation": explanation,
         }, ensure_ascii=False))
     else:
-        due = f"{result.due.isoformat()} ({format_moment(result.due, language)})" if result.due else "none (by planning)"
-        print(f"Due:         {due}")
-        if priority:
-            print(f"Priority:    {priority}")
-        print(f"Target:      {target}")
-        print(f"Calendar:    {calendar.id}")
-        print("Explanation:")
-        for line in result.explanation:
+        from django.utils.translation import gettext as _
+
+        due = (f"{result.due.isoformat()} ({zoned_moment(result.due, language)})" if result.due
+               else _("none (by planning)"))
+        rows = [(_("Due"), due), (_("Priority"), priority), (_("Target"), str(target)), (_("Calendar"), calendar.id)]
+        heading = _("Explanation")
+        width = max(len(word) for word in [heading, *(word for word, _value in rows)]) + 2
+        for word, value in rows:
+            if value:
+                print(f"{word + ':':<{width}}{value}")
+        print(heading + ":")
+        for line in explanation:
             print(f"  - {line}")
     return 0
 

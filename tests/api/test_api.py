@@ -243,6 +243,8 @@ def test_clock_explanation_in_dutch_on_request(desk):
     english = client.get(f"/api/tickets/{ticket.pk}").json()["clocks"][1]["explanation"]
     dutch = client.get(f"/api/tickets/{ticket.pk}", lang="nl").json()["clocks"][1]["explanation"]
     assert english != dutch and any("Christmas" in line for line in english)
+    assert "Skipped holiday: Friday 25 December 2026, Christmas Day" in english
+    assert "Overgeslagen feestdag: vrijdag 25 december 2026, Eerste kerstdag" in dutch
 
 
 # ---------------------------------------------------------------------- changes

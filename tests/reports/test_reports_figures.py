@@ -135,7 +135,7 @@ def test_breaches_carry_their_explanation(q3):
     late, running = report.breaches
     assert late.late == "1h" and late.stopped == f.ams(2026, 7, 10, 13, 0) and late.priority_label == "Priority B"
     assert late.explanation[0].startswith("Calendar: Workdays 09:00–17:00")
-    assert "Due: Fri 2026-07-10 12:00 CEST (the earliest moment the business time has passed)" in late.explanation
+    assert "Due: Friday 10 July 2026 12:00 (the earliest moment the business time has passed)" in late.explanation
     assert running.stopped is None
 
 

@@ -31,12 +31,12 @@ from meldpunt.contracts.models import Organisation
 from meldpunt.core import reporting
 from meldpunt.core.businesstime import epoch
 from meldpunt.core.reporting import Attainment, ClockRecord, Durations, Period, WhatIf
-from meldpunt.core.sla import format_span
 from meldpunt.core.vocabulary import KINDS, METRICS, label
 from meldpunt.reports.whatif import replay
 from meldpunt.satisfaction.selectors import Satisfaction, satisfaction
 from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import OPEN_STATUSES, Clock, Ticket
+from meldpunt.tickets.sla_words import span_words
 
 
 class ReportError(ValueError):
@@ -241,7 +241,7 @@ def _breaches(clocks: list[Clock], now: datetime, language: str) -> list[Breach]
         late = ""
         if c.calendar and c.ticket.agreement_id:
             calendar = calendar_for(c.ticket.agreement.catalog, c.calendar, language)
-            late = format_span(calendar.elapsed_seconds(epoch(c.due_at), epoch(c.stopped_at or now)), language)
+            late = span_words(calendar.elapsed_seconds(epoch(c.due_at), epoch(c.stopped_at or now)), language)
         result.append(Breach(c.ticket.pk, c.ticket.subject, c.ticket.priority, c.metric, c.due_at, c.stopped_at,
                              late, explain(c, language)))
     return sorted(result, key=lambda b: (b.due, b.number, b.metric))
