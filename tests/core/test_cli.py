@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from meldpunt.cli import main
+from meldpunt.cli_words import cli_language
 
 
 @pytest.mark.parametrize(
@@ -103,3 +104,47 @@ def test_console_script_never_prints_a_traceback():
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("args, dutch", [
+    (["--calendar", "mars", "--target", "2h", "--received", "2026-11-30T10:00"],
+     "--calendar: 'mars' moet 24x7 of CATALOGUS:KALENDER zijn"),
+    (["--calendar", "24x7", "--target", "2h", "--received", "gisteren"],
+     "--received: 'gisteren' is geen datum en tijd volgens ISO 8601"),
+    (["--catalog", "erpm", "--package", "small", "--priority", "A", "--metric", "speed", "--received", "2026-11-30T10:00"],
+     "argument --metric: ongeldige keuze: 'speed' (kies uit 'response', 'resolution')"),
+    (["--calendar", "24x7", "--target", "2h"], "deze argumenten zijn verplicht: --received"),
+    (["--catalog", "erpm", "--package", "huge", "--priority", "A", "--metric", "response", "--received", "2026-11-30T10:00"],
+     "--package: catalogus erpm heeft geen pakket 'huge'; pakketten: "),
+])
+def test_a_dutch_user_gets_the_one_line_in_dutch(capsys, args, dutch):
+    assert main(["deadline", *args, "--language", "nl"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and dutch in lines[0], lines
+
+
+def test_the_shell_locale_chooses_the_language_when_the_command_line_does_not(capsys, monkeypatch):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "nl_NL.UTF-8")
+    assert main(["deadline", "--calendar", "24x7", "--target", "2h", "--received", "2026-11-30T10:00", "--pause", "x"]) == 2
+    assert capsys.readouterr().err == "meldpunt deadline: --pause: 'x' moet VAN/TOT zijn\n"
+    assert main(["catalog", "diff", "erpm", "erpm", "--years", "soon"]) == 2
+    assert capsys.readouterr().err == "meldpunt catalog: --years: 'soon' is geen reeks jaren zoals 2026-2030\n"
+    # --language wins over the shell
+    assert main(["deadline", "--calendar", "24x7", "--target", "2h", "--received", "2026-11-30T10:00", "--pause", "x",
+                 "--language", "en"]) == 2
+    assert capsys.readouterr().err == "meldpunt deadline: --pause: 'x' must be FROM/TO\n"
+
+
+@pytest.mark.parametrize("argv, environ, language", [
+    (["--language", "nl"], {}, "nl"),
+    (["--language=nl"], {"LANG": "en_GB.UTF-8"}, "nl"),
+    (["--language", "en"], {"LANG": "nl_NL.UTF-8"}, "en"),
+    ([], {"LANG": "nl_BE.UTF-8"}, "nl"),
+    ([], {"LANGUAGE": "en:nl", "LANG": "nl_NL.UTF-8"}, "en"),
+    ([], {"LC_ALL": "C.UTF-8", "LANG": "nl_NL.UTF-8"}, "en"),
+    ([], {}, "en"),
+])
+def test_the_command_language(argv, environ, language):
+    assert cli_language(argv, environ) == language
