@@ -24,6 +24,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from meldpunt.cli_words import _, argparse_words, cli_language
+from meldpunt.contracts.catalog_words import not_in_catalog_words
 from meldpunt.core.businesstime import FIRST_YEAR, LAST_YEAR, Calendar, OutOfRange, always_open
 from meldpunt.core.calendars import build_calendar
 from meldpunt.core.catalog import CatalogError
@@ -120,7 +121,7 @@ def _calendar_form(args, language: str) -> tuple[Calendar, Target, str | None, s
         try:
             calendar = build_calendar(catalog.calendar(cal_id), language=language)
         except KeyError as exc:
-            raise UsageError(f"--calendar: {exc.args[0]}") from None
+            raise UsageError(f"--calendar: {not_in_catalog_words(exc)}") from None
     else:
         raise UsageError(_("--calendar: %(calendar)r must be 24x7 or CATALOG:CALENDAR") % {"calendar": args.calendar})
     return calendar, target, None, ""
@@ -146,7 +147,7 @@ def _catalog_form(args, language: str) -> tuple[Calendar, Target | None, str, st
     try:
         catalog.addon_list(args.addon, args.package)
     except KeyError as exc:
-        raise UsageError(f"--addon: {exc.args[0]}") from None
+        raise UsageError(f"--addon: {not_in_catalog_words(exc)}") from None
     args.kind = args.kind or "incident"
     if args.kind not in catalog.kinds:
         raise UsageError(_("--kind: catalog %(catalog)s takes %(kinds)s") % {"catalog": catalog.id, "kinds": ", ".join(catalog.kinds)})

@@ -116,6 +116,10 @@ def test_console_script_never_prints_a_traceback():
     (["--calendar", "24x7", "--target", "2h"], "deze argumenten zijn verplicht: --received"),
     (["--catalog", "erpm", "--package", "huge", "--priority", "A", "--metric", "response", "--received", "2026-11-30T10:00"],
      "--package: catalogus erpm heeft geen pakket 'huge'; pakketten: "),
+    (["--catalog", "erpm", "--package", "small", "--addon", "gold", "--priority", "A", "--metric", "response",
+      "--received", "2026-11-30T10:00"], "--addon: catalogus erpm heeft geen add-on 'gold'; add-ons: "),
+    (["--calendar", "erpm:night", "--target", "2h", "--received", "2026-11-30T10:00"],
+     "--calendar: catalogus erpm heeft geen kalender 'night'; kalenders: "),
 ])
 def test_a_dutch_user_gets_the_one_line_in_dutch(capsys, args, dutch):
     assert main(["deadline", *args, "--language", "nl"]) == 2

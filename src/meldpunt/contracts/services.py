@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts import addresses
+from meldpunt.contracts.catalog_words import not_in_catalog_words
 from meldpunt.contracts.models import Agreement, AgreementAddon, CatalogVersion, Contact, Organisation
 from meldpunt.contracts.parsing import agreement_overrides, digest_of
 from meldpunt.core.billing import unit_label
@@ -76,12 +77,13 @@ def validate_agreement(agreement: Agreement) -> list[str]:
     catalog = agreement.catalog.parsed()
     problems = []
     if agreement.package not in catalog.packages:
-        problems.append(f"package {agreement.package!r} is not in catalog {catalog.id} {catalog.version}")
+        problems.append(_("package %(package)r is not in catalog %(catalog)s %(version)s") % {
+            "package": agreement.package, "catalog": catalog.id, "version": catalog.version})
         return problems
     try:
         catalog.addon_list(agreement.addon_ids(), agreement.package)
     except KeyError as exc:
-        problems.append(str(exc.args[0]))
+        problems.append(not_in_catalog_words(exc))
     try:
         agreement_overrides(agreement)
     except CatalogError as exc:
@@ -208,7 +210,7 @@ def set_addon(agreement: Agreement, addon: str, *, quantity: int = 1, names=()) 
     try:
         catalog.addon_list([*others, addon], agreement.package)
     except KeyError as exc:
-        raise AgreementError(str(exc.args[0])) from None
+        raise AgreementError(not_in_catalog_words(exc)) from None
     if not isinstance(quantity, int) or quantity < 1:
         raise AgreementError(_("The quantity must be a whole number of at least 1."))
     names = [" ".join(n.split()) for n in names if isinstance(n, str) and n.strip()] if isinstance(
