@@ -54,8 +54,15 @@ def test_a_26th_user_on_small_is_flagged():
     assert check_limits(within) == []
     assert [str(e) for e in check_limits(over)] == [
         "users: 26 declared, package allows 25",
-        "customisation_lines: 3000 declared, package allows 2500",
+        "customisation lines: 3000 declared, package allows 2500",
     ]
+    with translation.override("nl"):
+        assert [str(e) for e in check_limits(over)] == [
+            "gebruikers: 26 opgegeven, het pakket staat 25 toe",
+            "maatwerkregels: 3000 opgegeven, het pakket staat 2500 toe",
+        ]
+    assert check_limits(over)[0].words() == {"en": "users: 26 declared, package allows 25",
+                                              "nl": "gebruikers: 26 opgegeven, het pakket staat 25 toe"}
 
 
 def test_an_addon_needs_its_package():

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts import addresses
@@ -47,6 +47,10 @@ def current_version(vendor: str) -> CatalogVersion:
     return CatalogVersion.objects.filter(vendor=vendor).latest("loaded_at", "id")
 
 
+#: A package's limits (catalog ``limits``) as people read them.
+LIMIT_WORDS = {"users": gettext_lazy("users"), "customisation_lines": gettext_lazy("customisation lines")}
+
+
 @dataclass(frozen=True)
 class LimitExcess:
     limit: str
@@ -54,7 +58,17 @@ class LimitExcess:
     declared: int
 
     def __str__(self) -> str:
-        return f"{self.limit}: {self.declared} declared, package allows {self.allowed}"
+        """In the active language: ``users: 26 declared, package allows 25``."""
+        return _("%(limit)s: %(declared)s declared, package allows %(allowed)s") % {
+            "limit": LIMIT_WORDS.get(self.limit, self.limit), "declared": self.declared, "allowed": self.allowed}
+
+    def words(self) -> dict[str, str]:
+        """Both languages, for texts stored once and read in either (triage's flags)."""
+        words = {}
+        for language in ("en", "nl"):
+            with override(language):
+                words[language] = str(self)
+        return words
 
 
 def check_limits(agreement: Agreement) -> list[LimitExcess]:

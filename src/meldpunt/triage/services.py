@@ -58,7 +58,7 @@ def terms_of(agreement: Agreement) -> Terms:
         code=agreement.code, covers=catalog.package(agreement.package).covers, entitlements=entitlements,
         starts_on=agreement.starts_on, ends_on=agreement.ends_on,
         names={a.addon: tuple(a.names or ()) for a in rows},
-        limit_excesses=tuple(str(e) for e in check_limits(agreement)),
+        limit_excesses=tuple(e.words() for e in check_limits(agreement)),
     )
 
 
