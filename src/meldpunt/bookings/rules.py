@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.core.billing import BillingError, SessionRules
 from meldpunt.core.businesstime import Calendar
 
@@ -83,7 +84,9 @@ def booking_settings(billing: Mapping[str, object], calendars: Iterable[str]) ->
         return None
     try:
         rules = SessionRules.from_catalog(billing)
-    except (BillingError, TypeError, ValueError) as exc:
+    except BillingError as exc:
+        raise BookingSettingsError(billing_error_words(exc)) from None
+    except (TypeError, ValueError) as exc:
         raise BookingSettingsError(str(exc)) from None
     lengths = billing["session_lengths"]
     if not isinstance(lengths, list) or not lengths:

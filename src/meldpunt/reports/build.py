@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from meldpunt.billing.models import TimeEntry
 from meldpunt.contracts.catalogs import calendar_for
@@ -163,7 +164,7 @@ def build_report(
         try:
             period = Period.parse(period)
         except reporting.PeriodError as exc:
-            raise ReportError(str(exc)) from None
+            raise ReportError(period_error_words(exc)) from None
     step = progress or (lambda message: None)
     now = now or timezone.now()
     start, end = period.bounds(_zone())
@@ -230,6 +231,19 @@ def build_report(
         report.whatif = replay(clocks, scenario, now, levels)
     report.label_rows()
     return report
+
+
+#: The core's period refusals (``core.reporting.PeriodError``) as people read them.
+PERIOD_ERRORS = {
+    "period": gettext_lazy("%(text)r is not a period like 2026Q3, 2026-07 or 2026"),
+    "period_year": gettext_lazy("%(text)r: the year must lie between %(first)s and %(last)s"),
+    "period_month": gettext_lazy("%(text)r: month %(month)s does not exist"),
+}
+
+
+def period_error_words(error: reporting.PeriodError) -> str:
+    """Why a period is refused, in the active language."""
+    return str(PERIOD_ERRORS[error.code]) % error.params if error.code in PERIOD_ERRORS else str(error)
 
 
 def _breaches(clocks: list[Clock], now: datetime, language: str) -> list[Breach]:
