@@ -167,8 +167,10 @@ def _catalog_form(args, language: str) -> tuple[Calendar, Target | None, str, st
     try:
         decision = assign_priority(scheme, args.kind, impact=args.impact, urgency=args.urgency, requested=args.priority)
     except PriorityError as exc:
-        arg = "--priority" if "priority" in str(exc) else "--impact" if "impact" in str(exc) else "--urgency"
-        raise UsageError(f"{arg}: {exc}") from None
+        from meldpunt.tickets.priority_words import PRIORITY_ERRORS
+
+        arg = {"level": "--priority", "urgency": "--urgency"}.get(exc.code, "--impact")
+        raise UsageError(f"{arg}: {PRIORITY_ERRORS[exc.code] % exc.params}") from None
     target = catalog.target_for(args.package, args.addon, args.kind, decision.level, args.metric)
     if target is None:
         raise UsageError(

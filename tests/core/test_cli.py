@@ -120,6 +120,10 @@ def test_console_script_never_prints_a_traceback():
       "--received", "2026-11-30T10:00"], "--addon: catalogus erpm heeft geen add-on 'gold'; add-ons: "),
     (["--calendar", "erpm:night", "--target", "2h", "--received", "2026-11-30T10:00"],
      "--calendar: catalogus erpm heeft geen kalender 'night'; kalenders: "),
+    (["--catalog", "erpm", "--package", "small", "--priority", "Z", "--metric", "response", "--received", "2026-11-30T10:00"],
+     "--priority: prioriteit 'Z' is niet een van A, B, C, D"),
+    (["--catalog", "erpm", "--package", "small", "--impact", "one", "--urgency", "soon", "--metric", "response",
+      "--received", "2026-11-30T10:00"], "--urgency: urgentie 'soon' is niet een van low, medium, high"),
 ])
 def test_a_dutch_user_gets_the_one_line_in_dutch(capsys, args, dutch):
     assert main(["deadline", *args, "--language", "nl"]) == 2
