@@ -194,6 +194,8 @@ def test_customer_of_one_organisation_gets_404_on_anothers_data(desk):
         client.get("/api/tickets/999999999"),
     ):
         assert response.status_code == 404 and response.json()["detail"].endswith("not found")
+    dutch = Api(desk["a_coord"].user, HTTP_ACCEPT_LANGUAGE="nl").get(f"/api/agreements/{desk['agr_b'].pk}")
+    assert dutch.status_code == 404 and dutch.json()["detail"] == f"overeenkomst {desk['agr_b'].pk} niet gevonden"
     assert [t["id"] for t in client.get("/api/tickets").json()["items"]] == [ours.pk]
     assert [a["code"] for a in client.get("/api/agreements").json()] == [desk["agr_a"].code]
     assert not Message.objects.filter(ticket=theirs).exists()
