@@ -7,6 +7,8 @@ underscores (``meldpunt invoice-run``, ``meldpunt migrate``, ``meldpunt db_worke
 each, read from the command modules without loading settings.
 Bad input exits 2 with one line on stderr naming the bad argument, never a traceback; so
 does a configuration the settings refuse (no real secret key with DEBUG off, docs/deploy.md).
+The line is in the command's language (``--language``, else the shell's ``LANG``;
+:mod:`meldpunt.cli_words`).
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from meldpunt.cli_words import _, argparse_words, cli_language
+from meldpunt.contracts.catalog_words import not_in_catalog_words
 from meldpunt.core.businesstime import FIRST_YEAR, LAST_YEAR, Calendar, OutOfRange, always_open
 from meldpunt.core.calendars import build_calendar
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import load_catalog
 from meldpunt.core.priority import PriorityError, assign_priority
-from meldpunt.core.sla import Pause, Target, compute_deadline, format_moment
+from meldpunt.core.sla import Pause, Target, compute_deadline
 
 #: Long-running processes: their logs go to stdout (docs/deploy.md). Every other command logs
 #: to stderr, so that what it prints on stdout (``ingest-mail --json``, ``check``) is its own.
@@ -51,7 +55,7 @@ def _load_settings() -> None:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse would print the usage block; we print one line
-        raise UsageError(message)
+        raise UsageError(argparse_words(message))
 
 
 def _deadline_parser() -> argparse.ArgumentParser:
@@ -68,7 +72,7 @@ def _deadline_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", help="90m, 2h, 3bd")
     p.add_argument("--received", required=True, help="ISO 8601; without offset it is the calendar's local time")
     p.add_argument("--pause", action="append", default=[], help="FROM/TO, ISO 8601")
-    p.add_argument("--language", choices=("en", "nl"), default="en")
+    p.add_argument("--language", choices=("en", "nl"), help="default: the shell's (LANG), else en")
     p.add_argument("--json", action="store_true")
     return p
 
@@ -77,9 +81,10 @@ def _moment(text: str, zone: ZoneInfo, arg: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"{arg}: {text!r} is not an ISO 8601 date and time") from None
+        raise UsageError(_("%(arg)s: %(text)r is not an ISO 8601 date and time") % {"arg": arg, "text": text}) from None
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise UsageError(f"{arg}: {value.year} is outside the years {FIRST_YEAR}–{LAST_YEAR} that calendars cover")
+        raise UsageError(_("%(arg)s: %(year)s is outside the years %(first)s–%(last)s that calendars cover")
+                         % {"arg": arg, "year": value.year, "first": FIRST_YEAR, "last": LAST_YEAR})
     return value if value.tzinfo else value.replace(tzinfo=zone)
 
 
@@ -87,11 +92,11 @@ def _pauses(items: list[str], zone: ZoneInfo) -> list[Pause]:
     pauses = []
     for item in items:
         if "/" not in item:
-            raise UsageError(f"--pause: {item!r} must be FROM/TO")
+            raise UsageError(_("--pause: %(item)r must be FROM/TO") % {"item": item})
         a, b = item.split("/", 1)
         start, end = _moment(a, zone, "--pause"), _moment(b, zone, "--pause")
         if end <= start:
-            raise UsageError(f"--pause: {item!r} ends before it starts")
+            raise UsageError(_("--pause: %(item)r ends before it starts") % {"item": item})
         pauses.append(Pause(start, end))
     return pauses
 
@@ -99,9 +104,9 @@ def _pauses(items: list[str], zone: ZoneInfo) -> list[Pause]:
 def _calendar_form(args, language: str) -> tuple[Calendar, Target, str | None, str]:
     for name in ("catalog", "package", "addon", "priority", "impact", "urgency", "kind", "metric"):
         if getattr(args, name):
-            raise UsageError(f"--{name}: not used with --calendar; give --target instead")
+            raise UsageError(_("--%(name)s: not used with --calendar; give --target instead") % {"name": name})
     if not args.target:
-        raise UsageError("--target: required with --calendar (e.g. 90m, 2h, 3bd)")
+        raise UsageError(_("--target: required with --calendar (e.g. 90m, 2h, 3bd)"))
     try:
         target = Target.parse(args.target)
     except ValueError as exc:
@@ -116,9 +121,9 @@ def _calendar_form(args, language: str) -> tuple[Calendar, Target, str | None, s
         try:
             calendar = build_calendar(catalog.calendar(cal_id), language=language)
         except KeyError as exc:
-            raise UsageError(f"--calendar: {exc.args[0]}") from None
+            raise UsageError(f"--calendar: {not_in_catalog_words(exc)}") from None
     else:
-        raise UsageError(f"--calendar: {args.calendar!r} must be 24x7 or CATALOG:CALENDAR")
+        raise UsageError(_("--calendar: %(calendar)r must be 24x7 or CATALOG:CALENDAR") % {"calendar": args.calendar})
     return calendar, target, None, ""
 
 
@@ -131,52 +136,84 @@ def _catalog(name: str, arg: str):
 
 def _catalog_form(args, language: str) -> tuple[Calendar, Target | None, str, str]:
     if args.target:
-        raise UsageError("--target: only with --calendar; with --catalog the target comes from the catalog")
+        raise UsageError(_("--target: only with --calendar; with --catalog the target comes from the catalog"))
     for name in ("package", "metric"):
         if not getattr(args, name):
-            raise UsageError(f"--{name}: required with --catalog")
+            raise UsageError(_("--%(name)s: required with --catalog") % {"name": name})
     catalog = _catalog(args.catalog, "--catalog")
     if args.package not in catalog.packages:
-        raise UsageError(f"--package: catalog {catalog.id} has no package {args.package!r}; packages: {', '.join(catalog.packages)}")
+        raise UsageError(_("--package: catalog %(catalog)s has no package %(package)r; packages: %(packages)s")
+                         % {"catalog": catalog.id, "package": args.package, "packages": ", ".join(catalog.packages)})
     try:
         catalog.addon_list(args.addon, args.package)
     except KeyError as exc:
-        raise UsageError(f"--addon: {exc.args[0]}") from None
+        raise UsageError(f"--addon: {not_in_catalog_words(exc)}") from None
     args.kind = args.kind or "incident"
     if args.kind not in catalog.kinds:
-        raise UsageError(f"--kind: catalog {catalog.id} takes {', '.join(catalog.kinds)}")
+        raise UsageError(_("--kind: catalog %(catalog)s takes %(kinds)s") % {"catalog": catalog.id, "kinds": ", ".join(catalog.kinds)})
     if (args.impact is None) != (args.urgency is None):
-        raise UsageError("--impact: give --impact and --urgency together")
+        raise UsageError(_("--impact: give --impact and --urgency together"))
     if args.priority and args.impact:
-        raise UsageError("--priority: give either --priority or --impact/--urgency")
+        raise UsageError(_("--priority: give either --priority or --impact/--urgency"))
     scheme = catalog.priority
     if args.impact and scheme.scheme != "matrix":
-        raise UsageError(f"--impact: catalog {catalog.id} has priority categories ({', '.join(scheme.levels)}), "
-                         "not impact × urgency; give --priority")
+        raise UsageError(_("--impact: catalog %(catalog)s has priority categories (%(levels)s), not impact × "
+                           "urgency; give --priority") % {"catalog": catalog.id, "levels": ", ".join(scheme.levels)})
+    fixed = {"kind": args.kind, "level": scheme.fixed.get(args.kind), "catalog": catalog.id}
     if args.impact and args.kind in scheme.fixed:
-        raise UsageError(f"--impact: a {args.kind} is always priority {scheme.fixed[args.kind]} in catalog {catalog.id}")
+        raise UsageError(_("--impact: a %(kind)s is always priority %(level)s in catalog %(catalog)s") % fixed)
     if args.priority and args.kind in scheme.fixed and args.priority != scheme.fixed[args.kind]:
-        raise UsageError(f"--priority: a {args.kind} is always priority {scheme.fixed[args.kind]} in catalog {catalog.id}")
+        raise UsageError(_("--priority: a %(kind)s is always priority %(level)s in catalog %(catalog)s") % fixed)
     try:
         decision = assign_priority(scheme, args.kind, impact=args.impact, urgency=args.urgency, requested=args.priority)
     except PriorityError as exc:
-        arg = "--priority" if "priority" in str(exc) else "--impact" if "impact" in str(exc) else "--urgency"
-        raise UsageError(f"{arg}: {exc}") from None
+        from meldpunt.tickets.priority_words import PRIORITY_ERRORS
+
+        arg = {"level": "--priority", "urgency": "--urgency"}.get(exc.code, "--impact")
+        raise UsageError(f"{arg}: {PRIORITY_ERRORS[exc.code] % exc.params}") from None
     target = catalog.target_for(args.package, args.addon, args.kind, decision.level, args.metric)
     if target is None:
         raise UsageError(
-            f"--metric: catalog {catalog.id} package {args.package} sets no {args.metric} target for a {args.kind} "
-            f"with priority {decision.level} (targets are set per agreement)"
-        )
+            _("--metric: catalog %(catalog)s package %(package)s sets no %(metric)s target for a %(kind)s with "
+              "priority %(level)s (targets are set per agreement)")
+            % {"catalog": catalog.id, "package": args.package, "metric": args.metric, "kind": args.kind,
+               "level": decision.level})
     cal_def = catalog.calendar_for(args.package, args.addon, args.kind, decision.level)
-    label = f"{args.metric}, {scheme.label(decision.level, language)}"
+    from meldpunt.tickets.sla_words import METRIC_WORDS
+
+    label = f"{METRIC_WORDS[args.metric]}, {scheme.label(decision.level, language)}"
     return build_calendar(cal_def, language=language), target, decision.level, label
+
+
+def translations() -> None:
+    """Make gettext work for the commands that need no database (``deadline``, ``catalog``):
+    when Django is not set up yet, only the settings translation needs (the project's
+    catalogue, British English dates), so a shell without ``MELDPUNT_SECRET_KEY`` runs them."""
+    import django
+    from django.apps import apps
+    from django.conf import settings
+
+    if apps.ready:
+        return
+    if not settings.configured:
+        settings.configure(USE_I18N=True, USE_TZ=True, LANGUAGE_CODE="en",
+                           LOCALE_PATHS=[Path(__file__).parent / "locale"], FORMAT_MODULE_PATH=["meldpunt.formats"])
+    django.setup()
 
 
 def deadline(argv: list[str]) -> int:
     args = _deadline_parser().parse_args(argv)
+    translations()
+    from django.utils import translation
+
+    args.language = args.language or cli_language(argv)
+    with translation.override(args.language):
+        return _deadline(args)
+
+
+def _deadline(args) -> int:
     if bool(args.catalog) == bool(args.calendar):
-        raise UsageError("--catalog: give either --catalog (with --package) or --calendar (with --target)")
+        raise UsageError(_("--catalog: give either --catalog (with --package) or --calendar (with --target)"))
     language = args.language
     if args.calendar:
         calendar, target, priority, label = _calendar_form(args, language)
@@ -185,9 +222,13 @@ def deadline(argv: list[str]) -> int:
     received = _moment(args.received, calendar.zone, "--received")
     pauses = _pauses(args.pause, calendar.zone)
     try:
-        result = compute_deadline(calendar, target, received, pauses, label=label, language=language)
+        result = compute_deadline(calendar, target, received, pauses, label=label)
     except OutOfRange as exc:
         raise UsageError(f"{'--target' if args.target else '--metric'}: {exc}") from None
+    from meldpunt.localformat import zoned_moment
+    from meldpunt.tickets.sla_words import explanation_words
+
+    explanation = explanation_words(result.explanation, language)
     if args.json:
         print(json.dumps({
             "due": result.due.isoformat() if result.due else None,
@@ -197,17 +238,19 @@ def deadline(argv: list[str]) -> int:
             "metric": args.metric,
             "started": result.started.isoformat(),
             "state": result.state,
-            "explanation": result.explanation,
+            "explanation": explanation,
         }, ensure_ascii=False))
     else:
-        due = f"{result.due.isoformat()} ({format_moment(result.due, language)})" if result.due else "none (by planning)"
-        print(f"Due:         {due}")
-        if priority:
-            print(f"Priority:    {priority}")
-        print(f"Target:      {target}")
-        print(f"Calendar:    {calendar.id}")
-        print("Explanation:")
-        for line in result.explanation:
+        due = (f"{result.due.isoformat()} ({zoned_moment(result.due, language)})" if result.due
+               else _("none (by planning)"))
+        rows = [(_("Due"), due), (_("Priority"), priority), (_("Target"), str(target)), (_("Calendar"), calendar.id)]
+        heading = _("Explanation")
+        width = max(len(word) for word in [heading, *(word for word, _value in rows)]) + 2
+        for word, value in rows:
+            if value:
+                print(f"{word + ':':<{width}}{value}")
+        print(heading + ":")
+        for line in explanation:
             print(f"  - {line}")
     return 0
 
@@ -223,11 +266,15 @@ def ingest_mail(argv: list[str]) -> int:
     parser = _Parser(prog="meldpunt ingest-mail", description="Register raw mail files (.eml)")
     parser.add_argument("files", nargs="+", metavar="FILE.eml")
     parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
+    if HELP_WORDS.intersection(argv):  # the options need no settings (a production host without its key)
+        parser.parse_args(argv)
     _load_settings()
     import django
+    from django.utils import translation
 
     django.setup()
+    with translation.override(cli_language(argv)):
+        args = parser.parse_args(argv)
     from meldpunt.intake import batch
     from meldpunt.intake.services import ingest
 
@@ -312,7 +359,7 @@ def _one_line_errors(parser, name: str) -> None:
     """argparse prints its usage block and the error; a bad argument is one line here (exit 2)."""
 
     def error(message: str):
-        raise UsageError(message)
+        raise UsageError(argparse_words(message))
 
     parser.prog = f"meldpunt {name}"
     parser.error = error
@@ -320,8 +367,8 @@ def _one_line_errors(parser, name: str) -> None:
 
 def _unknown(name: str, spelled: set[str]) -> UsageError:
     close = difflib.get_close_matches(name.replace("_", "-"), sorted(spelled), n=3)
-    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-    return UsageError(f"unknown command{hint}; `meldpunt help` lists the commands")
+    hint = _(" (did you mean %(commands)s?)") % {"commands": _(" or ").join(close)} if close else ""
+    return UsageError(_("unknown command%(hint)s; `meldpunt help` lists the commands") % {"hint": hint})
 
 
 def _maybe_a_command(name: str) -> bool:
@@ -355,15 +402,17 @@ def manage(argv: list[str]) -> int:
     from django.core.management import get_commands, load_command_class
     from django.core.management.base import CommandError, handle_default_options
     from django.db import connections
+    from django.utils import translation
 
     django.setup()
-    known = get_commands()
-    if name not in known:
-        raise _unknown(name, {n.replace("_", "-") for n in known} | set(OWN))
-    command = load_command_class(known[name], name)
-    parser = command.create_parser("meldpunt", name)
-    _one_line_errors(parser, name.replace("_", "-"))
-    options = parser.parse_args(argv[1:])
+    with translation.override(cli_language(argv)):  # the command line's own one-line errors
+        known = get_commands()
+        if name not in known:
+            raise _unknown(name, {n.replace("_", "-") for n in known} | set(OWN))
+        command = load_command_class(known[name], name)
+        parser = command.create_parser("meldpunt", name)
+        _one_line_errors(parser, name.replace("_", "-"))
+        options = parser.parse_args(argv[1:])
     handle_default_options(options)
     values = vars(options)
     args = values.pop("args", ())
@@ -403,14 +452,18 @@ def main(argv: list[str] | None = None) -> int:
     if name not in SERVICES:
         os.environ.setdefault("MELDPUNT_LOG_STREAM", "stderr")
     try:
-        if command == "deadline":
-            return deadline(rest)
+        if command in ("deadline", "catalog"):  # no database: gettext without the project settings
+            translations()
+            from django.utils import translation
+
+            with translation.override(cli_language(rest)):
+                if command == "deadline":
+                    return deadline(rest)
+                from meldpunt.cli_catalog import catalog
+
+                return catalog(rest, UsageError)
         if command == "ingest-mail":
             return ingest_mail(rest)
-        if command == "catalog":
-            from meldpunt.cli_catalog import catalog
-
-            return catalog(rest, UsageError)
         return manage([command, *rest])
     except UsageError as exc:
         print(f"meldpunt {command.replace('_', '-')}: {exc}", file=sys.stderr)

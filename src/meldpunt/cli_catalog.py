@@ -14,6 +14,9 @@ import argparse
 import json
 from importlib import resources
 
+from django.utils.translation import gettext as _
+
+from meldpunt.cli_words import argparse_words, cli_language
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import load_catalog
 from meldpunt.core.catalog_report import diff, summary
@@ -33,7 +36,7 @@ def _parser(error):
                            description="Validate a catalog file (or a preset: invantive, infor, erpm) and print "
                                        "its calendars, priority scheme, packages and target tables.")
     check.add_argument("file", metavar="FILE")
-    check.add_argument("--language", choices=("en", "nl"), default="en")
+    check.add_argument("--language", choices=("en", "nl"), help="default: the shell's (LANG), else en")
     compare = sub.add_parser("diff", prog="meldpunt catalog diff", help="what a new version of a catalog changes",
                              description="Print what NEW changes against OLD: + added, - removed, ~ changed, and "
                                          "the closed days a holiday change adds or removes. Exit 0 when nothing "
@@ -58,13 +61,13 @@ def _load(name: str, usage_error):
 def _years(text: str | None, usage_error) -> range | None:
     if text is None:
         return None
-    first, _, last = text.partition("-")
+    first, _sep, last = text.partition("-")
     try:
         years = range(int(first), int(last or first) + 1)
     except ValueError:
-        raise usage_error(f"--years: {text!r} is not a range such as 2026-2030") from None
+        raise usage_error(_("--years: %(text)r is not a range such as 2026-2030") % {"text": text}) from None
     if not years or years[0] < 1900 or years[-1] > 2200 or len(years) > 50:
-        raise usage_error(f"--years: {text!r} must be at most 50 years within 1900-2200")
+        raise usage_error(_("--years: %(text)r must be at most 50 years within 1900-2200") % {"text": text})
     return years
 
 
@@ -72,7 +75,7 @@ def catalog(argv: list[str], usage_error) -> int:
     """Run one of the actions; ``usage_error`` is the command's one-line error (exit 2)."""
 
     def error(message: str):
-        raise usage_error(message)
+        raise usage_error(argparse_words(message))
 
     args = _parser(error).parse_args(argv)
     if args.action == "schema":
@@ -81,7 +84,7 @@ def catalog(argv: list[str], usage_error) -> int:
         return 0
     if args.action == "check":
         parsed = _load(args.file, usage_error)
-        for line in summary(parsed, args.language):
+        for line in summary(parsed, args.language or cli_language(argv)):
             print(line)
         print(f"\nOK: {args.file} is a valid catalog.")
         return 0

@@ -65,6 +65,19 @@ def moment(value: datetime | None, language: str | None = None) -> str:
         return formats.date_format(value, "l j F Y H:i")
 
 
+def zoned_moment(value: datetime, language: str | None = None) -> str:
+    """Like :func:`moment`, but in the moment's own time zone (a calendar's, which may not be
+    the site's): ``maandag 30 november 2026 09:00`` / ``Monday 30 November 2026 09:00``."""
+    with translation.override(_language(language)):
+        return formats.date_format(value, "l j F Y H:i")
+
+
+def weekday_day(value: date, language: str | None = None) -> str:
+    """A day with its weekday: ``vrijdag 25 december 2026`` / ``Friday 25 December 2026``."""
+    with translation.override(_language(language)):
+        return formats.date_format(value, "l j F Y")
+
+
 def month_words(value: date, language: str | None = None) -> str:
     """``oktober 2026`` / ``October 2026``."""
     with translation.override(_language(language)):

@@ -194,6 +194,8 @@ def test_customer_of_one_organisation_gets_404_on_anothers_data(desk):
         client.get("/api/tickets/999999999"),
     ):
         assert response.status_code == 404 and response.json()["detail"].endswith("not found")
+    dutch = Api(desk["a_coord"].user, HTTP_ACCEPT_LANGUAGE="nl").get(f"/api/agreements/{desk['agr_b'].pk}")
+    assert dutch.status_code == 404 and dutch.json()["detail"] == f"overeenkomst {desk['agr_b'].pk} niet gevonden"
     assert [t["id"] for t in client.get("/api/tickets").json()["items"]] == [ours.pk]
     assert [a["code"] for a in client.get("/api/agreements").json()] == [desk["agr_a"].code]
     assert not Message.objects.filter(ticket=theirs).exists()
@@ -243,6 +245,8 @@ def test_clock_explanation_in_dutch_on_request(desk):
     english = client.get(f"/api/tickets/{ticket.pk}").json()["clocks"][1]["explanation"]
     dutch = client.get(f"/api/tickets/{ticket.pk}", lang="nl").json()["clocks"][1]["explanation"]
     assert english != dutch and any("Christmas" in line for line in english)
+    assert "Skipped holiday: Friday 25 December 2026, Christmas Day" in english
+    assert "Overgeslagen feestdag: vrijdag 25 december 2026, Eerste kerstdag" in dutch
 
 
 # ---------------------------------------------------------------------- changes

@@ -8,7 +8,8 @@ from django.utils import translation
 from meldpunt.billing.models import Budget, ImmutableError, TimeEntry
 from meldpunt.billing.selectors import budget_state
 from meldpunt.billing.services import BudgetExceeded, book_time, run_month
-from meldpunt.core.billing import BillingError, ConsultantRequestRequired
+from meldpunt.contracts.catalog_words import billing_error_words
+from meldpunt.core.billing import BillingError, ConsultantRequestRequired, Month
 from meldpunt.tickets.models import TicketEvent
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
@@ -171,3 +172,23 @@ def test_an_approved_proposal_is_a_budget_warned_before_and_never_silently_overr
     assert ticket.time_entries.count() == 2
     third = book_time(ticket=ticket, agent=agent, minutes=6, rate="100.00", allow_overrun=True)
     assert third.warnings[0].endswith("booked with explicit approval") and ticket.time_entries.count() == 3
+
+
+def test_a_dutch_agent_reads_the_budget_and_the_refusals_in_dutch(invantive):
+    Budget.objects.create(agreement=invantive["agreement"], approved=Decimal("1000.00"), warn_percent=80)
+    agent, ticket, code = invantive["agent"], invantive["question"], invantive["agreement"].code
+    with translation.override("nl"):
+        book_time(ticket=ticket, agent=agent, minutes=180, rate="150.00")  # 450 of 1000
+        second = book_time(ticket=ticket, agent=agent, minutes=180, rate="150.00")  # 900 of 1000: 90 %
+        assert second.warnings == [f"budget van overeenkomst {code}: 90% gebruikt, 100,00 over van 1.000,00"]
+        with pytest.raises(BudgetExceeded) as refused:
+            book_time(ticket=ticket, agent=agent, minutes=60, rate="150.00")
+        assert str(refused.value) == (f"budget van overeenkomst {code} overschreden: 1.050,00 geboekt van 1.000,00 "
+                                      "goedgekeurd (deze sessie 150,00); vraag de coördinator eerst meer goed te keuren")
+        with pytest.raises(ConsultantRequestRequired) as consultant:
+            book_time(ticket=ticket, agent=agent, minutes=240, rate="120.00")
+        assert billing_error_words(consultant.value) == (
+            "een sessie van 4 u duurt 4 u of langer: registreer het als consultantverzoek (sales), niet als supportsessie")
+        with pytest.raises(BillingError) as month:
+            Month.parse("2026-13")
+        assert billing_error_words(month.value) == "'2026-13' is geen maand zoals 2026-10"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
-from meldpunt.bookings.rules import BookingSettingsError, booking_settings, cancel_is_free
+from meldpunt.bookings.rules import BookingSettingsError, booking_settings, cancel_is_free, check_window
 from meldpunt.core.catalog_loader import load_catalog
 
 CALENDARS = ["service"]
@@ -46,3 +48,25 @@ def test_cancelling_is_free_until_exactly_the_limit():
     start = 1_800_000_000
     assert cancel_is_free(start, start - 24 * 3600, rules)
     assert not cancel_is_free(start, start - 24 * 3600 + 1, rules)
+
+
+@pytest.mark.parametrize("billing, dutch", [
+    ({"session_lengths": [45]}, "[billing].session_lengths: 45 moet een positief veelvoud van 30 minuten zijn"),
+    ({"session_lengths": []}, "[billing].session_lengths moet een lijst van minuten zijn, zoals [30, 60, 90]"),
+    ({"session_lengths": [60, 240]}, "240 min bereikt consultant_threshold_minutes (240); zulke sessies zijn "
+                                     "aanvragen voor een consultant"),
+    ({"session_lengths": [60], "booking_calendar": "moon"}, "'moon' is geen kalender van deze catalogus"),
+    ({"session_lengths": [60], "reminder_hours": "soon"}, "[billing].reminder_hours: 'soon' moet een geheel getal "
+                                                          "van minstens 0 zijn"),
+])
+def test_a_dutch_reader_is_refused_in_dutch(billing, dutch):
+    with translation.override("nl"), pytest.raises(BookingSettingsError) as refused:
+        booking_settings({**BASE, **billing}, CALENDARS)
+    assert dutch in str(refused.value)
+
+
+def test_a_window_off_the_grid_is_refused_in_the_readers_language():
+    with translation.override("nl"), pytest.raises(BookingSettingsError, match="op het hele of halve uur"):
+        check_window(time(10, 15), time(12))
+    with translation.override("nl"), pytest.raises(BookingSettingsError, match="moet beginnen voordat het eindigt"):
+        check_window(time(12), time(10))

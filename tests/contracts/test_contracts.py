@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import translation
 
 from meldpunt.contracts.models import CatalogVersion
 from meldpunt.contracts.services import check_limits, current_version, load_catalog_text, validate_agreement
@@ -53,8 +54,15 @@ def test_a_26th_user_on_small_is_flagged():
     assert check_limits(within) == []
     assert [str(e) for e in check_limits(over)] == [
         "users: 26 declared, package allows 25",
-        "customisation_lines: 3000 declared, package allows 2500",
+        "customisation lines: 3000 declared, package allows 2500",
     ]
+    with translation.override("nl"):
+        assert [str(e) for e in check_limits(over)] == [
+            "gebruikers: 26 opgegeven, het pakket staat 25 toe",
+            "maatwerkregels: 3000 opgegeven, het pakket staat 2500 toe",
+        ]
+    assert check_limits(over)[0].words() == {"en": "users: 26 declared, package allows 25",
+                                              "nl": "gebruikers: 26 opgegeven, het pakket staat 25 toe"}
 
 
 def test_an_addon_needs_its_package():
@@ -100,3 +108,13 @@ def test_agreement_with_unknown_package_or_bad_override_is_refused():
     with pytest.raises(ValidationError) as info:
         agreement.full_clean()
     assert "xtreme, xtreme-premium, xtreme-elite" in info.value.message_dict["package"][0]
+
+
+def test_what_a_catalog_lacks_reads_in_the_readers_language():
+    infor = f.agreement(f.organisation(), "infor", "xtreme", addons=["premium"])
+    with translation.override("nl"):
+        assert validate_agreement(infor) == ["catalogus infor heeft geen add-on 'premium'; add-ons: geen"]
+    infor.package = "gold"
+    version = infor.catalog.parsed().version
+    with translation.override("nl"):
+        assert validate_agreement(infor) == [f"pakket 'gold' staat niet in catalogus infor {version}"]

@@ -168,7 +168,7 @@ def test_the_example_loads_and_its_deadlines_follow_its_policy(capsys):
     result = deadline(capsys, "--package", "basic", "--priority", "P2", "--metric", "response",
                       "--received", "2027-05-26T16:00:00+02:00")
     assert result["due"] == "2027-05-28T10:00:00+02:00"
-    assert "Skipped holiday: Thu 2027-05-27 Corpus Christi" in result["explanation"]
+    assert "Skipped holiday: Thursday 27 May 2027, Corpus Christi" in result["explanation"]
     # Whit Monday 2027 is removed: open. Fri 2027-05-14 17:00 + 2h = Mon 17 May 09:00.
     result = deadline(capsys, "--package", "basic", "--priority", "P1", "--metric", "response",
                       "--received", "2027-05-14T17:00:00+02:00")

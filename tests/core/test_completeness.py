@@ -4,7 +4,7 @@ import pytest
 
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import load_preset, parse_catalog, preset_text
-from meldpunt.core.completeness import check_completeness, information_request
+from meldpunt.core.completeness import check_completeness, information_request, missing_text
 
 COMPLETE = {"description": "Refreshing the Exact Online sheet stops with an error",
             "error_code": "itgenclr073", "product": "Invantive Cloud", "product_version": "24.0.123",
@@ -53,3 +53,13 @@ def test_a_bad_completeness_rule_names_file_field_and_reason():
         parse_catalog(text, "invantive.toml")
     assert bad.value.file == "invantive.toml" and bad.value.field == "completeness.incident[3].field"
     assert "unknown field 'colour'" in bad.value.reason and bad.value.line
+
+
+def test_a_stored_missing_field_reads_in_another_language():
+    """The assessment words what is missing in the customer's language; an agent reads the
+    same field in theirs (issue 21)."""
+    rules = load_preset("invantive").completeness["licence_key"]
+    version = next(m for m in check_completeness(rules, {}, "en").missing if m.field == "product_version")
+    assert version.text == "The version you need a licence key for"
+    assert missing_text(rules, version.field, version.problem, "nl") == "De versie waarvoor u een licentiesleutel nodig hebt"
+    assert missing_text(rules, "no_such_field", "missing", "nl") is None

@@ -50,9 +50,9 @@ def test_invantive_default_category_is_iii_and_repair_skips_dutch_holidays(capsy
     assert result["due"] == "2026-09-02T16:00:00+02:00"
     skipped = [line for line in result["explanation"] if line.startswith("Skipped holiday")]
     assert skipped == [
-        "Skipped holiday: Mon 2026-04-27 King's Day",
-        "Skipped holiday: Thu 2026-05-14 Ascension Day",
-        "Skipped holiday: Mon 2026-05-25 Pentecost Monday",
+        "Skipped holiday: Monday 27 April 2026, King's Day",
+        "Skipped holiday: Thursday 14 May 2026, Ascension Day",
+        "Skipped holiday: Monday 25 May 2026, Pentecost Monday",
     ]
 
 
@@ -156,7 +156,8 @@ def test_pause_pushes_the_due_moment_and_is_explained(capsys):
     result = deadline(capsys, "--catalog", "erpm", "--package", "small", "--priority", "A", "--metric", "resolution",
                       "--received", MON, "--pause", "2026-11-30T11:00:00+01:00/2026-11-30T14:30:00+01:00")
     assert result["due"] == "2026-12-01T13:30:00+01:00"
-    assert "Paused Mon 2026-11-30 11:00 CET – Mon 2026-11-30 14:30 CET: 3h 30m of business time not counted" in result["explanation"]
+    assert ("Paused Monday 30 November 2026 11:00 – Monday 30 November 2026 14:30: 3h 30m of business time "
+            "not counted") in result["explanation"]
 
 
 def test_invantive_licence_key_within_24_real_hours(capsys):

@@ -107,7 +107,7 @@ def test_warnings_and_escalations_fire_once_at_their_business_moments_over_night
     assert len(inbox["assignee"]) == 8  # 6 warnings + 2 breaches
     assert len(inbox["lead"]) == 2 and len(inbox["manager"]) == 2
     assert all("escalated to you as support manager" in text for text in inbox["manager"])
-    assert any("warning point 80%" in text and "Fri 2026-03-13 15:00 CET" in text for text in inbox["assignee"])
+    assert any("warning point 80%" in text and "Friday 13 March 2026 15:00" in text for text in inbox["assignee"])
 
     # By mail, once each, through Django's mailer after the commit.
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -52,8 +52,8 @@ def test_bulk_recompute_moves_the_clocks_that_span_the_closed_day_like_the_engin
     resolution = spanning.clocks.get(metric="resolution")
     assert resolution.due_at == f.ams(2026, 12, 28, 10, 0)
     assert resolution.explanation == []  # not written in bulk: derived when read
-    assert "Skipped closed day: Thu 2026-12-24 Christmas Eve" in explain(resolution, "en")
-    assert "Overgeslagen gesloten dag: do 2026-12-24 Christmas Eve" in explain(resolution, "nl")
+    assert "Skipped closed day: Thursday 24 December 2026, Christmas Eve" in explain(resolution, "en")
+    assert "Overgeslagen gesloten dag: donderdag 24 december 2026, Christmas Eve" in explain(resolution, "nl")
     # The per-ticket engine agrees with every stored clock, and with the explanation read.
     for ticket in (spanning, later):
         stored = {c.metric: (c.due_at, explain(c, "en")) for c in ticket.clocks.all()}

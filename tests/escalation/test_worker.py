@@ -29,5 +29,5 @@ def test_closed_day_moves_open_clocks_through_the_database_worker():
     resolution = ticket.clocks.get(metric="resolution")
     # 24th closed, 25th Christmas, weekend: 7 h left on the 23rd, 1 h on Mon the 28th
     assert resolution.due_at == f.ams(2026, 12, 28, 10, 0)
-    assert "Skipped closed day: Thu 2026-12-24 Christmas Eve" in explain(resolution, "en")
+    assert "Skipped closed day: Thursday 24 December 2026, Christmas Eve" in explain(resolution, "en")
     assert TicketEvent.objects.filter(ticket=ticket, kind="clock").exists()

@@ -56,7 +56,7 @@ def test_pdf_shows_figures_charts_breaches_and_what_if(reported):
                      "Response times met 50.0% (1/2)", "SLA attainment per priority (%)", "Open tickets by age",
                      "Who submitted what", "Breaches and why", "Slow invoices", "Indicative times",
                      "1h business time late", "Calendar: Workdays 09:00–17:00",
-                     "Due: Fri 2026-07-10 12:00 CEST (the earliest moment the business time has passed)",
+                     "Due: Friday 10 July 2026 12:00 (the earliest moment the business time has passed)",
                      "What if: current package + premium", "Breaches: 1 as it was, 1 under this scenario."):
         assert expected in text, expected
     assert "Beta's own" not in text and "still running" not in text  # the indicative times are no breaches

@@ -7,9 +7,11 @@ C 1bd / planning, D 3bd / planning; questions stay on 09:00–17:00.
 """
 
 import pytest
+from django.utils import translation
 
 from meldpunt.billing.services import book_time
-from meldpunt.reports.build import build_report
+from meldpunt.core.reporting import Period, PeriodError
+from meldpunt.reports.build import build_report, period_error_words
 from meldpunt.reports.whatif import Scenario
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
@@ -135,7 +137,7 @@ def test_breaches_carry_their_explanation(q3):
     late, running = report.breaches
     assert late.late == "1h" and late.stopped == f.ams(2026, 7, 10, 13, 0) and late.priority_label == "Priority B"
     assert late.explanation[0].startswith("Calendar: Workdays 09:00–17:00")
-    assert "Due: Fri 2026-07-10 12:00 CEST (the earliest moment the business time has passed)" in late.explanation
+    assert "Due: Friday 10 July 2026 12:00 (the earliest moment the business time has passed)" in late.explanation
     assert running.stopped is None
 
 
@@ -173,3 +175,15 @@ def test_what_if_under_the_current_package_changes_nothing(q3):
     report = build_report(q3["org"], "2026Q3", now=NOW, scenario=Scenario("small", ()))
     assert report.whatif.totals() == (2, 2)
 
+
+
+@pytest.mark.parametrize("text, dutch", [
+    ("2026Q5", "'2026Q5' is geen periode zoals 2026Q3, 2026-07 of 2026"),
+    ("2026-13", "'2026-13': maand 13 bestaat niet"),
+    ("0001Q1", "'0001Q1': het jaar moet tussen "),
+])
+def test_a_refused_period_reads_in_the_readers_language(text, dutch):
+    with pytest.raises(PeriodError) as refused:
+        Period.parse(text)
+    with translation.override("nl"):
+        assert period_error_words(refused.value).startswith(dutch)

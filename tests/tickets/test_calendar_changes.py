@@ -111,7 +111,7 @@ def test_the_closed_day_command_moves_the_clocks_before_it_returns(capsys):
     call_command("closed_day", "--vendor", "erpm", "--calendar", "workdays", "--add", "2026-12-24", "--reason", "Kerstavond")
     assert "1 tickets" in capsys.readouterr().out
     assert _due(ticket) == DUE_CLOSED
-    assert "Skipped closed day: Thu 2026-12-24 Kerstavond" in explain(ticket.clocks.get(metric="resolution"), "en")
+    assert "Skipped closed day: Thursday 24 December 2026, Kerstavond" in explain(ticket.clocks.get(metric="resolution"), "en")
     _agrees_with_the_engine(ticket)
 
     call_command("closed_day", "--vendor", "erpm", "--calendar", "workdays", "--remove", "2026-12-24")

@@ -57,7 +57,7 @@ def test_all_urgencies_are_supported_on_the_weekend_and_approval_moves_clocks_al
     clock.refresh_from_db()
     assert clock.due_at == f.ams(2026, 3, 7, 12, 0)
     assert clock.calendar == "office"  # the package's calendar, plus the weekend's hours
-    assert any("Special-event weekend 2026-03-07 00:00 – 2026-03-09 00:00" in line for line in clock.explanation)
+    assert any("Special-event weekend Saturday 7 March 2026 00:00 – Monday 9 March 2026 00:00" in line for line in clock.explanation)
     for priority in ("critical", "high", "medium"):
         assert _request(elite, f.ams(2026, 3, 8, 3, 0), priority=priority).due_at == f.ams(2026, 3, 8, 5, 0)
 

@@ -59,6 +59,18 @@ def test_the_worker_stores_the_completeness_and_coverage_outcome_after_intake(in
     assert assessment.missing[0]["field"] == "reproduction" and "reproductiescenario" in assessment.missing[0]["text"]
 
 
+def test_a_limit_flag_reads_in_either_language():
+    org = f.organisation("Bakkerij", language="nl")
+    coordinator = f.contact(org)
+    agreement = f.agreement(org, "erpm", "small", coordinator=coordinator, declared_users=26)
+    ticket = create_ticket(NewRequest(organisation=org, agreement=agreement, contact=coordinator, subject="Storing",
+                                      impact="one", urgency="low", **FULL))[0]
+    follow_up.call()
+    flags = Assessment.objects.get(ticket=ticket).flags
+    assert flags == [{"code": "limit", "en": "Limit exceeded: users: 26 declared, package allows 25",
+                      "nl": "Limiet overschreden: gebruikers: 26 opgegeven, het pakket staat 25 toe"}]
+
+
 def test_an_action_before_the_worker_assesses_then_and_the_worker_not_again(inv):
     ticket = _incident(inv)
     assert services.assessment_for(ticket).completeness == "complete"  # what accept and convert use

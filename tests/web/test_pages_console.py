@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from meldpunt.tickets.models import Clock, Ticket
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
-from meldpunt.tickets.services import add_message, change_status
+from meldpunt.tickets.services import add_message, change_status, set_priority
 from meldpunt.web.queries import QueueQuery, queue_page
 from tests.support import factories as f
 
@@ -299,6 +299,13 @@ def test_dutch_console_reads_the_core_s_priority_reason_and_clock_texts_in_dutch
         dutch = agent.get(f"/console/tickets/{stranger.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Geen overeenkomst bij dit verzoek, dus er gelden geen serviceniveaus" in dutch
     assert "no service levels apply" not in dutch
+
+
+def test_a_priority_change_in_the_history_reads_its_core_reason_in_dutch(agent, desk):
+    ticket = _ticket(desk)
+    set_priority(ticket, actor=desk["staff"], impact="one", urgency="low")  # the reason: the matrix's words
+    dutch = agent.get(f"/console/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "(impact één gebruiker × urgentie laag → " in dutch and "× urgency low" not in dutch
 
 
 def test_a_core_priority_reason_is_read_back_by_code_and_a_written_one_stays():

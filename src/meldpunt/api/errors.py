@@ -8,17 +8,30 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from meldpunt.tickets.services import ConflictError, TicketError
 
+#: What a 404 names (``NotFound("ticket 5")``), in the reader's language.
+THINGS = {"agreement": gettext_lazy("agreement"), "catalog": gettext_lazy("catalog"),
+          "category request": gettext_lazy("category request"), "contact": gettext_lazy("contact"),
+          "follower": gettext_lazy("follower"), "invoice": gettext_lazy("invoice"),
+          "organisation": gettext_lazy("organisation"), "proposal": gettext_lazy("proposal"),
+          "team": gettext_lazy("team"), "ticket": gettext_lazy("ticket"), "weekend": gettext_lazy("weekend")}
+
 
 class NotFound(Exception):
-    """The caller may not see it or it does not exist; both answer the same 404."""
+    """The caller may not see it or it does not exist; both answer the same 404. ``what``
+    is a thing and its reference ("ticket 5"), worded in the active language."""
 
     def __init__(self, what: str):
-        super().__init__(f"{what} not found")
+        thing, _sep, ref = what.rpartition(" ")
+        if thing in THINGS:
+            what = f"{THINGS[thing]} {ref}"
+        super().__init__(_("%(what)s not found") % {"what": what})
 
 
 #: ninja's answer to input that fails validation (422), as the OpenAPI document states it.

@@ -43,6 +43,7 @@ from meldpunt.billing.selectors import (
 )
 from meldpunt.billing.services import BudgetExceeded, ProposalNotApproved, book_time
 from meldpunt.billing.ubl import filename, invoice_xml
+from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.contracts.selectors import is_staff, visible_agreements
 from meldpunt.core.billing import BillingError, BudgetState, Month
 from meldpunt.tickets.models import Ticket
@@ -83,7 +84,7 @@ def post_time(request, ticket_id: Id, payload: TimeEntryIn, idempotency_key: Ide
     except (BudgetExceeded, ProposalNotApproved) as exc:  # the state may change: approve more, approve the proposal
         raise HttpError(409, str(exc)) from None
     except BillingError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise HttpError(400, billing_error_words(exc)) from None
     entry = TimeEntry.objects.select_related("agent").get(pk=booking.entry.pk)
     currency = _currency(ticket)
     return Status(201 if booking.created else 200, {

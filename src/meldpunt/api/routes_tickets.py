@@ -130,7 +130,8 @@ def post_message(request, ticket_id: Id, payload: MessageIn):
     ticket = _visible_ticket(request, ticket_id)
     merged = survivor(ticket) if ticket.status == "closed" else None
     if merged is not None:  # the conversation lives on there; the client posts again, knowingly
-        return Status(409, {"detail": f"ticket {ticket.pk} was merged into ticket {merged.pk}; post the message there",
+        return Status(409, {"detail": _("ticket %(ticket)s was merged into ticket %(merged)s; post the message there")
+                            % {"ticket": ticket.pk, "merged": merged.pk},
                             "merged_into": merged.pk})
     if is_staff(request.auth):
         message = add_message(ticket, payload.body, author=request.auth, channel="api", public=payload.public)

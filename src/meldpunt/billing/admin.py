@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meldpunt.billing.models import Budget, Invoice, InvoiceLine, TimeEntry, VendorProfile
 from meldpunt.billing.services import credit_invoice
+from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.core.billing import BillingError
 
 
@@ -67,7 +68,7 @@ class InvoiceAdmin(admin.ModelAdmin):
                 note = credit_invoice(invoice=invoice, reason=str(_("Credited in full by %(user)s") % {"user": request.user}))
                 self.message_user(request, _("%(note)s credits %(invoice)s") % {"note": note, "invoice": invoice})
             except BillingError as exc:
-                self.message_user(request, str(exc), messages.WARNING)
+                self.message_user(request, billing_error_words(exc), messages.WARNING)
 
     @admin.action(description=_("Mark as sent"))
     def mark_sent(self, request, queryset):

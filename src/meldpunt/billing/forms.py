@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.billing.services import book_time
+from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.core.billing import BillingError, Month
 
 
@@ -30,7 +31,7 @@ def book_from(form: BookTimeForm, *, ticket, agent):
             billable=data["billable"], rate=data["rate"], note=data["note"], allow_overrun=data["allow_overrun"],
         )
     except BillingError as exc:
-        form.add_error(None, str(exc))
+        form.add_error(None, billing_error_words(exc))
         return None
 
 

@@ -45,6 +45,7 @@ from meldpunt.core.billing import (
     time_line,
     totals,
 )
+from meldpunt.localformat import number
 from meldpunt.tickets import events
 from meldpunt.tickets.models import Ticket
 from meldpunt.triage.selectors import proposal_block
@@ -171,22 +172,27 @@ def _check_budget(ticket: Ticket, amount: Decimal, allow_overrun: bool) -> tuple
     if ticket.agreement_id is not None and Budget.objects.select_for_update().filter(agreement_id=ticket.agreement_id).first():
         agreement = Agreement.objects.get(pk=ticket.agreement_id)
         state = budget_state(agreement).after(amount)
-        warnings += _judge(state, f"budget of agreement {agreement.code}", amount, allow_overrun)
+        warnings += _judge(state, _("budget of agreement %(code)s") % {"code": agreement.code}, amount, allow_overrun)
     proposal = proposal_budget_state(ticket)
     if proposal is not None:
-        warnings += _judge(proposal.after(amount), f"approved proposal of request #{ticket.pk}", amount, allow_overrun)
+        warnings += _judge(proposal.after(amount), _("approved proposal of request #%(number)s") % {"number": ticket.pk},
+                           amount, allow_overrun)
         state = state or proposal.after(amount)
     return state, warnings
 
 
 def _judge(after: BudgetState, what: str, amount: Decimal, allow_overrun: bool) -> list[str]:
+    """Warnings in the active language, amounts in its notation (``localformat.number``)."""
+    values = {"what": what, "booked": number(after.booked), "approved": number(after.approved), "amount": number(amount),
+              "percent": after.used_percent, "remaining": number(after.remaining)}
     if after.exceeded:
-        message = f"{what} exceeded: {after.booked} booked of {after.approved} approved (this session {amount})"
         if not allow_overrun:
-            raise BudgetExceeded(message + "; ask the coordinator to approve more first")
-        return [message + "; booked with explicit approval"]
+            raise BudgetExceeded(_("%(what)s exceeded: %(booked)s booked of %(approved)s approved (this session "
+                                   "%(amount)s); ask the coordinator to approve more first") % values)
+        return [_("%(what)s exceeded: %(booked)s booked of %(approved)s approved (this session %(amount)s); booked "
+                  "with explicit approval") % values]
     if after.warning:
-        return [f"{what}: {after.used_percent}% used, {after.remaining} left of {after.approved}"]
+        return [_("%(what)s: %(percent)s%% used, %(remaining)s left of %(approved)s") % values]
     return []
 
 

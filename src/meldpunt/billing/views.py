@@ -25,6 +25,7 @@ from meldpunt.billing.selectors import (
 )
 from meldpunt.billing.selectors import ticket_time as ticket_time_entries
 from meldpunt.billing.ubl import filename, invoice_xml, month_zip
+from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.contracts.selectors import is_staff
 from meldpunt.core.billing import BillingError, BudgetState, Month, format_money
 from meldpunt.tickets.models import Ticket
@@ -92,7 +93,7 @@ def _month_export(request) -> tuple[Month, QuerySet[Invoice]]:
 
 
 def _bad_month(exc: BillingError) -> HttpResponse:
-    return HttpResponse(f"month: {exc}", status=400, content_type="text/plain; charset=utf-8")
+    return HttpResponse(f"month: {billing_error_words(exc)}", status=400, content_type="text/plain; charset=utf-8")
 
 
 @login_required

@@ -16,6 +16,7 @@ from meldpunt.accounts.access import language, staff_required
 from meldpunt.billing.forms import InvoiceRunForm
 from meldpunt.billing.run_preview import preview_month
 from meldpunt.billing.services import run_month
+from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.core.billing import BillingError, Month, format_money
 
 
@@ -34,7 +35,7 @@ def invoice_run(request):
                 result = run_month(month=form.cleaned_data["month"], force=form.cleaned_data["reason"],
                                    require_profile=True)
             except BillingError as exc:
-                error, status = str(exc), 400
+                error, status = billing_error_words(exc), 400
             else:
                 if result.invoices:
                     messages.success(request, ngettext(

@@ -4,7 +4,8 @@ Seed 001: "For short session, please use the Invantive bookings site. Actual dur
 session is rounded up to 30 minutes and billed. For sessions of 4 hours or more, please
 contact our sales team … or register a request for a consultant."
 
-Nothing here knows Django. The settings come from the free-form ``[billing]`` table of a
+Nothing here touches the database (only gettext: a refusal names the field in the reader's
+language). The settings come from the free-form ``[billing]`` table of a
 catalog (the billing app reads the same table for rounding and the threshold); the slots
 come from an agent's published windows cut by the vendor's service calendar — the same
 :class:`~meldpunt.core.businesstime.Calendar` the SLA clocks use, so a slot never falls
@@ -18,6 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.core.billing import BillingError, SessionRules
 from meldpunt.core.businesstime import Calendar
 
@@ -66,7 +70,8 @@ class BookingSettings:
 def _int(billing: Mapping[str, object], key: str, default: int, low: int = 0) -> int:
     value = billing.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise BookingSettingsError(f"[billing].{key}: {value!r} must be a whole number of at least {low}")
+        raise BookingSettingsError(_("[billing].%(key)s: %(value)r must be a whole number of at least %(low)s")
+                                   % {"key": key, "value": value, "low": low})
     return value
 
 
@@ -79,22 +84,27 @@ def booking_settings(billing: Mapping[str, object], calendars: Iterable[str]) ->
         return None
     try:
         rules = SessionRules.from_catalog(billing)
-    except (BillingError, TypeError, ValueError) as exc:
+    except BillingError as exc:
+        raise BookingSettingsError(billing_error_words(exc)) from None
+    except (TypeError, ValueError) as exc:
         raise BookingSettingsError(str(exc)) from None
     lengths = billing["session_lengths"]
     if not isinstance(lengths, list) or not lengths:
-        raise BookingSettingsError("[billing].session_lengths must be a list of minutes such as [30, 60, 90]")
+        raise BookingSettingsError(_("[billing].session_lengths must be a list of minutes such as [30, 60, 90]"))
     for value in lengths:
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value % GRID_MINUTES:
             raise BookingSettingsError(
-                f"[billing].session_lengths: {value!r} must be a positive multiple of {GRID_MINUTES} minutes")
+                _("[billing].session_lengths: %(value)r must be a positive multiple of %(grid)s minutes")
+                % {"value": value, "grid": GRID_MINUTES})
         if rules.consultant_threshold_minutes and value >= rules.consultant_threshold_minutes:
             raise BookingSettingsError(
-                f"[billing].session_lengths: {value} min reaches consultant_threshold_minutes "
-                f"({rules.consultant_threshold_minutes}); such sessions are consultant requests")
+                _("[billing].session_lengths: %(value)s min reaches consultant_threshold_minutes "
+                  "(%(threshold)s); such sessions are consultant requests")
+                % {"value": value, "threshold": rules.consultant_threshold_minutes})
     calendar = billing.get("booking_calendar", "service")
     if not isinstance(calendar, str) or calendar not in set(calendars):
-        raise BookingSettingsError(f"[billing].booking_calendar: {calendar!r} is not a calendar of this catalog")
+        raise BookingSettingsError(_("[billing].booking_calendar: %(calendar)r is not a calendar of this catalog")
+                                   % {"calendar": calendar})
     return BookingSettings(
         session_lengths=tuple(sorted(set(lengths))),
         unit_minutes=rules.unit_minutes,
@@ -139,10 +149,11 @@ class Window:
 def check_window(start: time, end: time) -> None:
     """A window starts before it ends and lies on the 30-minute grid."""
     if start >= end:
-        raise BookingSettingsError("a window must start before it ends")
+        raise BookingSettingsError(_("A window must start before it ends."))
     for moment in (start, end):
         if moment.minute % GRID_MINUTES or moment.second:
-            raise BookingSettingsError(f"{moment:%H:%M}: windows start and end on the hour or half hour")
+            raise BookingSettingsError(_("%(time)s: windows start and end on the hour or half hour.")
+                                       % {"time": f"{moment:%H:%M}"})
 
 
 def window_outside_service(calendar: Calendar, window: Window) -> str | None:

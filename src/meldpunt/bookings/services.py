@@ -39,6 +39,7 @@ from meldpunt.bookings.selectors import (
     settings_of,
     windows,
 )
+from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.contracts.catalogs import newest_version
 from meldpunt.contracts.models import Agreement, CatalogVersion, Contact
 from meldpunt.core.billing import BillingError, format_minutes, format_money, parse_amount
@@ -101,7 +102,7 @@ def publish_availability(
         try:
             rate = parse_amount(hourly_rate, "hourly rate")
         except BillingError as exc:
-            raise BookingError(str(exc)) from None
+            raise BookingError(billing_error_words(exc)) from None
     return Availability.objects.create(
         agent=agent, vendor=vendor, weekday=weekday, on_date=on_date, starts=starts, ends=ends,
         valid_from=valid_from, valid_until=valid_until, hourly_rate=rate,
@@ -292,7 +293,7 @@ def cancel(*, booking: Booking, by_vendor: bool = False, actor=None, now: dateti
             try:
                 entry = _bill(booking, actor or booking.agent, rules.late_fee_minutes, booking.rate, late=True)
             except BillingError as exc:
-                result.fee_problem = str(exc)
+                result.fee_problem = billing_error_words(exc)
             else:
                 booking.time_entry = entry
                 result.fee = entry.amount
@@ -365,7 +366,7 @@ def record_session(*, booking: Booking, agent, minutes: int, rate: Decimal | str
             try:
                 booking.rate = parse_amount(rate, "rate")
             except BillingError as exc:
-                raise BookingError(str(exc)) from None
+                raise BookingError(billing_error_words(exc)) from None
         booking.actual_minutes = minutes
         booking.status = "done"
         if booking.agreement_id:
@@ -374,7 +375,7 @@ def record_session(*, booking: Booking, agent, minutes: int, rate: Decimal | str
             try:
                 booking.time_entry = _bill(booking, agent, minutes, booking.rate, late=False)
             except BillingError as exc:
-                raise BookingError(str(exc)) from None
+                raise BookingError(billing_error_words(exc)) from None
         booking.save(update_fields=["actual_minutes", "status", "rate", "time_entry", "session_ticket"])
     return booking
 

@@ -10,10 +10,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts import addresses
+from meldpunt.contracts.catalog_words import not_in_catalog_words
 from meldpunt.contracts.catalogs import newest_version
 from meldpunt.contracts.models import Agreement, AgreementAddon, CatalogVersion, Contact, Organisation
 from meldpunt.contracts.parsing import agreement_overrides, digest_of
@@ -51,6 +52,10 @@ def current_version(vendor: str) -> CatalogVersion:
     return version
 
 
+#: A package's limits (catalog ``limits``) as people read them.
+LIMIT_WORDS = {"users": gettext_lazy("users"), "customisation_lines": gettext_lazy("customisation lines")}
+
+
 @dataclass(frozen=True)
 class LimitExcess:
     limit: str
@@ -58,7 +63,17 @@ class LimitExcess:
     declared: int
 
     def __str__(self) -> str:
-        return f"{self.limit}: {self.declared} declared, package allows {self.allowed}"
+        """In the active language: ``users: 26 declared, package allows 25``."""
+        return _("%(limit)s: %(declared)s declared, package allows %(allowed)s") % {
+            "limit": LIMIT_WORDS.get(self.limit, self.limit), "declared": self.declared, "allowed": self.allowed}
+
+    def words(self) -> dict[str, str]:
+        """Both languages, for texts stored once and read in either (triage's flags)."""
+        words = {}
+        for language in ("en", "nl"):
+            with override(language):
+                words[language] = str(self)
+        return words
 
 
 def check_limits(agreement: Agreement) -> list[LimitExcess]:
@@ -81,12 +96,13 @@ def validate_agreement(agreement: Agreement) -> list[str]:
     catalog = agreement.catalog.parsed()
     problems = []
     if agreement.package not in catalog.packages:
-        problems.append(f"package {agreement.package!r} is not in catalog {catalog.id} {catalog.version}")
+        problems.append(_("package %(package)r is not in catalog %(catalog)s %(version)s") % {
+            "package": agreement.package, "catalog": catalog.id, "version": catalog.version})
         return problems
     try:
         catalog.addon_list(agreement.addon_ids(), agreement.package)
     except KeyError as exc:
-        problems.append(str(exc.args[0]))
+        problems.append(not_in_catalog_words(exc))
     try:
         agreement_overrides(agreement)
     except CatalogError as exc:
@@ -213,7 +229,7 @@ def set_addon(agreement: Agreement, addon: str, *, quantity: int = 1, names=()) 
     try:
         catalog.addon_list([*others, addon], agreement.package)
     except KeyError as exc:
-        raise AgreementError(str(exc.args[0])) from None
+        raise AgreementError(not_in_catalog_words(exc)) from None
     if not isinstance(quantity, int) or quantity < 1:
         raise AgreementError(_("The quantity must be a whole number of at least 1."))
     names = [" ".join(n.split()) for n in names if isinstance(n, str) and n.strip()] if isinstance(

@@ -23,7 +23,18 @@ HUNDRED = Decimal(100)
 
 
 class BillingError(ValueError):
-    """A booking or a billing input that cannot be accepted, said for the person who gave it."""
+    """A booking or a billing input that cannot be accepted, said for the person who gave it.
+
+    The core's own refusals carry a ``code`` and ``params`` besides the English, so the app
+    words them in the reader's language (``billing.wording.billing_error_words``); an app's
+    refusal is already worded (``code`` None). Codes: ``money`` (value), ``number``,
+    ``negative``, ``decimals`` (what, text), ``unit_minutes``, ``no_minutes``, ``month``
+    (text), ``month_year`` (text, first, last), ``no_entries``, ``one_rate``, ``consultant``
+    (minutes, threshold: whole minutes)."""
+
+    def __init__(self, message: str, code: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 class ConsultantRequestRequired(BillingError):
@@ -36,7 +47,7 @@ def money(value: Decimal | int | str) -> Decimal:
     try:
         return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        raise BillingError(f"{value!r} is not an amount of money") from None
+        raise BillingError(f"{value!r} is not an amount of money", "money", value=value) from None
 
 
 def parse_amount(text: str | Decimal | int, what: str = "amount") -> Decimal:
@@ -44,11 +55,11 @@ def parse_amount(text: str | Decimal | int, what: str = "amount") -> Decimal:
     try:
         value = Decimal(str(text).strip())
     except InvalidOperation:
-        raise BillingError(f"{what}: {text!r} is not a number") from None
+        raise BillingError(f"{what}: {text!r} is not a number", "number", what=what, text=text) from None
     if not value.is_finite() or value < 0:
-        raise BillingError(f"{what}: {text!r} must be zero or more")
+        raise BillingError(f"{what}: {text!r} must be zero or more", "negative", what=what, text=text)
     if value != value.quantize(CENT):
-        raise BillingError(f"{what}: {text!r} has more than two decimals")
+        raise BillingError(f"{what}: {text!r} has more than two decimals", "decimals", what=what, text=text)
     return value
 
 
@@ -115,7 +126,7 @@ class SessionRules:
         unit = int(billing.get("session_unit_minutes", 1) or 1)
         threshold = billing.get("consultant_threshold_minutes")
         if unit < 1:
-            raise BillingError("billing.session_unit_minutes must be 1 or more")
+            raise BillingError("billing.session_unit_minutes must be 1 or more", "unit_minutes")
         return cls(
             unit_minutes=unit,
             consultant_threshold_minutes=int(threshold) if threshold else None,
@@ -127,7 +138,7 @@ class SessionRules:
 def round_up_minutes(minutes: int, unit: int) -> int:
     """Whole units of ``unit`` minutes, rounded up: 1 → 30, 30 → 30, 31 → 60 (seed 001)."""
     if minutes <= 0:
-        raise BillingError("a session lasts at least one minute")
+        raise BillingError("a session lasts at least one minute", "no_minutes")
     return -(-minutes // unit) * unit
 
 
@@ -151,7 +162,8 @@ def bill_session(minutes: int, rate: Decimal, rules: SessionRules, *, kind: str 
     if threshold and minutes >= threshold and kind != rules.consultant_kind:
         raise ConsultantRequestRequired(
             f"a session of {format_minutes(minutes)} is {format_minutes(threshold)} or more: "
-            f"register it as a consultant request (sales), not as a support session"
+            f"register it as a consultant request (sales), not as a support session",
+            "consultant", minutes=minutes, threshold=threshold,
         )
     billed = round_up_minutes(minutes, rules.unit_minutes)
     amount = money(Decimal(billed) * rate / 60)
@@ -186,9 +198,10 @@ class Month:
     def parse(cls, text: str) -> Month:
         found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
         if not found or not 1 <= int(found[2]) <= 12:
-            raise BillingError(f"{text!r} is not a month such as 2026-10")
+            raise BillingError(f"{text!r} is not a month such as 2026-10", "month", text=text)
         if int(found[1]) not in YEARS:  # year 0 is no date; 9999-12 has no next month
-            raise BillingError(f"{text!r}: the year must lie between {YEARS.start} and {YEARS.stop - 1}")
+            raise BillingError(f"{text!r}: the year must lie between {YEARS.start} and {YEARS.stop - 1}", "month_year",
+                               text=text, first=YEARS.start, last=YEARS.stop - 1)
         return cls(int(found[1]), int(found[2]))
 
     @classmethod
@@ -339,10 +352,10 @@ def time_line(number: int, subject: str, sessions: Sequence[Session], *, languag
     booking), so the line agrees with what the agent saw when booking.
     """
     if not sessions:
-        raise BillingError("a time line needs at least one time entry")
+        raise BillingError("a time line needs at least one time entry", "no_entries")
     rates = {s.rate for s in sessions}
     if len(rates) != 1:
-        raise BillingError("a time line bills one rate; split the sessions by rate")
+        raise BillingError("a time line bills one rate; split the sessions by rate", "one_rate")
     w = words(language)
     billed = sum(s.billed_minutes for s in sessions)
     worked = sum(s.minutes for s in sessions)

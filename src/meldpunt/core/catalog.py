@@ -23,6 +23,18 @@ from meldpunt.core.special_weekend import WeekendRule
 from meldpunt.core.upgrades import UpgradePolicy
 
 
+class NotInCatalog(KeyError):
+    """A package, add-on or calendar the catalog does not have. ``args[0]`` is the English
+    (logs, tests); the app words ``code`` and ``params`` in the reader's language
+    (``contracts.catalog_words``). Codes: ``package`` (catalog, package, packages), ``addon``
+    (catalog, addon, addons), ``addon_package`` (addon, packages), ``calendar`` (catalog,
+    calendar, calendars); the lists are joined with ", "."""
+
+    def __init__(self, code: str, english: str, **params: str) -> None:
+        super().__init__(english)
+        self.code, self.params = code, params
+
+
 class CatalogError(ValueError):
     """A catalog file is wrong: names the file, the line when known, the field and why."""
 
@@ -217,22 +229,22 @@ class Catalog:
         try:
             return self.packages[package_id]
         except KeyError:
-            raise KeyError(
-                f"catalog {self.id} has no package {package_id!r}; packages: {', '.join(self.packages)}"
-            ) from None
+            packages = ", ".join(self.packages)
+            raise NotInCatalog("package", f"catalog {self.id} has no package {package_id!r}; packages: {packages}",
+                               catalog=self.id, package=package_id, packages=packages) from None
 
     def addon_list(self, addon_ids: Iterable[str], package_id: str) -> list[Addon]:
         result = []
         for addon_id in addon_ids:
             addon = self.addons.get(addon_id)
             if addon is None:
-                raise KeyError(
-                    f"catalog {self.id} has no add-on {addon_id!r}; add-ons: {', '.join(self.addons) or 'none'}"
-                )
+                addons = ", ".join(self.addons)
+                raise NotInCatalog("addon", f"catalog {self.id} has no add-on {addon_id!r}; add-ons: {addons or 'none'}",
+                                   catalog=self.id, addon=addon_id, addons=addons)
             if addon.requires and package_id not in addon.requires:
-                raise KeyError(
-                    f"add-on {addon_id} needs one of the packages {', '.join(sorted(addon.requires))}"
-                )
+                packages = ", ".join(sorted(addon.requires))
+                raise NotInCatalog("addon_package", f"add-on {addon_id} needs one of the packages {packages}",
+                                   addon=addon_id, packages=packages)
             result.append(addon)
         return result
 
@@ -289,9 +301,9 @@ class Catalog:
         try:
             return self.calendars[calendar_id]
         except KeyError:
-            raise KeyError(
-                f"catalog {self.id} has no calendar {calendar_id!r}; calendars: {', '.join(self.calendars)}"
-            ) from None
+            calendars = ", ".join(self.calendars)
+            raise NotInCatalog("calendar", f"catalog {self.id} has no calendar {calendar_id!r}; calendars: {calendars}",
+                               catalog=self.id, calendar=calendar_id, calendars=calendars) from None
 
 
 def _most_specific(

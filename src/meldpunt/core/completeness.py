@@ -86,6 +86,16 @@ def check_completeness(
     return Completeness(not missing, tuple(missing))
 
 
+def missing_text(requirements: Sequence[Requirement], field: str, problem: str, language: str) -> str | None:
+    """What a stored missing field asks for, in ``language`` (a reader's, not the customer's
+    the assessment was worded in); None when the requirement is gone from the catalog."""
+    rule = next((r for r in requirements if r.field == field), None)
+    if rule is None:
+        return None
+    hint = (rule.hint.get(language) or rule.hint.get("en") or "") if problem == "invalid" else ""
+    return f"{rule.text(language)}{f' ({hint})' if hint else ''}"
+
+
 def information_request(result: Completeness, language: str, number: int | None = None) -> str:
     """The message that sends an incomplete request back to the customer (seed 002): each
     missing detail in their language, and how to send it — the labelled form that intake

@@ -62,7 +62,7 @@ class Terms:
     starts_on: date
     ends_on: date | None = None
     names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # add-on id → named things
-    limit_excesses: tuple[str, ...] = ()
+    limit_excesses: tuple[str | Mapping[str, str], ...] = ()  # one text, or its "en" and "nl"
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,10 @@ def _mentions(text: str, words: Sequence[str]) -> str | None:
     return None
 
 
+def _both(text: str | Mapping[str, str]) -> tuple[str, str]:
+    return (text, text) if isinstance(text, str) else (text["en"], text["nl"])
+
+
 def check_coverage(rules: CoverageRules, terms: Terms, subject: Subject, kind_label: Texts | None = None) -> Coverage:
     """Covered or not, with every reason (seed 002); limit excesses only flag."""
     reasons: list[Reason] = []
@@ -130,7 +134,8 @@ def check_coverage(rules: CoverageRules, terms: Terms, subject: Subject, kind_la
             f"Een {kind_nl.lower()} valt niet onder het pakket"))
     else:
         reasons += _area_reasons(rules, terms, subject)
-    flags = tuple(_r("limit", f"Limit exceeded: {text}", f"Limiet overschreden: {text}") for text in terms.limit_excesses)
+    flags = tuple(_r("limit", f"Limit exceeded: {en}", f"Limiet overschreden: {nl}")
+                  for en, nl in (_both(text) for text in terms.limit_excesses))
     if not reasons:
         reasons.append(_r("covered", f"{kind_en} covered by agreement {terms.code}",
                           f"{kind_nl} valt onder overeenkomst {terms.code}"))

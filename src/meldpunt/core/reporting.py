@@ -28,7 +28,12 @@ YEARS = range(1900, 3000)
 
 
 class PeriodError(ValueError):
-    """A period that is not ``2026Q3``, ``2026-07`` or ``2026``."""
+    """A period that is not ``2026Q3``, ``2026-07`` or ``2026``; ``code`` (``period``,
+    ``period_year``, ``period_month``) and ``params`` for the app to word it."""
+
+    def __init__(self, message: str, code: str, **params: object) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 @dataclass(frozen=True)
@@ -43,10 +48,11 @@ class Period:
     def parse(cls, text: str) -> Period:
         match = _PERIOD_RE.match(str(text))
         if not match:
-            raise PeriodError(f"{text!r} is not a period like 2026Q3, 2026-07 or 2026")
+            raise PeriodError(f"{text!r} is not a period like 2026Q3, 2026-07 or 2026", "period", text=text)
         year, quarter, month = int(match.group(1)), match.group(2), match.group(3)
         if year not in YEARS:
-            raise PeriodError(f"{text!r}: the year must lie between {YEARS.start} and {YEARS.stop - 1}")
+            raise PeriodError(f"{text!r}: the year must lie between {YEARS.start} and {YEARS.stop - 1}", "period_year",
+                              text=text, first=YEARS.start, last=YEARS.stop - 1)
         if quarter:
             q = int(quarter)
             first = date(year, 3 * q - 2, 1)
@@ -54,7 +60,7 @@ class Period:
         if month:
             m = int(month)
             if not 1 <= m <= 12:
-                raise PeriodError(f"{text!r}: month {m} does not exist")
+                raise PeriodError(f"{text!r}: month {m} does not exist", "period_month", text=text, month=m)
             first = date(year, m, 1)
             return cls(f"{year}-{m:02d}", first, _add_months(first, 1))
         return cls(str(year), date(year, 1, 1), date(year + 1, 1, 1))

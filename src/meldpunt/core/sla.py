@@ -9,15 +9,16 @@
 
 The due moment itself comes from :func:`meldpunt.core.due.due_at` (the one due function,
 whose batch form the bulk recompute uses); this module explains it. Every result carries its
-explanation: the calendar, the target, each holiday or closed day skipped and each pause, in
-Dutch or English. ``Target`` and ``target_seconds`` live in ``core.due`` and are imported here.
+explanation: the calendar, the target, each holiday or closed day skipped and each pause, as
+structured :class:`Line` s (a code and its parameters) that the app words in the reader's
+language; the core has no gettext. ``Target`` and ``target_seconds`` live in ``core.due`` and are imported here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from meldpunt.core.businesstime import (
     Calendar,
@@ -27,7 +28,7 @@ from meldpunt.core.businesstime import (
 )
 from meldpunt.core.due import UNITS, Target, due_at, target_seconds
 
-__all__ = ["UNITS", "Deadline", "Pause", "Target", "business_time_left", "compute_deadline", "target_seconds"]
+__all__ = ["UNITS", "Deadline", "Line", "Pause", "Target", "business_time_left", "compute_deadline", "target_seconds"]
 
 @dataclass(frozen=True)
 class Pause:
@@ -48,36 +49,53 @@ class Deadline:
     calendar_name: str
     started: datetime
     state: str  # "running", "paused" or "planning"
-    explanation: list[str] = field(default_factory=list)
+    explanation: list[Line] = field(default_factory=list)
 
     def as_dict(self) -> dict:
+        """Plain JSON data; each explanation line as its code and parameters (moments and
+        days in ISO 8601, a target as its text)."""
         return {
             "due": self.due.isoformat() if self.due else None,
             "target": str(self.target),
             "calendar": self.calendar_id,
             "started": self.started.isoformat(),
             "state": self.state,
-            "explanation": list(self.explanation),
+            "explanation": [{"code": line.code, "params": {k: _plain(v) for k, v in line.params.items()}}
+                            for line in self.explanation],
         }
 
 
-_NL_DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+def _plain(value):
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    if isinstance(value, Target):
+        return str(value)
+    return value
 
 
-def format_moment(moment: datetime, language: str = "en") -> str:
-    """``Mon 2026-11-30 09:00 CET`` (``ma 2026-11-30 09:00 CET`` in Dutch)."""
-    day = _NL_DAYS[moment.weekday()] if language == "nl" else moment.strftime("%a")
-    return f"{day} {moment:%Y-%m-%d %H:%M} {moment.tzname()}"
+@dataclass(frozen=True)
+class Line:
+    """One line of an explanation: a ``code`` and its parameters, worded by the app in the
+    reader's language (``meldpunt.tickets.sla_words``); the core words nothing itself.
 
+    Moments are aware datetimes in the calendar's zone, days are dates, spans are business
+    seconds, names are the calendar's (already in the language it was built in). Codes:
 
-def format_span(seconds: int, language: str = "en") -> str:
-    """Business time as ``2h 30m`` (``0m`` for nothing)."""
-    minutes = seconds // 60
-    hours, minutes = divmod(minutes, 60)
-    parts = ([f"{hours}{'u' if language == 'nl' else 'h'}"] if hours else []) + (
-        [f"{minutes}m"] if minutes or not hours else []
-    )
-    return " ".join(parts)
+    - ``calendar``: ``name``, ``description``, ``zone``
+    - ``target``: ``label``, ``target``, ``seconds`` (minutes or hours)
+    - ``target_days``: ``label``, ``target``, ``per_day``, ``seconds`` (equal service days)
+    - ``target_service_days``: ``label``, ``target``, ``seconds`` (uneven service days)
+    - ``target_planning``: ``label``, ``target``
+    - ``received``: ``at`` (within service hours); ``received_outside``: ``at``, ``start``
+    - ``planned``: ``at``; ``unplanned`` (a planning target without a date yet)
+    - ``skipped``: ``kind`` ("holiday" or "closed"), ``day``, ``name``
+    - ``paused``: ``start``, ``end``, ``seconds`` (business time not counted)
+    - ``paused_open``: ``since``
+    - ``due``: ``at``
+    """
+
+    code: str
+    params: dict = field(default_factory=dict, hash=False)
 
 
 def compute_deadline(
@@ -88,107 +106,59 @@ def compute_deadline(
     *,
     planned: datetime | None = None,
     label: str = "",
-    language: str = "en",
 ) -> Deadline:
-    """When a clock on ``calendar`` with ``target`` is due, with the explanation.
-
-    ``label`` names the clock in the explanation (e.g. "resolution, priority A").
-    """
-    nl = language == "nl"
+    """When a clock on ``calendar`` with ``target`` is due, with the explanation as
+    :class:`Line` s. ``label`` names the clock in the target line (e.g. "resolution,
+    priority A"), worded by the caller."""
     received_s = epoch(received)
     closed_pauses = [(epoch(p.start), epoch(p.end)) for p in pauses if p.end is not None]
     # The one due computation (core.due); with an open pause this is the due moment were the
     # pause to end now, which bounds the closed days the explanation lists.
     start_s, due_s = due_at(calendar, target, received_s, closed_pauses)
     started = calendar.localize(start_s)
-    lines = [
-        (f"Kalender: {calendar.name} ({calendar.description}), tijdzone {calendar.zone.key}")
-        if nl
-        else f"Calendar: {calendar.name} ({calendar.description}), time zone {calendar.zone.key}"
-    ]
-    lines.append(_target_line(calendar, target, start_s, label, language))
+    lines = [Line("calendar", {"name": calendar.name, "description": calendar.description, "zone": calendar.zone.key}),
+             _target_line(calendar, target, start_s, label)]
     if start_s != received_s:
-        lines.append(
-            f"Ontvangen {format_moment(calendar.localize(received_s), language)} buiten de servicetijden; de klok start bij opening {format_moment(started, language)}"
-            if nl
-            else f"Received {format_moment(calendar.localize(received_s), language)} outside service hours; the clock starts at the next opening, {format_moment(started, language)}"
-        )
+        lines.append(Line("received_outside", {"at": calendar.localize(received_s), "start": started}))
     else:
-        lines.append(
-            f"Ontvangen {format_moment(started, language)}; de klok start direct"
-            if nl
-            else f"Received {format_moment(started, language)} within service hours; the clock starts at once"
-        )
+        lines.append(Line("received", {"at": started}))
     open_pause = next((p for p in pauses if p.end is None), None)
 
     if target.by_planning:
-        due = planned
-        lines.append(
-            ("Oplostijd in overleg met planning: " if nl else "By planning: ")
-            + (
-                (f"geplande datum {format_moment(planned.astimezone(calendar.zone), language)}" if nl else f"the agent planned {format_moment(planned.astimezone(calendar.zone), language)}")
-                if planned
-                else ("nog geen geplande datum" if nl else "no automatic due until an agent plans a date")
-            )
-        )
+        due = planned.astimezone(calendar.zone) if planned else None
+        lines.append(Line("planned", {"at": due}) if due else Line("unplanned"))
         # A planned date is a due moment like any other: the clock runs to it (paused while
         # the vendor waits on the customer); without one there is nothing to count down to.
         state = "planning" if due is None else "paused" if open_pause is not None else "running"
-        return Deadline(
-            due.astimezone(calendar.zone) if due else None,
-            target, calendar.id, calendar.name, started, state, lines,
-        )
+        return Deadline(due, target, calendar.id, calendar.name, started, state, lines)
 
     assert due_s is not None  # only a planning target has none
     for day in calendar.closed_days_between(start_s, due_s):
-        kind = ("feestdag" if day.kind == "holiday" else "gesloten dag") if nl else ("holiday" if day.kind == "holiday" else "closed day")
-        lines.append(
-            f"{'Overgeslagen' if nl else 'Skipped'} {kind}: {_NL_DAYS[day.day.weekday()] if nl else day.day.strftime('%a')} {day.day.isoformat()} {day.name}"
-        )
+        lines.append(Line("skipped", {"kind": "holiday" if day.kind == "holiday" else "closed",
+                                      "day": day.day, "name": day.name}))
     for a, b in merge_pauses(closed_pauses):
         if b <= start_s or a >= due_s:
             continue
-        lost = calendar.elapsed_seconds(max(a, start_s), b)
-        lines.append(
-            f"Gepauzeerd {format_moment(calendar.localize(a), language)} – {format_moment(calendar.localize(b), language)}: {format_span(lost, language)} werktijd telt niet mee"
-            if nl
-            else f"Paused {format_moment(calendar.localize(a), language)} – {format_moment(calendar.localize(b), language)}: {format_span(lost, language)} of business time not counted"
-        )
+        lines.append(Line("paused", {"start": calendar.localize(a), "end": calendar.localize(b),
+                                     "seconds": calendar.elapsed_seconds(max(a, start_s), b)}))
     if open_pause is not None:
-        since = open_pause.start.astimezone(calendar.zone)
-        lines.append(
-            f"Gepauzeerd sinds {format_moment(since, language)}: de klok staat stil tot de klant antwoordt"
-            if nl
-            else f"Paused since {format_moment(since, language)}: the clock stands still until the customer answers"
-        )
+        lines.append(Line("paused_open", {"since": open_pause.start.astimezone(calendar.zone)}))
         return Deadline(None, target, calendar.id, calendar.name, started, "paused", lines)
     due = calendar.localize(due_s)
-    lines.append(
-        f"Uiterlijk: {format_moment(due, language)} (het vroegste moment waarop de werktijd verstreken is)"
-        if nl
-        else f"Due: {format_moment(due, language)} (the earliest moment the business time has passed)"
-    )
+    lines.append(Line("due", {"at": due}))
     return Deadline(due, target, calendar.id, calendar.name, started, "running", lines)
 
 
-def _target_line(calendar: Calendar, target: Target, start: int, label: str, language: str) -> str:
-    nl = language == "nl"
-    head = ("Doel" if nl else "Target") + (f" ({label})" if label else "")
+def _target_line(calendar: Calendar, target: Target, start: int, label: str) -> Line:
     if target.by_planning:
-        return f"{head}: {target.describe(language)}"
-    span = format_span(target_seconds(calendar, target, start), language)
+        return Line("target_planning", {"label": label, "target": target})
+    seconds = target_seconds(calendar, target, start)
     if target.unit == "bd" and calendar.day_minutes is not None:
-        per_day = format_span(calendar.day_minutes * 60, language)
-        detail = f"{target.amount} × {per_day} = {span} {'werktijd' if nl else 'business time'}"
-    elif target.unit == "bd":
-        detail = (
-            f"zelfde positie op de servicedag {target.amount} servicedagen later, {span} werktijd"
-            if nl
-            else f"same position in the service day {target.amount} service days later, {span} of business time"
-        )
-    else:
-        detail = f"{span} {'werktijd' if nl else 'business time'}"
-    return f"{head}: {target.describe(language)} ({detail})"
+        return Line("target_days", {"label": label, "target": target, "per_day": calendar.day_minutes * 60,
+                                    "seconds": seconds})
+    if target.unit == "bd":
+        return Line("target_service_days", {"label": label, "target": target, "seconds": seconds})
+    return Line("target", {"label": label, "target": target, "seconds": seconds})
 
 
 def business_time_left(

@@ -42,11 +42,11 @@ from meldpunt.core.alerts import closed_pauses, due_ranges, reached_points
 from meldpunt.core.businesstime import Calendar, elapsed_with_pauses, epoch
 from meldpunt.core.catalog import Catalog
 from meldpunt.core.mailheaders import header_text
-from meldpunt.core.sla import format_moment
 from meldpunt.escalation.models import ClockAlert, Duty, Notification, ScanMark
 from meldpunt.intake import outbox
 from meldpunt.intake.models import OutboundMail
 from meldpunt.links import absolute_url
+from meldpunt.localformat import zoned_moment
 from meldpunt.notifications.selectors import settings_for
 from meldpunt.notifications.services import tell_sla
 from meldpunt.tickets.clocks import clock_calendar
@@ -196,7 +196,7 @@ def _text(alert: ClockAlert, role: str, zone_calendar: Calendar | None) -> str:
     due = alert.due_at.astimezone(zone_calendar.zone) if zone_calendar else timezone.localtime(alert.due_at)
     metric = _("response") if clock.metric == "response" else _("resolution")
     values = {"number": ticket.pk, "subject": header_text(ticket.subject, 120), "metric": metric,
-              "due": format_moment(due), "point": alert.point, "role": ROLE_LABELS[role]}
+              "due": zoned_moment(due), "point": alert.point, "role": ROLE_LABELS[role]}
     if alert.kind == "warning":
         return _("Ticket #%(number)s %(subject)s: %(metric)s due %(due)s (warning point %(point)s)") % values
     return _("Ticket #%(number)s %(subject)s: %(metric)s target breached, due %(due)s; escalated to you as %(role)s") % values

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from meldpunt.billing.models import TimeEntry
 from meldpunt.contracts.catalogs import calendar_for
@@ -31,12 +32,12 @@ from meldpunt.contracts.models import Organisation
 from meldpunt.core import reporting
 from meldpunt.core.businesstime import epoch
 from meldpunt.core.reporting import Attainment, ClockRecord, Durations, Period, WhatIf
-from meldpunt.core.sla import format_span
 from meldpunt.core.vocabulary import KINDS, METRICS, label
 from meldpunt.reports.whatif import replay
 from meldpunt.satisfaction.selectors import Satisfaction, satisfaction
 from meldpunt.tickets.clocks import explain
 from meldpunt.tickets.models import OPEN_STATUSES, Clock, Ticket
+from meldpunt.tickets.sla_words import span_words
 
 
 class ReportError(ValueError):
@@ -163,7 +164,7 @@ def build_report(
         try:
             period = Period.parse(period)
         except reporting.PeriodError as exc:
-            raise ReportError(str(exc)) from None
+            raise ReportError(period_error_words(exc)) from None
     step = progress or (lambda message: None)
     now = now or timezone.now()
     start, end = period.bounds(_zone())
@@ -232,6 +233,19 @@ def build_report(
     return report
 
 
+#: The core's period refusals (``core.reporting.PeriodError``) as people read them.
+PERIOD_ERRORS = {
+    "period": gettext_lazy("%(text)r is not a period like 2026Q3, 2026-07 or 2026"),
+    "period_year": gettext_lazy("%(text)r: the year must lie between %(first)s and %(last)s"),
+    "period_month": gettext_lazy("%(text)r: month %(month)s does not exist"),
+}
+
+
+def period_error_words(error: reporting.PeriodError) -> str:
+    """Why a period is refused, in the active language."""
+    return str(PERIOD_ERRORS[error.code]) % error.params if error.code in PERIOD_ERRORS else str(error)
+
+
 def _breaches(clocks: list[Clock], now: datetime, language: str) -> list[Breach]:
     result = []
     for c in clocks:
@@ -241,7 +255,7 @@ def _breaches(clocks: list[Clock], now: datetime, language: str) -> list[Breach]
         late = ""
         if c.calendar and c.ticket.agreement_id:
             calendar = calendar_for(c.ticket.agreement.catalog, c.calendar, language)
-            late = format_span(calendar.elapsed_seconds(epoch(c.due_at), epoch(c.stopped_at or now)), language)
+            late = span_words(calendar.elapsed_seconds(epoch(c.due_at), epoch(c.stopped_at or now)), language)
         result.append(Breach(c.ticket.pk, c.ticket.subject, c.ticket.priority, c.metric, c.due_at, c.stopped_at,
                              late, explain(c, language)))
     return sorted(result, key=lambda b: (b.due, b.number, b.metric))

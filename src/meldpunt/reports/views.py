@@ -10,7 +10,7 @@ from meldpunt.accounts.access import language
 from meldpunt.contracts.selectors import contact_of, is_staff
 from meldpunt.core.reporting import Period, PeriodError
 from meldpunt.reports import whatif
-from meldpunt.reports.build import build_report
+from meldpunt.reports.build import build_report, period_error_words
 from meldpunt.reports.charts import charts
 from meldpunt.reports.pdf import filename, render_report_pdf
 from meldpunt.reports.selectors import report_organisation, report_organisations
@@ -28,7 +28,7 @@ def _period(request) -> tuple[Period, str]:
     try:
         return Period.parse(text), ""
     except PeriodError as exc:
-        return current_quarter(), str(exc)
+        return current_quarter(), period_error_words(exc)
 
 
 def _scenario(request, organisation) -> tuple[whatif.Scenario | None, str]:

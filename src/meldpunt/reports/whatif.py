@@ -16,6 +16,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from meldpunt.contracts.catalog_words import not_in_catalog_words
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import Organisation
 from meldpunt.core.reporting import ClockRecord, WhatIf, compare
@@ -54,7 +55,7 @@ def check(scenario: Scenario, organisation: Organisation) -> None:
             catalog.package(package)
             catalog.addon_list(scenario.addons, package)
         except KeyError as exc:
-            problems.append(str(exc.args[0]))
+            problems.append(not_in_catalog_words(exc))
         else:
             return
     raise ScenarioError("; ".join(problems))

@@ -17,19 +17,14 @@ from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.services import agreement_overrides
 from meldpunt.core.catalog import Catalog
-from meldpunt.core.sla import Deadline, Pause, Target, compute_deadline
+from meldpunt.core.sla import Deadline, Line, Pause, Target, compute_deadline
 from meldpunt.core.vocabulary import METRICS
 from meldpunt.tickets.models import KIND_CHOICES, Clock, Ticket
-
-METRIC_WORDS = {"response": gettext_lazy("response"), "resolution": gettext_lazy("resolution")}
-
-METRIC_WORDS = {"nl": {"response": "reactie", "resolution": "oplossing"}}
-
+from meldpunt.tickets.sla_words import METRIC_WORDS, explanation_words
 
 #: Other apps may switch a ticket's calendar: ``hook(ticket, catalog, language) -> (calendar_id, why)
 #: | (calendar_id, why, extra_hours) | None``; ``extra_hours`` ((date, ranges), ...) are open on top
@@ -102,22 +97,18 @@ def deadline_for(
     )
     if target is None:
         return None
-    metric_word = METRIC_WORDS.get(language, {}).get(metric, metric)
-    label = f"{metric_word}, {catalog.priority.label(ticket.priority, language)}"
-    if catalog.is_indicative(metric):
-        label += ", indicatief" if language == "nl" else ", indicative"
+    with translation.override(language):
+        words = [str(METRIC_WORDS.get(metric, metric)), catalog.priority.label(ticket.priority, language)]
+        if catalog.is_indicative(metric):
+            words.append(_("indicative"))
     deadline = compute_deadline(
         terms.calendar, target, ticket.received_at, pauses,
-        planned=ticket.planned_at if metric == "resolution" else None,
-        label=label, language=language,
+        planned=ticket.planned_at if metric == "resolution" else None, label=", ".join(words),
     )
     if terms.why:  # e.g. the special-event weekend's hours: say so right after the calendar
-        deadline.explanation.insert(1, terms.why)
+        deadline.explanation.insert(1, Line("switched", {"text": terms.why}))
     if catalog.is_indicative(metric) and deadline.due is not None:
-        deadline.explanation.append(
-            "Indicatieve tijd (catalogus): geen harde termijn, wordt niet geëscaleerd of als overschrijding geteld"
-            if language == "nl"
-            else "Indicative time (catalog): not a hard target, never escalated or counted as a breach")
+        deadline.explanation.append(Line("indicative"))
     return deadline
 
 
@@ -186,7 +177,7 @@ def _computed(ticket: Ticket, clocks: dict[str, Clock]) -> list[Clock]:
             clock.calendar = deadline.calendar_id
             clock.started_at = deadline.started
             clock.due_at = deadline.due
-            clock.explanation = deadline.explanation
+            clock.explanation = explanation_words(deadline.explanation, "en")
             clock.state = "stopped" if clock.stopped_at else deadline.state
         result.append(clock)
     return result
@@ -213,4 +204,4 @@ def explain(clock: Clock, language: str) -> list[str]:
     if language == "en" and clock.explanation:
         return list(clock.explanation)
     deadline = deadline_for(clock.ticket, clock.metric, pauses_of(clock), language)
-    return deadline.explanation if deadline else list(clock.explanation)
+    return explanation_words(deadline.explanation, language) if deadline else list(clock.explanation)

@@ -4,7 +4,7 @@ remote-access consent (seeds 001, 003). Plain functions in transactions, events 
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement, Contact
@@ -57,9 +57,9 @@ def ask_motivation(found: CategoryRequest, *, actor=None, question: str = "") ->
     ticket = found.ticket
     nl = ticket.language == "nl"
     label = ticket.agreement.catalog.parsed().priority.label(found.requested, "nl" if nl else "en")
-    body = question.strip() or (
-        f"U vroeg om {label}. Wilt u toelichten waarom deze categorie beter past bij de feitelijke situatie?"
-        if nl else f"You asked for {label}. Could you explain why this category matches the actual situation better?")
+    with translation.override("nl" if nl else "en"):  # the customer's language
+        body = question.strip() or _("You asked for %(label)s. Could you explain why this category matches the "
+                                     "actual situation better?") % {"label": label}
     request_information(ticket, body, actor=actor)
     events.record(ticket, "category_motivation_asked", actor=actor, request=found.pk)
     return found

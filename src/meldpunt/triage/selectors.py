@@ -10,6 +10,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts.selectors import is_staff, own_organisation
+from meldpunt.core.completeness import missing_text
 from meldpunt.tickets.models import Clock, Ticket
 from meldpunt.tickets.selectors import visible_tickets
 from meldpunt.triage.models import Assessment, LicenceKey, Proposal, SpecialWeekend
@@ -71,6 +72,7 @@ class TriageRow:
     assessment: Assessment | None  # None: being assessed
     response_due: datetime | None
     actions: tuple[str, ...]
+    missing: tuple[str, ...] = ()  # what is missing, in the reader's language (pages)
 
     @property
     def recommended(self) -> str:
@@ -108,21 +110,33 @@ def suggested_actions(ticket: Ticket, assessment: Assessment | None) -> tuple[st
     return ("accept", "send_back", "convert")
 
 
-def triage_queue(user, *, limit: int = 100) -> list[TriageRow]:
+def triage_queue(user, *, limit: int = 100, language: str = "en") -> list[TriageRow]:
     """New requests for the on-duty support manager, the earliest response deadline first,
-    then those without a running response clock (oldest first). One query."""
+    then those without a running response clock (oldest first). One query; what is missing
+    reads in ``language``."""
     due = Clock.objects.filter(ticket_id=OuterRef("pk"), metric="response", state="running").values("due_at")[:1]
     tickets = (
         visible_tickets(user).filter(status="new")
         .annotate(response_due=Subquery(due))
-        .select_related("assessment", "organisation", "agreement")
+        .select_related("assessment", "organisation", "agreement__catalog")
         .order_by(F("response_due").asc(nulls_last=True), "received_at", "id")[:limit]
     )
     rows = []
     for ticket in tickets:
         assessment = _assessment(ticket)
-        rows.append(TriageRow(ticket, assessment, ticket.response_due, actions_for(ticket, assessment)))
+        rows.append(TriageRow(ticket, assessment, ticket.response_due, actions_for(ticket, assessment),
+                              tuple(missing_words(ticket, assessment, language))))
     return rows
+
+
+def missing_words(ticket: Ticket, assessment: Assessment | None, language: str) -> list[str]:
+    """What the stored assessment found missing, in the reader's ``language``: the assessment
+    words it in the customer's language (for the mail that asks for it); an agent reads it in
+    their own, from the catalog's completeness table."""
+    if assessment is None or not assessment.missing:
+        return []
+    requirements = ticket.agreement.catalog.parsed().completeness.get(ticket.kind, ()) if ticket.agreement_id else ()
+    return [missing_text(requirements, m["field"], m["problem"], language) or m["text"] for m in assessment.missing]
 
 
 def _assessment(ticket: Ticket) -> Assessment | None:

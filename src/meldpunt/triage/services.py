@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meldpunt import localformat
+from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.services import check_limits
 from meldpunt.core.billing import BillingError, money, parse_amount
@@ -58,7 +59,7 @@ def terms_of(agreement: Agreement) -> Terms:
         code=agreement.code, covers=catalog.package(agreement.package).covers, entitlements=entitlements,
         starts_on=agreement.starts_on, ends_on=agreement.ends_on,
         names={a.addon: tuple(a.names or ()) for a in rows},
-        limit_excesses=tuple(str(e) for e in check_limits(agreement)),
+        limit_excesses=tuple(e.words() for e in check_limits(agreement)),
     )
 
 
@@ -236,7 +237,7 @@ def draft_proposal(ticket: Ticket, *, actor=None, hours: Decimal | str, descript
         catalog = ticket.agreement.catalog.parsed()
         price = parse_amount(rate, "rate") if rate not in (None, "") else parse_amount(catalog.billing.get("hourly_rate", "0"), "rate")
     except BillingError as exc:
-        raise TriageError(str(exc)) from None
+        raise TriageError(billing_error_words(exc)) from None
     if not Decimal("0") < estimate < Decimal("100000"):
         raise TriageError(_("hours: the estimate must be more than zero and below 100000"))
     if price <= 0:

@@ -29,6 +29,7 @@ from meldpunt.triage.selectors import (
     actions_for,
     assessment_of,
     customer_state,
+    missing_words,
     recommended_action,
     ticket_for,
     triage_queue,
@@ -48,7 +49,7 @@ def _ticket(request, pk: int):
 # ------------------------------------------------------------------ console
 @staff_required
 def queue(request):
-    return render(request, "triage/queue.html", {"rows": triage_queue(request.user), "lang": language()})
+    return render(request, "triage/queue.html", {"rows": triage_queue(request.user, language=language()), "lang": language()})
 
 
 @staff_required
@@ -58,6 +59,7 @@ def ticket(request, pk: int):
     scheme = found.agreement.catalog.parsed().priority if found.agreement_id else None
     return render(request, "triage/ticket.html", {
         "ticket": found, "a": assessment, "lang": language(), "actions": actions_for(found, assessment),
+        "missing": missing_words(found, assessment, language()),
         "recommended": recommended_action(found, assessment),
         "state": customer_state(found), "proposals": visible_proposals(request.user, found),
         "proposal_form": ProposalForm(), "consent_form": ConsentForm(),

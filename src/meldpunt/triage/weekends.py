@@ -18,12 +18,13 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement
 from meldpunt.core.coverage import check_weekend
 from meldpunt.core.special_weekend import WeekendRule, in_window
+from meldpunt.localformat import zoned_moment
 from meldpunt.tickets.clocks import clock_calendar, recompute_clocks
 from meldpunt.tickets.models import OPEN_STATUSES, Ticket
 from meldpunt.triage.models import Assessment, SpecialWeekend
@@ -191,11 +192,10 @@ def weekend_calendar(ticket: Ticket, catalog, language: str = "en"):
         return None
     base = catalog.calendar_for(agreement.package, addons, ticket.kind, ticket.priority).id
     start, end = rule.window(first)
-    moments = f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
-    why = (f"Weekend voor speciale gebeurtenissen {moments}: binnen het weekend telt elk bemand uur; "
-           f"daarna loopt de klok door op de gewone kalender" if language == "nl" else
-           f"Special-event weekend {moments}: every staffed hour inside the weekend counts; "
-           f"after it the clock continues on the normal calendar")
+    with translation.override(language):
+        why = _("Special-event weekend %(start)s – %(end)s: every staffed hour inside the weekend counts; "
+                "after it the clock continues on the normal calendar") % {
+            "start": zoned_moment(start, language), "end": zoned_moment(end, language)}
     return base, why, tuple(sorted(rule.open_hours(first).items()))
 
 

@@ -24,7 +24,7 @@ from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.services import check_limits
 from meldpunt.core.businesstime import epoch
 from meldpunt.core.calendars import describe_hours
-from meldpunt.core.sla import business_time_left, format_span
+from meldpunt.core.sla import business_time_left
 from meldpunt.core.vocabulary import ENTITLEMENTS, label
 from meldpunt.intake.models import InboundMail
 from meldpunt.teams.selectors import team_queue
@@ -32,6 +32,7 @@ from meldpunt.tickets.clocks import explain, pauses_of
 from meldpunt.tickets.models import OPEN_STATUSES, UNRANKED, Clock, Message, Ticket, TicketEvent
 from meldpunt.tickets.search import search_ids
 from meldpunt.tickets.selectors import visible_messages, visible_tickets
+from meldpunt.tickets.sla_words import span_words
 from meldpunt.triage.selectors import customer_state
 
 #: A running clock due within this much wall-clock time is "breaching soon".
@@ -334,7 +335,7 @@ def deadline_panel(ticket: Ticket, language: str, now: datetime | None = None) -
             calendar = calendar_for(ticket.agreement.catalog, clock.calendar, language)
             seconds = business_time_left(calendar, now, clock.due_at, pauses_of(clock))
             overdue = seconds < 0
-            left = format_span(abs(seconds), language)
+            left = span_words(abs(seconds), language)
         panel.append({
             "clock": clock,
             "lines": explain(clock, language),

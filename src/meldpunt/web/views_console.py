@@ -168,7 +168,7 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
                                                   "new": statuses.get(data.get("new"), data.get("new"))}
     if event.kind == "priority":
         return _("Priority: %(old)s → %(new)s (%(reason)s)") % {
-            "old": data.get("old") or "–", "new": data.get("new"), "reason": data.get("reason", "")}
+            "old": data.get("old") or "–", "new": data.get("new"), "reason": priority_reason_words(data.get("reason", ""))}
     if event.kind == "assigned":
         who = users.get(data.get("new"))
         return _("Assigned to %(name)s") % {"name": who} if who else _("Unassigned")

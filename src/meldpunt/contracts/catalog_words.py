@@ -1,0 +1,57 @@
+"""The core's refusals about a catalog and its terms, in the reader's language: a lookup of
+what the catalog lacks (:class:`meldpunt.core.catalog.NotInCatalog`: agreement checks, the
+what-if report, the ``meldpunt`` command) and the billing rules and amounts
+(:class:`meldpunt.core.billing.BillingError` with a ``code``: time booking, proposals,
+bookings, invoice months; a refusal an app worded itself passes as it is). No models here,
+so the command uses it without a database."""
+
+from __future__ import annotations
+
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from meldpunt.core.billing import BillingError, format_minutes
+from meldpunt.core.catalog import NotInCatalog
+
+NOT_IN_CATALOG = {
+    "package": gettext_lazy("catalog %(catalog)s has no package %(package)r; packages: %(packages)s"),
+    "addon": gettext_lazy("catalog %(catalog)s has no add-on %(addon)r; add-ons: %(addons)s"),
+    "addon_package": gettext_lazy("add-on %(addon)s needs one of the packages %(packages)s"),
+    "calendar": gettext_lazy("catalog %(catalog)s has no calendar %(calendar)r; calendars: %(calendars)s"),
+}
+
+
+def not_in_catalog_words(error: KeyError) -> str:
+    """What the catalog lacks, in the active language (another KeyError: its own text)."""
+    if isinstance(error, NotInCatalog) and error.code in NOT_IN_CATALOG:
+        return str(NOT_IN_CATALOG[error.code]) % {key: value or _("none") for key, value in error.params.items()}
+    return str(error.args[0]) if error.args else str(error)
+
+
+BILLING_ERRORS = {
+    "money": gettext_lazy("%(value)r is not an amount of money"),
+    "number": gettext_lazy("%(what)s: %(text)r is not a number"),
+    "negative": gettext_lazy("%(what)s: %(text)r must be zero or more"),
+    "decimals": gettext_lazy("%(what)s: %(text)r has more than two decimals"),
+    "unit_minutes": gettext_lazy("billing.session_unit_minutes must be 1 or more"),
+    "no_minutes": gettext_lazy("a session lasts at least one minute"),
+    "month": gettext_lazy("%(text)r is not a month such as 2026-10"),
+    "month_year": gettext_lazy("%(text)r: the year must lie between %(first)s and %(last)s"),
+    "no_entries": gettext_lazy("a time line needs at least one time entry"),
+    "one_rate": gettext_lazy("a time line bills one rate; split the sessions by rate"),
+    "consultant": gettext_lazy("a session of %(session)s is %(threshold)s or more: register it as a consultant "
+                               "request (sales), not as a support session"),
+}
+
+
+def billing_error_words(error: BillingError) -> str:
+    """``error`` in the active language."""
+    code = getattr(error, "code", None)
+    if code not in BILLING_ERRORS:
+        return str(error)
+    params = dict(error.params)
+    if code == "consultant":
+        language = "nl" if (get_language() or "en").startswith("nl") else "en"
+        params = {"session": format_minutes(params["minutes"], language),
+                  "threshold": format_minutes(params["threshold"], language)}
+    return str(BILLING_ERRORS[code]) % params
