@@ -49,8 +49,10 @@ def _follow_up(ids: list[int]) -> list:
 
     The ticket rows are locked too, so an agent's triage action on the same request (which
     may assess it first) takes turns with this."""
+    # clocks: the confirmations' deadlines; the agreements' add-ons: their terms (assess_new) and
+    # the contact lines of the confirmations, read once for the chunk
     tickets = list(Ticket.objects.select_for_update(of=("self",)).select_related("contact", "agreement__catalog")
-                   .prefetch_related("clocks").filter(pk__in=ids).order_by("pk"))  # clocks: the confirmations' deadlines
+                   .prefetch_related("clocks", "agreement__addons").filter(pk__in=ids).order_by("pk"))
     assessed = set(Assessment.objects.filter(ticket_id__in=ids).values_list("ticket_id", flat=True))
     assess_new([ticket for ticket in tickets if ticket.pk not in assessed])  # each agreement's terms once
     route(tickets)  # only tickets without a team: a rerun routes nothing twice
