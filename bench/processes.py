@@ -69,8 +69,8 @@ def postmaster_pid(database_url: str) -> int:
 
     with psycopg.connect(database_url, autocommit=True) as conn:
         backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
-    with open(f"/proc/{backend}/stat") as stat:
-        return int(stat.read().rsplit(")", 1)[1].split()[1])
+        with open(f"/proc/{backend}/stat") as stat:  # while the connection (so its backend) lives
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
 
 
 def durability(database_url: str) -> str:

@@ -23,13 +23,14 @@ import time
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import Signal
 from django.template import Context, Template
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from meldpunt import plain_sql
 from meldpunt.core.mailheaders import header_address, header_text
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake import batch, flood
@@ -67,10 +68,28 @@ def new_message_id(tag: str, domain: str) -> str:
 def from_address(vendor: str) -> str:
     """The vendor's reply address (its active mailbox), else ``MELDPUNT_MAIL_FROM``."""
     def lookup() -> str:
-        box = Mailbox.objects.filter(active=True, vendor=vendor).only("reply_address").first() if vendor else None
-        return box.reply_address if box else getattr(settings, "MELDPUNT_MAIL_FROM", "support@meldpunt.test")
+        found = _rows(f"SELECT {_col(Mailbox, 'reply_address')} FROM {_table(Mailbox)} WHERE {_col(Mailbox, 'active')} = %s "
+                      f"AND {_col(Mailbox, 'vendor')} = %s ORDER BY {_col(Mailbox, 'id')} LIMIT 1", [True, vendor]) if vendor else []
+        return found[0][0] if found else getattr(settings, "MELDPUNT_MAIL_FROM", "support@meldpunt.test")
 
     return batch.memo(("from", vendor), lookup)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _col(model, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    """A plain SELECT (:mod:`meldpunt.plain_sql`): the reply address and the templates are
+    looked up for every follow-up chunk, and compiling their querysets cost more CPU than
+    the lookups themselves."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @lru_cache(maxsize=256)
@@ -81,8 +100,10 @@ def _compiled(source: str) -> Template:
 
 def _render(kind: str, language: str, vendor: str, context: dict) -> tuple[str, str]:
     rows = batch.memo(("templates", kind, language, vendor), lambda: {
-        row.vendor: row
-        for row in MailTemplate.objects.filter(kind=kind, language=language, vendor__in=[vendor, ""])
+        row.vendor: row for row in (plain_sql.instance(MailTemplate, found) for found in _rows(
+            f"SELECT {plain_sql.columns(MailTemplate, 'm')} FROM {_table(MailTemplate)} m WHERE m.{_col(MailTemplate, 'kind')} = %s "
+            f"AND m.{_col(MailTemplate, 'language')} = %s AND m.{_col(MailTemplate, 'vendor')} IN (%s, %s)",
+            [kind, language, vendor, ""]))
     })
     row = rows.get(vendor) or rows.get("")
     if row is not None:

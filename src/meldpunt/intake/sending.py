@@ -3,14 +3,15 @@
 :mod:`meldpunt.intake.outbox` writes every mail Meldpunt sends to the outbox
 (:class:`~meldpunt.intake.models.OutboundMail`); this module sends the rows. After a commit
 ``send_outbound_mails`` (a task, so no request waits on SMTP) sends the rows named;
-:func:`send_pending` is the scheduler's retry of whatever has not gone out. Each mail is sent
-under its row lock in its own transaction, so it goes out once even with several workers,
-and a failure stays on its row (``attempts``, ``last_error``) for the retry.
+:func:`send_pending` is the scheduler's retry of whatever has not gone out. Mails are sent
+under their row locks (:func:`send_many`: one locking statement, one connection to the
+mail server, the threads (In-Reply-To, References) looked up in two queries and the
+outcomes written in one update, for all the mails of a call: the confirmations of a
+follow-up chunk, an intake batch, a retry round), so each goes out once even with several
+workers, and a failure stays on its row (``attempts``, ``last_error``) for the retry.
 
-Several mails at once (:func:`send_many`: the confirmations of a follow-up chunk, an intake
-batch, a retry round) share one connection to the mail server and look up their threads
-(In-Reply-To, References) in three queries for all. This module imports neither the outbox
-nor intake's batch scope: both enqueue the task here (no import cycle inside intake).
+This module imports neither the outbox nor intake's batch scope: both enqueue the task
+here (no import cycle inside intake).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from email.message import MIMEPart
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, mailers
-from django.db import transaction
+from django.db import connection, transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -60,33 +61,39 @@ def _chain(inbound: list[str], ids: list[str]) -> tuple[str, str]:
     return last, " ".join(chain)
 
 
-def _thread(ticket_id: int, before: OutboundMail) -> tuple[str, str]:
-    """In-Reply-To and References for ``before``: the ticket's mail up to it, oldest first."""
-    ids = list(
-        OutboundMail.objects.filter(ticket_id=ticket_id, id__lt=before.pk).order_by("id").values_list("message_id", flat=True)
-    )
-    inbound = list(
-        InboundMail.objects.filter(ticket_id=ticket_id, key__startswith="<").order_by("received_at", "id").values_list("key", flat=True)
-    )
-    return _chain(inbound, ids)
+def _threads(rows: list[OutboundMail]) -> dict[int, tuple[str, str]]:
+    """In-Reply-To and References of every unthreaded ticket mail among ``rows``: each
+    ticket's inbound keys and its earlier outbound ids, oldest first.
 
-
-def _threads(mail_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """:func:`_thread` of every unthreaded ticket mail among ``mail_ids``, in three queries."""
-    rows = list(OutboundMail.objects.filter(pk__in=mail_ids, ticket__isnull=False, references="", sent_at__isnull=True)
-                .values_list("pk", "ticket_id"))
+    One plain SELECT for all (:mod:`meldpunt.plain_sql`: every follow-up chunk runs it, and
+    compiling the two querysets it replaces cost more CPU than the rest of the lookup)."""
+    rows = [row for row in rows if row.ticket_id and not row.references]
     if not rows:
         return {}
-    tickets = {ticket_id for _pk, ticket_id in rows}
+    tickets = sorted({row.ticket_id for row in rows})
+    q = connection.ops.quote_name
+    out, inb = OutboundMail._meta, InboundMail._meta
+
+    def col(meta, name: str) -> str:
+        return q(meta.get_field(name).column)
+
+    among = ", ".join(["%s"] * len(tickets))
+    sql = (f"SELECT 0, {col(out, 'ticket')}, {col(out, 'id')}, {col(out, 'message_id')}, NULL FROM {q(out.db_table)} "
+           f"WHERE {col(out, 'ticket')} IN ({among}) AND {col(out, 'id')} < %s "
+           f"UNION ALL SELECT 1, {col(inb, 'ticket')}, {col(inb, 'id')}, {col(inb, 'key')}, {col(inb, 'received_at')} "
+           f"FROM {q(inb.db_table)} WHERE {col(inb, 'ticket')} IN ({among}) AND {col(inb, 'key')} LIKE %s "
+           f"ORDER BY 1, 5, 3")  # outbound by id; inbound by received_at, id
     outbound: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for pk, ticket_id, message_id in (OutboundMail.objects.filter(ticket_id__in=tickets, id__lt=max(pk for pk, _t in rows))
-                                      .order_by("id").values_list("pk", "ticket_id", "message_id")):
-        outbound[ticket_id].append((pk, message_id))
     inbound: dict[int, list[str]] = defaultdict(list)
-    for ticket_id, key in (InboundMail.objects.filter(ticket_id__in=tickets, key__startswith="<")
-                           .order_by("received_at", "id").values_list("ticket_id", "key")):
-        inbound[ticket_id].append(key)
-    return {pk: _chain(inbound[ticket_id], [m for before, m in outbound[ticket_id] if before < pk]) for pk, ticket_id in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*tickets, max(row.pk for row in rows), *tickets, "<%"])
+        for kind, ticket_id, pk, text, _received in cursor.fetchall():
+            if kind == 0:
+                outbound[ticket_id].append((pk, text))
+            else:
+                inbound[ticket_id].append(text)
+    return {row.pk: _chain(inbound[row.ticket_id], [m for before, m in outbound[row.ticket_id] if before < row.pk])
+            for row in rows}
 
 
 def _attach(email: EmailMessage, name: str, data: bytes, content_type: str) -> None:
@@ -103,51 +110,91 @@ def _attach(email: EmailMessage, name: str, data: bytes, content_type: str) -> N
     email.attach(part)
 
 
-def send(mail_id: int, *, mailer=None, thread: tuple[str, str] | None = None) -> bool:
-    """Send one outbox mail if not sent yet; True when it went out. ``mailer``: an open
-    connection to share (:func:`send_many`); ``thread``: its In-Reply-To and References
-    when looked up already."""
-    with transaction.atomic():
-        mail = OutboundMail.objects.select_for_update().filter(pk=mail_id, sent_at__isnull=True).first()
-        if mail is None:
-            return False
-        if mail.ticket_id and not mail.references:  # threaded at send time: the cause is committed
-            mail.in_reply_to, mail.references = thread if thread is not None else _thread(mail.ticket_id, mail)
-        headers = {"Message-ID": mail.message_id}
-        if mail.in_reply_to:
-            headers["In-Reply-To"] = mail.in_reply_to
-        if mail.references:
-            headers["References"] = mail.references
-        if mail.kind in ("confirmation", "status"):  # RFC 3834: auto-responders must not answer these
-            headers["Auto-Submitted"] = "auto-replied"
-        elif mail.ticket_id is None:  # idea, release, report, booking and staff mail: no person wrote it
-            headers["Auto-Submitted"] = "auto-generated"
-        email = EmailMessage(mail.subject, mail.body, mail.from_address, [mail.to], headers=headers)
-        if mail.attachment_name:
-            _attach(email, mail.attachment_name, bytes(mail.attachment), mail.attachment_type)
-        _attach_message_files(email, mail)
-        return deliver(mail, email, also=("in_reply_to", "references"), mailer=mailer)
+def _email(mail: OutboundMail, thread: tuple[str, str] | None) -> EmailMessage:
+    """The message for the outbox row ``mail``; a ticket mail not threaded yet is threaded
+    now (``thread``: its In-Reply-To and References; the cause is committed)."""
+    if thread is not None:
+        mail.in_reply_to, mail.references = thread
+    headers = {"Message-ID": mail.message_id}
+    if mail.in_reply_to:
+        headers["In-Reply-To"] = mail.in_reply_to
+    if mail.references:
+        headers["References"] = mail.references
+    if mail.kind in ("confirmation", "status"):  # RFC 3834: auto-responders must not answer these
+        headers["Auto-Submitted"] = "auto-replied"
+    elif mail.ticket_id is None:  # idea, release, report, booking and staff mail: no person wrote it
+        headers["Auto-Submitted"] = "auto-generated"
+    email = EmailMessage(mail.subject, mail.body, mail.from_address, [mail.to], headers=headers)
+    if mail.attachment_name:
+        _attach(email, mail.attachment_name, bytes(mail.attachment), mail.attachment_type)
+    _attach_message_files(email, mail)
+    return email
+
+
+def _record(rows: list[OutboundMail]) -> None:
+    """Write the outcome of the send attempts on ``rows`` (locked by the caller): one UPDATE
+    per distinct outcome (sent or its error, and thread), so usually one for all."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for row in rows:
+        groups[(row.sent_at, row.last_error, row.in_reply_to, row.references)].append(row.pk)
+    ops, meta = connection.ops, OutboundMail._meta
+    col = {name: ops.quote_name(meta.get_field(name).column)
+           for name in ("id", "attempts", "sent_at", "last_error", "in_reply_to", "references")}
+    with connection.cursor() as cursor:  # plain SQL: the UPDATE queryset cost more to compile than to run
+        for (sent_at, last_error, in_reply_to, references), ids in groups.items():
+            cursor.execute(f"UPDATE {ops.quote_name(meta.db_table)} SET {col['attempts']} = {col['attempts']} + 1, "
+                           f"{col['sent_at']} = %s, {col['last_error']} = %s, {col['in_reply_to']} = %s, "
+                           f"{col['references']} = %s WHERE {col['id']} IN ({', '.join(['%s'] * len(ids))})",
+                           [ops.adapt_datetimefield_value(sent_at), last_error, in_reply_to, references, *ids])
+
+
+def send(mail_id: int) -> bool:
+    """Send one outbox mail if not sent yet (:func:`send_many` of one); True when it went out."""
+    return send_many([mail_id]) == 1
 
 
 def send_many(mail_ids: list[int]) -> int:
-    """Send the outbox mails ``mail_ids`` (each as :func:`send`: once, under its row lock, in
-    its own transaction) over one connection to the mail server, their threads looked up
-    together; returns how many went out."""
-    mail_ids = list(mail_ids)
-    if len(mail_ids) == 1:
-        return int(send(mail_ids[0]))
+    """Send the outbox mails ``mail_ids`` that are not sent yet; returns how many went out.
+
+    One transaction for all: the rows are locked in one statement (``SKIP LOCKED``: a row
+    another worker holds is being sent by it), their threads looked up together, the mails
+    sent over one connection to the mail server and the outcomes written before the commit,
+    one UPDATE per outcome (usually one for all: sent, at the same time). A mail goes out once however many workers send;
+    a failed one keeps its error on its row for :func:`send_pending`. Should the process die
+    between the mail server's answer and the commit, the mails of this call go out again on
+    the retry (at least once, never lost)."""
+    mail_ids = sorted(set(mail_ids))
     if not mail_ids:
         return 0
-    threads = _threads(mail_ids)
-    mailer = mailers.default
-    try:
-        mailer.open()
-    except Exception:  # noqa: BLE001 - the server is down: each send tries again and keeps its error on its row
-        mailer.close()
-    try:
-        return sum(send(pk, mailer=mailer, thread=threads.get(pk)) for pk in mail_ids)
-    finally:
-        mailer.close()
+    failure: Exception | None = None
+    with transaction.atomic():
+        rows = list(OutboundMail.objects.select_for_update(skip_locked=True)
+                    .filter(pk__in=mail_ids, sent_at__isnull=True).order_by("pk"))
+        if not rows:
+            return 0
+        threads = _threads(rows)
+        mailer = mailers.default
+        try:
+            mailer.open()
+        except Exception:  # noqa: BLE001 - the server is down: each mail tries again and keeps its error on its row
+            mailer.close()
+        tried: list[OutboundMail] = []
+        at = timezone.now()  # one time for the call's mails: they went out together
+        try:
+            for row in rows:
+                try:
+                    email = _email(row, threads.get(row.pk))
+                except Exception as exc:  # noqa: BLE001 - a mail that cannot be built: the ones sent stay sent
+                    failure = exc
+                    break
+                deliver(row, email, mailer=mailer, save=False, at=at)
+                tried.append(row)
+        finally:
+            mailer.close()
+        _record(tried)
+    if failure is not None:
+        raise failure
+    return sum(1 for row in tried if row.sent_at is not None)
 
 
 #: What a mail says of thread files it could not carry (the sum passed the limit).
@@ -184,10 +231,12 @@ def _attach_message_files(email: EmailMessage, mail: OutboundMail) -> None:
         email.body = f"{email.body.rstrip()}\n\n{note}\n"
 
 
-def deliver(row, email: EmailMessage, also: tuple[str, ...] = (), mailer=None) -> bool:
+def deliver(row, email: EmailMessage, also: tuple[str, ...] = (), mailer=None, save: bool = True, at=None) -> bool:
     """Send ``email`` for an outbox ``row`` (an :class:`OutboundMail`;
     the caller holds its row lock). A failure stays on the row for the next retry.
-    ``mailer``: a connection shared by several mails (else one of its own).
+    ``mailer``: a connection shared by several mails (else one of its own); ``save=False``:
+    the caller writes the row (:func:`send_many`, one update for all); ``at``: the time
+    recorded as sent (default now).
 
     The headers are made safe once more here, so a row written before the sanitizer (or by
     hand) still goes out instead of failing on every retry."""
@@ -198,16 +247,18 @@ def deliver(row, email: EmailMessage, also: tuple[str, ...] = (), mailer=None) -
         (mailer or mailers.default).send_messages([email])
     except Exception as exc:  # SMTP down, refused…: keep it in the outbox for a retry
         row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        row.save(update_fields=["attempts", "last_error", *also])
+        if save:
+            row.save(update_fields=["attempts", "last_error", *also])
         if mailer is not None:  # the shared connection may be broken: the next mail opens a new one
             try:
                 mailer.close()
             except Exception:  # noqa: BLE001, S110 - closing a dead connection
                 pass
         return False
-    row.sent_at = timezone.now()
+    row.sent_at = at or timezone.now()
     row.last_error = ""
-    row.save(update_fields=["attempts", "last_error", "sent_at", *also])
+    if save:
+        row.save(update_fields=["attempts", "last_error", "sent_at", *also])
     return True
 
 

@@ -52,7 +52,7 @@ def next_member(team: Team):
     return members[0].user
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # the follow-up's transaction when in one: no savepoint of its own
 def route(tickets: Iterable[Ticket]) -> dict[int, int]:
     """Put each ticket without a team in the team of its first matching rule, and assign
     it to the next member when that team does round-robin and nobody has it yet. Returns

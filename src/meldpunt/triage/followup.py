@@ -20,9 +20,8 @@ from django.db import transaction
 
 from meldpunt.intake import outbox, sending
 from meldpunt.teams.routing import route
-from meldpunt.tickets.models import FollowUp, Ticket
 from meldpunt.tickets.registration import CHUNK
-from meldpunt.triage.models import Assessment
+from meldpunt.triage import pending
 from meldpunt.triage.services import assess_new
 
 
@@ -31,12 +30,11 @@ def follow_up_pending(limit: int = CHUNK) -> int:
     done = 0
     while True:
         with transaction.atomic():
-            ids = list(FollowUp.objects.select_for_update(skip_locked=True).order_by("ticket_id")
-                       .values_list("ticket_id", flat=True)[:limit])
+            ids = pending.lock_pending(limit)
             if not ids:
                 return done
             mails = _follow_up(ids)
-            FollowUp.objects.filter(ticket_id__in=ids).delete()
+            pending.done(ids)
         # after the commit, over one connection: a failed send stays in the outbox for the retry job
         sending.send_many([mail.pk for mail in mails])
         done += len(ids)
@@ -49,9 +47,10 @@ def _follow_up(ids: list[int]) -> list:
 
     The ticket rows are locked too, so an agent's triage action on the same request (which
     may assess it first) takes turns with this."""
-    tickets = list(Ticket.objects.select_for_update(of=("self",)).select_related("contact", "agreement__catalog")
-                   .prefetch_related("clocks").filter(pk__in=ids).order_by("pk"))  # clocks: the confirmations' deadlines
-    assessed = set(Assessment.objects.filter(ticket_id__in=ids).values_list("ticket_id", flat=True))
+    # clocks: the confirmations' deadlines; the agreements' add-ons: their terms (assess_new) and
+    # the contact lines of the confirmations, read once for the chunk
+    tickets = pending.locked_tickets(ids)
+    assessed = pending.assessed(ids)
     assess_new([ticket for ticket in tickets if ticket.pk not in assessed])  # each agreement's terms once
     route(tickets)  # only tickets without a team: a rerun routes nothing twice
     return outbox.confirmations(tickets)
