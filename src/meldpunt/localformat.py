@@ -6,7 +6,7 @@ Django's localisation does the numbers and dates (``FORMAT_MODULE_PATH`` makes E
 British, :mod:`meldpunt.formats`); money is :func:`meldpunt.core.billing.format_money`.
 
 Templates load it as ``{% load localformat %}`` (registered in settings): ``{{ amount|money:"EUR" }}``,
-``{{ hours|number }}``, ``{{ day|day }}``, ``{{ moment|moment }}``.
+``{{ hours|number }}``, ``{{ day|day }}``, ``{{ moment|moment }}``, ``{{ moment|short:"j M H:i" }}``.
 """
 
 from __future__ import annotations
@@ -63,6 +63,20 @@ def moment(value: datetime | None, language: str | None = None) -> str:
         value = timezone.localtime(value)
     with translation.override(_language(language)):
         return formats.date_format(value, "l j F Y H:i")
+
+
+@register.filter
+def short(value: date | datetime | None, pattern: str = "j M Y H:i", language: str | None = None) -> str:
+    """A compact day or moment from a Django date pattern (local time): ``7 Dec 2026 14:30`` /
+    ``7 dec 2026 14:30``, ``Mon 7 Dec`` / ``ma 7 dec``. Django's ``M`` capitalises every
+    language's month abbreviation; Dutch writes them in lower case (``b``)."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    language = _language(language)
+    with translation.override(language):
+        return formats.date_format(value, pattern.replace("M", "b") if language == "nl" else pattern)
 
 
 def zoned_moment(value: datetime, language: str | None = None) -> str:

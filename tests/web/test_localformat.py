@@ -40,3 +40,16 @@ def test_template_filters_follow_the_active_language():
         assert template.render(context) == "€ 125,00 · 2,00 · 5 januari 2027"
     with translation.override("en"):
         assert template.render(context) == "€125.00 · 2.00 · 5 January 2027"
+
+
+def test_short_days_and_moments_write_dutch_months_in_lower_case():
+    """Issue 21: Django's "M" gave Dutch pages "7 Dec"; the compact form follows the language."""
+    at = datetime(2026, 12, 7, 13, 30, tzinfo=ZoneInfo("UTC"))  # 14:30 in Amsterdam
+    assert localformat.short(at, "j M Y H:i", "nl") == "7 dec 2026 14:30"
+    assert localformat.short(at, "j M Y H:i", "en") == "7 Dec 2026 14:30"
+    assert localformat.short(at, "D j M H:i", "nl") == "ma 7 dec 14:30"
+    assert localformat.short(at, "D j M H:i", "en") == "Mon 7 Dec 14:30"
+    assert localformat.short(date(2027, 3, 2), "j M Y", "nl") == "2 mrt 2027"
+    assert localformat.short(None) == "–"
+    with translation.override("nl"):
+        assert Template('{% load localformat %}{{ at|short:"j M H:i" }}').render(Context({"at": at})) == "7 dec 14:30"

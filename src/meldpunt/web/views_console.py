@@ -12,7 +12,6 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -26,6 +25,7 @@ from meldpunt.desk.panels import macro_reply_form, queue_context, ticket_context
 from meldpunt.desk.selectors import staff_ticket
 from meldpunt.intake import followers
 from meldpunt.intake.services import keep_uploads
+from meldpunt.localformat import short
 from meldpunt.organise.selectors import tags_by_ticket
 from meldpunt.organise.wording import event_text as organise_event_text
 from meldpunt.teams.wording import event_text as team_event_text
@@ -146,7 +146,7 @@ def _cells(row, labels: dict[str, dict[str, str]]) -> dict:
         "badge": "breached" if row.breached else "paused" if row.soon else "",
         "metric": (indicative_label(clock, metric) if clock.indicative else metric) if clock else "",
         "paused": row.paused,
-        "due_iso": due.isoformat() if due else "", "due": date_format(due, "D j M H:i") if due else "",
+        "due_iso": due.isoformat() if due else "", "due": short(due, "D j M H:i") if due else "",
         "organisation": ticket.organisation.name if ticket.organisation_id else "",
         "assignee": ticket.assignee.get_username() if ticket.assignee_id else "–",
     }
@@ -180,7 +180,7 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
         return _("Corrected: %(changes)s") % {"changes": changes} + why
     if event.kind == "planned":
         planned = data.get("planned")
-        when = date_format(timezone.localtime(datetime.fromisoformat(planned)), "j M Y H:i") if planned else "–"
+        when = short(datetime.fromisoformat(planned), "j M Y H:i") if planned else "–"
         return _("Planned resolution: %(when)s") % {"when": when}
     if event.kind == "created":
         channel = data.get("channel", "")
