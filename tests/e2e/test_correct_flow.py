@@ -48,7 +48,9 @@ def test_agent_places_a_strangers_mail_assesses_it_and_plans_a_question(session)
     agent.submit("#priority button[type=submit]")
     ticket.refresh_from_db()
     assert ticket.priority == "A" and not ticket.priority_provisional
-    assert "nog te beoordelen" not in page.inner_text("main")
+    # the header's badge is gone; the history still tells (in Dutch) how the provisional level came
+    assert page.locator(".badge.provisional").count() == 0
+    assert "(voorlopige prioriteit C (catalogus), nog te beoordelen)" in page.inner_text("main")
 
     question, _ = create_ticket(NewRequest(organisation=bakker, agreement=agreement, contact=jan, kind="question",
                                            subject="Hoe exporteer ik?"))
