@@ -63,3 +63,30 @@ def _loading(model: type[Model], using: str) -> tuple[list[str], list[tuple[int,
         if found:
             converters.append((i, _Converters(found, expression)))
     return [f.attname for f in fields], converters
+
+
+def converters(model: type[Model], names: tuple[str, ...], using: str = DEFAULT_DB_ALIAS):
+    """A function that turns the raw values of ``model``'s fields ``names`` (selected in that
+    order) into what a queryset's ``values_list`` would give: the same database converters."""
+    return _values_loading(model, names, using)
+
+
+@lru_cache(maxsize=64)
+def _values_loading(model: type[Model], names: tuple[str, ...], using: str):
+    connection = connections[using]
+    steps = []
+    for i, name in enumerate(names):
+        expression = model._meta.get_field(name).get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        if found:
+            steps.append((i, found, expression))
+
+    def convert(values) -> list:
+        connection = connections[using]  # this thread's, as in :func:`instance`
+        values = list(values)
+        for i, found, expression in steps:
+            for step in found:
+                values[i] = step(values[i], expression, connection)
+        return values
+
+    return convert

@@ -83,5 +83,11 @@ def due_ranges(calendar: Calendar, policy: EscalationPolicy, targets: Iterable[s
         hi = subtract_business(calendar, now_s, step.after_seconds) if step.after_seconds else now_s
         lo = (subtract_business(calendar, since_s, step.after_seconds) if step.after_seconds else since_s) if since_s \
             else hi - int(LOOKBACK.total_seconds())
+        if lo == hi:
+            # No business time passed between since and now (the desk is closed): a clock's
+            # business time overdue is what it was at ``since``, so the step it reached then
+            # was fired by an earlier scan. Without this every scan of a closed evening would
+            # re-read every clock due exactly when the desk closed.
+            continue
         ranges.append((min(lo, hi) - 1, hi))
     return merge_pauses(ranges)  # any intervals: sorted, empty ones dropped, overlaps merged

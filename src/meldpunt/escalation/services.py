@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +42,7 @@ from meldpunt.core.alerts import closed_pauses, due_ranges, reached_points
 from meldpunt.core.businesstime import Calendar, elapsed_with_pauses, epoch
 from meldpunt.core.catalog import Catalog
 from meldpunt.core.mailheaders import header_text
+from meldpunt.escalation import scan_rows
 from meldpunt.escalation.models import ClockAlert, Duty, Notification, ScanMark
 from meldpunt.intake import outbox
 from meldpunt.intake.models import OutboundMail
@@ -50,7 +51,7 @@ from meldpunt.localformat import zoned_moment
 from meldpunt.notifications.selectors import settings_for
 from meldpunt.notifications.services import tell_sla
 from meldpunt.tickets.clocks import clock_calendar
-from meldpunt.tickets.models import OPEN_STATUSES, Clock
+from meldpunt.tickets.models import Clock
 from meldpunt.triage import weekends
 
 #: A scan looks this far back before the previous one ended (clock skew, slow commits).
@@ -132,33 +133,21 @@ def _fire(token: str, since: datetime | None, now: datetime, report: ScanReport)
             ranges = due_ranges(calendar, policy, targets, since, now)
             if not ranges:
                 continue
-            window = Q()
-            for lo, hi in ranges:
-                window |= Q(due_at__gt=_as_dt(lo), due_at__lte=_as_dt(hi))
-            rows = (
-                Clock.objects.filter(window, state="running", calendar=calendar_id,
-                                     metric__in=policy.metrics, ticket__agreement__catalog_id=version.pk,
-                                     ticket__status__in=OPEN_STATUSES)
-                .values_list("pk", "started_at", "due_at", "pauses", "indicative")
-            )
+            rows = scan_rows.candidates(catalog_id=version.pk, calendar=calendar_id, metrics=policy.metrics,
+                                        ranges=[(_as_dt(lo), _as_dt(hi)) for lo, hi in ranges])
             report.queries += 1
-            rows = list(rows)
             report.candidates += len(rows)
-            if not rows:
-                continue
-            known = set(
-                ClockAlert.objects.filter(clock_id__in=[r[0] for r in rows]).values_list("clock_id", "kind", "point")
-            )
-            for pk, started, due, pauses, indicative in rows:
-                if pk in special:
+            for row in rows:
+                if row.pk in special:
                     continue
-                for kind, point in reached_points(calendar, policy, started=started, due=due, pauses=pauses, now=now):
+                for kind, point in reached_points(calendar, policy, started=row.started_at, due=row.due_at,
+                                                  pauses=row.pauses, now=now):
                     # An indicative time (seed 004) is never a breach: its warnings still remind
                     # the assignee, but no step of the escalation chain fires.
-                    if indicative and kind == "breach":
+                    if row.indicative and kind == "breach":
                         continue
-                    if (pk, kind, point) not in known:
-                        alerts.append(ClockAlert(clock_id=pk, kind=kind, point=point, due_at=due, scan=token))
+                    if (kind, point) not in row.known:
+                        alerts.append(ClockAlert(clock_id=row.pk, kind=kind, point=point, due_at=row.due_at, scan=token))
         alerts += _special_alerts(special, policy, token, now, report)
     ClockAlert.objects.bulk_create(alerts, batch_size=1000, ignore_conflicts=True)
     report.alerts = ClockAlert.objects.filter(scan=token).count() if alerts else 0
@@ -182,12 +171,16 @@ def _special_alerts(special: dict, policy, token: str, now: datetime, report: Sc
 
 
 # ------------------------------------------------------------------- notify
-def _staff_for(vendor: str, role: str, assignee) -> list:
+def _staff_for(vendor: str, role: str, assignee, duties: dict) -> list:
+    """Who hears of an alert for ``role``; ``duties`` keeps the scan's lookups per (vendor, role)."""
     if role == "assignee":
         if assignee is not None and assignee.is_active:
             return [assignee]
         role = "team_lead"  # nobody assigned: the team lead hears of it instead
-    return [d.user for d in Duty.objects.filter(vendor=vendor, role=role, user__is_active=True).select_related("user")]
+    if (vendor, role) not in duties:
+        duties[vendor, role] = [d.user for d in Duty.objects.filter(vendor=vendor, role=role, user__is_active=True)
+                                .select_related("user")]
+    return duties[vendor, role]
 
 
 def _text(alert: ClockAlert, role: str, zone_calendar: Calendar | None) -> str:
@@ -208,7 +201,8 @@ def _notify(token: str, report: ScanReport) -> None:
     fired = list(
         ClockAlert.objects.filter(scan=token)
         .select_related("clock__ticket__assignee", "clock__ticket__agreement__catalog")
-    )
+        .prefetch_related(Prefetch("clock__ticket__agreement__addons", to_attr="loaded_addons"))
+    )  # one query for every agreement's add-ons (the clocks' calendars need them), not one per clock
     by_clock: dict[int, list[ClockAlert]] = defaultdict(list)
     for alert in fired:
         by_clock[alert.clock_id].append(alert)
@@ -216,6 +210,8 @@ def _notify(token: str, report: ScanReport) -> None:
     mails: list[tuple[Notification, str]] = []
     agent_notes: list[tuple] = []  # (user, ticket, text): the agent's own notifications app
     chosen: dict = {}  # user id → their notification settings
+    duties: dict = {}  # (vendor, role) → staff on that duty
+    calendars: dict = {}  # (catalog version, calendar id) → its calendar, read once per scan
     with override(settings.LANGUAGE_CODE):
         for alerts in by_clock.values():
             warnings = [a for a in alerts if a.kind == "warning"]
@@ -226,11 +222,16 @@ def _notify(token: str, report: ScanReport) -> None:
                 ticket = alert.clock.ticket
                 version = ticket.agreement.catalog
                 policy = version.parsed().escalation
-                calendar = calendar_for(version, alert.clock.calendar) if alert.clock.calendar else None
+                calendar = None
+                if alert.clock.calendar:
+                    key = (version.pk, alert.clock.calendar)
+                    if key not in calendars:
+                        calendars[key] = calendar_for(version, alert.clock.calendar)
+                    calendar = calendars[key]
                 roles = policy.warn_roles if alert.kind == "warning" else (alert.point.split("+")[0],)
                 seen: set[int] = set()
                 for role in roles:
-                    for user in _staff_for(version.vendor, role, ticket.assignee):
+                    for user in _staff_for(version.vendor, role, ticket.assignee, duties):
                         if user.pk in seen:
                             continue
                         seen.add(user.pk)

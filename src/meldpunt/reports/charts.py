@@ -11,13 +11,9 @@ import base64
 import io
 from dataclasses import dataclass
 
-import matplotlib
 from django.utils.translation import gettext as _
-from matplotlib.figure import Figure
 
 from meldpunt.reports.build import Report
-
-matplotlib.use("Agg")  # no display on servers; Figure objects never touch pyplot's global state
 
 COLOURS = ["#0b5cad", "#e0892b", "#1e7b34", "#b3261e", "#6b4fa0"]
 
@@ -72,6 +68,12 @@ def charts(report: Report) -> list[Chart]:
 
 def svg(chart: Chart) -> str:
     """The chart as an SVG document (text kept as text, so the PDF stays searchable)."""
+    # Imported here, not with the module: matplotlib takes a second to import, and the URLconf
+    # (which every web and task worker loads) imports this module through the report views.
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    matplotlib.use("Agg")  # no display on servers; Figure objects never touch pyplot's global state
     figure = Figure(figsize=(6.4, 2.6), dpi=100)
     axes = figure.add_subplot()
     count = max(len(chart.series), 1)

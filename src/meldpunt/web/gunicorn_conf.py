@@ -81,14 +81,10 @@ def post_worker_init(worker) -> None:
     ``max_requests`` a worker is replaced every few thousand requests, so that happened all
     day, not only at start."""
     from django.template.loader import get_template
-    from django.urls import get_resolver, reverse
-    from django.utils import translation
 
-    get_resolver().url_patterns  # noqa: B018 -- imports every URL module and view
-    reverse("console:queue")  # builds the reverse lookup tables
-    for language in ("nl", "en"):
-        with translation.override(language):
-            translation.gettext("Console")
+    from meldpunt.warmup import warm_up
+
+    warm_up()
     for name in ("web/console/queue.html", "web/console/ticket.html", "web/home.html", "registration/login.html"):
         try:
             get_template(name)

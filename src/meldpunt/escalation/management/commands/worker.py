@@ -8,12 +8,14 @@ seconds (60).
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from meldpunt.escalation.workers import Heartbeat
+from meldpunt.warmup import warm_up
 
 
 class Command(DbWorkerCommand):
     help = "Run a database task worker that beats; jobs of dead workers go back to the queue."
 
     def handle(self, *args, **options):
+        warm_up()  # the first job that mails a link would otherwise import every view
         heartbeat = Heartbeat(options["worker_id"])
         heartbeat.start()
         try:
