@@ -30,4 +30,13 @@ def plain_options(field: forms.ModelChoiceField, label: str) -> None:
     instead of a model instance per option. Validation still goes through the field's
     queryset; only the rendering changes."""
     empty = [("", field.empty_label)] if field.empty_label is not None else []
-    field.widget.choices = empty + list(field.queryset.values_list("pk", label))
+    read: list = []
+
+    def options() -> list:
+        if not read:
+            read.append(empty + list(field.queryset.values_list("pk", label)))
+        return read[0]
+
+    # A callable: Django calls it when the select is rendered, so a form built only to validate
+    # or normalise input (a saved view's query) never reads the options; read once per form.
+    field.widget.choices = options
