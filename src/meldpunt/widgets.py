@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from html import escape  # the standard library's: Django's wraps it for lazy texts, per call
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 
@@ -19,7 +20,7 @@ class QuickSelect(forms.Select):
         for option, text in self.choices:
             key = "" if option is None else str(option)
             mark = " selected" if key in chosen else ""
-            options.append(f'<option value="{escape(key)}"{mark}>{escape(text)}</option>')
+            options.append(f'<option value="{escape(key)}"{mark}>{escape(str(text))}</option>')
         return mark_safe(f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>'
                          + "".join(options) + "</select>")
 
