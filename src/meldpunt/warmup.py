@@ -9,14 +9,31 @@ and ``meldpunt worker`` call it. Nothing is kept but Django's own import-time ta
 
 from __future__ import annotations
 
-from django.urls import get_resolver, reverse
+from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import translation
 
 
 def warm_up() -> None:
     """Import the URLconf and its views, fill the reverse tables, load both catalogues."""
-    get_resolver().url_patterns  # noqa: B018 -- imports every URL module and view
-    reverse("console:queue")  # builds the reverse lookup tables
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 -- imports every URL module and view
+    reverse("console:queue")  # builds the root's reverse lookup tables
+    _reverse_tables(resolver)
     for language in ("nl", "en"):
         with translation.override(language):
             translation.gettext("Console")
+
+
+def _reverse_tables(resolver, path: str = "") -> None:
+    """``reverse`` builds a table per namespace on its first use (for each language): the
+    navigation reverses a dozen namespaces, 0.1 s on a worker's first page. One reverse of a
+    name in each namespace builds them (the name's arguments are not needed for that)."""
+    for namespace, (_prefix, sub) in resolver.namespace_dict.items():
+        name = next((key for key in sub.reverse_dict if isinstance(key, str)), None)
+        for language in ("nl", "en"):
+            with translation.override(language):
+                try:
+                    reverse(f"{path}{namespace}:{name}")
+                except NoReverseMatch:
+                    pass  # it wanted arguments; the table is built all the same
+        _reverse_tables(sub, f"{path}{namespace}:")
