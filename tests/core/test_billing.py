@@ -44,9 +44,10 @@ def test_one_minute_bills_half_an_hour_and_31_minutes_bill_an_hour():
     assert bill_session(31, RATE, INVANTIVE).amount == Decimal("120.00")
 
 
-def test_the_explanation_says_how_the_session_was_rounded():
-    text = bill_session(31, RATE, INVANTIVE).explanation
-    assert "31 min worked, billed as 60 min (rounded up to whole 30-minute units)" in text
+def test_a_session_keeps_the_unit_it_was_rounded_to_for_its_explanation():
+    session = bill_session(31, RATE, INVANTIVE)
+    assert (session.minutes, session.billed_minutes, session.unit_minutes) == (31, 60, 30)
+    assert bill_session(31, RATE, SessionRules()).unit_minutes == 1
 
 
 def test_without_a_session_unit_minutes_are_billed_as_worked():

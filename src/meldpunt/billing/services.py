@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meldpunt.billing.models import (
@@ -138,7 +138,7 @@ def _book(*, ticket: Ticket, agent, minutes: int, started_at: datetime | None, b
             raise BillingError(_("rate: the catalog sets no hourly rate for billable time; give the rate"))
         session = bill_session(minutes, price, rules, kind=ticket.kind)
         entry.billed_minutes, entry.rate, entry.amount = session.billed_minutes, price, session.amount
-        entry.explanation = session.explanation[:300]
+        entry.unit_minutes = session.unit_minutes
         booking.budget, booking.warnings = _check_budget(ticket, session.amount, allow_overrun)
     entry.save()
     events.record(ticket, "time", actor=agent, entry=entry.pk, minutes=minutes, billable=billable,
@@ -351,7 +351,14 @@ def fee_drafts(agreement: Agreement, month: Month, language: str) -> list[tuple[
 def _bill_group(
     month: Month, today: date, key: tuple, agreement_ids: list[int], ticket_ids: list[int]
 ) -> tuple[Invoice | None, int]:
-    """One customer's invoice for the month, or None when there is nothing new to bill."""
+    """One customer's invoice for the month, or None when there is nothing new to bill.
+
+    Its lines are worded here, once, in the organisation's language (kept as
+    ``Invoice.language``), and stored with the invoice, not worded again when read: an issued
+    invoice is a legal document that never changes (credit notes correct it), so its PDF,
+    its UBL and every reprint must read exactly as it was sent, whatever later catalogs or
+    translations say. The customer reads it, so the agent's language plays no part.
+    """
     organisation_id, vendor, currency = key
     agreements = list(Agreement.objects.filter(pk__in=agreement_ids).select_related("catalog", "organisation")
                       .prefetch_related("addons").order_by("code"))
@@ -427,12 +434,14 @@ def credit_invoice(*, invoice: Invoice, reason: str, line_ids: list[int] | None 
     note = _issue(vendor=invoice.vendor, kind="credit_note", organisation=invoice.organisation, month=month,
                   today=today or timezone.localdate(), currency=invoice.currency, language=invoice.language,
                   vat_rate=invoice.vat_rate, amounts=[-line.amount for line in lines], credits=invoice, reason=reason)
-    credits = "Crediteert" if invoice.language == "nl" else "Credits"
     for position, line in enumerate(lines, start=1):
+        with translation.override(invoice.language):  # the customer's, as the invoice it credits
+            source = _("Credits %(number)s #%(line)s: %(reason)s") % {
+                "number": invoice.number, "line": line.position, "reason": reason}
         InvoiceLine.objects.create(
             invoice=note, position=position, description=line.description, quantity=-line.quantity,
             unit_price=line.unit_price, amount=money(-line.amount), source_type="credit",
-            source=f"{credits} {invoice.number} #{line.position}: {reason}"[:500], agreement=line.agreement,
+            source=source[:500], agreement=line.agreement,
             item=line.item, period=line.period, ticket=line.ticket, credited_line=line,
         )
     return note

@@ -26,7 +26,7 @@ class BillingError(ValueError):
     """A booking or a billing input that cannot be accepted, said for the person who gave it.
 
     The core's own refusals carry a ``code`` and ``params`` besides the English, so the app
-    words them in the reader's language (``billing.wording.billing_error_words``); an app's
+    words them in the reader's language (``contracts.catalog_words.billing_error_words``); an app's
     refusal is already worded (``code`` None). Codes: ``money`` (value), ``number``,
     ``negative``, ``decimals`` (what, text), ``unit_minutes``, ``no_minutes``, ``month``
     (text), ``month_year`` (text, first, last), ``no_entries``, ``one_rate``, ``consultant``
@@ -144,11 +144,14 @@ def round_up_minutes(minutes: int, unit: int) -> int:
 
 @dataclass(frozen=True)
 class BilledSession:
+    """The facts of one priced session; the billing app words them in the reader's language
+    (``billing.wording.session_words``), so nothing here is English."""
+
     minutes: int
     billed_minutes: int
     rate: Decimal
     amount: Decimal
-    explanation: str
+    unit_minutes: int = 1  # the catalog's unit the minutes were rounded up to (1: none)
 
 
 def bill_session(minutes: int, rate: Decimal, rules: SessionRules, *, kind: str = "") -> BilledSession:
@@ -167,11 +170,7 @@ def bill_session(minutes: int, rate: Decimal, rules: SessionRules, *, kind: str 
         )
     billed = round_up_minutes(minutes, rules.unit_minutes)
     amount = money(Decimal(billed) * rate / 60)
-    if rules.unit_minutes > 1:
-        why = f"{minutes} min worked, billed as {billed} min (rounded up to whole {rules.unit_minutes}-minute units)"
-    else:
-        why = f"{minutes} min worked and billed"
-    return BilledSession(minutes, billed, rate, amount, f"{why} at {rate}/h = {amount}")
+    return BilledSession(minutes, billed, rate, amount, rules.unit_minutes)
 
 
 def format_minutes(minutes: int, language: str = "en") -> str:
