@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement, Contact
+from meldpunt.core.priority import reason_text
 from meldpunt.core.requests_by_mail import same_company
 from meldpunt.tickets import events
 from meldpunt.tickets.models import Ticket
@@ -81,8 +82,11 @@ def decide_category(found: CategoryRequest, *, accept: bool, actor=None, reason:
     events.record(ticket, "category_decision", actor=actor, request=found.pk, state=found.state, requested=found.requested,
            reason=found.reason)
     if accept:
-        why = f"category {found.requested} on the customer's request ({found.motivation[:120]})"
-        set_priority(ticket, actor=actor, priority=found.requested, reason=(f"{why}; {found.reason}" if found.reason else why)[:300])
+        # a reason of the core's (read back by code and worded for each reader), cut to the column
+        words = {"level": found.requested, "motivation": " ".join(found.motivation.split())[:120]}
+        why = (reason_text("category_noted", **words, note=" ".join(found.reason.split())[:150]) if found.reason
+               else reason_text("category", **words))
+        set_priority(ticket, actor=actor, priority=found.requested, reason=why[:300])
     return found
 
 
