@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from meldpunt.billing.line_words import line_words
 from meldpunt.billing.models import (
     Budget,
     Invoice,
@@ -284,7 +285,7 @@ def _bills_something(month: Month, group: dict) -> bool:
     if group["tickets"]:
         return True
     agreements = Agreement.objects.filter(pk__in=group["agreements"]).select_related("catalog").prefetch_related("addons")
-    return any(fee_drafts(agreement, month, "en") for agreement in agreements)
+    return any(fee_drafts(agreement, month) for agreement in agreements)
 
 
 def run_month(*, month: Month | str, today: date | None = None, force: str = "", require_profile: bool = False,
@@ -321,7 +322,7 @@ def run_month(*, month: Month | str, today: date | None = None, force: str = "",
     return result
 
 
-def fee_drafts(agreement: Agreement, month: Month, language: str) -> list[tuple[LineDraft, int]]:
+def fee_drafts(agreement: Agreement, month: Month) -> list[tuple[LineDraft, int]]:
     """Fee lines still to bill for this agreement and month, each with its revision."""
     catalog = agreement.catalog.parsed()
     package = catalog.package(agreement.package)
@@ -339,7 +340,7 @@ def fee_drafts(agreement: Agreement, month: Month, language: str) -> list[tuple[
     }
     drafts = []
     for draft in fee_lines(items, month=month, code=agreement.code, starts_on=agreement.starts_on,
-                           ends_on=agreement.ends_on, language=language, currency=catalog.currency):
+                           ends_on=agreement.ends_on, currency=catalog.currency):
         seen = billed.get(draft.item, {"n": 0, "credited": 0})
         if seen["n"] > seen["credited"]:
             continue  # billed and not credited: nothing new
@@ -367,7 +368,7 @@ def _bill_group(
     language = organisation.language
     rows: list[dict] = []
     for agreement in agreements:
-        for draft, revision in fee_drafts(agreement, month, language):
+        for draft, revision in fee_drafts(agreement, month):
             rows.append({"draft": draft, "agreement": agreement, "revision": revision})
     entries = unbilled_time(month).filter(ticket_id__in=ticket_ids).select_for_update(of=("self",)).order_by("ticket_id", "id")
     by_ticket_rate: dict[tuple, list[TimeEntry]] = defaultdict(list)
@@ -376,7 +377,7 @@ def _bill_group(
     for (ticket_id, _rate), group in by_ticket_rate.items():
         ticket = tickets[ticket_id]
         sessions = [Session(e.pk, e.minutes, e.billed_minutes, e.rate, e.amount) for e in group]
-        draft = time_line(ticket.number, ticket.subject, sessions, language=language)
+        draft = time_line(ticket.number, ticket.subject, sessions)
         rows.append({"draft": draft, "agreement": ticket.agreement, "ticket": ticket, "entries": group})
     if not rows:
         return None, 0
@@ -385,9 +386,10 @@ def _bill_group(
                      currency=currency, language=language, vat_rate=vat_rate, amounts=[r["draft"].amount for r in rows])
     for position, row in enumerate(rows, start=1):
         draft: LineDraft = row["draft"]
+        description, source = line_words(draft, language)
         line = InvoiceLine.objects.create(
-            invoice=invoice, position=position, description=draft.description, quantity=draft.quantity,
-            unit_price=draft.unit_price, amount=draft.amount, source_type=draft.source_type, source=draft.source[:500],
+            invoice=invoice, position=position, description=description, quantity=draft.quantity,
+            unit_price=draft.unit_price, amount=draft.amount, source_type=draft.source_type, source=source[:500],
             agreement=row["agreement"], item=draft.item, period=month.first, revision=row.get("revision", 0),
             ticket=row.get("ticket"),
         )
