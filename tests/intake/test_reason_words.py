@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from meldpunt.contracts.models import Contact
 from meldpunt.intake.models import InboundMail
 from meldpunt.intake.services import handle_held, ingest
-from meldpunt.tickets.models import TicketEvent
+from meldpunt.tickets.models import Ticket, TicketEvent
 from tests.support import factories as f
 from tests.support.samples import mail
 
@@ -96,3 +96,12 @@ def test_a_withheld_confirmation_reads_in_the_agents_language_on_the_ticket(clie
     english = _text(client.get(url).content.decode())
     assert ("Confirmation to victim@elsewhere.test not sent: not confirmed: 1 confirmations to "
             "victim@elsewhere.test in the last hour already") in english
+
+
+def test_a_mail_without_subject_is_titled_in_the_customers_language(jan):
+    nl = ingest(mail(message_id="<ns-1@devries.test>", subject=""))
+    assert Ticket.objects.get(pk=nl.ticket).subject == "(geen onderwerp)"
+    jan.language = "en"
+    jan.save(update_fields=["language"])
+    en = ingest(mail(message_id="<ns-2@devries.test>", subject=""))
+    assert Ticket.objects.get(pk=en.ticket).subject == "(no subject)"

@@ -57,3 +57,21 @@ def test_a_correction_by_the_customers_answer_reads_in_each_agents_language(tick
     assert "Corrected: error code: – → x1 (the customer's answer)" in english
     assert "versie: 24.0 → 24.1 (het antwoord van de klant)" in dutch
     assert "foutcode: – → x1 (het antwoord van de klant)" in dutch and "the customer's answer" not in dutch
+
+
+@pytest.mark.parametrize(("language", "subject"), [("nl", "Licentiesleutel Invantive Cloud 24.0"),
+                                                    ("en", "Licence key Invantive Cloud 24.0")])
+def test_a_licence_key_request_is_titled_in_the_customers_language(ticket, client, language, subject):
+    _found, coordinator = ticket
+    coordinator.language = language
+    coordinator.save(update_fields=["language"])
+    key = tr.request_licence_key(contact=coordinator, agreement_code=coordinator.organisation.agreements.get().code,
+                                 version="24.0", product="Invantive Cloud")
+    assert key.subject == subject
+    client.force_login(coordinator.user)
+    client.cookies["django_language"] = language
+    assert subject in _text_of(client.get(f"/portal/requests/{key.pk}/").content.decode())
+
+
+def _text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import DatabaseError, IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from meldpunt.contracts.models import Agreement, Contact
@@ -185,7 +185,9 @@ def new_request(mail: ParsedMail, contact: Contact | None, agreement: Agreement 
     customer wrote as a labelled form ("Product: …", "Versie: …") fill the request's fields
     (:mod:`meldpunt.core.labelled_fields`), so completeness is judged on them (seeds 000/001)."""
     details = read_labelled(mail.body)
-    subject = mail.subject or "(no subject)"
+    language = contact.language if contact else mail.language_hint or _guess_language(mail)
+    with translation.override(language):  # the customer's: the subject is theirs to read too
+        subject = mail.subject or gettext("(no subject)")
     # Seed 000: a licence key is requested by mail; the catalog's words in the subject say so.
     kind = kind_of_mail(agreement.catalog.parsed().mail_kinds, subject) if agreement is not None else "incident"
     return NewRequest(
@@ -197,7 +199,7 @@ def new_request(mail: ParsedMail, contact: Contact | None, agreement: Agreement 
         kind=kind,
         channel="email",
         received_at=received_at,
-        language=(contact.language if contact else mail.language_hint or _guess_language(mail)),
+        language=language,
         reporter_email=mail.sender,
         reporter_name=mail.sender_name,
         product=fit(details.get("product", ""), 120),
@@ -398,6 +400,13 @@ def _keep_attachments(message, mail: ParsedMail) -> None:
             attachments.store_bytes(message, filename=part.filename, content_type=part.content_type, data=part.data)
 
 
+def _quarantined_subject(inbound: InboundMail, contact: Contact | None) -> str:
+    """The subject of a ticket made of a quarantined mail that has none, in the contact's
+    language (the agent's without one)."""
+    with translation.override(contact.language if contact else translation.get_language()):
+        return gettext("Quarantined mail %(n)s") % {"n": inbound.pk}
+
+
 @transaction.atomic
 def quarantine_to_ticket(inbound: InboundMail, *, agent, subject: str = "", contact: Contact | None = None) -> Ticket:
     """An agent turns a quarantined (unreadable) mail into a ticket; the raw bytes stay attached."""
@@ -409,7 +418,7 @@ def quarantine_to_ticket(inbound: InboundMail, *, agent, subject: str = "", cont
         organisation=contact.organisation if contact else None,
         agreement=_agreement_for(contact, inbound.mailbox),
         contact=contact,
-        subject=subject or inbound.subject or f"Quarantined mail {inbound.pk}",
+        subject=subject or inbound.subject or _quarantined_subject(inbound, contact),
         description=text[:20000],
         channel="email",
         reporter_email=contact.email if contact else "",

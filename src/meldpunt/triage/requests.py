@@ -120,9 +120,12 @@ def request_licence_key(*, contact: Contact, agreement_code: str = "", version: 
         raise TriageError(_("agreement %(code)s does not issue licence keys") % {"code": agreement.code})
     if not version.strip():
         raise TriageError(_("version: say which version you need a key for"))
+    with translation.override(contact.language):  # the subject is the customer's to read
+        subject = " ".join((_("Licence key %(product)s %(version)s") % {
+            "product": product.strip(), "version": version.strip()}).split())[:300]
     ticket, _created = create_ticket(NewRequest(
         organisation=contact.organisation, agreement=agreement, contact=contact, kind="licence_key",
-        subject=f"Licence key {product.strip()} {version.strip()}".replace("  ", " ")[:300],
+        subject=subject,
         description=note.strip(), product=product, product_version=version, channel=channel,
     ), actor=actor or contact.user)
     return ticket
