@@ -249,6 +249,15 @@ def test_clock_explanation_in_dutch_on_request(desk):
     assert "Overgeslagen feestdag: vrijdag 25 december 2026, Eerste kerstdag" in dutch
 
 
+def test_the_priority_reason_in_dutch_on_request(desk):
+    ticket = _ticket(desk["org_a"], desk["agr_a"], desk["a_coord"])
+    client = Api(desk["a_coord"].user)
+    english = client.get(f"/api/tickets/{ticket.pk}").json()["priority_reason"]
+    dutch = client.get(f"/api/tickets/{ticket.pk}", lang="nl").json()["priority_reason"]
+    assert english == "impact organisation × urgency high → A (matrix)"  # as stored: the API's English
+    assert dutch == "impact de hele organisatie × urgentie hoog → A (matrix)"
+
+
 # ---------------------------------------------------------------------- changes
 def test_status_change_with_stale_version_is_409_and_customers_cannot_change_status(desk):
     ticket = _ticket(desk["org_a"], desk["agr_a"], desk["a_coord"])

@@ -52,8 +52,20 @@ def test_staff_book_time_with_the_catalogs_rounding(shop):
     entry = body["entry"]
     assert (entry["minutes"], entry["billed_minutes"], entry["billable"], entry["rate"], entry["amount"]) == (
         1, 30, True, "120.00", "60.00")
-    assert entry["note"] == "joins" and entry["invoice"] is None and "rounded up to whole 30-minute units" in entry["explanation"]
+    assert entry["note"] == "joins" and entry["invoice"] is None
+    assert entry["explanation"] == "1 min worked, billed as 30 min (rounded up to whole 30-minute units) at €120.00/h = €60.00"
     assert TimeEntry.objects.get().agent == shop["staff"]
+
+
+def test_a_time_entrys_explanation_is_worded_in_the_readers_language(shop):
+    """Issue 21: the entry keeps facts; the API words them by Accept-Language when read."""
+    book_time(ticket=shop["question"], agent=shop["staff"], minutes=45, rate="120.00")
+    dutch = Api(shop["coord"].user, HTTP_ACCEPT_LANGUAGE="nl").get(_time(shop["question"])).json()
+    english = Api(shop["coord"].user, HTTP_ACCEPT_LANGUAGE="en").get(_time(shop["question"])).json()
+    assert dutch[0]["explanation"] == ("45 min gewerkt, gefactureerd als 1 u (naar boven afgerond op hele eenheden "
+                                       "van 30 minuten) tegen € 120,00/u = € 120,00")
+    assert english[0]["explanation"] == ("45 min worked, billed as 1 h (rounded up to whole 30-minute units) "
+                                         "at €120.00/h = €120.00")
 
 
 def test_the_4_hour_rule_and_bad_input_answer_4xx_not_500(shop):

@@ -59,6 +59,27 @@ def test_pdf_of_an_english_credit_note(db):
     assert "Total excl. VAT -€425.00" in lines and "VAT 21% -€89.25" in lines and "Total incl. VAT -€514.25" in lines
 
 
+def test_pdf_lines_of_an_english_customer_read_english(db):
+    """Issue 21: the lines are worded by the billing app in the customer's language (the Dutch
+    twin is the first test above): the add-on's unit, the ticket and its time entries."""
+    from meldpunt.billing.services import book_time
+    from meldpunt.tickets.registration import create_ticket
+    from meldpunt.tickets.requests import NewRequest
+
+    org = f.organisation("Northwind Ltd", language="en")
+    agreement = f.agreement(org, "erpm", "small", addons=[("koppeling", 2)])
+    ticket, _ = create_ticket(NewRequest(organisation=org, agreement=agreement, kind="advisory", subject="Stock report"))
+    f.approved_proposal(ticket)
+    book_time(ticket=ticket, agent=f.staff_user(), minutes=75, rate="100.00", started_at=f.ams(2026, 10, 6, 10, 0))
+    run_month(month="2026-10", today=ISSUED)
+    text = " ".join(pdf_text(render_invoice_pdf(Invoice.objects.get(organisation=org))).split())
+    for expected in ("€295.00 per integration", f"Ticket #{ticket.number}: Stock report",
+                     "1 time entry,", "15 min worked); time entry #"):  # the layout may wrap in between
+        assert expected in text, expected
+    for dutch in ("koppeling", "Melding", "tijdboeking", "overeenkomst"):
+        assert dutch not in text, dutch
+
+
 def test_csv_export_has_one_row_per_line_with_ubl_names(billed, client):
     staff = f.staff_user()
     client.force_login(staff)

@@ -36,8 +36,7 @@ def test_a_one_minute_session_bills_30_minutes(invantive):
 def test_a_31_minute_session_bills_60_minutes(invantive):
     entry = book_time(ticket=invantive["question"], agent=invantive["agent"], minutes=31, rate="120.00").entry
     entry.refresh_from_db()
-    assert (entry.billed_minutes, entry.amount) == (60, Decimal("120.00"))
-    assert "rounded up to whole 30-minute units" in entry.explanation
+    assert (entry.billed_minutes, entry.amount, entry.unit_minutes) == (60, Decimal("120.00"), 30)
 
 
 def test_a_four_hour_session_is_refused_and_must_become_a_consultant_request(invantive):
@@ -128,10 +127,14 @@ def test_staff_book_time_on_the_ticket_time_page(invantive, client):
     url = f"/billing/tickets/{invantive['question'].pk}/time/"
     assert "Start timer" in client.get(url).content.decode()
     html = client.post(url, {"minutes": "31", "rate": "120.00", "note": "joins"}).content.decode()
-    assert "60 min billed at €120.00/h" in html and "<td>€120.00</td>" in html
+    assert ("31 min worked, billed as 1 h (rounded up to whole 30-minute units) at €120.00/h = €120.00" in html
+            and "<td>€120.00</td>" in html)
     with translation.override("en"):  # the Dutch request leaves Dutch active; put English back after
         dutch = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "€ 120,00" in dutch and "120.00" not in dutch  # the reader's notation, not "0.00"
+    # the same stored entry, worded for each reader (issue 21): no English sentence is kept
+    assert ("31 min gewerkt, gefactureerd als 1 u (naar boven afgerond op hele eenheden van 30 minuten) "
+            "tegen € 120,00/u = € 120,00") in dutch and "worked" not in dutch
     refused = client.post(url, {"minutes": "240", "rate": "120.00"}).content.decode()
     assert "register it as a consultant request" in refused
     assert TimeEntry.objects.count() == 1

@@ -66,7 +66,7 @@ def _state(after: tuple[int, int]):
         "confirmations": _sorted(OutboundMail.objects.filter(**mine).values_list("to", "language", "kind", "subject", "body")),
         "assessments": _sorted(Assessment.objects.filter(**mine).values_list("ticket__subject", "completeness",
                                                                             "coverage")),
-        "inbound": _sorted(InboundMail.objects.filter(pk__gt=inbound).values_list("outcome", "sender", "reason")),
+        "inbound": _sorted([(m.outcome, m.sender, m.reason) for m in InboundMail.objects.filter(pk__gt=inbound)]),
     }
 
 
@@ -106,4 +106,4 @@ def test_a_batch_keeps_the_hourly_throttle(contacts, settings):
     raws = [mail(message_id=f"<t-{i}@devries.test>", subject=f"Loop {i}") for i in range(5)]
     outcomes = [r.outcome for r in ingest_many([(raw, "test", None) for raw in raws])]
     assert outcomes == ["created"] * 3 + ["held"] * 2
-    assert InboundMail.objects.filter(reason__startswith="held: more than 3").count() == 2
+    assert sum(m.reason.startswith("held: more than 3") for m in InboundMail.objects.all()) == 2

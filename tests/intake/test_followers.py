@@ -117,6 +117,13 @@ def test_files_over_the_mail_limit_are_named_instead_of_attached(northwind, smtp
     [sent] = smtp_sink.wait_for(1)
     assert list(sent.iter_attachments()) == []
     assert "Not attached (too large for mail; see the portal): report.pdf" in sent.get_body(("plain",)).get_content()
+    northwind["coord"].__class__.objects.filter(pk=northwind["coord"].pk).update(language="nl")  # reads Dutch now
+    smtp_sink.messages.clear()
+    with transaction.atomic():
+        message = add_message(ticket, "Zie het rapport.", author=f.staff_user())
+        keep_uploads(message, [SimpleUploadedFile("rapport.pdf", b"%PDF-1.4 too large for this limit", "application/pdf")])
+    [sent] = smtp_sink.wait_for(1)
+    assert "Niet bijgevoegd (te groot voor e-mail; zie het portaal): rapport.pdf" in sent.get_body(("plain",)).get_content()
 
 
 def test_a_follower_answers_by_mail_and_a_deactivated_one_gets_nothing(northwind, smtp_sink):

@@ -166,13 +166,14 @@ def test_hostile_and_messy_mail_through_imap_loses_nothing_and_doubles_nothing(d
     assert nul.subject in ("nulhere", "nul\ufffdhere") and "\x00" not in nul.ticket.description
     assert Ticket.objects.filter(subject="Hallo Bcc: all@victim.test").count() == 1
     assert len(Ticket.objects.get(inbound_mails__key="<h-4@devries.test>").subject) == 300
-    long_sender = InboundMail.objects.get(outcome="quarantined", reason__startswith="over a limit: sender address of 313")
+    long_sender, = [m for m in InboundMail.objects.filter(outcome="quarantined")
+                    if m.reason.startswith("over a limit: sender address of 313")]
     assert b"x" * 300 + b"@devries.test" in bytes(long_sender.raw)
     assert earlier.messages.filter(from_customer=True).count() == 2  # the two replies, nothing from mallory
     unknown = OutboundMail.objects.filter(kind="confirmation", ticket__contact__isnull=True)
     assert unknown.count() == 20 and unknown.filter(to="flood@attacker.test").count() == 3
     # 57 new requests from strangers (mallory, jörg, 30 of the flood, 25 others): 20 confirmed
-    assert InboundMail.objects.filter(reason__contains="; not confirmed: ").count() == 57 - 20
+    assert sum("; not confirmed: " in m.reason for m in InboundMail.objects.defer("raw")) == 57 - 20
 
     assert imap.poll(box).fetched == 0 and _state() == (rows, tickets, outbound, outcomes)  # nothing changes
 

@@ -79,7 +79,7 @@ def test_an_incomplete_report_gets_the_form_and_the_answer_by_mail_completes_it(
     assert ticket.product == "Invantive Cloud"  # given before: not touched
     assert Assessment.objects.get(ticket=ticket).completeness == "complete"
     event = ticket.events.filter(kind="corrected").get()
-    assert event.data["reason"] == "the customer's answer" and set(event.data["changes"]) == {"product_version",
+    assert event.data["source"] == "customer_answer" and set(event.data["changes"]) == {"product_version",
                                                                                               "reproduction"}
     assert ticket.status == "new" and ticket.triage_state == ""  # back in triage
 

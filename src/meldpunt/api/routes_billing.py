@@ -43,6 +43,7 @@ from meldpunt.billing.selectors import (
 )
 from meldpunt.billing.services import BudgetExceeded, ProposalNotApproved, book_time
 from meldpunt.billing.ubl import filename, invoice_xml
+from meldpunt.billing.wording import entry_words
 from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.contracts.selectors import is_staff, visible_agreements
 from meldpunt.core.billing import BillingError, BudgetState, Month
@@ -70,7 +71,8 @@ def list_time(request, ticket_id: Id):
     ticket = _ticket(request, ticket_id)
     _billing(request, "see time entries")
     staff = is_staff(request.auth)
-    return [entry_out(e, staff) for e in ticket_time(ticket).select_related("invoiced__line__invoice")]
+    currency = _currency(ticket)
+    return [entry_out(e, staff, currency) for e in ticket_time(ticket).select_related("invoiced__line__invoice")]
 
 
 @router.post("/tickets/{ticket_id}/time-entries", response={200: BookingOut, 201: BookingOut, **ERRORS},
@@ -88,7 +90,7 @@ def post_time(request, ticket_id: Id, payload: TimeEntryIn, idempotency_key: Ide
     entry = TimeEntry.objects.select_related("agent").get(pk=booking.entry.pk)
     currency = _currency(ticket)
     return Status(201 if booking.created else 200, {
-        "entry": entry_out(entry, True), "created": booking.created, "warnings": booking.warnings,
+        "entry": entry_out(entry, True, currency), "created": booking.created, "warnings": booking.warnings,
         "budget": budget_out(booking.budget, currency) if booking.budget else None,
     })
 
@@ -212,7 +214,8 @@ def _due_days():
     return days
 
 
-def entry_out(entry: TimeEntry, staff: bool) -> dict:
+def entry_out(entry: TimeEntry, staff: bool, currency: str = "EUR") -> dict:
+    """One time entry; its explanation worded in the request's language (Accept-Language)."""
     agent = entry.agent
     invoiced = getattr(entry, "invoiced", None)  # the reverse one-to-one raises an AttributeError when absent
     return {
@@ -220,7 +223,7 @@ def entry_out(entry: TimeEntry, staff: bool) -> dict:
         "agent": (agent.get_full_name() or agent.get_username()) if agent else None,
         "billable": entry.billable, "billed_minutes": entry.billed_minutes,
         "rate": str(entry.rate) if entry.rate is not None else None, "amount": str(entry.amount),
-        "explanation": entry.explanation, "note": entry.note if staff else "",
+        "explanation": entry_words(entry, currency), "note": entry.note if staff else "",
         "invoice": invoiced.line.invoice.number if invoiced else None, "created_at": entry.created_at,
     }
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Header, Path, Query, Router, Status
 from ninja.errors import HttpError
@@ -46,6 +46,7 @@ from meldpunt.tickets.services import (
     change_status,
     set_priority,
 )
+from meldpunt.tickets.wording import priority_reason_words
 from meldpunt.triage.selectors import customer_state
 
 router = Router(tags=["tickets"])
@@ -206,8 +207,12 @@ def ticket_detail(request, ticket: Ticket, lang: str = "en", *, clocks: list[Clo
     clocks = sorted(ticket.clocks.all() if clocks is None else clocks, key=lambda c: order.get(c.metric, 9))
     if messages is None:
         messages = visible_messages(request.auth, ticket)
+    detail = with_staff_fields(request.auth, [ticket_out(ticket)])[0]
+    if lang != "en":  # the stored reason is the API's English; another reader gets it worded (issue 21)
+        with translation.override(lang):
+            detail["priority_reason"] = priority_reason_words(ticket.priority_reason)
     return {
-        **with_staff_fields(request.auth, [ticket_out(ticket)])[0],
+        **detail,
         "description": ticket.description,
         **{field: getattr(ticket, field) for field in ("product", "product_version", "error_code", "reproduction")},
         "clocks": [clock_out(clock, _clock_zone(ticket, clock.calendar), lang) for clock in clocks],

@@ -2,10 +2,12 @@
 notes (the action below), never edits."""
 
 from django.contrib import admin, messages
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.billing.models import Budget, Invoice, InvoiceLine, TimeEntry, VendorProfile
 from meldpunt.billing.services import credit_invoice
+from meldpunt.billing.wording import entry_words
 from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.core.billing import BillingError
 
@@ -25,8 +27,14 @@ class BudgetAdmin(admin.ModelAdmin):
 class TimeEntryAdmin(admin.ModelAdmin):
     list_display = ["id", "ticket", "agent", "started_at", "minutes", "billable", "billed_minutes", "rate", "amount"]
     list_filter = ["billable"]
-    readonly_fields = ["billed_minutes", "amount", "explanation", "idempotency_key"]
+    readonly_fields = ["billed_minutes", "unit_minutes", "amount", "explanation", "idempotency_key"]
     raw_id_fields = ["ticket"]
+
+    @admin.display(description=_("explanation"))
+    def explanation(self, obj: TimeEntry) -> str:
+        """Worded now, in the admin's language (the entry keeps facts, not a sentence)."""
+        agreement = obj.ticket.agreement if obj.pk else None
+        return entry_words(obj, agreement.catalog.parsed().currency if agreement else "EUR")
 
     def has_change_permission(self, request, obj=None):
         return False  # book through the desk so the catalog's rounding applies
@@ -65,7 +73,9 @@ class InvoiceAdmin(admin.ModelAdmin):
     def credit_in_full(self, request, queryset):
         for invoice in queryset:
             try:
-                note = credit_invoice(invoice=invoice, reason=str(_("Credited in full by %(user)s") % {"user": request.user}))
+                with translation.override(invoice.language):  # the reason is printed on the customer's credit note
+                    reason = str(_("Credited in full by %(user)s") % {"user": request.user})
+                note = credit_invoice(invoice=invoice, reason=reason)
                 self.message_user(request, _("%(note)s credits %(invoice)s") % {"note": note, "invoice": invoice})
             except BillingError as exc:
                 self.message_user(request, billing_error_words(exc), messages.WARNING)

@@ -64,7 +64,10 @@ class Budget(models.Model):
 
 
 class TimeEntry(models.Model):
-    """One session of work on a ticket; covered by the contract or billable."""
+    """One session of work on a ticket; covered by the contract or billable.
+
+    A billable entry keeps the facts of its price, not a sentence: its explanation is worded
+    when it is read, in the reader's language (``billing.wording.entry_words``)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="time_entries", verbose_name=_("ticket"))
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="time_entries", verbose_name=_("agent"))
@@ -75,7 +78,8 @@ class TimeEntry(models.Model):
     rate = models.DecimalField(_("hourly rate"), null=True, blank=True, **MONEY)
     amount = models.DecimalField(_("amount"), default=Decimal("0.00"), **MONEY)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    explanation = models.CharField(_("explanation"), max_length=300, blank=True)
+    unit_minutes = models.PositiveIntegerField(_("billing unit (minutes)"), default=1,
+                                               help_text=_("The catalog's unit the minutes were rounded up to."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, null=True, blank=True,
                                        help_text=_("A client's key: the same key on the same ticket books once."))

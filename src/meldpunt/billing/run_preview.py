@@ -78,7 +78,7 @@ def _row(month: Month, organisation_id: int, vendor: str, currency: str, agreeme
                       .prefetch_related("addons").order_by("code"))
     amounts: list[Decimal] = []
     for agreement in agreements:
-        amounts += [draft.amount for draft, _revision in fee_drafts(agreement, month, organisation.language)]
+        amounts += [draft.amount for draft, _revision in fee_drafts(agreement, month)]
     minutes = 0
     entries = unbilled_time(month).filter(ticket_id__in=ticket_ids).select_related("ticket__agreement__catalog")
     by_ticket_rate: dict[tuple, list[TimeEntry]] = defaultdict(list)
@@ -88,7 +88,7 @@ def _row(month: Month, organisation_id: int, vendor: str, currency: str, agreeme
     for group in by_ticket_rate.values():
         ticket = group[0].ticket
         draft = time_line(ticket.number, ticket.subject, [Session(e.pk, e.minutes, e.billed_minutes, e.rate, e.amount)
-                                                          for e in group], language=organisation.language)
+                                                          for e in group])
         amounts.append(draft.amount)
         minutes += sum(e.billed_minutes for e in group)
         last_ticket_agreement = ticket.agreement

@@ -16,9 +16,10 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from meldpunt.billing.line_words import line_words
 from meldpunt.billing.models import (
     Budget,
     Invoice,
@@ -138,7 +139,7 @@ def _book(*, ticket: Ticket, agent, minutes: int, started_at: datetime | None, b
             raise BillingError(_("rate: the catalog sets no hourly rate for billable time; give the rate"))
         session = bill_session(minutes, price, rules, kind=ticket.kind)
         entry.billed_minutes, entry.rate, entry.amount = session.billed_minutes, price, session.amount
-        entry.explanation = session.explanation[:300]
+        entry.unit_minutes = session.unit_minutes
         booking.budget, booking.warnings = _check_budget(ticket, session.amount, allow_overrun)
     entry.save()
     events.record(ticket, "time", actor=agent, entry=entry.pk, minutes=minutes, billable=billable,
@@ -284,7 +285,7 @@ def _bills_something(month: Month, group: dict) -> bool:
     if group["tickets"]:
         return True
     agreements = Agreement.objects.filter(pk__in=group["agreements"]).select_related("catalog").prefetch_related("addons")
-    return any(fee_drafts(agreement, month, "en") for agreement in agreements)
+    return any(fee_drafts(agreement, month) for agreement in agreements)
 
 
 def run_month(*, month: Month | str, today: date | None = None, force: str = "", require_profile: bool = False,
@@ -321,7 +322,7 @@ def run_month(*, month: Month | str, today: date | None = None, force: str = "",
     return result
 
 
-def fee_drafts(agreement: Agreement, month: Month, language: str) -> list[tuple[LineDraft, int]]:
+def fee_drafts(agreement: Agreement, month: Month) -> list[tuple[LineDraft, int]]:
     """Fee lines still to bill for this agreement and month, each with its revision."""
     catalog = agreement.catalog.parsed()
     package = catalog.package(agreement.package)
@@ -339,7 +340,7 @@ def fee_drafts(agreement: Agreement, month: Month, language: str) -> list[tuple[
     }
     drafts = []
     for draft in fee_lines(items, month=month, code=agreement.code, starts_on=agreement.starts_on,
-                           ends_on=agreement.ends_on, language=language, currency=catalog.currency):
+                           ends_on=agreement.ends_on, currency=catalog.currency):
         seen = billed.get(draft.item, {"n": 0, "credited": 0})
         if seen["n"] > seen["credited"]:
             continue  # billed and not credited: nothing new
@@ -351,7 +352,14 @@ def fee_drafts(agreement: Agreement, month: Month, language: str) -> list[tuple[
 def _bill_group(
     month: Month, today: date, key: tuple, agreement_ids: list[int], ticket_ids: list[int]
 ) -> tuple[Invoice | None, int]:
-    """One customer's invoice for the month, or None when there is nothing new to bill."""
+    """One customer's invoice for the month, or None when there is nothing new to bill.
+
+    Its lines are worded here, once, in the organisation's language (kept as
+    ``Invoice.language``), and stored with the invoice, not worded again when read: an issued
+    invoice is a legal document that never changes (credit notes correct it), so its PDF,
+    its UBL and every reprint must read exactly as it was sent, whatever later catalogs or
+    translations say. The customer reads it, so the agent's language plays no part.
+    """
     organisation_id, vendor, currency = key
     agreements = list(Agreement.objects.filter(pk__in=agreement_ids).select_related("catalog", "organisation")
                       .prefetch_related("addons").order_by("code"))
@@ -360,7 +368,7 @@ def _bill_group(
     language = organisation.language
     rows: list[dict] = []
     for agreement in agreements:
-        for draft, revision in fee_drafts(agreement, month, language):
+        for draft, revision in fee_drafts(agreement, month):
             rows.append({"draft": draft, "agreement": agreement, "revision": revision})
     entries = unbilled_time(month).filter(ticket_id__in=ticket_ids).select_for_update(of=("self",)).order_by("ticket_id", "id")
     by_ticket_rate: dict[tuple, list[TimeEntry]] = defaultdict(list)
@@ -369,7 +377,7 @@ def _bill_group(
     for (ticket_id, _rate), group in by_ticket_rate.items():
         ticket = tickets[ticket_id]
         sessions = [Session(e.pk, e.minutes, e.billed_minutes, e.rate, e.amount) for e in group]
-        draft = time_line(ticket.number, ticket.subject, sessions, language=language)
+        draft = time_line(ticket.number, ticket.subject, sessions)
         rows.append({"draft": draft, "agreement": ticket.agreement, "ticket": ticket, "entries": group})
     if not rows:
         return None, 0
@@ -378,9 +386,10 @@ def _bill_group(
                      currency=currency, language=language, vat_rate=vat_rate, amounts=[r["draft"].amount for r in rows])
     for position, row in enumerate(rows, start=1):
         draft: LineDraft = row["draft"]
+        description, source = line_words(draft, language)
         line = InvoiceLine.objects.create(
-            invoice=invoice, position=position, description=draft.description, quantity=draft.quantity,
-            unit_price=draft.unit_price, amount=draft.amount, source_type=draft.source_type, source=draft.source[:500],
+            invoice=invoice, position=position, description=description, quantity=draft.quantity,
+            unit_price=draft.unit_price, amount=draft.amount, source_type=draft.source_type, source=source[:500],
             agreement=row["agreement"], item=draft.item, period=month.first, revision=row.get("revision", 0),
             ticket=row.get("ticket"),
         )
@@ -427,12 +436,14 @@ def credit_invoice(*, invoice: Invoice, reason: str, line_ids: list[int] | None 
     note = _issue(vendor=invoice.vendor, kind="credit_note", organisation=invoice.organisation, month=month,
                   today=today or timezone.localdate(), currency=invoice.currency, language=invoice.language,
                   vat_rate=invoice.vat_rate, amounts=[-line.amount for line in lines], credits=invoice, reason=reason)
-    credits = "Crediteert" if invoice.language == "nl" else "Credits"
     for position, line in enumerate(lines, start=1):
+        with translation.override(invoice.language):  # the customer's, as the invoice it credits
+            source = _("Credits %(number)s #%(line)s: %(reason)s") % {
+                "number": invoice.number, "line": line.position, "reason": reason}
         InvoiceLine.objects.create(
             invoice=note, position=position, description=line.description, quantity=-line.quantity,
             unit_price=line.unit_price, amount=money(-line.amount), source_type="credit",
-            source=f"{credits} {invoice.number} #{line.position}: {reason}"[:500], agreement=line.agreement,
+            source=source[:500], agreement=line.agreement,
             item=line.item, period=line.period, ticket=line.ticket, credited_line=line,
         )
     return note

@@ -25,6 +25,7 @@ from meldpunt.billing.selectors import (
 )
 from meldpunt.billing.selectors import ticket_time as ticket_time_entries
 from meldpunt.billing.ubl import filename, invoice_xml, month_zip
+from meldpunt.billing.wording import entry_words
 from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.contracts.selectors import is_staff
 from meldpunt.core.billing import BillingError, BudgetState, Month, format_money
@@ -133,8 +134,11 @@ def ticket_time(request, pk: int):
         if booking is not None:
             warnings = booking.warnings
             form = BookTimeForm()
+    currency = ticket.agreement.catalog.parsed().currency if ticket.agreement_id else "EUR"
+    entries = list(ticket_time_entries(ticket))
+    for entry in entries:  # worded now, in the agent's language
+        entry.words = entry_words(entry, currency)
     return render(request, "billing/ticket_time.html", {
-        "ticket": ticket, "form": form, "warnings": warnings, "entries": ticket_time_entries(ticket),
-        "budget": budget_state(ticket.agreement) if ticket.agreement_id else None,
-        "currency": ticket.agreement.catalog.parsed().currency if ticket.agreement_id else "EUR",
+        "ticket": ticket, "form": form, "warnings": warnings, "entries": entries,
+        "budget": budget_state(ticket.agreement) if ticket.agreement_id else None, "currency": currency,
     })

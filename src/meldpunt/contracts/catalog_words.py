@@ -7,6 +7,7 @@ so the command uses it without a database."""
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,16 @@ BILLING_ERRORS = {
     "consultant": gettext_lazy("a session of %(session)s is %(threshold)s or more: register it as a consultant "
                                "request (sales), not as a support session"),
 }
+
+
+#: The unit a counted add-on is priced per (catalog ``unit``); another unit reads as the catalog says.
+UNIT_WORDS = {"month": gettext_lazy("month"), "integration": gettext_lazy("integration")}
+
+
+def unit_words(unit: str, language: str | None = None) -> str:
+    """A priced unit in ``language`` (None: the active one): "integration" → "koppeling"."""
+    with translation.override(language or get_language() or "en"):
+        return str(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit
 
 
 def billing_error_words(error: BillingError) -> str:

@@ -14,11 +14,10 @@ from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts import addresses
-from meldpunt.contracts.catalog_words import not_in_catalog_words
+from meldpunt.contracts.catalog_words import not_in_catalog_words, unit_words
 from meldpunt.contracts.catalogs import newest_version
 from meldpunt.contracts.models import Agreement, AgreementAddon, CatalogVersion, Contact, Organisation
 from meldpunt.contracts.parsing import agreement_overrides, digest_of
-from meldpunt.core.billing import unit_label
 from meldpunt.core.catalog import Addon, CatalogError
 from meldpunt.core.catalog_loader import PRESETS, parse_catalog, preset_text
 
@@ -183,7 +182,7 @@ def named_units_problem(addon: Addon, quantity: int, names) -> str | None:
         return None
     language = translation_language()
     label = addon.name.get(language) or addon.name.get("en") or addon.id
-    unit = unit_label(addon.unit, language)
+    unit = unit_words(addon.unit, language)
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         return _("%(addon)s: the names must be a list of texts, e.g. [\"Exact Online\", \"Shopify\"].") % {"addon": label}
     given = [" ".join(n.split()) for n in names if n.strip()]

@@ -26,7 +26,7 @@ class BillingError(ValueError):
     """A booking or a billing input that cannot be accepted, said for the person who gave it.
 
     The core's own refusals carry a ``code`` and ``params`` besides the English, so the app
-    words them in the reader's language (``billing.wording.billing_error_words``); an app's
+    words them in the reader's language (``contracts.catalog_words.billing_error_words``); an app's
     refusal is already worded (``code`` None). Codes: ``money`` (value), ``number``,
     ``negative``, ``decimals`` (what, text), ``unit_minutes``, ``no_minutes``, ``month``
     (text), ``month_year`` (text, first, last), ``no_entries``, ``one_rate``, ``consultant``
@@ -144,11 +144,14 @@ def round_up_minutes(minutes: int, unit: int) -> int:
 
 @dataclass(frozen=True)
 class BilledSession:
+    """The facts of one priced session; the billing app words them in the reader's language
+    (``billing.wording.session_words``), so nothing here is English."""
+
     minutes: int
     billed_minutes: int
     rate: Decimal
     amount: Decimal
-    explanation: str
+    unit_minutes: int = 1  # the catalog's unit the minutes were rounded up to (1: none)
 
 
 def bill_session(minutes: int, rate: Decimal, rules: SessionRules, *, kind: str = "") -> BilledSession:
@@ -167,11 +170,7 @@ def bill_session(minutes: int, rate: Decimal, rules: SessionRules, *, kind: str 
         )
     billed = round_up_minutes(minutes, rules.unit_minutes)
     amount = money(Decimal(billed) * rate / 60)
-    if rules.unit_minutes > 1:
-        why = f"{minutes} min worked, billed as {billed} min (rounded up to whole {rules.unit_minutes}-minute units)"
-    else:
-        why = f"{minutes} min worked and billed"
-    return BilledSession(minutes, billed, rate, amount, f"{why} at {rate}/h = {amount}")
+    return BilledSession(minutes, billed, rate, amount, rules.unit_minutes)
 
 
 def format_minutes(minutes: int, language: str = "en") -> str:
@@ -244,42 +243,23 @@ def pro_rata(monthly_price: Decimal, days: int, days_in_month: int) -> Decimal:
 # ---------------------------------------------------------- invoice lines
 @dataclass(frozen=True)
 class LineDraft:
-    """One invoice line before it is stored, with where it comes from.
+    """One invoice line before it is stored: its numbers and the facts it is worded from.
 
     ``source_type`` is ``package``, ``addon`` or ``time``; ``item`` the package or add-on id
-    (empty for time); ``source`` a sentence for the customer that makes the line explainable
-    (agreement code, days, time entries).
+    (empty for time). ``facts`` hold what makes the line explainable to the customer; the
+    billing app words them in the customer's language (``billing.line_words``), nothing here
+    is a sentence. A fee: ``name`` (per language, from the catalog), ``names`` (named
+    units), ``month``, ``code`` (agreement), ``monthly_price``, ``currency``, ``unit``,
+    ``days`` and ``month_days``. A time line: ``number``, ``subject``, ``entries`` (ids),
+    ``billed`` and ``worked`` (minutes).
     """
 
-    description: str
     quantity: Decimal
     unit_price: Decimal
     amount: Decimal
     source_type: str
     item: str
-    source: str
-
-
-_WORDS = {
-    "en": {"month": "month", "pro_rata": "pro rata {days}/{of} days", "agreement": "agreement {code}",
-           "per": "per {unit}", "ticket": "Ticket #{number}: {subject}",
-           "sessions": "{n} time entries, {billed} billed ({worked} worked)", "entries": "time entries {ids}",
-           "session": "1 time entry, {billed} billed ({worked} worked)", "entry": "time entry {ids}"},
-    "nl": {"month": "maand", "pro_rata": "naar rato {days}/{of} dagen", "agreement": "overeenkomst {code}",
-           "per": "per {unit}", "ticket": "Melding #{number}: {subject}",
-           "sessions": "{n} tijdboekingen, {billed} gefactureerd ({worked} gewerkt)", "entries": "tijdboekingen {ids}",
-           "session": "1 tijdboeking, {billed} gefactureerd ({worked} gewerkt)", "entry": "tijdboeking {ids}"},
-}
-_UNITS = {"integration": {"en": "integration", "nl": "koppeling"}}
-
-
-def unit_label(unit: str, language: str) -> str:
-    """A counted add-on's unit in ``language`` ("integration" → "koppeling")."""
-    return _UNITS.get(unit, {}).get(language, unit)
-
-
-def words(language: str) -> dict[str, str]:
-    return _WORDS["nl" if language == "nl" else "en"]
+    facts: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -296,8 +276,7 @@ class FeeItem:
 
 
 def fee_lines(
-    items: Sequence[FeeItem], *, month: Month, code: str, starts_on: date, ends_on: date | None, language: str,
-    currency: str = "EUR",
+    items: Sequence[FeeItem], *, month: Month, code: str, starts_on: date, ends_on: date | None, currency: str = "EUR",
 ) -> list[LineDraft]:
     """Package fee and add-ons for one agreement and month, pro rata by day for part months.
 
@@ -307,29 +286,20 @@ def fee_lines(
     days = active_days(month, starts_on, ends_on)
     if days == 0:
         return []
-    w = words(language)
-    period = f"{month} ({w['agreement'].format(code=code)})"
-    part = days < month.days
     lines = []
     for fee in items:
         if fee.monthly_price <= 0 or fee.quantity <= 0:
             continue
         unit_price = pro_rata(fee.monthly_price, days, month.days)
-        name = fee.name.get(language) or fee.name.get("en") or fee.item
-        if fee.names:
-            name = f"{name}: {', '.join(fee.names)}"
-        unit = _UNITS.get(fee.unit, {}).get(language, fee.unit) if fee.unit != "month" else w["month"]
-        source = f"{period}; {format_money(fee.monthly_price, currency, language)} {w['per'].format(unit=unit)}"
-        if part:
-            source += f"; {w['pro_rata'].format(days=days, of=month.days)}"
         lines.append(LineDraft(
-            description=name,
             quantity=Decimal(fee.quantity),
             unit_price=unit_price,
             amount=money(unit_price * fee.quantity),
             source_type=fee.source_type,
             item=fee.item,
-            source=source,
+            facts={"name": dict(fee.name), "names": list(fee.names), "month": str(month), "code": code,
+                   "monthly_price": fee.monthly_price, "currency": currency, "unit": fee.unit,
+                   "days": days, "month_days": month.days},
         ))
     return lines
 
@@ -345,7 +315,7 @@ class Session:
     amount: Decimal
 
 
-def time_line(number: int, subject: str, sessions: Sequence[Session], *, language: str) -> LineDraft:
+def time_line(number: int, subject: str, sessions: Sequence[Session]) -> LineDraft:
     """Billable time of one ticket at one rate: quantity in hours, amount the sum of sessions.
 
     The amount is the sum of the sessions' own amounts (each already rounded to cents at
@@ -356,24 +326,15 @@ def time_line(number: int, subject: str, sessions: Sequence[Session], *, languag
     rates = {s.rate for s in sessions}
     if len(rates) != 1:
         raise BillingError("a time line bills one rate; split the sessions by rate", "one_rate")
-    w = words(language)
     billed = sum(s.billed_minutes for s in sessions)
-    worked = sum(s.minutes for s in sessions)
-    ids = ", ".join(f"#{s.id}" for s in sorted(sessions, key=lambda s: s.id))
-    one = len(sessions) == 1
-    source = "; ".join([
-        w["session" if one else "sessions"].format(
-            n=len(sessions), billed=format_minutes(billed, language), worked=format_minutes(worked, language)),
-        w["entry" if one else "entries"].format(ids=ids),
-    ])
     return LineDraft(
-        description=w["ticket"].format(number=number, subject=subject)[:300],
         quantity=hours(billed),
         unit_price=rates.pop(),
         amount=sum((s.amount for s in sessions), Decimal("0.00")),
         source_type="time",
         item="",
-        source=source,
+        facts={"number": number, "subject": subject, "entries": sorted(s.id for s in sessions),
+               "billed": billed, "worked": sum(s.minutes for s in sessions)},
     )
 
 

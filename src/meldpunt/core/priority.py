@@ -29,6 +29,9 @@ REASONS = {
     "default": "default priority {level} (catalog)",
     "provisional": "provisional priority {level} (catalog), to be assessed",
     "unassessed": "to be assessed",
+    # seed 002: a category request the desk accepted (the agent's note after the semicolon)
+    "category_noted": "category {level} on the customer's request ({motivation}); {note}",
+    "category": "category {level} on the customer's request ({motivation})",
 }
 
 #: Why no priority follows from the inputs, by code (English; the app translates by code).

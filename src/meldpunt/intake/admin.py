@@ -63,12 +63,17 @@ class MailboxAdmin(admin.ModelAdmin):
 
 @admin.register(InboundMail)
 class InboundMailAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "outcome", "sender", "subject", "ticket", "reason"]
+    list_display = ["received_at", "outcome", "sender", "subject", "ticket", "why"]
     list_filter = ["outcome", "mailbox"]
     search_fields = ["sender", "subject", "key"]
-    readonly_fields = ["key", "mailbox", "source", "sender", "subject", "outcome", "reason", "ticket", "message",
+    readonly_fields = ["key", "mailbox", "source", "sender", "subject", "outcome", "why", "ticket", "message",
                        "received_at", "handled_by", "handled_at", "raw_text"]
-    exclude = ["raw"]
+    exclude = ["raw", "notes", "legacy_reason"]
+
+    @admin.display(description=_("reason"))
+    def why(self, obj):
+        """The mail's notes worded in the admin's language (an old row: its English sentence)."""
+        return obj.reason
     actions = ["turn_into_ticket", "release_held", "discard_held"]
 
     @admin.display(description=_("raw message"))

@@ -119,7 +119,7 @@ def _register_group(items: list[Item], parsed: dict[int, ParsedMail], group: dic
         for i in order
     ])
     rows = InboundMail.objects.bulk_create([
-        inbound_row(items[i][0], parsed[i].key, "created", new_request_reason(group[i], parsed[i].sender), items[i][1],
+        inbound_row(items[i][0], parsed[i].key, "created", [new_request_reason(group[i], parsed[i].sender)], items[i][1],
                     mailbox, parsed[i], ticket)
         for i, ticket in zip(order, tickets, strict=True)
     ])

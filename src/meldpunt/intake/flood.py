@@ -27,6 +27,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from meldpunt.intake.models import InboundMail, OutboundMail
+from meldpunt.intake.reasons import note
 from meldpunt.tickets import events
 from meldpunt.tickets.models import Ticket
 
@@ -48,34 +49,35 @@ def recent_counts(senders) -> dict[str, int]:
                 .values_list("sender").annotate(n=Count("id")).values_list("sender", "n"))
 
 
-def held_reason(sender: str, recent: int) -> str | None:
-    """Why a mail from ``sender``, who sent ``recent`` mails in the last hour, is held; None
-    when it is not."""
+def held_reason(sender: str, recent: int) -> dict | None:
+    """Why a mail from ``sender``, who sent ``recent`` mails in the last hour, is held (a note,
+    :mod:`meldpunt.intake.reasons`); None when it is not."""
     limit = throttle_limit()
     if recent < limit:
         return None
-    return f"held: more than {limit} mails from {sender} in an hour; an agent releases or discards it"
+    return note("held", limit=limit, sender=sender)
 
 
-def confirmation_refused(address: str) -> str | None:
-    """Why a confirmation to ``address`` (no contact) is not sent, or None when it may be."""
+def confirmation_refused(address: str) -> dict | None:
+    """Why a confirmation to ``address`` (no contact) is not sent (a note), or None when it may be."""
     since = timezone.now() - timedelta(hours=1)
     sent = OutboundMail.objects.filter(kind="confirmation", created_at__gte=since, ticket__contact__isnull=True)
     per_address = int(getattr(settings, "MELDPUNT_CONFIRM_UNKNOWN_PER_ADDRESS", 3))
     overall = int(getattr(settings, "MELDPUNT_CONFIRM_UNKNOWN_PER_HOUR", 100))
     if sent.filter(to=address).count() >= per_address:
-        return f"not confirmed: {per_address} confirmations to {address} in the last hour already"
+        return note("not_confirmed_address", count=per_address, address=address)
     if sent.count() >= overall:
-        return f"not confirmed: {overall} confirmations to unknown senders in the last hour already"
+        return note("not_confirmed_overall", count=overall)
     return None
 
 
-def withhold(ticket: Ticket, address: str, reason: str) -> None:
+def withhold(ticket: Ticket, address: str, reason: dict) -> None:
     """Record on the ticket that its confirmation was not sent, and why; the mail it came
     in with says so too (its reason, shown to agents and in the intake admin). The
     confirmation is written by the follow-up after the registration, so this comes after
     the mail's outcome was reported."""
-    events.record(ticket, WITHHELD, to=address, reason=reason)
-    for inbound in InboundMail.objects.filter(ticket=ticket, outcome="created").exclude(reason__contains=reason):
-        inbound.reason = f"{inbound.reason}; {reason}"[:500]
-        inbound.save(update_fields=["reason"])
+    events.record(ticket, WITHHELD, to=address, reason=reason)  # worded by the timeline (intake.reasons)
+    for inbound in InboundMail.objects.filter(ticket=ticket, outcome="created").defer("raw"):
+        if reason not in inbound.notes:
+            inbound.notes, inbound.legacy_reason = inbound.noted(reason), ""
+            inbound.save(update_fields=["notes", "legacy_reason"])

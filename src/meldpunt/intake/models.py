@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meldpunt.intake.reasons import notes_words
 from meldpunt.sealed import SealedTextField
 from meldpunt.tickets.models import Message, Ticket
 
@@ -61,7 +62,10 @@ class InboundMail(models.Model):
     sender = models.CharField(_("sender"), max_length=254, blank=True, db_index=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=OUTCOMES, db_index=True)
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    legacy_reason = models.CharField(_("reason (older mail)"), max_length=500, blank=True,
+                                     help_text=_("Written in English by older versions; new mail keeps notes."))
+    notes = models.JSONField(_("notes"), default=list, blank=True,
+                             help_text=_("What happened to the mail, as codes; worded when read."))
     ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_mails", verbose_name=_("ticket"))
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("message"))
     received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
@@ -77,6 +81,16 @@ class InboundMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome}: {self.subject or self.key}"
+
+    @property
+    def reason(self) -> str:
+        """Why the mail came to its outcome, in the active language (:mod:`meldpunt.intake.reasons`)."""
+        return notes_words(self.notes, self.legacy_reason)
+
+    def noted(self, *added: dict) -> list:
+        """The notes with ``added`` after them; an old row's English reason becomes the first."""
+        before = list(self.notes) or ([{"code": "text", "text": self.legacy_reason}] if self.legacy_reason else [])
+        return before + list(added)
 
 
 class Attachment(models.Model):

@@ -24,7 +24,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, mailers
 from django.db import connection, transaction
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from meldpunt.core.mailheaders import header_text
 from meldpunt.intake import attachments
@@ -198,12 +199,9 @@ def send_many(mail_ids: list[int]) -> int:
 
 
 #: What a mail says of thread files it could not carry (the sum passed the limit).
-NOT_ATTACHED = {"en": "Not attached (too large for mail; see the portal): {names}",
-                "nl": "Niet bijgevoegd (te groot voor e-mail; zie het portaal): {names}"}
+NOT_ATTACHED = gettext_lazy("Not attached (too large for mail; see the portal): %(names)s")
 #: The same for a recipient without a portal account (a follower known by address only).
-NOT_ATTACHED_BY_MAIL = {"en": "Not attached (too large for mail; reply to this mail if you need them): {names}",
-                        "nl": "Niet bijgevoegd (te groot voor e-mail; antwoord op deze mail als u ze nodig hebt): "
-                              "{names}"}
+NOT_ATTACHED_BY_MAIL = gettext_lazy("Not attached (too large for mail; reply to this mail if you need them): %(names)s")
 
 
 def _attach_message_files(email: EmailMessage, mail: OutboundMail) -> None:
@@ -227,7 +225,8 @@ def _attach_message_files(email: EmailMessage, mail: OutboundMail) -> None:
     if left_out:
         texts = NOT_ATTACHED if address_sees_in_portal(mail.ticket if mail.ticket_id else None, mail.to) \
             else NOT_ATTACHED_BY_MAIL
-        note = texts.get(mail.language, texts["en"]).format(names=", ".join(left_out))
+        with translation.override(mail.language or "en"):  # the recipient's, as the mail
+            note = str(texts) % {"names": ", ".join(left_out)}
         email.body = f"{email.body.rstrip()}\n\n{note}\n"
 
 

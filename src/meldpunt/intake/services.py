@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import DatabaseError, IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from meldpunt.contracts.models import Agreement, Contact
 from meldpunt.core.filenames import safe_filename
 from meldpunt.core.labelled_fields import read_labelled
 from meldpunt.core.requests_by_mail import kind_of_mail
 from meldpunt.intake import attachments, batch, flood, followers, quotes
-from meldpunt.intake.models import FullMail, InboundMail, Mailbox, OutboundMail
+from meldpunt.intake.models import OUTCOMES, FullMail, InboundMail, Mailbox, OutboundMail
 from meldpunt.intake.parsing import (
     OverLimit,
     ParsedMail,
@@ -32,6 +33,7 @@ from meldpunt.intake.parsing import (
     one_line,
     parse,
 )
+from meldpunt.intake.reasons import note, notes_words
 from meldpunt.tickets import events
 from meldpunt.tickets.merged import survivor
 from meldpunt.tickets.models import Message, Ticket
@@ -49,6 +51,11 @@ class IngestResult:
     ticket: int | None
     reason: str
     duplicate: bool = False
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome in the active language ("created a ticket")."""
+        return str(dict(OUTCOMES).get(self.outcome, self.outcome))
 
     @property
     def kept(self) -> bool:
@@ -78,11 +85,11 @@ def ingest(
     try:
         mail = parse(raw)
     except Unreadable as exc:
-        kind = "over a limit" if isinstance(exc, OverLimit) else "unreadable"
-        return quarantine(raw, f"{kind}: {exc}", source=source, mailbox=mailbox)
+        kind = "over_limit" if isinstance(exc, OverLimit) else "unreadable"
+        return quarantine(raw, [note(kind, text=str(exc))], source=source, mailbox=mailbox)
     except Exception as exc:  # the parser met something it did not expect: still kept
         log.exception("intake: cannot parse %s", source or "a message")
-        return quarantine(raw, f"unreadable: {type(exc).__name__}: {exc}", source=source, mailbox=mailbox)
+        return quarantine(raw, [note("unreadable", text=f"{type(exc).__name__}: {exc}")], source=source, mailbox=mailbox)
     return ingest_parsed(raw, mail, source=source, mailbox=mailbox, received_at=received_at)
 
 
@@ -101,15 +108,15 @@ def ingest_parsed(
             known = InboundMail.objects.filter(key=mail.key).first()
             if known is not None:
                 return _result(known, duplicate=True)
-            outcome, reason, ticket, message = _register(mail, mailbox, received_at or timezone.now())
-            return _record(raw, mail.key, outcome, reason, source, mailbox, mail, ticket, message)
+            outcome, notes, ticket, message = _register(mail, mailbox, received_at or timezone.now())
+            return _record(raw, mail.key, outcome, notes, source, mailbox, mail, ticket, message)
     except Exception as exc:
         if isinstance(exc, IntegrityError):  # most likely a concurrent worker registered it first
             twin = _known(mail.key)
             if twin is not None:
                 return _result(twin, duplicate=True)
         log.exception("intake: cannot register %s (%s)", mail.key, source)
-        error = f"could not be registered: {type(exc).__name__}: {exc}"
+        error = [note("not_registered", text=f"{type(exc).__name__}: {exc}")]
     return quarantine(raw, error, source=source, mailbox=mailbox, mail=mail)
 
 
@@ -120,9 +127,9 @@ def _known(key: str) -> InboundMail | None:
         return None
 
 
-def quarantine(raw: bytes, reason: str, *, source: str = "", mailbox: Mailbox | None = None,
+def quarantine(raw: bytes, notes: list[dict], *, source: str = "", mailbox: Mailbox | None = None,
                mail: ParsedMail | None = None) -> IngestResult:
-    """Keep ``raw`` with outcome ``quarantined`` and ``reason`` for an agent (Intake › Inbound
+    """Keep ``raw`` with outcome ``quarantined`` and why (``notes``) for an agent (Intake › Inbound
     mail), keyed by its Message-ID when it was read, else by the hash of its bytes, so a second
     delivery is recognised. When the parsed values are what the database refuses, it is kept
     without them; when nothing can be written, the outcome is ``failed`` (logged)."""
@@ -133,7 +140,7 @@ def quarantine(raw: bytes, reason: str, *, source: str = "", mailbox: Mailbox | 
                 known = InboundMail.objects.filter(key=key).first()
                 if known is not None:
                     return _result(known, duplicate=True)
-                return _record(raw, key, "quarantined", reason, source, mailbox, values)
+                return _record(raw, key, "quarantined", notes, source, mailbox, values)
         except IntegrityError:
             twin = _known(key)
             if twin is not None:
@@ -142,29 +149,32 @@ def quarantine(raw: bytes, reason: str, *, source: str = "", mailbox: Mailbox | 
         except Exception as exc:
             error = exc
     log.error("intake: cannot keep %s (%s) in quarantine: %s: %s", key, source, type(error).__name__, error)
-    return IngestResult("failed", None, f"not kept ({reason}): {type(error).__name__}: {error}"[:2000])
+    return IngestResult("failed", None, gettext("not kept (%(reason)s): %(error)s") % {
+        "reason": notes_words(notes), "error": f"{type(error).__name__}: {error}"[:2000]})
 
 
 def _result(row: InboundMail, duplicate: bool = False) -> IngestResult:
-    reason = row.reason + (" (already registered)" if duplicate else "")
+    """The outcome of a stored mail, its reason worded in the active language."""
+    reason = row.reason + (" " + gettext("(already registered)") if duplicate else "")
     return IngestResult(row.outcome, row.ticket_id, reason, duplicate)
 
 
-def inbound_row(raw, key, outcome, reason, source, mailbox, mail: ParsedMail | None = None, ticket=None,
+def inbound_row(raw, key, outcome, notes: list[dict], source, mailbox, mail: ParsedMail | None = None, ticket=None,
                 message=None) -> InboundMail:
     """The record of one received message (unsaved). Parsing brought the mail's values
-    within their columns; the cuts here only guard the reason and source we write."""
+    within their columns; the cut here only guards the source we write. ``notes``: why
+    (:mod:`meldpunt.intake.reasons`), worded when read."""
     return InboundMail(
-        key=key[:255], raw=raw, outcome=outcome, reason=fit(one_line(reason), 500),
+        key=key[:255], raw=raw, outcome=outcome, notes=notes,
         source=fit(one_line(source), 300), mailbox=mailbox,
         sender=(mail.sender if mail else "")[:254], subject=(mail.subject if mail else "")[:300],
         ticket=ticket, message=message,
     )
 
 
-def _record(raw, key, outcome, reason, source, mailbox, mail: ParsedMail | None = None, ticket=None, message=None) -> IngestResult:
+def _record(raw, key, outcome, notes, source, mailbox, mail: ParsedMail | None = None, ticket=None, message=None) -> IngestResult:
     # The key was looked up before; a concurrent twin makes this insert fail (IntegrityError).
-    row = inbound_row(raw, key, outcome, reason, source, mailbox, mail, ticket, message)
+    row = inbound_row(raw, key, outcome, notes, source, mailbox, mail, ticket, message)
     row.save(force_insert=True)
     return _result(row)
 
@@ -175,7 +185,9 @@ def new_request(mail: ParsedMail, contact: Contact | None, agreement: Agreement 
     customer wrote as a labelled form ("Product: …", "Versie: …") fill the request's fields
     (:mod:`meldpunt.core.labelled_fields`), so completeness is judged on them (seeds 000/001)."""
     details = read_labelled(mail.body)
-    subject = mail.subject or "(no subject)"
+    language = contact.language if contact else mail.language_hint or _guess_language(mail)
+    with translation.override(language):  # the customer's: the subject is theirs to read too
+        subject = mail.subject or gettext("(no subject)")
     # Seed 000: a licence key is requested by mail; the catalog's words in the subject say so.
     kind = kind_of_mail(agreement.catalog.parsed().mail_kinds, subject) if agreement is not None else "incident"
     return NewRequest(
@@ -187,7 +199,7 @@ def new_request(mail: ParsedMail, contact: Contact | None, agreement: Agreement 
         kind=kind,
         channel="email",
         received_at=received_at,
-        language=(contact.language if contact else mail.language_hint or _guess_language(mail)),
+        language=language,
         reporter_email=mail.sender,
         reporter_name=mail.sender_name,
         product=fit(details.get("product", ""), 120),
@@ -197,20 +209,21 @@ def new_request(mail: ParsedMail, contact: Contact | None, agreement: Agreement 
     )
 
 
-def new_request_reason(contact: Contact | None, sender: str) -> str:
-    return (f"new request from {contact.name} ({contact.organisation})" if contact
-            else f"unknown sender {sender}: in the triage queue")
+def new_request_reason(contact: Contact | None, sender: str) -> dict:
+    """The note of a mail that opened a request."""
+    return (note("new", name=contact.name, organisation=str(contact.organisation)) if contact
+            else note("unknown", sender=sender))
 
 
 def _register(mail: ParsedMail, mailbox: Mailbox | None, received_at: datetime, *, hold: bool = True):
-    """What becomes of a new mail: ``(outcome, reason, ticket, message)``, ticket and message
+    """What becomes of a new mail: ``(outcome, notes, ticket, message)``, ticket and message
     written. ``hold=False``: an agent released it, so the flood rule does not apply again."""
     if mail.automatic:
         ticket = _thread_ticket(mail)
-        return "ignored", f"automatic mail ({mail.automatic}); recorded, never answered", ticket, None
+        return "ignored", [note("automatic", kind=mail.automatic)], ticket, None
     held = flood.held_reason(mail.sender, flood.recent_counts([mail.sender]).get(mail.sender, 0)) if hold else None
     if held:
-        return "held", held, None, None
+        return "held", [held], None, None
     contact, ambiguous = sender_contact(mail.sender)
     answered = _thread_ticket(mail)
     merged = survivor(answered) if answered is not None else None
@@ -234,12 +247,11 @@ def _register(mail: ParsedMail, mailbox: Mailbox | None, received_at: datetime, 
         if mail.cc:
             followers.from_mail(reply.ticket, mail.cc)
         if reply.outcome == "follow_up":
-            return ("created", f"reply to #{answered.pk}, closed or past its reopen window: a new request follows it up",
-                    reply.ticket, reply.message)
-        reason = f"reply to ticket #{answered.pk}" + ("; reopened" if reply.outcome == "reopened" else "")
+            return "created", [note("follow_up", ticket=answered.pk)], reply.ticket, reply.message
+        notes = [note("reply", ticket=answered.pk)] + ([note("reopened")] if reply.outcome == "reopened" else [])
         if duplicate is not None:
-            reason += f" (written to #{duplicate.pk}, merged into it)"
-        return "appended", reason, answered, reply.message
+            notes.append(note("merged", ticket=duplicate.pk))
+        return "appended", notes, answered, reply.message
     ticket, _ = create_ticket(new_request(mail, contact, _agreement_for(contact, mailbox), received_at))
     if mail.cc and ticket.organisation_id is not None:
         followers.from_mail(ticket, mail.cc)
@@ -247,11 +259,10 @@ def _register(mail: ParsedMail, mailbox: Mailbox | None, received_at: datetime, 
     if mail.attachments:  # the description holds the text; the files hang on a thread message
         message = Message.objects.create(ticket=ticket, from_customer=True, channel="email", body=_body(mail))
         _keep_attachments(message, mail)
-    reason = (f"ambiguous sender {mail.sender}: the address belongs to more than one contact; in the triage queue"
-              if ambiguous else new_request_reason(contact, mail.sender))
+    notes = [note("ambiguous", sender=mail.sender) if ambiguous else new_request_reason(contact, mail.sender)]
     if answered is not None:
-        reason += f"; not allowed to write into #{answered.pk}"
-    return "created", reason, ticket, message
+        notes.append(note("not_allowed", ticket=answered.pk))
+    return "created", notes, ticket, message
 
 
 def held_mail(limit: int = 500) -> list[InboundMail]:
@@ -269,10 +280,10 @@ def release(pk: int, *, agent) -> IngestResult | None:
         if row is None:
             return None
         mail = parse(bytes(row.raw))
-        row.outcome, reason, row.ticket, row.message = _register(mail, row.mailbox, row.received_at, hold=False)
-        row.reason = fit(f"{reason}; released by {agent} (was: {row.reason})", 500)
+        row.outcome, notes, row.ticket, row.message = _register(mail, row.mailbox, row.received_at, hold=False)
+        row.notes, row.legacy_reason = row.noted(note("released", by=str(agent)), *notes), ""
         row.handled_by, row.handled_at = agent, timezone.now()
-        row.save(update_fields=["outcome", "reason", "ticket", "message", "handled_by", "handled_at"])
+        row.save(update_fields=["outcome", "notes", "legacy_reason", "ticket", "message", "handled_by", "handled_at"])
     log.info("intake: %s released held mail %s from %s: %s", agent, row.pk, row.sender, row.outcome)
     return _result(row)
 
@@ -296,9 +307,9 @@ def discard(pk: int, *, agent) -> bool:
         if row is None:
             return False
         row.outcome = "discarded"
-        row.reason = fit(f"discarded by {agent} (was: {row.reason})", 500)
+        row.notes, row.legacy_reason = row.noted(note("discarded", by=str(agent))), ""
         row.handled_by, row.handled_at = agent, timezone.now()
-        row.save(update_fields=["outcome", "reason", "handled_by", "handled_at"])
+        row.save(update_fields=["outcome", "notes", "legacy_reason", "handled_by", "handled_at"])
     log.info("intake: %s discarded held mail %s from %s", agent, row.pk, row.sender)
     return True
 
@@ -389,6 +400,13 @@ def _keep_attachments(message, mail: ParsedMail) -> None:
             attachments.store_bytes(message, filename=part.filename, content_type=part.content_type, data=part.data)
 
 
+def _quarantined_subject(inbound: InboundMail, contact: Contact | None) -> str:
+    """The subject of a ticket made of a quarantined mail that has none, in the contact's
+    language (the agent's without one)."""
+    with translation.override(contact.language if contact else translation.get_language()):
+        return gettext("Quarantined mail %(n)s") % {"n": inbound.pk}
+
+
 @transaction.atomic
 def quarantine_to_ticket(inbound: InboundMail, *, agent, subject: str = "", contact: Contact | None = None) -> Ticket:
     """An agent turns a quarantined (unreadable) mail into a ticket; the raw bytes stay attached."""
@@ -400,14 +418,14 @@ def quarantine_to_ticket(inbound: InboundMail, *, agent, subject: str = "", cont
         organisation=contact.organisation if contact else None,
         agreement=_agreement_for(contact, inbound.mailbox),
         contact=contact,
-        subject=subject or inbound.subject or f"Quarantined mail {inbound.pk}",
+        subject=subject or inbound.subject or _quarantined_subject(inbound, contact),
         description=text[:20000],
         channel="email",
         reporter_email=contact.email if contact else "",
     ), actor=agent)
     inbound.ticket = ticket
-    inbound.reason = f"{inbound.reason}; turned into ticket #{ticket.pk} by {agent}"[:500]
-    inbound.save(update_fields=["ticket", "reason"])
+    inbound.notes, inbound.legacy_reason = inbound.noted(note("made_ticket", ticket=ticket.pk, by=str(agent))), ""
+    inbound.save(update_fields=["ticket", "notes", "legacy_reason"])
     return ticket
 
 

@@ -197,11 +197,17 @@ def _no_clock(ticket: Ticket, metric: str) -> str:
 def explain(clock: Clock, language: str) -> list[str]:
     """The clock's explanation in ``language``. The stored text is English; the bulk
     recompute stores none (a million explanations are not worth writing when a few are
-    read), so it is derived from the clock again when missing or in another language."""
+    read), so it is derived from the clock again when missing or in another language.
+    Explanations stored before the core returned structured lines are English too: an
+    English reader reads them as stored, any other reader gets them derived again (issue
+    21), never the stored English."""
     if clock.state == "none":
         with translation.override(language):
             return [_no_clock(clock.ticket, clock.metric)]
     if language == "en" and clock.explanation:
         return list(clock.explanation)
     deadline = deadline_for(clock.ticket, clock.metric, pauses_of(clock), language)
-    return explanation_words(deadline.explanation, language) if deadline else list(clock.explanation)
+    if deadline is None:  # the terms changed since the clock was stored: say why there is none now
+        with translation.override(language):
+            return [_no_clock(clock.ticket, clock.metric)]
+    return explanation_words(deadline.explanation, language)

@@ -14,6 +14,8 @@ PRIORITY_REASONS = {
     "default": gettext_lazy("default priority %(level)s (catalog)"),
     "provisional": gettext_lazy("provisional priority %(level)s (catalog), to be assessed"),
     "unassessed": gettext_lazy("to be assessed"),
+    "category_noted": gettext_lazy("category %(level)s on the customer's request (%(motivation)s); %(note)s"),
+    "category": gettext_lazy("category %(level)s on the customer's request (%(motivation)s)"),
 }
 
 #: The core's priority errors (meldpunt.core.priority.ERRORS) as people read them.

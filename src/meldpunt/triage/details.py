@@ -44,7 +44,7 @@ def fill_from_answer(ticket: Ticket, body: str, *, actor=None) -> dict[str, list
     ticket.version += 1
     ticket.save(update_fields=[*changed, "version", "updated_at"])
     search_index.refresh([ticket.pk])
-    events.record(ticket, "corrected", actor=actor, changes=changed, reason="the customer's answer")
+    events.record(ticket, "corrected", actor=actor, changes=changed, source="customer_answer")  # worded when read
     if "product" in changed:  # a catalog may set targets per product (seed 003): clocks again from receipt
         recompute_clocks(ticket)
     if ticket.agreement_id is not None:

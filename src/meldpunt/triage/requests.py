@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement, Contact
+from meldpunt.core.priority import reason_text
 from meldpunt.core.requests_by_mail import same_company
 from meldpunt.tickets import events
 from meldpunt.tickets.models import Ticket
@@ -81,8 +82,11 @@ def decide_category(found: CategoryRequest, *, accept: bool, actor=None, reason:
     events.record(ticket, "category_decision", actor=actor, request=found.pk, state=found.state, requested=found.requested,
            reason=found.reason)
     if accept:
-        why = f"category {found.requested} on the customer's request ({found.motivation[:120]})"
-        set_priority(ticket, actor=actor, priority=found.requested, reason=(f"{why}; {found.reason}" if found.reason else why)[:300])
+        # a reason of the core's (read back by code and worded for each reader), cut to the column
+        words = {"level": found.requested, "motivation": " ".join(found.motivation.split())[:120]}
+        why = (reason_text("category_noted", **words, note=" ".join(found.reason.split())[:150]) if found.reason
+               else reason_text("category", **words))
+        set_priority(ticket, actor=actor, priority=found.requested, reason=why[:300])
     return found
 
 
@@ -116,9 +120,12 @@ def request_licence_key(*, contact: Contact, agreement_code: str = "", version: 
         raise TriageError(_("agreement %(code)s does not issue licence keys") % {"code": agreement.code})
     if not version.strip():
         raise TriageError(_("version: say which version you need a key for"))
+    with translation.override(contact.language):  # the subject is the customer's to read
+        subject = " ".join((_("Licence key %(product)s %(version)s") % {
+            "product": product.strip(), "version": version.strip()}).split())[:300]
     ticket, _created = create_ticket(NewRequest(
         organisation=contact.organisation, agreement=agreement, contact=contact, kind="licence_key",
-        subject=f"Licence key {product.strip()} {version.strip()}".replace("  ", " ")[:300],
+        subject=subject,
         description=note.strip(), product=product, product_version=version, channel=channel,
     ), actor=actor or contact.user)
     return ticket

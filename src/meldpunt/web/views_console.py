@@ -24,6 +24,7 @@ from meldpunt.desk.forms import CorrectionForm, QueueFilterForm
 from meldpunt.desk.panels import macro_reply_form, queue_context, ticket_context
 from meldpunt.desk.selectors import staff_ticket
 from meldpunt.intake import followers
+from meldpunt.intake.reasons import event_text as intake_event_text
 from meldpunt.intake.services import keep_uploads
 from meldpunt.localformat import short
 from meldpunt.organise.selectors import tags_by_ticket
@@ -178,7 +179,10 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
         found = data.get("changes") or {}  # PostgreSQL's jsonb keeps no key order: show them in ours
         changes = "; ".join(f"{label}: {_short(found[name][0])} → {_short(found[name][1])}"
                             for name, label in CORRECTED.items() if name in found)
-        why = f" ({data['reason']})" if data.get("reason") else ""
+        # a person's reason as written; the customer's answer (older rows: in English) worded now
+        answer = data.get("source") == "customer_answer" or data.get("reason") == "the customer's answer"
+        reason = _("the customer's answer") if answer else data.get("reason")
+        why = f" ({reason})" if reason else ""
         return _("Corrected: %(changes)s") % {"changes": changes} + why
     if event.kind == "planned":
         planned = data.get("planned")
@@ -212,7 +216,8 @@ def _event_text(event, users: dict, statuses: dict) -> str | None:
         return _("A reply via %(channel)s from %(who)s says %(decision)s, but they may not decide on this "
                  "request: the proposal was not decided") % {
             "channel": channel_label(data.get("channel", "")), "who": data.get("by", ""), "decision": data.get("decision", "").upper()}
-    return organise_event_text(event) or team_event_text(event)  # issue 19: tags, links, merges, teams
+    # issue 19: tags, links, merges, teams; issue 21: a withheld confirmation
+    return organise_event_text(event) or team_event_text(event) or intake_event_text(event)
 
 
 def _short(value) -> str:
