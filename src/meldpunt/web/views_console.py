@@ -149,10 +149,19 @@ def _cells(row, labels: dict) -> dict:
         "badge": "breached" if row.breached else "paused" if row.soon else "",
         "metric": (indicative_label(clock, metric) if clock.indicative else metric) if clock else "",
         "paused": row.paused,
-        "due_iso": due.isoformat() if due else "", "due": short(due, "D j M H:i") if due else "",
+        "due_iso": due.isoformat() if due else "", "due": _due_words(due, labels) if due else "",
         "organisation": ticket.organisation.name if ticket.organisation_id else "",
         "assignee": ticket.assignee.get_username() if ticket.assignee_id else "–",
     }
+
+
+def _due_words(due: datetime, labels: dict) -> str:
+    """``ma 7 dec 14:30``: the day's words once per page and day (most rows share a few days)."""
+    days = labels.setdefault("days", {})
+    day = days.get(due.date())
+    if day is None:
+        day = days[due.date()] = short(due, "D j M")
+    return f"{day} {due:%H:%M}"
 
 
 def indicative_label(clock, metric: str = "") -> str:
