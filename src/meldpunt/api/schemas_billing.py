@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime
 
@@ -23,9 +24,9 @@ Amount = Annotated[str, Field(description="Decimal amount with two decimals, e.g
 def _plausible_start(value: datetime) -> datetime:
     """A session started after 2000 and not in the future (a little clock skew allowed)."""
     if value < EARLIEST_RECEIPT:
-        raise ValueError("must be after 2000-01-01")
+        raise ValueError(_("must be after 2000-01-01"))
     if value > timezone.now() + CLOCK_SKEW:
-        raise ValueError("must not lie in the future")
+        raise ValueError(_("must not lie in the future"))
     return value
 
 
