@@ -35,6 +35,11 @@ from meldpunt.core.sla import Pause, Target, compute_deadline
 #: Long-running processes: their logs go to stdout (docs/deploy.md). Every other command logs
 #: to stderr, so that what it prints on stdout (``ingest-mail --json``, ``check``) is its own.
 SERVICES = frozenset({"serve", "worker", "db_worker", "scheduler", "mail_intake", "runserver"})
+#: Commands that do other people's work in this process (the task worker's jobs, mail intake):
+#: that work words its texts for its own readers, so once its command line is checked such a
+#: command runs in the desk's language (``settings.LANGUAGE_CODE``), not the shell's. Every
+#: other command runs wholly in the command's language (:func:`manage`).
+WORKS_FOR_OTHERS = frozenset({"worker", "db_worker", "mail_intake"})
 
 
 class UsageError(Exception):
@@ -387,7 +392,9 @@ def _maybe_a_command(name: str) -> bool:
 def manage(argv: list[str]) -> int:
     """Run a management command as ``manage.py`` would, but with the command contract: a bad
     argument or a refused one (``CommandError``) is one line on stderr, and a usage error
-    exits 2; an unknown command names the closest ones."""
+    exits 2; an unknown command names the closest ones. The command runs in the command's
+    language (``--language`` where it has one, else the shell's; :data:`WORKS_FOR_OTHERS`
+    excepted)."""
     name = argv[0].replace("-", "_")
     if any(word in HELP_WORDS for word in argv[1:]) and not os.environ.get("MELDPUNT_SECRET_KEY"):
         # printing a command's options touches no data: the development profile may load them
@@ -405,7 +412,8 @@ def manage(argv: list[str]) -> int:
     from django.utils import translation
 
     django.setup()
-    with translation.override(cli_language(argv)):  # the command line's own one-line errors
+    language = cli_language(argv)
+    with translation.override(language):  # the command line's own one-line errors
         known = get_commands()
         if name not in known:
             raise _unknown(name, {n.replace("_", "-") for n in known} | set(OWN))
@@ -416,8 +424,13 @@ def manage(argv: list[str]) -> int:
     handle_default_options(options)
     values = vars(options)
     args = values.pop("args", ())
+    # The command's own texts (refusals, progress, summaries) in the command's language; what a
+    # command stores never follows it (stored texts are codes or English, worded when read).
+    from django.conf import settings
+
     try:
-        command.execute(*args, **values)
+        with translation.override(settings.LANGUAGE_CODE if name in WORKS_FOR_OTHERS else language):
+            command.execute(*args, **values)
     except CommandError as exc:
         if values.get("traceback"):
             raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from meldpunt.billing.export import write_csv
 from meldpunt.billing.models import Invoice
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         if options["output"]:
             with open(options["output"], "w", newline="", encoding="utf-8") as stream:
                 count = write_csv(invoices, stream)
-            self.stderr.write(f"{count} invoice lines written to {options['output']}")
+            self.stderr.write(ngettext("%(count)s invoice line written to %(file)s", "%(count)s invoice lines written to %(file)s",
+                                       count) % {"count": count, "file": options["output"]})
         else:
             write_csv(invoices, self.stdout)

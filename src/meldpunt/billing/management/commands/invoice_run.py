@@ -6,10 +6,12 @@ import time
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from meldpunt.billing.services import ProfileIncomplete, RunResult, check_profiles, run_month
 from meldpunt.billing.tasks import invoice_month
 from meldpunt.core.billing import BillingError, Month
+from meldpunt.localformat import money, number
 
 
 class Command(BaseCommand):
@@ -30,7 +32,8 @@ class Command(BaseCommand):
         try:
             issued = date.fromisoformat(options["date"]) if options["date"] else None
         except ValueError:
-            raise CommandError(f"--date: {options['date']!r} is not a date such as 2026-11-01", returncode=2) from None
+            raise CommandError(_("--date: %(date)r is not a date such as 2026-11-01") % {"date": options["date"]},
+                               returncode=2) from None
         if options["enqueue"]:
             try:
                 check_profiles(month)  # refused now, not later on the worker; the run checks again
@@ -38,7 +41,8 @@ class Command(BaseCommand):
                 raise CommandError(str(exc), returncode=1) from None
             result = invoice_month.enqueue(month=str(month), today=issued.isoformat() if issued else None,
                                            force=options["force"], require_profile=True)
-            self.stdout.write(f"Invoice run {month} queued as task {result.id}; `meldpunt db_worker` runs it.")
+            self.stdout.write(_("Invoice run %(month)s queued as task %(task)s; `meldpunt db_worker` runs it.")
+                              % {"month": month, "task": result.id})
             return
         started = time.monotonic()
         shown = [0.0]
@@ -50,12 +54,12 @@ class Command(BaseCommand):
             shown[0] = now
             elapsed = now - started
             left = elapsed / done * (total - done)
-            self.stdout.write(
-                f"  {done}/{total} customers · {len(result.invoices)} invoices · {result.lines} lines"
-                f" · {elapsed:.1f} s, about {left:.0f} s left"
-            )
+            self.stdout.write("  " + _("%(done)s/%(total)s customers · %(invoices)s invoices · %(lines)s lines · "
+                                       "%(elapsed)s s, about %(left)s s left") % {
+                "done": done, "total": total, "invoices": len(result.invoices), "lines": result.lines,
+                "elapsed": number(elapsed, 1), "left": number(left, 0)})
 
-        self.stdout.write(f"Invoice run {month}")
+        self.stdout.write(_("Invoice run %(month)s") % {"month": month})
         try:
             result = run_month(month=month, today=issued, force=options["force"], on_progress=progress,
                                require_profile=True)
@@ -63,12 +67,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=1) from None
         except BillingError as exc:
             raise CommandError(f"--month: {exc} (--force REASON)", returncode=2) from None
-        totals = ", ".join(f"{currency} {amount}" for currency, amount in sorted(result.net.items())) or "nothing"
-        self.stdout.write(
-            f"Done: {len(result.invoices)} invoices, {result.lines} lines, {totals} excl. VAT"
-            + (f", {result.skipped} skipped (billed by a concurrent run)" if result.skipped else "")
-        )
-        for number in result.invoices:
-            self.stdout.write(f"  {number}")
+        totals = ", ".join(money(amount, currency) for currency, amount in sorted(result.net.items())) or _("nothing")
+        done = _("Done: %(invoices)s invoices, %(lines)s lines, %(totals)s excl. VAT") % {
+            "invoices": len(result.invoices), "lines": result.lines, "totals": totals}
+        if result.skipped:
+            done += _(", %(skipped)s skipped (billed by a concurrent run)") % {"skipped": result.skipped}
+        self.stdout.write(done)
+        for invoice in result.invoices:
+            self.stdout.write(f"  {invoice}")
         if not result.invoices:
-            self.stdout.write("Nothing new to bill.")
+            self.stdout.write(_("Nothing new to bill."))

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from meldpunt.demo.services import load_demo
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options):
         # The demo's accounts have published passwords: on a production desk they are a way in.
         if settings.PRODUCTION_PROFILE and not force:
-            raise CommandError("refused in the production profile (DEBUG off): the demo's accounts "
-                               "have published passwords; set MELDPUNT_DEBUG=1 or pass --force")
+            raise CommandError(_("refused in the production profile (DEBUG off): the demo's accounts "
+                                 "have published passwords; set MELDPUNT_DEBUG=1 or pass --force"))
         result = load_demo()
-        self.stdout.write(f"demo ready ({result['tickets']} new tickets)")
+        self.stdout.write(_("demo ready (%(tickets)s new tickets)") % {"tickets": result["tickets"]})

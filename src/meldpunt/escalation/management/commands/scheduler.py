@@ -7,6 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django.utils.translation import gettext as _
 
 from meldpunt.escalation.scheduler import JOBS, tick
 
@@ -21,11 +22,11 @@ class Command(BaseCommand):
     def handle(self, *, once: bool, interval: float, **options):
         if options["verbosity"] > 1:
             for job in JOBS:
-                self.stdout.write(f"{job.name}: {job.task} every {job.every}")
+                self.stdout.write(_("%(job)s: %(task)s every %(every)s") % {"job": job.name, "task": job.task, "every": job.every})
         while True:
             close_old_connections()
             for name in tick():
-                self.stdout.write(f"enqueued {name}")
+                self.stdout.write(_("enqueued %(task)s") % {"task": name})
             if once:
                 return
             time.sleep(interval)

@@ -2,6 +2,7 @@
 MELDPUNT_FIELD_KEY, so the old keys after it can be dropped (docs/deploy.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from meldpunt.intake.models import Mailbox
 from meldpunt.sealed import SealedValueError, reseal_rows
@@ -16,4 +17,4 @@ class Command(BaseCommand):
             count = reseal_rows(Mailbox.objects.all(), "password")
         except SealedValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"{count} mailbox password(s) encrypted with the first key.")
+        self.stdout.write(_("%(count)s mailbox password(s) encrypted with the first key.") % {"count": count})

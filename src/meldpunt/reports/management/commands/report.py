@@ -10,12 +10,15 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Organisation
 from meldpunt.core.reporting import Period, PeriodError
+from meldpunt.localformat import number
 from meldpunt.reports import whatif
 from meldpunt.reports.build import build_report
 from meldpunt.reports.pdf import filename, render_report_pdf
+from meldpunt.tickets.sla_words import METRIC_WORDS
 
 
 class Command(BaseCommand):
@@ -36,7 +39,8 @@ class Command(BaseCommand):
             raise CommandError(f"--period: {exc}", returncode=2) from None
         organisation = Organisation.objects.filter(pk=options["organisation"]).first()
         if organisation is None:
-            raise CommandError(f"--organisation: no organisation with id {options['organisation']}", returncode=2)
+            raise CommandError(_("--organisation: no organisation with id %(id)s") % {"id": options["organisation"]},
+                               returncode=2)
         scenario = None
         if options["package"] or options["addon"]:
             scenario = whatif.Scenario(options["package"], tuple(options["addon"]))
@@ -47,9 +51,9 @@ class Command(BaseCommand):
         started = time.monotonic()
 
         def progress(step: str) -> None:
-            self.stderr.write(f"  {step} … {time.monotonic() - started:.1f} s")
+            self.stderr.write(f"  {step} … {number(time.monotonic() - started, 1)} s")
 
-        self.stderr.write(f"Evaluation report {organisation} {period}")
+        self.stderr.write(_("Evaluation report %(organisation)s %(period)s") % {"organisation": organisation, "period": period})
         report = build_report(organisation, period, language=options["language"] or organisation.language,
                               scenario=scenario, progress=progress)
         progress("PDF")
@@ -63,9 +67,15 @@ class Command(BaseCommand):
                 stream.write(data)
             self.stdout.write(target)
         totals = report.totals
-        self.stderr.write(
-            f"{report.opened} opened, {report.closed} closed, {len(report.breaches)} breaches"
-            + "".join(f", {m} {t.percent}% met" for m, t in totals.items() if t.percent is not None)
-            + (f"; what-if {report.whatif.scenario}: {report.whatif_scenario} breaches instead of {report.whatif_actual}" if report.whatif else "")
-            + f" · {len(data) // 1024} KiB in {time.monotonic() - started:.1f} s"
-        )
+        summary = _("%(opened)s opened, %(closed)s closed, %(breaches)s breaches") % {
+            "opened": report.opened, "closed": report.closed, "breaches": len(report.breaches)}
+        for metric, total in totals.items():
+            if total.percent is not None:
+                summary += _(", %(metric)s %(percent)s%% met") % {"metric": METRIC_WORDS.get(metric, metric),
+                                                                 "percent": number(total.percent, 1)}
+        if report.whatif:
+            summary += _("; what-if %(scenario)s: %(whatif)s breaches instead of %(actual)s") % {
+                "scenario": report.whatif.scenario, "whatif": report.whatif_scenario, "actual": report.whatif_actual}
+        summary += _(" · %(size)s KiB in %(elapsed)s s") % {"size": len(data) // 1024,
+                                                           "elapsed": number(time.monotonic() - started, 1)}
+        self.stderr.write(summary)

@@ -2,6 +2,7 @@
 through ``tickets.calendars`` (the one service for calendar changes)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from meldpunt.core.catalog import CatalogError
 from meldpunt.tickets.calendars import load_catalogs
@@ -23,10 +24,11 @@ class Command(BaseCommand):
         except CatalogError as exc:
             raise CommandError(str(exc), returncode=2) from None
         except OSError as exc:
-            raise CommandError(f"{exc.filename}: {exc.strerror or 'cannot be read'}", returncode=2) from None
+            raise CommandError(f"{exc.filename}: {exc.strerror or _('cannot be read')}", returncode=2) from None
         for load in loads:
             version = load.version
-            state = "loaded" if load.created else "unchanged"
+            state = _("loaded") if load.created else _("unchanged")
             self.stdout.write(f"{version.vendor:10} {version.version:10} {state}")
             for report in load.reports:
-                self.stdout.write(f"  calendar {report.calendar} new or changed since the previous version: {report}")
+                self.stdout.write("  " + _("calendar %(calendar)s new or changed since the previous version: %(report)s")
+                                  % {"calendar": report.calendar, "report": report})

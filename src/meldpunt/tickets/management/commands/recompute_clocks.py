@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from meldpunt.tickets.calendars import CalendarError, calendar_changed, check_calendar
 
@@ -18,11 +19,22 @@ class Command(BaseCommand):
     def handle(self, *, vendor, calendar, day, **options):
         try:
             days = [date.fromisoformat(d) for d in day]
-        except ValueError as exc:
-            raise CommandError(f"--day: {exc}") from None
+        except ValueError:
+            wrong = next(d for d in day if not _is_date(d))
+            raise CommandError(_("--day: %(text)r is not a date such as 2026-12-24") % {"text": wrong},
+                               returncode=2) from None
         try:
             check_calendar(vendor, calendar)
         except CalendarError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(str(exc), returncode=2) from None
+        # the reason is stored with the recompute: English whatever the shell's language (issue 21)
         self.stdout.write(str(calendar_changed(vendor=vendor, calendar=calendar, days=days or None,
                                                reason=f"clocks of calendar {calendar} recomputed")))
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

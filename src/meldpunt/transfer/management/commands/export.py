@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Organisation
 from meldpunt.transfer.export import write_json, write_zip
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         organisation = _organisation(options["id"])
         out = options["out"]
         if options["format"] == "csv" and not out:
-            raise CommandError("--out: a zip needs a file name", returncode=2)
+            raise CommandError(_("--out: a zip needs a file name"), returncode=2)
         try:
             if options["format"] == "json":
                 if out:
@@ -39,12 +40,12 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"--out: {exc.strerror or exc}", returncode=2) from None
         if out:
-            self.stderr.write(f"Exported {organisation} to {out}")
+            self.stderr.write(_("Exported %(organisation)s to %(file)s") % {"organisation": organisation, "file": out})
 
 
 def _organisation(reference: str) -> Organisation:
     found = Organisation.objects.filter(pk=int(reference)).first() if reference.isdigit() else None
     found = found or Organisation.objects.filter(number=reference).first() or Organisation.objects.filter(name=reference).first()
     if found is None:
-        raise CommandError(f"id: no organisation {reference!r}", returncode=2)
+        raise CommandError(_("id: no organisation %(reference)r") % {"reference": reference}, returncode=2)
     return found

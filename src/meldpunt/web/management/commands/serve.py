@@ -13,6 +13,7 @@ import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 
 def default_workers() -> int:
@@ -36,9 +37,9 @@ class Command(BaseCommand):
             try:
                 workers = int(text) if text else default_workers()
             except ValueError:
-                raise CommandError(f"MELDPUNT_WEB_WORKERS: {text!r} is not a number", returncode=2) from None
+                raise CommandError(_("MELDPUNT_WEB_WORKERS: %(text)r is not a number") % {"text": text}, returncode=2) from None
         if workers < 1:
-            raise CommandError("--workers: at least 1", returncode=2)
+            raise CommandError(_("--workers: at least 1"), returncode=2)
         argv = [sys.executable, "-m", "gunicorn", "--config", "python:meldpunt.web.gunicorn_conf",
                 "--workers", str(workers)]
         for address in binds:
