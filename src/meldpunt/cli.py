@@ -29,6 +29,7 @@ from meldpunt.core.businesstime import FIRST_YEAR, LAST_YEAR, Calendar, OutOfRan
 from meldpunt.core.calendars import build_calendar
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import load_catalog
+from meldpunt.core.due import TargetError
 from meldpunt.core.priority import PriorityError, assign_priority
 from meldpunt.core.sla import Pause, Target, compute_deadline
 
@@ -114,8 +115,10 @@ def _calendar_form(args, language: str) -> tuple[Calendar, Target, str | None, s
         raise UsageError(_("--target: required with --calendar (e.g. 90m, 2h, 3bd)"))
     try:
         target = Target.parse(args.target)
-    except ValueError as exc:
-        raise UsageError(f"--target: {exc}") from None
+    except TargetError as exc:
+        from meldpunt.tickets.sla_words import target_error_words
+
+        raise UsageError(f"--target: {target_error_words(exc)}") from None
     if target.by_planning:
         calendar = always_open()
     elif args.calendar == "24x7":
