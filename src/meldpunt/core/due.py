@@ -35,7 +35,7 @@ class TargetError(ValueError):
     (``text``, ``digits``), worded for a reader by ``tickets.sla_words.target_error_words``;
     ``str()`` is the English, for logs and the catalog loader's field reasons."""
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: object):
         self.code, self.params = code, params
         english = {"too_long": "{text!r} is longer than any target can be (at most {digits} digits)",
                    "not_a_target": "{text!r} is not a target like 90m, 2h, 3bd or planning"}[code]
