@@ -14,12 +14,14 @@ import argparse
 import json
 from importlib import resources
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from meldpunt.cli_words import argparse_words, cli_language
+from meldpunt.contracts.catalog_summary import catalog_summary
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import load_catalog
-from meldpunt.core.catalog_report import diff, summary
+from meldpunt.core.catalog_report import diff
 
 SCHEMA = "catalog.schema.json"
 
@@ -84,17 +86,20 @@ def catalog(argv: list[str], usage_error) -> int:
         return 0
     if args.action == "check":
         parsed = _load(args.file, usage_error)
-        for line in summary(parsed, args.language or cli_language(argv)):
+        language = args.language or cli_language(argv)
+        for line in catalog_summary(parsed, language):
             print(line)
-        print(f"\nOK: {args.file} is a valid catalog.")
+        with translation.override(language):
+            print("\n" + _("OK: %(file)s is a valid catalog.") % {"file": args.file})
         return 0
     years = _years(args.years, usage_error)
     old, new = _load(args.old, usage_error), _load(args.new, usage_error)
     if old.id != new.id:
-        print(f"Note: the vendor id changes ({old.id} → {new.id}); a catalog version belongs to one vendor.")
+        print(_("Note: the vendor id changes (%(old)s → %(new)s); a catalog version belongs to one vendor.")
+              % {"old": old.id, "new": new.id})
     changes = diff(old, new, years)
     for line in changes:
         print(line)
     if not changes:
-        print("No changes a customer or agent would notice.")
+        print(_("No changes a customer or agent would notice."))
     return 1 if changes else 0

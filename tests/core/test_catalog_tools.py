@@ -61,7 +61,19 @@ def test_check_prints_calendars_priorities_packages_and_target_tables(capsys):
 @pytest.mark.parametrize("preset", PRESETS)
 def test_check_accepts_every_preset(capsys, preset):
     code, out, _ = run(capsys, "catalog", "check", preset, "--language", "nl")
-    assert code == 0 and "priority" in out and f"OK: {preset} is a valid catalog." in out
+    assert code == 0 and "prioriteit" in out and f"OK: {preset} is een geldige catalogus." in out
+
+
+def test_check_speaks_dutch_and_english(capsys):
+    """Issue 21: the summary's words follow --language (else the shell's); ids stay as written."""
+    code, out, _ = run(capsys, "catalog", "check", "erpm", "--language", "nl")
+    assert code == 0 and out.startswith("ERP.M (erpm), versie 2026.1: EUR, btw 21%\nSoorten verzoeken: incident,")
+    assert "Pakketten (3):" in out and "  small: PrioritySupport Small — € 195,00/maand, kalender workdays" in out
+    assert re.search(r"prioriteit\s+soorten\s+reactie\s+oplossing\s+kalender", out)
+    code, out, _ = run(capsys, "catalog", "check", "erpm", "--language", "en")
+    assert code == 0 and out.startswith("ERP.M (erpm), version 2026.1: EUR, VAT 21%\nRequest kinds: incident,")
+    assert "Packages (3):" in out and "  small: PrioritySupport Small — €195.00/month, calendar workdays" in out
+    assert out.rstrip().endswith("OK: erpm is a valid catalog.")
 
 
 def test_check_refuses_a_broken_file_with_one_line(capsys, tmp_path):
