@@ -24,7 +24,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from meldpunt.cli_words import _, argparse_words, cli_language
-from meldpunt.contracts.catalog_words import not_in_catalog_words
+from meldpunt.contracts.catalog_words import catalog_error_words, not_in_catalog_words, target_error_words
 from meldpunt.core.businesstime import FIRST_YEAR, LAST_YEAR, Calendar, OutOfRange, always_open
 from meldpunt.core.calendars import build_calendar
 from meldpunt.core.catalog import CatalogError
@@ -116,8 +116,6 @@ def _calendar_form(args, language: str) -> tuple[Calendar, Target, str | None, s
     try:
         target = Target.parse(args.target)
     except TargetError as exc:
-        from meldpunt.tickets.sla_words import target_error_words
-
         raise UsageError(f"--target: {target_error_words(exc)}") from None
     if target.by_planning:
         calendar = always_open()
@@ -139,7 +137,7 @@ def _catalog(name: str, arg: str):
     try:
         return load_catalog(name)
     except CatalogError as exc:
-        raise UsageError(f"{arg}: {exc}") from None
+        raise UsageError(f"{arg}: {catalog_error_words(exc)}") from None
 
 
 def _catalog_form(args, language: str) -> tuple[Calendar, Target | None, str, str]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from meldpunt.cli_words import argparse_words, cli_language
 from meldpunt.contracts.catalog_summary import catalog_summary
+from meldpunt.contracts.catalog_words import catalog_error_words
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import load_catalog
 from meldpunt.core.catalog_report import diff
@@ -57,7 +58,7 @@ def _load(name: str, usage_error):
     try:
         return load_catalog(name)
     except CatalogError as exc:
-        raise usage_error(str(exc)) from None
+        raise usage_error(catalog_error_words(exc)) from None
 
 
 def _years(text: str | None, usage_error) -> range | None:

@@ -86,6 +86,25 @@ def test_check_refuses_a_broken_file_with_one_line(capsys, tmp_path):
                     r"'4 hours' is not a target", err)
 
 
+def test_a_refused_file_is_one_line_in_the_readers_language(capsys, tmp_path):
+    """Issue 21: the loader's reasons are codes worded in the reader's language; file, line and
+    field stay as written."""
+    broken = tmp_path / "broken.toml"
+    broken.write_text(EXAMPLE.read_text("utf-8").replace('response = "4h"', 'response = "4 hours"'), "utf-8")
+    code, out, err = run(capsys, "catalog", "check", str(broken), "--language", "nl")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert re.fullmatch(rf"meldpunt catalog: {re.escape(str(broken))}:\d+: packages\.basic\.targets\[1\]\.response: "
+                        r"'4 hours' is geen doeltijd zoals 90m, 2h, 3bd of planning\n", err), err
+    untyped = tmp_path / "untyped.toml"
+    untyped.write_text(EXAMPLE.read_text("utf-8").replace('id = "alpenlogik"', "id = 7"), "utf-8")
+    for language, reason in (("nl", "id: moet een str zijn"), ("en", "id: must be a str")):
+        code, out, err = run(capsys, "catalog", "check", str(untyped), "--language", language)
+        assert code == 2 and err.endswith(f": {reason}\n"), err
+    for language, reason in (("nl", "file: bestand bestaat niet"), ("en", "file: no such file")):
+        code, out, err = run(capsys, "catalog", "check", str(tmp_path / "gone.toml"), "--language", language)
+        assert code == 2 and err == f"meldpunt catalog: {tmp_path / 'gone.toml'}: {reason}\n"
+
+
 # -------------------------------------------------------------------- diff
 def test_diff_names_each_change_and_the_closed_days_a_holiday_change_moves(capsys, tmp_path):
     new = tmp_path / "new.toml"

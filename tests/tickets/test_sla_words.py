@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from meldpunt.contracts.catalog_words import target_error_words
 from meldpunt.core.due import Target, TargetError
-from meldpunt.tickets.sla_words import target_error_words, target_words
+from meldpunt.tickets.sla_words import target_words
 
 
 def test_a_target_is_worded_in_dutch_and_english():

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from meldpunt.core.due import Target, TargetError
+from meldpunt.core.due import Target
 from meldpunt.core.sla import Line
 from meldpunt.localformat import weekday_day, zoned_moment
 
@@ -43,13 +43,6 @@ def target_words(target: Target, language: str | None = None) -> str:
         if target.unit == "h":
             return ngettext("%(count)s business hour", "%(count)s business hours", n) % {"count": n}
         return ngettext("%(count)s business day", "%(count)s business days", n) % {"count": n}
-
-
-def target_error_words(error: TargetError) -> str:
-    """Why a text is no target, in the active language."""
-    if error.code == "too_long":
-        return _("%(text)r is longer than any target can be (at most %(digits)s digits)") % error.params
-    return _("%(text)r is not a target like 90m, 2h, 3bd or planning") % error.params
 
 
 def explanation_words(lines: list[Line], language: str) -> list[str]:

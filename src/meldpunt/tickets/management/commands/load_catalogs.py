@@ -4,6 +4,7 @@ through ``tickets.calendars`` (the one service for calendar changes)."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from meldpunt.contracts.catalog_words import catalog_error_words
 from meldpunt.core.catalog import CatalogError
 from meldpunt.tickets.calendars import load_catalogs
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
                     texts.append((fh.read(), path))
             loads = load_catalogs(texts)
         except CatalogError as exc:
-            raise CommandError(str(exc), returncode=2) from None
+            raise CommandError(catalog_error_words(exc), returncode=2) from None
         except OSError as exc:
             raise CommandError(f"{exc.filename}: {exc.strerror or _('cannot be read')}", returncode=2) from None
         for load in loads:
