@@ -18,6 +18,10 @@ from meldpunt.contracts.models import ClosedDay
 REFUSALS = [
     (["invoice-run", "--month", "2026-01", "--date", "notadate"],
      "--date: 'notadate' is not a date such as 2026-11-01", "--date: 'notadate' is geen datum zoals 2026-11-01"),
+    (["invoice-run", "--month", "soon"], "--month: 'soon' is not a month such as 2026-10",
+     "--month: 'soon' is geen maand zoals 2026-10"),
+    (["report", "--organisation", "1", "--period", "x"], "--period: 'x' is not a period like 2026Q3, 2026-07 or 2026",
+     "--period: 'x' is geen periode zoals 2026Q3, 2026-07 of 2026"),
     (["prune", "--chunk", "0"], "--chunk: must be 1 or more", "--chunk: moet 1 of meer zijn"),
     (["serve", "--workers", "0"], "--workers: at least 1", "--workers: minstens 1"),
     (["issue-token", "anna", "--name", " "], "--name: give a name of 1 to 100 characters",

@@ -16,7 +16,8 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime
 
 from meldpunt.api.schemas import CLOCK_SKEW, EARLIEST_RECEIPT, DbId, Moment, Ref, Text
-from meldpunt.core.billing import Month
+from meldpunt.contracts.catalog_words import billing_error_words
+from meldpunt.core.billing import BillingError, Month
 
 Amount = Annotated[str, Field(description="Decimal amount with two decimals, e.g. '2225.00'")]
 
@@ -33,8 +34,8 @@ def _plausible_start(value: datetime) -> datetime:
 def _month(value: str) -> str:
     try:
         month = Month.parse(value)
-    except ValueError as exc:  # BillingError is one
-        raise ValueError(str(exc)) from None
+    except BillingError as exc:  # worded in the caller's language (the 422's msg)
+        raise ValueError(billing_error_words(exc)) from None
     return str(month)
 
 

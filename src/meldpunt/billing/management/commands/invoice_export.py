@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from meldpunt.billing.export import write_csv
 from meldpunt.billing.models import Invoice
 from meldpunt.billing.selectors import invoices_of_month
+from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.core.billing import BillingError, Month
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         try:
             month = Month.parse(options["month"])
         except BillingError as exc:
-            raise CommandError(f"--month: {exc}", returncode=2) from None
+            raise CommandError(f"--month: {billing_error_words(exc)}", returncode=2) from None
         invoices = invoices_of_month(Invoice.objects.select_related("organisation", "credits"), month)
         if options["output"]:
             with open(options["output"], "w", newline="", encoding="utf-8") as stream:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from meldpunt.billing.services import ProfileIncomplete, RunResult, check_profiles, run_month
 from meldpunt.billing.tasks import invoice_month
+from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.core.billing import BillingError, Month
 from meldpunt.localformat import money, number
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         try:
             month = Month.parse(options["month"])
         except BillingError as exc:
-            raise CommandError(f"--month: {exc}", returncode=2) from None
+            raise CommandError(f"--month: {billing_error_words(exc)}", returncode=2) from None
         try:
             issued = date.fromisoformat(options["date"]) if options["date"] else None
         except ValueError:
@@ -66,7 +67,7 @@ class Command(BaseCommand):
         except ProfileIncomplete as exc:
             raise CommandError(str(exc), returncode=1) from None
         except BillingError as exc:
-            raise CommandError(f"--month: {exc} (--force REASON)", returncode=2) from None
+            raise CommandError(f"--month: {billing_error_words(exc)} (--force REASON)", returncode=2) from None
         totals = ", ".join(money(amount, currency) for currency, amount in sorted(result.net.items())) or _("nothing")
         done = _("Done: %(invoices)s invoices, %(lines)s lines, %(totals)s excl. VAT") % {
             "invoices": len(result.invoices), "lines": result.lines, "totals": totals}

@@ -16,7 +16,7 @@ from meldpunt.contracts.models import Organisation
 from meldpunt.core.reporting import Period, PeriodError
 from meldpunt.localformat import number
 from meldpunt.reports import whatif
-from meldpunt.reports.build import build_report
+from meldpunt.reports.build import build_report, period_error_words
 from meldpunt.reports.pdf import filename, render_report_pdf
 from meldpunt.tickets.sla_words import METRIC_WORDS
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         try:
             period = Period.parse(options["period"])
         except PeriodError as exc:
-            raise CommandError(f"--period: {exc}", returncode=2) from None
+            raise CommandError(f"--period: {period_error_words(exc)}", returncode=2) from None
         organisation = Organisation.objects.filter(pk=options["organisation"]).first()
         if organisation is None:
             raise CommandError(_("--organisation: no organisation with id %(id)s") % {"id": options["organisation"]},
