@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from meldpunt.cli_words import _, argparse_words, cli_language
+from meldpunt.cli_words import _, argparse_words, cli_language, gettext_noop
 from meldpunt.contracts.catalog_words import catalog_error_words, not_in_catalog_words, target_error_words
 from meldpunt.core.businesstime import FIRST_YEAR, LAST_YEAR, Calendar, OutOfRange, always_open
 from meldpunt.core.calendars import build_calendar
@@ -315,11 +315,11 @@ def _print_outcome(name: str, outcome: dict, as_json: bool) -> None:
     print(f"{name}: {outcome['outcome']}, {ticket} — {outcome['reason']}")
 
 
-#: The two commands that are not Django management commands, with their one line.
+#: The commands that are not Django management commands, with their one line.
 OWN = {
-    "deadline": "When is a clock due, and why? Runs on a catalog file, no database needed.",
-    "ingest-mail": "Register raw mail files (.eml) through the path IMAP intake takes.",
-    "catalog": "Check a catalog file, compare two versions, or print its JSON Schema; no database needed.",
+    "deadline": gettext_noop("When is a clock due, and why? Runs on a catalog file, no database needed."),
+    "ingest-mail": gettext_noop("Register raw mail files (.eml) through the path IMAP intake takes."),
+    "catalog": gettext_noop("Check a catalog file, compare two versions, or print its JSON Schema; no database needed."),
 }
 HELP_WORDS = frozenset({"help", "--help", "-h"})
 
@@ -331,33 +331,43 @@ def _first_sentence(text: str) -> str:
 
 
 def _help_of(path: Path) -> str:
-    """A command module's ``Command.help``, read from its source so that listing the commands
-    needs neither settings nor a database."""
+    """A command module's ``Command.help`` in English (``help = gettext_noop("...")``), read from
+    its source so that listing the commands needs neither settings nor a database."""
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "help" for t in node.targets):
-            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                return _first_sentence(node.value.value)
+            value = node.value
+            if isinstance(value, ast.Call) and getattr(value.func, "id", "") == "gettext_noop" and value.args:
+                value = value.args[0]
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                return value.value
     return ""
 
 
 def commands() -> dict[str, str]:
-    """Meldpunt's commands, spelled with hyphens (``invoice-run``), each with one line."""
-    found = dict(OWN)
+    """Meldpunt's commands, spelled with hyphens (``invoice-run``), each with one line in the
+    active language."""
+    found = {name: _(line) for name, line in OWN.items()}
     for path in sorted(Path(__file__).parent.glob("*/management/commands/*.py")):
         if not path.name.startswith("_"):
-            found[path.stem.replace("_", "-")] = _help_of(path)
+            found[path.stem.replace("_", "-")] = _first_sentence(_(_help_of(path)))
     return dict(sorted(found.items()))
 
 
-def print_help() -> int:
-    listed = commands()
-    width = max(map(len, listed)) + 2
-    print("usage: meldpunt COMMAND [options]     (meldpunt COMMAND --help: the options of one command)\n")
-    print("Commands:")
-    for name, line in listed.items():
-        print(f"  {name:<{width}}{line}")
-    print("\nDjango's own commands work too (migrate, createsuperuser, changepassword, check, collectstatic,")
-    print("shell, dbshell, ...): `meldpunt help --django` lists them.")
+def print_help(argv: list[str] | None = None) -> int:
+    """The command list in the command's language (the shell's); Django set up only for
+    gettext, so a host without its settings lists them too."""
+    translations()
+    from django.utils import translation
+
+    with translation.override(cli_language(argv or [])):
+        listed = commands()
+        width = max(map(len, listed)) + 2
+        print(_("usage: meldpunt COMMAND [options]     (meldpunt COMMAND --help: the options of one command)") + "\n")
+        print(_("Commands:"))
+        for name, line in listed.items():
+            print(f"  {name:<{width}}{line}")
+        print("\n" + _("Django's own commands work too (migrate, createsuperuser, changepassword, check, collectstatic,"))
+        print(_("shell, dbshell, ...): `meldpunt help --django` lists them."))
     return 0
 
 
@@ -419,6 +429,8 @@ def manage(argv: list[str]) -> int:
         if name not in known:
             raise _unknown(name, {n.replace("_", "-") for n in known} | set(OWN))
         command = load_command_class(known[name], name)
+        if command.help:  # Meldpunt's commands mark it with gettext_noop; argparse wants a str
+            command.help = _(command.help)
         parser = command.create_parser("meldpunt", name)
         _one_line_errors(parser, name.replace("_", "-"))
         options = parser.parse_args(argv[1:])
@@ -461,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
         if rest:  # `meldpunt help invoice-run`
             command, rest = rest[0], ["--help"]
         else:
-            return print_help()
+            return print_help(rest)
     name = command.replace("-", "_")
     if name not in SERVICES:
         os.environ.setdefault("MELDPUNT_LOG_STREAM", "stderr")

@@ -80,3 +80,15 @@ def test_a_dutch_command_run_words_its_summary_in_dutch_but_stores_english(capsy
     assert ticket.events.filter(kind="clock", data__reason="clocks of calendar workdays recomputed").exists()
     with translation.override("nl"), pytest.raises(Exception, match="Er is geen catalogus van leverancier acme"):
         call_command("recompute_clocks", "--vendor", "acme", "--calendar", "workdays")
+
+
+def test_the_command_list_and_a_commands_help_in_the_shells_language(tmp_path):
+    listing = _run([], tmp_path, LANG="nl_NL.UTF-8")
+    assert listing.returncode == 0 and "Opdrachten:" in listing.stdout
+    assert "  invoice-run        Factureer pakketprijzen, add-ons en factureerbare tijd van één maand (idempotent)." \
+        in listing.stdout
+    assert "  deadline           Wanneer verloopt een klok, en waarom?" in listing.stdout
+    options = _run(["invoice-run", "--help"], tmp_path, LANG="nl_NL.UTF-8")
+    assert options.returncode == 0 and "de te factureren maand, bijv. 2026-10" in options.stdout
+    english = _run(["invoice-run", "--help"], tmp_path, LANG="en_GB.UTF-8")
+    assert "Bill package fees" in english.stdout and "the month to bill, e.g. 2026-10" in english.stdout

@@ -7,20 +7,21 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.api.models import ApiToken
 from meldpunt.localformat import moment
 
 
 class Command(BaseCommand):
-    help = ("Issue an API token for USER and print it once (only its digest is stored). "
-            "--expires DAYS, or settings.MELDPUNT_TOKEN_DAYS, makes it expire.")
+    help = gettext_noop("Issue an API token for USER and print it once (only its digest is stored). "
+                        "--expires DAYS, or settings.MELDPUNT_TOKEN_DAYS, makes it expire.")
 
     def add_arguments(self, parser):
-        parser.add_argument("user", help="user name")
-        parser.add_argument("--name", required=True, help="what the token is for, e.g. the client's name")
+        parser.add_argument("user", help=_("user name"))
+        parser.add_argument("--name", required=True, help=_("what the token is for, e.g. the client's name"))
         parser.add_argument("--expires", type=int, metavar="DAYS", default=None,
-                            help="valid for this many days (default MELDPUNT_TOKEN_DAYS; 0: no expiry)")
+                            help=_("valid for this many days (default MELDPUNT_TOKEN_DAYS; 0: no expiry)"))
 
     def handle(self, *, user, name, expires, **options):
         name = name.strip()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from meldpunt.billing.export import write_csv
 from meldpunt.billing.models import Invoice
@@ -13,11 +14,11 @@ from meldpunt.core.billing import BillingError, Month
 
 
 class Command(BaseCommand):
-    help = "Write the invoices and credit notes of a month as CSV (UBL column names)."
+    help = gettext_noop("Write the invoices and credit notes of a month as CSV (UBL column names).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--month", required=True, help="e.g. 2026-10")
-        parser.add_argument("--output", help="file to write; default standard output")
+        parser.add_argument("--month", required=True, help=_("e.g. 2026-10"))
+        parser.add_argument("--output", help=_("file to write; default standard output"))
 
     def handle(self, *args, **options):
         try:

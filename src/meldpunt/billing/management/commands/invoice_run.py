@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.billing.services import ProfileIncomplete, RunResult, check_profiles, run_month
 from meldpunt.billing.tasks import invoice_month
@@ -16,14 +17,14 @@ from meldpunt.localformat import money, number
 
 
 class Command(BaseCommand):
-    help = "Bill package fees, add-ons and billable time of one month (idempotent)."
+    help = gettext_noop("Bill package fees, add-ons and billable time of one month (idempotent).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--month", required=True, help="the month to bill, e.g. 2026-10")
-        parser.add_argument("--date", help="invoice date (ISO), default today")
-        parser.add_argument("--enqueue", action="store_true", help="run on the background worker instead")
+        parser.add_argument("--month", required=True, help=_("the month to bill, e.g. 2026-10"))
+        parser.add_argument("--date", help=_("invoice date (ISO), default today"))
+        parser.add_argument("--enqueue", action="store_true", help=_("run on the background worker instead"))
         parser.add_argument("--force", metavar="REASON", default="",
-                            help="bill a month that has not ended yet; the reason is logged")
+                            help=_("bill a month that has not ended yet; the reason is logged"))
 
     def handle(self, *args, **options):
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.bookings import services
 from meldpunt.bookings.tasks import send_booking_reminders
@@ -15,10 +16,10 @@ from meldpunt.intake import outbox
 
 
 class Command(BaseCommand):
-    help = "Send booking reminders that are due (each once) and retry unsent outbox mail."
+    help = gettext_noop("Send booking reminders that are due (each once) and retry unsent outbox mail.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--enqueue", action="store_true", help="hand the work to the task worker")
+        parser.add_argument("--enqueue", action="store_true", help=_("hand the work to the task worker"))
 
     def handle(self, *args, enqueue: bool = False, **options):
         if enqueue:

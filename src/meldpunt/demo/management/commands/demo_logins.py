@@ -1,11 +1,12 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.demo.services import DEMO_LOGINS
 
 
 class Command(BaseCommand):
-    help = "Print the demo logins."
+    help = gettext_noop("Print the demo logins.")
 
     def handle(self, *args, **options):
         self.stdout.write(_("Demo logins (username / password):"))

@@ -4,18 +4,19 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.escalation import retention
 from meldpunt.localformat import number
 
 
 class Command(BaseCommand):
-    help = ("Delete finished task results, schedule rows, login attempts, dead workers' heartbeats and "
-            "expired sessions older than settings.MELDPUNT_KEEP_DAYS, in chunks; shows progress.")
+    help = gettext_noop("Delete finished task results, schedule rows, login attempts, dead workers' heartbeats and "
+                        "expired sessions older than settings.MELDPUNT_KEEP_DAYS, in chunks; shows progress.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="only count what would go")
-        parser.add_argument("--chunk", type=int, default=None, help="rows per transaction (MELDPUNT_PRUNE_CHUNK)")
+        parser.add_argument("--dry-run", action="store_true", help=_("only count what would go"))
+        parser.add_argument("--chunk", type=int, default=None, help=_("rows per transaction (MELDPUNT_PRUNE_CHUNK)"))
 
     def handle(self, *, dry_run, chunk, **options):
         if chunk is not None and chunk < 1:

@@ -10,6 +10,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.intake import imap, outbox
 from meldpunt.intake.models import Mailbox
@@ -27,14 +28,14 @@ def shard(text: str) -> tuple[int, int]:
 
 
 class Command(BaseCommand):
-    help = "Read the active IMAP mailboxes (poll, or IDLE for one mailbox) and retry unsent mail."
+    help = gettext_noop("Read the active IMAP mailboxes (poll, or IDLE for one mailbox) and retry unsent mail.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="one round, then exit")
-        parser.add_argument("--interval", type=int, default=30, help="seconds between rounds")
-        parser.add_argument("--idle", type=int, metavar="MAILBOX_ID", help="watch one mailbox with IMAP IDLE")
+        parser.add_argument("--once", action="store_true", help=_("one round, then exit"))
+        parser.add_argument("--interval", type=int, default=30, help=_("seconds between rounds"))
+        parser.add_argument("--idle", type=int, metavar="MAILBOX_ID", help=_("watch one mailbox with IMAP IDLE"))
         parser.add_argument("--shard", type=shard, default=(0, 1), metavar="K/N",
-                            help="this worker takes the messages whose UID %% N == K")
+                            help=_("this worker takes the messages whose UID %% N == K"))
 
     def handle(self, *args, once, interval, idle, shard, **options):
         if idle is not None:

@@ -3,14 +3,15 @@ MELDPUNT_FIELD_KEY, so the old keys after it can be dropped (docs/deploy.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.intake.models import Mailbox
 from meldpunt.sealed import SealedValueError, reseal_rows
 
 
 class Command(BaseCommand):
-    help = ("Encrypt every mailbox password again with the first key of MELDPUNT_FIELD_KEY "
-            "(put the new key first, keep the old ones after it until this has run).")
+    help = gettext_noop("Encrypt every mailbox password again with the first key of MELDPUNT_FIELD_KEY "
+                        "(put the new key first, keep the old ones after it until this has run).")
 
     def handle(self, **options):
         try:

@@ -11,6 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.contracts.models import Organisation
 from meldpunt.core.reporting import Period, PeriodError
@@ -22,15 +23,15 @@ from meldpunt.tickets.sla_words import METRIC_WORDS
 
 
 class Command(BaseCommand):
-    help = "Make an organisation's evaluation report of a period as a PDF."
+    help = gettext_noop("Make an organisation's evaluation report of a period as a PDF.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--organisation", required=True, type=int, help="the organisation's id")
-        parser.add_argument("--period", required=True, help="2026Q3, 2026-07 or 2026")
-        parser.add_argument("--language", choices=("nl", "en"), help="default: the organisation's language")
-        parser.add_argument("--output", help="PDF file to write ('-' for standard output); default evaluation-ID-PERIOD.pdf")
-        parser.add_argument("--package", help="what-if: replay under this package")
-        parser.add_argument("--addon", action="append", default=[], help="what-if: with this add-on (repeat)")
+        parser.add_argument("--organisation", required=True, type=int, help=_("the organisation's id"))
+        parser.add_argument("--period", required=True, help=_("2026Q3, 2026-07 or 2026"))
+        parser.add_argument("--language", choices=("nl", "en"), help=_("default: the organisation's language"))
+        parser.add_argument("--output", help=_("PDF file to write ('-' for standard output); default evaluation-ID-PERIOD.pdf"))
+        parser.add_argument("--package", help=_("what-if: replay under this package"))
+        parser.add_argument("--addon", action="append", default=[], help=_("what-if: with this add-on (repeat)"))
 
     def handle(self, *args, **options):
         try:

@@ -6,21 +6,22 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.contracts.models import ClosedDay
 from meldpunt.tickets.calendars import CalendarError, delete_closed_day, save_closed_day
 
 
 class Command(BaseCommand):
-    help = "Add or remove a vendor's closed day on a calendar; the open clocks on it move at once."
+    help = gettext_noop("Add or remove a vendor's closed day on a calendar; the open clocks on it move at once.")
 
     def add_arguments(self, parser):
         parser.add_argument("--vendor", required=True)
         parser.add_argument("--calendar", required=True)
         action = parser.add_mutually_exclusive_group(required=True)
-        action.add_argument("--add", metavar="DATE", help="close this day (ISO date)")
-        action.add_argument("--remove", metavar="DATE", help="open this day again (ISO date)")
-        parser.add_argument("--reason", default="", help="why the desk is closed (shown in explanations)")
+        action.add_argument("--add", metavar="DATE", help=_("close this day (ISO date)"))
+        action.add_argument("--remove", metavar="DATE", help=_("open this day again (ISO date)"))
+        parser.add_argument("--reason", default="", help=_("why the desk is closed (shown in explanations)"))
 
     def handle(self, *, vendor, calendar, add, remove, reason, **options):
         text = add or remove

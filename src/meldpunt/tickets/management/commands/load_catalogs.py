@@ -3,6 +3,7 @@ through ``tickets.calendars`` (the one service for calendar changes)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.contracts.catalog_words import catalog_error_words
 from meldpunt.core.catalog import CatalogError
@@ -10,10 +11,10 @@ from meldpunt.tickets.calendars import load_catalogs
 
 
 class Command(BaseCommand):
-    help = "Load the three preset catalogs (or the given catalog files) as catalog versions."
+    help = gettext_noop("Load the three preset catalogs (or the given catalog files) as catalog versions.")
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="*", help="catalog TOML files; none = the presets")
+        parser.add_argument("files", nargs="*", help=_("catalog TOML files; none = the presets"))
 
     def handle(self, *args, files, **options):
         try:

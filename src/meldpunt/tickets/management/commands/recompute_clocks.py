@@ -4,17 +4,18 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.tickets.calendars import CalendarError, calendar_changed, check_calendar
 
 
 class Command(BaseCommand):
-    help = "Recompute the open clocks of a calendar in bulk (after a closed-day edit); says how many moved."
+    help = gettext_noop("Recompute the open clocks of a calendar in bulk (after a closed-day edit); says how many moved.")
 
     def add_arguments(self, parser):
         parser.add_argument("--vendor", required=True)
         parser.add_argument("--calendar", required=True)
-        parser.add_argument("--day", action="append", default=[], help="only clocks that can span this day (ISO date)")
+        parser.add_argument("--day", action="append", default=[], help=_("only clocks that can span this day (ISO date)"))
 
     def handle(self, *, vendor, calendar, day, **options):
         try:

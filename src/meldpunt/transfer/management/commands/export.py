@@ -7,20 +7,21 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.contracts.models import Organisation
 from meldpunt.transfer.export import write_json, write_zip
 
 
 class Command(BaseCommand):
-    help = "Export everything an organisation owns as JSON or a zip of CSV files."
+    help = gettext_noop("Export everything an organisation owns as JSON or a zip of CSV files.")
 
     def add_arguments(self, parser):
         parser.add_argument("what", choices=["organisation"])
-        parser.add_argument("id", help="the organisation's id, customer number or name")
+        parser.add_argument("id", help=_("the organisation's id, customer number or name"))
         parser.add_argument("--format", choices=["json", "csv"], default="json",
-                            help="json: one document; csv: a zip with one CSV per table")
-        parser.add_argument("--out", help="the file to write (default: standard output for json)")
+                            help=_("json: one document; csv: a zip with one CSV per table"))
+        parser.add_argument("--out", help=_("the file to write (default: standard output for json)"))
 
     def handle(self, *args, **options):
         organisation = _organisation(options["id"])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from meldpunt.core.progress import throttled
 from meldpunt.history.client import HelpdeskClient, SourceError
@@ -28,19 +28,19 @@ OUTCOMES = {"created": gettext_lazy("created"), "changed": gettext_lazy("changed
 
 
 class Command(BaseCommand):
-    help = ("Import organisations, contacts or agreements from CSV or Excel (idempotent; --dry-run first), "
-            "or a django-helpdesk desk's history (helpdesk --url --token; resumable).")
+    help = gettext_noop("Import organisations, contacts or agreements from CSV or Excel (idempotent; --dry-run first), "
+                        "or a django-helpdesk desk's history (helpdesk --url --token; resumable).")
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=[*KINDS, "helpdesk"])
-        parser.add_argument("file", nargs="?", help="a .csv or .xlsx file; the first row names the columns")
-        parser.add_argument("--url", help="helpdesk: the desk's address, e.g. https://desk.example.com (its API is /api/)")
-        parser.add_argument("--token", help="helpdesk: the DRF token of a staff user of that desk")
+        parser.add_argument("file", nargs="?", help=_("a .csv or .xlsx file; the first row names the columns"))
+        parser.add_argument("--url", help=_("helpdesk: the desk's address, e.g. https://desk.example.com (its API is /api/)"))
+        parser.add_argument("--token", help=_("helpdesk: the DRF token of a staff user of that desk"))
         parser.add_argument("--limit", type=int, default=None,
-                            help="helpdesk: import at most this many new tickets, then stop (run again to continue)")
-        parser.add_argument("--dry-run", action="store_true", help="report every row; write nothing")
-        parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
-        parser.add_argument("--chunk", type=int, default=CHUNK, help=f"rows per transaction (default {CHUNK})")
+                            help=_("helpdesk: import at most this many new tickets, then stop (run again to continue)"))
+        parser.add_argument("--dry-run", action="store_true", help=_("report every row; write nothing"))
+        parser.add_argument("--json", action="store_true", help=_("print the report as one JSON object"))
+        parser.add_argument("--chunk", type=int, default=CHUNK, help=_("rows per transaction (default %(chunk)s)") % {"chunk": CHUNK})
 
     def handle(self, *args, **options):
         if options["kind"] == "helpdesk":

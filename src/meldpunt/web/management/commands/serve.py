@@ -14,6 +14,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 
 def default_workers() -> int:
@@ -22,13 +23,13 @@ def default_workers() -> int:
 
 
 class Command(BaseCommand):
-    help = "Run the production web server (gunicorn): JSON access log on stdout."
+    help = gettext_noop("Run the production web server (gunicorn): JSON access log on stdout.")
     requires_system_checks = []  # `meldpunt check --deploy` is the deploy step; workers load the app
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", action="append", metavar="HOST:PORT",
-                            help="address to listen on, repeatable (MELDPUNT_BIND, default 127.0.0.1:8000)")
-        parser.add_argument("--workers", type=int, help="worker processes (MELDPUNT_WEB_WORKERS, default 2 x CPUs + 1)")
+                            help=_("address to listen on, repeatable (MELDPUNT_BIND, default 127.0.0.1:8000)"))
+        parser.add_argument("--workers", type=int, help=_("worker processes (MELDPUNT_WEB_WORKERS, default 2 x CPUs + 1)"))
 
     def handle(self, *args, bind=None, workers=None, **options):
         binds = bind or [b.strip() for b in os.environ.get("MELDPUNT_BIND", "127.0.0.1:8000").split(",") if b.strip()]
