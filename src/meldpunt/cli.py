@@ -279,7 +279,8 @@ def ingest_mail(argv: list[str]) -> int:
     from django.utils import translation
 
     django.setup()
-    with translation.override(cli_language(argv)):
+    language = cli_language(argv)  # its own lines; the mail it registers is worded for its senders
+    with translation.override(language):
         args = parser.parse_args(argv)
     from meldpunt.intake import batch
     from meldpunt.intake.services import ingest
@@ -294,25 +295,40 @@ def ingest_mail(argv: list[str]) -> int:
                 except OSError as exc:
                     status = 2
                     why = exc.strerror or "cannot be read"
-                    print(f"meldpunt ingest-mail: {name}: {why}", file=sys.stderr)
-                    _print_outcome(name, {"outcome": "failed", "ticket": None, "reason": f"cannot be read: {why}"}, args.json)
+                    with translation.override(language):
+                        print(f"meldpunt ingest-mail: {name}: {exc.strerror or _('cannot be read')}", file=sys.stderr)
+                        said = _("cannot be read: %(why)s") % {"why": exc.strerror or _("cannot be read")}
+                    _print_outcome(name, {"outcome": "failed", "ticket": None, "reason": f"cannot be read: {why}"},
+                                   args.json, language, said)
                     continue
                 result = ingest(raw, source=name)
                 if not result.kept:
                     status = status or 1
-                _print_outcome(name, result.as_dict(), args.json)
+                _print_outcome(name, result.as_dict(), args.json, language)
     except Exception as exc:  # the batch's send task could not be queued: the outbox retry sends
         print(f"meldpunt ingest-mail: {type(exc).__name__}: {exc}", file=sys.stderr)
         status = status or 1
     return status
 
 
-def _print_outcome(name: str, outcome: dict, as_json: bool) -> None:
+#: What a file's outcome reads as on a terminal (``--json`` gives the code).
+OUTCOMES = {"created": gettext_noop("created"), "appended": gettext_noop("appended"),
+            "quarantined": gettext_noop("quarantined"), "ignored": gettext_noop("ignored"), "held": gettext_noop("held"),
+            "duplicate": gettext_noop("duplicate"), "failed": gettext_noop("failed")}
+
+
+def _print_outcome(name: str, outcome: dict, as_json: bool, language: str = "en", said: str = "") -> None:
+    """One file's line: JSON with the codes and English reason, or words in ``language``
+    (``said``: the reason already worded; else the reason as intake gave it)."""
     if as_json:
         print(json.dumps({"file": name, **outcome}, ensure_ascii=False))
         return
-    ticket = f"ticket #{outcome['ticket']}" if outcome["ticket"] else "no ticket"
-    print(f"{name}: {outcome['outcome']}, {ticket} — {outcome['reason']}")
+    from django.utils import translation
+
+    with translation.override(language):
+        ticket = _("ticket #%(number)s") % {"number": outcome["ticket"]} if outcome["ticket"] else _("no ticket")
+        word = _(OUTCOMES[outcome["outcome"]]) if outcome["outcome"] in OUTCOMES else outcome["outcome"]
+        print(f"{name}: {word}, {ticket} — {said or outcome['reason']}")
 
 
 #: The commands that are not Django management commands, with their one line.
