@@ -65,20 +65,20 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _deadline_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="meldpunt deadline", description="When is a clock due, and why?")
-    p.add_argument("--catalog", help="invantive, infor, erpm or the path of a catalog file")
+    p = _Parser(prog="meldpunt deadline", description=_("When is a clock due, and why?"))
+    p.add_argument("--catalog", help=_("invantive, infor, erpm or the path of a catalog file"))
     p.add_argument("--package")
     p.add_argument("--addon", action="append", default=[])
     p.add_argument("--priority")
     p.add_argument("--impact")
     p.add_argument("--urgency")
-    p.add_argument("--kind", help="a request kind of the catalog (default incident)")
+    p.add_argument("--kind", help=_("a request kind of the catalog (default incident)"))
     p.add_argument("--metric", choices=("response", "resolution"))
-    p.add_argument("--calendar", help="24x7 or CATALOG:CALENDAR")
-    p.add_argument("--target", help="90m, 2h, 3bd")
-    p.add_argument("--received", required=True, help="ISO 8601; without offset it is the calendar's local time")
-    p.add_argument("--pause", action="append", default=[], help="FROM/TO, ISO 8601")
-    p.add_argument("--language", choices=("en", "nl"), help="default: the shell's (LANG), else en")
+    p.add_argument("--calendar", help=_("24x7 or CATALOG:CALENDAR"))
+    p.add_argument("--target", help=_("90m, 2h, 3bd"))
+    p.add_argument("--received", required=True, help=_("ISO 8601; without offset it is the calendar's local time"))
+    p.add_argument("--pause", action="append", default=[], help=_("FROM/TO, ISO 8601"))
+    p.add_argument("--language", choices=("en", "nl"), help=_("default: the shell's (LANG), else en"))
     p.add_argument("--json", action="store_true")
     return p
 

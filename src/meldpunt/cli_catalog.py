@@ -32,23 +32,23 @@ def schema_text() -> str:
 
 
 def _parser(error):
-    parser = argparse.ArgumentParser(prog="meldpunt catalog", description="Check, compare and describe catalog files.")
+    parser = argparse.ArgumentParser(prog="meldpunt catalog", description=_("Check, compare and describe catalog files."))
     sub = parser.add_subparsers(dest="action", metavar="{check,diff,schema}", required=True)
     check = sub.add_parser("check", prog="meldpunt catalog check",
-                           help="validate a catalog file and print what it says",
-                           description="Validate a catalog file (or a preset: invantive, infor, erpm) and print "
-                                       "its calendars, priority scheme, packages and target tables.")
+                           help=_("validate a catalog file and print what it says"),
+                           description=_("Validate a catalog file (or a preset: invantive, infor, erpm) and print "
+                                         "its calendars, priority scheme, packages and target tables."))
     check.add_argument("file", metavar="FILE")
-    check.add_argument("--language", choices=("en", "nl"), help="default: the shell's (LANG), else en")
-    compare = sub.add_parser("diff", prog="meldpunt catalog diff", help="what a new version of a catalog changes",
-                             description="Print what NEW changes against OLD: + added, - removed, ~ changed, and "
-                                         "the closed days a holiday change adds or removes. Exit 0 when nothing "
-                                         "changed, 1 when something did.")
+    check.add_argument("--language", choices=("en", "nl"), help=_("default: the shell's (LANG), else en"))
+    compare = sub.add_parser("diff", prog="meldpunt catalog diff", help=_("what a new version of a catalog changes"),
+                             description=_("Print what NEW changes against OLD: + added, - removed, ~ changed, and "
+                                           "the closed days a holiday change adds or removes. Exit 0 when nothing "
+                                           "changed, 1 when something did."))
     compare.add_argument("old", metavar="OLD")
     compare.add_argument("new", metavar="NEW")
-    compare.add_argument("--years", metavar="FROM-TO", help="years to compare closed days for (default: this year and four more)")
-    sub.add_parser("schema", prog="meldpunt catalog schema", help="print the JSON Schema of catalog files",
-                   description="Print the JSON Schema of catalog files, for editors (docs/catalogs.md).")
+    compare.add_argument("--years", metavar="FROM-TO", help=_("years to compare closed days for (default: this year and four more)"))
+    sub.add_parser("schema", prog="meldpunt catalog schema", help=_("print the JSON Schema of catalog files"),
+                   description=_("Print the JSON Schema of catalog files, for editors (docs/catalogs.md)."))
     for p in (parser, check, compare):
         p.error = error  # type: ignore[method-assign]
     return parser
