@@ -62,6 +62,7 @@ def test_a_refusal_is_one_line_in_the_shells_language_with_exit_2(tmp_path, args
 def test_a_summary_is_in_the_shells_language(tmp_path):
     dutch = _run(["demo-logins"], tmp_path, LANG="nl_NL.UTF-8")
     assert dutch.returncode == 0 and dutch.stdout.startswith("Demo-aanmeldingen (gebruikersnaam / wachtwoord):")
+    assert "  agent  / agent-demo-2026  medewerker van de leverancier (console en /admin/)" in dutch.stdout
     english = _run(["demo-logins"], tmp_path, LANGUAGE="en", LANG="nl_NL.UTF-8")
     assert english.returncode == 0 and english.stdout.startswith("Demo logins (username / password):")
 

@@ -11,4 +11,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.stdout.write(_("Demo logins (username / password):"))
         for username, password, role in DEMO_LOGINS:
-            self.stdout.write(f"  {username:6} / {password:16} {role}")
+            self.stdout.write(f"  {username:6} / {password:16} {_(role)}")
