@@ -11,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from meldpunt.contracts.models import Organisation
 from meldpunt.core.reporting import Period, PeriodError
@@ -20,6 +20,11 @@ from meldpunt.reports import whatif
 from meldpunt.reports.build import build_report, period_error_words
 from meldpunt.reports.pdf import filename, render_report_pdf
 from meldpunt.tickets.sla_words import METRIC_WORDS
+
+#: The report's steps (``reports.build`` names them) as the progress lines word them.
+STEPS = {"tickets": gettext_lazy("tickets"), "clocks": gettext_lazy("clocks"),
+         "closed and open": gettext_lazy("closed and open"), "time": gettext_lazy("time"),
+         "satisfaction": gettext_lazy("satisfaction"), "what-if": gettext_lazy("what-if"), "PDF": gettext_lazy("PDF")}
 
 
 class Command(BaseCommand):
@@ -52,7 +57,7 @@ class Command(BaseCommand):
         started = time.monotonic()
 
         def progress(step: str) -> None:
-            self.stderr.write(f"  {step} … {number(time.monotonic() - started, 1)} s")
+            self.stderr.write(f"  {STEPS.get(step, step)} … {number(time.monotonic() - started, 1)} s")
 
         self.stderr.write(_("Evaluation report %(organisation)s %(period)s") % {"organisation": organisation, "period": period})
         report = build_report(organisation, period, language=options["language"] or organisation.language,
