@@ -43,3 +43,13 @@ def test_a_missing_field_and_a_number_that_is_not_one_in_dutch(desk):
     assert wrong_id["type"] == "int_parsing" and wrong_id["msg"] == "Invoer moet een geheel getal zijn"
     english = _errors(Api(desk["staff"]).get("/api/tickets/abc"))["ticket_id"]
     assert english["msg"] == "Input should be a valid integer, unable to parse string as an integer"
+
+
+def test_a_401_is_worded_in_the_callers_language(desk):
+    dutch = Api(HTTP_ACCEPT_LANGUAGE="nl").get("/api/tickets")
+    assert dutch.status_code == 401
+    assert dutch.json()["detail"] == "aanmelding vereist: stuur 'Authorization: Bearer <token>' of meld u aan"
+    english = Api(raw_token="mp_not-a-token").get("/api/tickets")
+    assert english.status_code == 401 and english.json()["detail"] in ("invalid API token", "invalid or revoked API token")
+    wrong = Api(raw_token="mp_not-a-token", HTTP_ACCEPT_LANGUAGE="nl").get("/api/tickets")
+    assert wrong.status_code == 401 and wrong.json()["detail"] in ("ongeldig API-token", "ongeldig of ingetrokken API-token")

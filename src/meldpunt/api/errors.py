@@ -102,17 +102,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def http404(request, exc):
-        return detail(request, "not found", 404)
+        return detail(request, _("not found"), 404)
 
     @api.exception_handler(ObjectDoesNotExist)
     def missing_row(request, exc):
-        return detail(request, "not found", 404)
+        return detail(request, _("not found"), 404)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
         message = exc.message
         if message == "Unauthorized":  # ninja's own words when no method applied
-            message = "authentication required: send 'Authorization: Bearer <token>' or log in"
+            message = _("authentication required: send 'Authorization: Bearer <token>' or log in")
         response = detail(request, message, 401)
         response["WWW-Authenticate"] = 'Bearer realm="meldpunt"'
         return response
