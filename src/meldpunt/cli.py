@@ -23,18 +23,24 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from meldpunt.cli_words import _, argparse_words, cli_language
-from meldpunt.contracts.catalog_words import not_in_catalog_words
+from meldpunt.cli_words import _, argparse_words, cli_language, gettext_noop
+from meldpunt.contracts.catalog_words import catalog_error_words, not_in_catalog_words, target_error_words
 from meldpunt.core.businesstime import FIRST_YEAR, LAST_YEAR, Calendar, OutOfRange, always_open
 from meldpunt.core.calendars import build_calendar
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import load_catalog
+from meldpunt.core.due import TargetError
 from meldpunt.core.priority import PriorityError, assign_priority
 from meldpunt.core.sla import Pause, Target, compute_deadline
 
 #: Long-running processes: their logs go to stdout (docs/deploy.md). Every other command logs
 #: to stderr, so that what it prints on stdout (``ingest-mail --json``, ``check``) is its own.
 SERVICES = frozenset({"serve", "worker", "db_worker", "scheduler", "mail_intake", "runserver"})
+#: Commands that do other people's work in this process (the task worker's jobs, mail intake):
+#: that work words its texts for its own readers, so once its command line is checked such a
+#: command runs in the desk's language (``settings.LANGUAGE_CODE``), not the shell's. Every
+#: other command runs wholly in the command's language (:func:`manage`).
+WORKS_FOR_OTHERS = frozenset({"worker", "db_worker", "mail_intake"})
 
 
 class UsageError(Exception):
@@ -59,20 +65,20 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _deadline_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="meldpunt deadline", description="When is a clock due, and why?")
-    p.add_argument("--catalog", help="invantive, infor, erpm or the path of a catalog file")
+    p = _Parser(prog="meldpunt deadline", description=_("When is a clock due, and why?"))
+    p.add_argument("--catalog", help=_("invantive, infor, erpm or the path of a catalog file"))
     p.add_argument("--package")
     p.add_argument("--addon", action="append", default=[])
     p.add_argument("--priority")
     p.add_argument("--impact")
     p.add_argument("--urgency")
-    p.add_argument("--kind", help="a request kind of the catalog (default incident)")
+    p.add_argument("--kind", help=_("a request kind of the catalog (default incident)"))
     p.add_argument("--metric", choices=("response", "resolution"))
-    p.add_argument("--calendar", help="24x7 or CATALOG:CALENDAR")
-    p.add_argument("--target", help="90m, 2h, 3bd")
-    p.add_argument("--received", required=True, help="ISO 8601; without offset it is the calendar's local time")
-    p.add_argument("--pause", action="append", default=[], help="FROM/TO, ISO 8601")
-    p.add_argument("--language", choices=("en", "nl"), help="default: the shell's (LANG), else en")
+    p.add_argument("--calendar", help=_("24x7 or CATALOG:CALENDAR"))
+    p.add_argument("--target", help=_("90m, 2h, 3bd"))
+    p.add_argument("--received", required=True, help=_("ISO 8601; without offset it is the calendar's local time"))
+    p.add_argument("--pause", action="append", default=[], help=_("FROM/TO, ISO 8601"))
+    p.add_argument("--language", choices=("en", "nl"), help=_("default: the shell's (LANG), else en"))
     p.add_argument("--json", action="store_true")
     return p
 
@@ -109,8 +115,8 @@ def _calendar_form(args, language: str) -> tuple[Calendar, Target, str | None, s
         raise UsageError(_("--target: required with --calendar (e.g. 90m, 2h, 3bd)"))
     try:
         target = Target.parse(args.target)
-    except ValueError as exc:
-        raise UsageError(f"--target: {exc}") from None
+    except TargetError as exc:
+        raise UsageError(f"--target: {target_error_words(exc)}") from None
     if target.by_planning:
         calendar = always_open()
     elif args.calendar == "24x7":
@@ -131,7 +137,7 @@ def _catalog(name: str, arg: str):
     try:
         return load_catalog(name)
     except CatalogError as exc:
-        raise UsageError(f"{arg}: {exc}") from None
+        raise UsageError(f"{arg}: {catalog_error_words(exc)}") from None
 
 
 def _catalog_form(args, language: str) -> tuple[Calendar, Target | None, str, str]:
@@ -273,7 +279,8 @@ def ingest_mail(argv: list[str]) -> int:
     from django.utils import translation
 
     django.setup()
-    with translation.override(cli_language(argv)):
+    language = cli_language(argv)  # its own lines; the mail it registers is worded for its senders
+    with translation.override(language):
         args = parser.parse_args(argv)
     from meldpunt.intake import batch
     from meldpunt.intake.services import ingest
@@ -288,32 +295,47 @@ def ingest_mail(argv: list[str]) -> int:
                 except OSError as exc:
                     status = 2
                     why = exc.strerror or "cannot be read"
-                    print(f"meldpunt ingest-mail: {name}: {why}", file=sys.stderr)
-                    _print_outcome(name, {"outcome": "failed", "ticket": None, "reason": f"cannot be read: {why}"}, args.json)
+                    with translation.override(language):
+                        print(f"meldpunt ingest-mail: {name}: {exc.strerror or _('cannot be read')}", file=sys.stderr)
+                        said = _("cannot be read: %(why)s") % {"why": exc.strerror or _("cannot be read")}
+                    _print_outcome(name, {"outcome": "failed", "ticket": None, "reason": f"cannot be read: {why}"},
+                                   args.json, language, said)
                     continue
                 result = ingest(raw, source=name)
                 if not result.kept:
                     status = status or 1
-                _print_outcome(name, result.as_dict(), args.json)
+                _print_outcome(name, result.as_dict(), args.json, language)
     except Exception as exc:  # the batch's send task could not be queued: the outbox retry sends
         print(f"meldpunt ingest-mail: {type(exc).__name__}: {exc}", file=sys.stderr)
         status = status or 1
     return status
 
 
-def _print_outcome(name: str, outcome: dict, as_json: bool) -> None:
+#: What a file's outcome reads as on a terminal (``--json`` gives the code).
+OUTCOMES = {"created": gettext_noop("created"), "appended": gettext_noop("appended"),
+            "quarantined": gettext_noop("quarantined"), "ignored": gettext_noop("ignored"), "held": gettext_noop("held"),
+            "duplicate": gettext_noop("duplicate"), "failed": gettext_noop("failed")}
+
+
+def _print_outcome(name: str, outcome: dict, as_json: bool, language: str = "en", said: str = "") -> None:
+    """One file's line: JSON with the codes and English reason, or words in ``language``
+    (``said``: the reason already worded; else the reason as intake gave it)."""
     if as_json:
         print(json.dumps({"file": name, **outcome}, ensure_ascii=False))
         return
-    ticket = f"ticket #{outcome['ticket']}" if outcome["ticket"] else "no ticket"
-    print(f"{name}: {outcome['outcome']}, {ticket} — {outcome['reason']}")
+    from django.utils import translation
+
+    with translation.override(language):
+        ticket = _("ticket #%(number)s") % {"number": outcome["ticket"]} if outcome["ticket"] else _("no ticket")
+        word = _(OUTCOMES[outcome["outcome"]]) if outcome["outcome"] in OUTCOMES else outcome["outcome"]
+        print(f"{name}: {word}, {ticket} — {said or outcome['reason']}")
 
 
-#: The two commands that are not Django management commands, with their one line.
+#: The commands that are not Django management commands, with their one line.
 OWN = {
-    "deadline": "When is a clock due, and why? Runs on a catalog file, no database needed.",
-    "ingest-mail": "Register raw mail files (.eml) through the path IMAP intake takes.",
-    "catalog": "Check a catalog file, compare two versions, or print its JSON Schema; no database needed.",
+    "deadline": gettext_noop("When is a clock due, and why? Runs on a catalog file, no database needed."),
+    "ingest-mail": gettext_noop("Register raw mail files (.eml) through the path IMAP intake takes."),
+    "catalog": gettext_noop("Check a catalog file, compare two versions, or print its JSON Schema; no database needed."),
 }
 HELP_WORDS = frozenset({"help", "--help", "-h"})
 
@@ -325,33 +347,43 @@ def _first_sentence(text: str) -> str:
 
 
 def _help_of(path: Path) -> str:
-    """A command module's ``Command.help``, read from its source so that listing the commands
-    needs neither settings nor a database."""
+    """A command module's ``Command.help`` in English (``help = gettext_noop("...")``), read from
+    its source so that listing the commands needs neither settings nor a database."""
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "help" for t in node.targets):
-            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                return _first_sentence(node.value.value)
+            value = node.value
+            if isinstance(value, ast.Call) and getattr(value.func, "id", "") == "gettext_noop" and value.args:
+                value = value.args[0]
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                return value.value
     return ""
 
 
 def commands() -> dict[str, str]:
-    """Meldpunt's commands, spelled with hyphens (``invoice-run``), each with one line."""
-    found = dict(OWN)
+    """Meldpunt's commands, spelled with hyphens (``invoice-run``), each with one line in the
+    active language."""
+    found = {name: _(line) for name, line in OWN.items()}
     for path in sorted(Path(__file__).parent.glob("*/management/commands/*.py")):
         if not path.name.startswith("_"):
-            found[path.stem.replace("_", "-")] = _help_of(path)
+            found[path.stem.replace("_", "-")] = _first_sentence(_(_help_of(path)))
     return dict(sorted(found.items()))
 
 
-def print_help() -> int:
-    listed = commands()
-    width = max(map(len, listed)) + 2
-    print("usage: meldpunt COMMAND [options]     (meldpunt COMMAND --help: the options of one command)\n")
-    print("Commands:")
-    for name, line in listed.items():
-        print(f"  {name:<{width}}{line}")
-    print("\nDjango's own commands work too (migrate, createsuperuser, changepassword, check, collectstatic,")
-    print("shell, dbshell, ...): `meldpunt help --django` lists them.")
+def print_help(argv: list[str] | None = None) -> int:
+    """The command list in the command's language (the shell's); Django set up only for
+    gettext, so a host without its settings lists them too."""
+    translations()
+    from django.utils import translation
+
+    with translation.override(cli_language(argv or [])):
+        listed = commands()
+        width = max(map(len, listed)) + 2
+        print(_("usage: meldpunt COMMAND [options]     (meldpunt COMMAND --help: the options of one command)") + "\n")
+        print(_("Commands:"))
+        for name, line in listed.items():
+            print(f"  {name:<{width}}{line}")
+        print("\n" + _("Django's own commands work too (migrate, createsuperuser, changepassword, check, collectstatic,"))
+        print(_("shell, dbshell, ...): `meldpunt help --django` lists them."))
     return 0
 
 
@@ -387,7 +419,9 @@ def _maybe_a_command(name: str) -> bool:
 def manage(argv: list[str]) -> int:
     """Run a management command as ``manage.py`` would, but with the command contract: a bad
     argument or a refused one (``CommandError``) is one line on stderr, and a usage error
-    exits 2; an unknown command names the closest ones."""
+    exits 2; an unknown command names the closest ones. The command runs in the command's
+    language (``--language`` where it has one, else the shell's; :data:`WORKS_FOR_OTHERS`
+    excepted)."""
     name = argv[0].replace("-", "_")
     if any(word in HELP_WORDS for word in argv[1:]) and not os.environ.get("MELDPUNT_SECRET_KEY"):
         # printing a command's options touches no data: the development profile may load them
@@ -405,19 +439,27 @@ def manage(argv: list[str]) -> int:
     from django.utils import translation
 
     django.setup()
-    with translation.override(cli_language(argv)):  # the command line's own one-line errors
+    language = cli_language(argv)
+    with translation.override(language):  # the command line's own one-line errors
         known = get_commands()
         if name not in known:
             raise _unknown(name, {n.replace("_", "-") for n in known} | set(OWN))
         command = load_command_class(known[name], name)
+        if command.help:  # Meldpunt's commands mark it with gettext_noop; argparse wants a str
+            command.help = _(command.help)
         parser = command.create_parser("meldpunt", name)
         _one_line_errors(parser, name.replace("_", "-"))
         options = parser.parse_args(argv[1:])
     handle_default_options(options)
     values = vars(options)
     args = values.pop("args", ())
+    # The command's own texts (refusals, progress, summaries) in the command's language; what a
+    # command stores never follows it (stored texts are codes or English, worded when read).
+    from django.conf import settings
+
     try:
-        command.execute(*args, **values)
+        with translation.override(settings.LANGUAGE_CODE if name in WORKS_FOR_OTHERS else language):
+            command.execute(*args, **values)
     except CommandError as exc:
         if values.get("traceback"):
             raise
@@ -447,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
         if rest:  # `meldpunt help invoice-run`
             command, rest = rest[0], ["--help"]
         else:
-            return print_help()
+            return print_help(rest)
     name = command.replace("-", "_")
     if name not in SERVICES:
         os.environ.setdefault("MELDPUNT_LOG_STREAM", "stderr")

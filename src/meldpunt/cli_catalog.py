@@ -14,12 +14,15 @@ import argparse
 import json
 from importlib import resources
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from meldpunt.cli_words import argparse_words, cli_language
+from meldpunt.contracts.catalog_summary import catalog_summary
+from meldpunt.contracts.catalog_words import catalog_error_words
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import load_catalog
-from meldpunt.core.catalog_report import diff, summary
+from meldpunt.core.catalog_report import diff
 
 SCHEMA = "catalog.schema.json"
 
@@ -29,23 +32,23 @@ def schema_text() -> str:
 
 
 def _parser(error):
-    parser = argparse.ArgumentParser(prog="meldpunt catalog", description="Check, compare and describe catalog files.")
+    parser = argparse.ArgumentParser(prog="meldpunt catalog", description=_("Check, compare and describe catalog files."))
     sub = parser.add_subparsers(dest="action", metavar="{check,diff,schema}", required=True)
     check = sub.add_parser("check", prog="meldpunt catalog check",
-                           help="validate a catalog file and print what it says",
-                           description="Validate a catalog file (or a preset: invantive, infor, erpm) and print "
-                                       "its calendars, priority scheme, packages and target tables.")
+                           help=_("validate a catalog file and print what it says"),
+                           description=_("Validate a catalog file (or a preset: invantive, infor, erpm) and print "
+                                         "its calendars, priority scheme, packages and target tables."))
     check.add_argument("file", metavar="FILE")
-    check.add_argument("--language", choices=("en", "nl"), help="default: the shell's (LANG), else en")
-    compare = sub.add_parser("diff", prog="meldpunt catalog diff", help="what a new version of a catalog changes",
-                             description="Print what NEW changes against OLD: + added, - removed, ~ changed, and "
-                                         "the closed days a holiday change adds or removes. Exit 0 when nothing "
-                                         "changed, 1 when something did.")
+    check.add_argument("--language", choices=("en", "nl"), help=_("default: the shell's (LANG), else en"))
+    compare = sub.add_parser("diff", prog="meldpunt catalog diff", help=_("what a new version of a catalog changes"),
+                             description=_("Print what NEW changes against OLD: + added, - removed, ~ changed, and "
+                                           "the closed days a holiday change adds or removes. Exit 0 when nothing "
+                                           "changed, 1 when something did."))
     compare.add_argument("old", metavar="OLD")
     compare.add_argument("new", metavar="NEW")
-    compare.add_argument("--years", metavar="FROM-TO", help="years to compare closed days for (default: this year and four more)")
-    sub.add_parser("schema", prog="meldpunt catalog schema", help="print the JSON Schema of catalog files",
-                   description="Print the JSON Schema of catalog files, for editors (docs/catalogs.md).")
+    compare.add_argument("--years", metavar="FROM-TO", help=_("years to compare closed days for (default: this year and four more)"))
+    sub.add_parser("schema", prog="meldpunt catalog schema", help=_("print the JSON Schema of catalog files"),
+                   description=_("Print the JSON Schema of catalog files, for editors (docs/catalogs.md)."))
     for p in (parser, check, compare):
         p.error = error  # type: ignore[method-assign]
     return parser
@@ -55,7 +58,7 @@ def _load(name: str, usage_error):
     try:
         return load_catalog(name)
     except CatalogError as exc:
-        raise usage_error(str(exc)) from None
+        raise usage_error(catalog_error_words(exc)) from None
 
 
 def _years(text: str | None, usage_error) -> range | None:
@@ -84,17 +87,20 @@ def catalog(argv: list[str], usage_error) -> int:
         return 0
     if args.action == "check":
         parsed = _load(args.file, usage_error)
-        for line in summary(parsed, args.language or cli_language(argv)):
+        language = args.language or cli_language(argv)
+        for line in catalog_summary(parsed, language):
             print(line)
-        print(f"\nOK: {args.file} is a valid catalog.")
+        with translation.override(language):
+            print("\n" + _("OK: %(file)s is a valid catalog.") % {"file": args.file})
         return 0
     years = _years(args.years, usage_error)
     old, new = _load(args.old, usage_error), _load(args.new, usage_error)
     if old.id != new.id:
-        print(f"Note: the vendor id changes ({old.id} → {new.id}); a catalog version belongs to one vendor.")
+        print(_("Note: the vendor id changes (%(old)s → %(new)s); a catalog version belongs to one vendor.")
+              % {"old": old.id, "new": new.id})
     changes = diff(old, new, years)
     for line in changes:
         print(line)
     if not changes:
-        print("No changes a customer or agent would notice.")
+        print(_("No changes a customer or agent would notice."))
     return 1 if changes else 0

@@ -24,6 +24,12 @@ def _(message: str) -> str:
     return gettext(message) if apps.ready else message
 
 
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for the catalogue (``makemessages`` extracts it) and returns it as it
+    is: Django's own needs settings, the command list does not."""
+    return message
+
+
 def cli_language(argv: list[str], environ: dict[str, str] | None = None) -> str:
     """``nl`` or ``en`` for a command line ``argv`` (its ``--language`` first)."""
     for i, word in enumerate(argv):

@@ -185,7 +185,7 @@ def test_invoice_run_command_prints_progress_and_totals(devries):
     call_command("invoice_run", month="2026-10", date="2026-11-02", stdout=out)
     text = out.getvalue()
     assert "Invoice run 2026-10" in text and "3/3 customers · 1 invoices · 3 lines" in text
-    assert "Done: 1 invoices, 3 lines, EUR 2225.00 excl. VAT" in text and "ERPM-2026-00001" in text
+    assert "Done: 1 invoices, 3 lines, €2,225.00 excl. VAT" in text and "ERPM-2026-00001" in text
     out = StringIO()
     call_command("invoice_run", month="2026-10", stdout=out)
     assert "Nothing new to bill." in out.getvalue()

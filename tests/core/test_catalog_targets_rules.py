@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 from tests.core.test_catalog_tools import schema_errors
 
+from meldpunt.contracts.catalog_summary import catalog_summary
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import load_preset, parse_catalog, preset_text
-from meldpunt.core.catalog_report import diff, summary, target_table
+from meldpunt.core.catalog_report import diff, target_table
 from meldpunt.core.sla import Target
 
 #: The example of docs/catalogs.md ("Targets per product"): seed 003 gives no numbers, so
@@ -44,7 +45,7 @@ def test_erpm_resolution_times_are_indicative_and_response_times_hard():
     assert erpm.is_indicative("resolution") and not erpm.is_indicative("response")
     assert erpm.target_for("small", [], "incident", "A", "resolution") == Target(1, "bd")  # still a time to show
     assert load_preset("infor").indicative == frozenset() == load_preset("invantive").indicative
-    text = "\n".join(summary(erpm))
+    text = "\n".join(catalog_summary(erpm))
     assert "Indicative targets: resolution (a due moment is shown, labelled indicative; never a breach" in text
 
 
@@ -122,8 +123,8 @@ def test_premium_and_elite_come_first_within_a_priority():
     infor = load_preset("infor")
     assert {key: p.queue_rank for key, p in infor.packages.items()} == {"xtreme": 0, "xtreme-premium": 1, "xtreme-elite": 1}
     assert all(p.queue_rank == 0 for p in load_preset("erpm").packages.values())
-    text = "\n".join(summary(infor))
-    assert "xtreme-premium: Xtreme Premium Support — 0 EUR/month, calendar office, includes xtreme, queue rank 1" in text
+    text = "\n".join(catalog_summary(infor))
+    assert "xtreme-premium: Xtreme Premium Support — €0.00/month, calendar office, includes xtreme, queue rank 1" in text
 
 
 def test_queue_rank_is_a_small_whole_number():

@@ -61,7 +61,19 @@ def test_check_prints_calendars_priorities_packages_and_target_tables(capsys):
 @pytest.mark.parametrize("preset", PRESETS)
 def test_check_accepts_every_preset(capsys, preset):
     code, out, _ = run(capsys, "catalog", "check", preset, "--language", "nl")
-    assert code == 0 and "priority" in out and f"OK: {preset} is a valid catalog." in out
+    assert code == 0 and "prioriteit" in out and f"OK: {preset} is een geldige catalogus." in out
+
+
+def test_check_speaks_dutch_and_english(capsys):
+    """Issue 21: the summary's words follow --language (else the shell's); ids stay as written."""
+    code, out, _ = run(capsys, "catalog", "check", "erpm", "--language", "nl")
+    assert code == 0 and out.startswith("ERP.M (erpm), versie 2026.1: EUR, btw 21%\nSoorten verzoeken: incident,")
+    assert "Pakketten (3):" in out and "  small: PrioritySupport Small — € 195,00/maand, kalender workdays" in out
+    assert re.search(r"prioriteit\s+soorten\s+reactie\s+oplossing\s+kalender", out)
+    code, out, _ = run(capsys, "catalog", "check", "erpm", "--language", "en")
+    assert code == 0 and out.startswith("ERP.M (erpm), version 2026.1: EUR, VAT 21%\nRequest kinds: incident,")
+    assert "Packages (3):" in out and "  small: PrioritySupport Small — €195.00/month, calendar workdays" in out
+    assert out.rstrip().endswith("OK: erpm is a valid catalog.")
 
 
 def test_check_refuses_a_broken_file_with_one_line(capsys, tmp_path):
@@ -72,6 +84,25 @@ def test_check_refuses_a_broken_file_with_one_line(capsys, tmp_path):
     assert err.count("\n") == 1
     assert re.match(rf"meldpunt catalog: {re.escape(str(broken))}:\d+: packages\.basic\.targets\[1\]\.response: "
                     r"'4 hours' is not a target", err)
+
+
+def test_a_refused_file_is_one_line_in_the_readers_language(capsys, tmp_path):
+    """Issue 21: the loader's reasons are codes worded in the reader's language; file, line and
+    field stay as written."""
+    broken = tmp_path / "broken.toml"
+    broken.write_text(EXAMPLE.read_text("utf-8").replace('response = "4h"', 'response = "4 hours"'), "utf-8")
+    code, out, err = run(capsys, "catalog", "check", str(broken), "--language", "nl")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert re.fullmatch(rf"meldpunt catalog: {re.escape(str(broken))}:\d+: packages\.basic\.targets\[1\]\.response: "
+                        r"'4 hours' is geen doeltijd zoals 90m, 2h, 3bd of planning\n", err), err
+    untyped = tmp_path / "untyped.toml"
+    untyped.write_text(EXAMPLE.read_text("utf-8").replace('id = "alpenlogik"', "id = 7"), "utf-8")
+    for language, reason in (("nl", "id: moet een str zijn"), ("en", "id: must be a str")):
+        code, out, err = run(capsys, "catalog", "check", str(untyped), "--language", language)
+        assert code == 2 and err.endswith(f": {reason}\n"), err
+    for language, reason in (("nl", "file: bestand bestaat niet"), ("en", "file: no such file")):
+        code, out, err = run(capsys, "catalog", "check", str(tmp_path / "gone.toml"), "--language", language)
+        assert code == 2 and err == f"meldpunt catalog: {tmp_path / 'gone.toml'}: {reason}\n"
 
 
 # -------------------------------------------------------------------- diff

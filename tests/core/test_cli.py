@@ -114,6 +114,8 @@ def test_console_script_never_prints_a_traceback():
     (["--catalog", "erpm", "--package", "small", "--priority", "A", "--metric", "speed", "--received", "2026-11-30T10:00"],
      "argument --metric: ongeldige keuze: 'speed' (kies uit 'response', 'resolution')"),
     (["--calendar", "24x7", "--target", "2h"], "deze argumenten zijn verplicht: --received"),
+    (["--calendar", "24x7", "--target", "3x", "--received", "2026-11-30T10:00"],
+     "--target: '3x' is geen doeltijd zoals 90m, 2h, 3bd of planning"),
     (["--catalog", "erpm", "--package", "huge", "--priority", "A", "--metric", "response", "--received", "2026-11-30T10:00"],
      "--package: catalogus erpm heeft geen pakket 'huge'; pakketten: "),
     (["--catalog", "erpm", "--package", "small", "--addon", "gold", "--priority", "A", "--metric", "response",

@@ -70,12 +70,7 @@ def test_target_prints_back_as_written():
     assert [str(Target.parse(t)) for t in ("90m", "2h", "3bd", "by planning")] == ["90m", "2h", "3bd", "planning"]
 
 
-def test_target_describes_itself_in_dutch_and_english():
-    assert Target.parse("1bd").describe("en") == "1 business day"
-    assert Target.parse("3bd").describe("nl") == "3 werkdagen"
-    assert Target.parse("1h").describe("nl") == "1 werkuur"
-    assert Target.parse("90m").describe("en") == "90 business minutes"
-    assert Target.parse("planning").describe("nl") == "in overleg met planning"
+def test_a_target_knows_whether_it_is_by_planning():
     assert Target.parse("planning").by_planning and not Target.parse("2h").by_planning
 
 

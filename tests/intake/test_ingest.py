@@ -184,6 +184,21 @@ def test_ingest_mail_gives_every_file_an_outcome_and_fails_only_for_what_it_cann
     assert Ticket.objects.count() == 1
 
 
+def test_ingest_mail_words_its_lines_in_the_shells_language(devries, smtp_sink, tmp_path, capsys, monkeypatch):
+    """Issue 21: a Dutch shell reads Dutch lines; the JSON keeps the codes."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "nl_NL.UTF-8")
+    good, missing = tmp_path / "good.eml", tmp_path / "missing.eml"
+    good.write_bytes(mail())
+    assert main(["ingest-mail", str(missing), str(good)]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"{missing}: mislukt, geen ticket — kan niet gelezen worden: ")
+    assert out[1].startswith(f"{good}: aangemaakt, ticket #")
+    assert main(["ingest-mail", str(good), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["outcome"] == "duplicate"
+
+
 def test_mail_intake_command_without_mailboxes_does_nothing(capsys):
     call_command("mail_intake", once=True)
 

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.templatetags.static import static
+from django.utils import translation
 
 from meldpunt.reports.build import build_report
 from meldpunt.reports.models import ReportDelivery
@@ -115,6 +116,12 @@ def test_report_command_writes_the_pdf_with_progress(reported, tmp_path):
         call_command("report", organisation=reported["org_a"].pk, period="Q3", stderr=io.StringIO())
     with pytest.raises(CommandError, match="--organisation"):
         call_command("report", organisation=999999, period="2026Q3", stderr=io.StringIO())
+    err = io.StringIO()  # `meldpunt report` from a Dutch shell: its own lines in Dutch (the PDF: --language)
+    with translation.override("nl"):
+        call_command("report", organisation=reported["org_a"].pk, period="2026Q3", output=str(target),
+                     language="en", stdout=io.StringIO(), stderr=err)
+    assert "klokken …" in err.getvalue() and "pdf …" in err.getvalue() and "2 geopend, 0 gesloten" in err.getvalue()
+    assert "Evaluation report: Alpha BV" in pdf_text(target.read_bytes())
 
 
 def test_quarterly_task_mails_each_coordinator_once(reported, settings, django_capture_on_commit_callbacks):

@@ -122,7 +122,7 @@ def test_the_closed_day_command_moves_the_clocks_before_it_returns(capsys):
     for args, message in [
         (["--add", "2026-12-24", "--calendar", "werkdagen", "--reason", "x"], "has no calendar werkdagen"),
         (["--remove", "2026-12-24", "--calendar", "workdays"], "has no closed day on 2026-12-24"),
-        (["--add", "24-12-2026", "--calendar", "workdays", "--reason", "x"], "--add: Invalid isoformat"),
+        (["--add", "24-12-2026", "--calendar", "workdays", "--reason", "x"], "--add: '24-12-2026' is not a date such as 2026-12-24"),
         (["--add", "2026-12-24", "--calendar", "workdays"], "--reason"),
     ]:
         with pytest.raises(CommandError, match=message):

@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
@@ -61,12 +62,12 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         token = token.strip()
         if not token or len(token) > MAX_TOKEN_LENGTH:
-            raise AuthenticationError(401, "invalid API token")
+            raise AuthenticationError(401, _("invalid API token"))
         found = live_token(hash_token(token))
         if found is None or not found.user.is_active:
-            raise AuthenticationError(401, "invalid or revoked API token")
+            raise AuthenticationError(401, _("invalid or revoked API token"))
         if found.is_expired():
-            raise AuthenticationError(401, "expired API token")
+            raise AuthenticationError(401, _("expired API token"))
         _touch(found)
         request.api_token = found
         return found.user

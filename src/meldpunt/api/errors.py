@@ -1,7 +1,9 @@
 """How the API reports failures: always JSON ``{"detail": "..."}`` with a fitting status.
 
 TicketError → 400, ConflictError → 409, anything not found → 404 (with the same words
-whether the row does not exist or belongs to another organisation), no credentials → 401.
+whether the row does not exist or belongs to another organisation), no credentials → 401,
+input that fails validation → 422 with ninja's list of errors, each ``msg`` in the caller's
+language (:mod:`meldpunt.api.validation_words`).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 
+from meldpunt.api.validation_words import worded
 from meldpunt.tickets.services import ConflictError, TicketError
 
 #: What a 404 names (``NotFound("ticket 5")``), in the reader's language.
@@ -89,23 +92,27 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def conflict(request, exc):
         return detail(request, str(exc), 409)
 
+    @api.exception_handler(ValidationError)
+    def invalid(request, exc):
+        return api.create_response(request, {"detail": [worded(error) for error in exc.errors]}, status=422)
+
     @api.exception_handler(NotFound)
     def not_found(request, exc):
         return detail(request, str(exc), 404)
 
     @api.exception_handler(Http404)
     def http404(request, exc):
-        return detail(request, "not found", 404)
+        return detail(request, _("not found"), 404)
 
     @api.exception_handler(ObjectDoesNotExist)
     def missing_row(request, exc):
-        return detail(request, "not found", 404)
+        return detail(request, _("not found"), 404)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
         message = exc.message
         if message == "Unauthorized":  # ninja's own words when no method applied
-            message = "authentication required: send 'Authorization: Bearer <token>' or log in"
+            message = _("authentication required: send 'Authorization: Bearer <token>' or log in")
         response = detail(request, message, 401)
         response["WWW-Authenticate"] = 'Bearer realm="meldpunt"'
         return response

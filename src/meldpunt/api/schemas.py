@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, PlainSerializer, StringConstraints, WithJsonSchema
 
@@ -22,11 +23,11 @@ MAX_DB_ID = 2**63 - 1
 
 def _storable(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+        raise ValueError(_("must not contain NUL characters"))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
+        raise ValueError(_("must be valid Unicode text")) from None
     return value
 
 
@@ -41,9 +42,9 @@ CLOCK_SKEW = timedelta(minutes=5)
 def _plausible_receipt(value: datetime) -> datetime:
     """A receipt moment lies in the past (a little clock skew allowed) and after 2000."""
     if value < EARLIEST_RECEIPT:
-        raise ValueError("must be after 2000-01-01")
+        raise ValueError(_("must be after 2000-01-01"))
     if value > timezone.now() + CLOCK_SKEW:
-        raise ValueError("must not lie in the future")
+        raise ValueError(_("must not lie in the future"))
     return value
 
 

@@ -11,11 +11,13 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime
 
 from meldpunt.api.schemas import CLOCK_SKEW, EARLIEST_RECEIPT, DbId, Moment, Ref, Text
-from meldpunt.core.billing import Month
+from meldpunt.contracts.catalog_words import billing_error_words
+from meldpunt.core.billing import BillingError, Month
 
 Amount = Annotated[str, Field(description="Decimal amount with two decimals, e.g. '2225.00'")]
 
@@ -23,17 +25,17 @@ Amount = Annotated[str, Field(description="Decimal amount with two decimals, e.g
 def _plausible_start(value: datetime) -> datetime:
     """A session started after 2000 and not in the future (a little clock skew allowed)."""
     if value < EARLIEST_RECEIPT:
-        raise ValueError("must be after 2000-01-01")
+        raise ValueError(_("must be after 2000-01-01"))
     if value > timezone.now() + CLOCK_SKEW:
-        raise ValueError("must not lie in the future")
+        raise ValueError(_("must not lie in the future"))
     return value
 
 
 def _month(value: str) -> str:
     try:
         month = Month.parse(value)
-    except ValueError as exc:  # BillingError is one
-        raise ValueError(str(exc)) from None
+    except BillingError as exc:  # worded in the caller's language (the 422's msg)
+        raise ValueError(billing_error_words(exc)) from None
     return str(month)
 
 

@@ -1,4 +1,6 @@
-"""The core's refusals about a catalog and its terms, in the reader's language: a lookup of
+"""The core's refusals about a catalog and its terms, in the reader's language: a catalog file
+the loader refuses (:class:`meldpunt.core.catalog.CatalogError` with a ``code``), a text that is
+no target (:class:`meldpunt.core.due.TargetError`), a lookup of
 what the catalog lacks (:class:`meldpunt.core.catalog.NotInCatalog`: agreement checks, the
 what-if report, the ``meldpunt`` command) and the billing rules and amounts
 (:class:`meldpunt.core.billing.BillingError` with a ``code``: time booking, proposals,
@@ -12,7 +14,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from meldpunt.core.billing import BillingError, format_minutes
-from meldpunt.core.catalog import NotInCatalog
+from meldpunt.core.catalog import CatalogError, NotInCatalog
+from meldpunt.core.due import TargetError
 
 NOT_IN_CATALOG = {
     "package": gettext_lazy("catalog %(catalog)s has no package %(package)r; packages: %(packages)s"),
@@ -66,3 +69,43 @@ def billing_error_words(error: BillingError) -> str:
         params = {"session": format_minutes(params["minutes"], language),
                   "threshold": format_minutes(params["threshold"], language)}
     return str(BILLING_ERRORS[code]) % params
+
+
+TARGET_ERRORS = {
+    "too_long": gettext_lazy("%(text)r is longer than any target can be (at most %(digits)s digits)"),
+    "not_a_target": gettext_lazy("%(text)r is not a target like 90m, 2h, 3bd or planning"),
+}
+
+
+def target_error_words(error: TargetError) -> str:
+    """Why a text is no target, in the active language."""
+    return str(TARGET_ERRORS[error.code]) % error.params
+
+
+CATALOG_ERRORS = {
+    "no_preset": gettext_lazy("no preset %(name)r; presets: %(presets)s"),
+    "no_file": gettext_lazy("no such file"),
+    "unknown_catalog": gettext_lazy("unknown; the catalogs are %(known)s, or give the path of a .toml file"),
+    "unreadable": gettext_lazy("cannot be read"),
+    "not_utf8": gettext_lazy("is not UTF-8 text"),
+    "table": gettext_lazy("must be a table"),
+    "tables": gettext_lazy("must be an array of tables %(hint)s"),
+    "required": gettext_lazy("is required"),
+    "type": gettext_lazy("must be a %(names)s"),
+    "names": gettext_lazy("must be text or a table of texts per language (nl, en)"),
+    "amount": gettext_lazy("%(value)r is not an amount"),
+    "negative_amount": gettext_lazy("must be a non-negative amount written as a string, e.g. \"195.00\""),
+    "strings": gettext_lazy("must be a list of strings"),
+    "unknown_value": gettext_lazy("unknown value %(value)r"),
+    **{f"target_{code}": words for code, words in TARGET_ERRORS.items()},
+}
+
+
+def catalog_error_words(error: CatalogError) -> str:
+    """``file:line: field: reason`` with the reason in the active language when the loader gave
+    it a code (a catalog rule's own reason stays as the loader wrote it, in English)."""
+    where = f"{error.file}:{error.line}" if error.line else error.file
+    reason = error.reason
+    if error.code in CATALOG_ERRORS:
+        reason = (str(CATALOG_ERRORS[error.code]) % error.params).rstrip()
+    return f"{where}: {error.field}: {reason}"

@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.contracts import addresses
+from meldpunt.contracts.catalog_words import catalog_error_words
 from meldpunt.contracts.parsing import agreement_overrides, parsed_catalog
 from meldpunt.core.catalog import CatalogError
 
@@ -216,7 +217,7 @@ class Agreement(models.Model):
         try:
             agreement_overrides(self)
         except CatalogError as exc:
-            raise ValidationError({"target_overrides": str(exc)}) from None
+            raise ValidationError({"target_overrides": catalog_error_words(exc)}) from None
 
     def addon_ids(self) -> list[str]:
         """The ids of the agreement's add-ons. A list in ``loaded_addons`` (what

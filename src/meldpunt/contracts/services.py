@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts import addresses
-from meldpunt.contracts.catalog_words import not_in_catalog_words, unit_words
+from meldpunt.contracts.catalog_words import catalog_error_words, not_in_catalog_words, unit_words
 from meldpunt.contracts.catalogs import newest_version
 from meldpunt.contracts.models import Agreement, AgreementAddon, CatalogVersion, Contact, Organisation
 from meldpunt.contracts.parsing import agreement_overrides, digest_of
@@ -105,7 +105,7 @@ def validate_agreement(agreement: Agreement) -> list[str]:
     try:
         agreement_overrides(agreement)
     except CatalogError as exc:
-        problems.append(str(exc))
+        problems.append(catalog_error_words(exc))
     return problems + addon_problems(agreement)
 
 

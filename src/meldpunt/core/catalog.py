@@ -36,10 +36,19 @@ class NotInCatalog(KeyError):
 
 
 class CatalogError(ValueError):
-    """A catalog file is wrong: names the file, the line when known, the field and why."""
+    """A catalog file is wrong: names the file, the line when known, the field and why.
 
-    def __init__(self, file: str, field: str, reason: str, line: int | None = None):
+    ``reason`` is English; the common reasons also carry a ``code`` and its ``params``, which
+    ``contracts.catalog_words.catalog_error_words`` words in the reader's language: a file
+    that cannot be read (``no_preset``, ``no_file``, ``unknown_catalog``, ``unreadable``,
+    ``not_utf8``) and the reader's checks of a field's shape (``table``, ``tables``,
+    ``required``, ``type``, ``names``, ``amount``, ``negative_amount``, ``strings``,
+    ``unknown_value``). Without a code the reason is the catalog rule's own English."""
+
+    def __init__(self, file: str, field: str, reason: str, line: int | None = None, *, code: str = "",
+                 params: dict[str, object] | None = None):
         self.file, self.field, self.reason, self.line = file, field, reason, line
+        self.code, self.params = code, dict(params or {})
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {field}: {reason}")
 

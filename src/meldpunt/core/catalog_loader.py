@@ -35,6 +35,7 @@ from meldpunt.core.catalog_triage import TriageReader
 from meldpunt.core.catalog_weekend import read_special_weekend
 from meldpunt.core.channels import CHANNELS, read_channels
 from meldpunt.core.contact_points import read_contacts
+from meldpunt.core.due import TargetError
 from meldpunt.core.priority import MOTIVATION_RULES, PriorityScheme
 from meldpunt.core.requests_by_mail import read_forward_receipt, read_identifiers, read_mail_kinds
 from meldpunt.core.sla import Target
@@ -50,7 +51,8 @@ def preset_text(name: str) -> str:
 
 def load_preset(name: str) -> Catalog:
     if name not in PRESETS:
-        raise CatalogError(name, "catalog", f"no preset {name!r}; presets: {', '.join(PRESETS)}")
+        raise CatalogError(name, "catalog", f"no preset {name!r}; presets: {', '.join(PRESETS)}", code="no_preset",
+                           params={"name": name, "presets": ", ".join(PRESETS)})
     return parse_catalog(preset_text(name), f"{name}.toml")
 
 
@@ -63,13 +65,14 @@ def load_catalog(name_or_path: str) -> Catalog:
         text = path.read_text("utf-8")
     except FileNotFoundError:
         if path.suffix or "/" in name_or_path:  # meant as a file
-            raise CatalogError(str(path), "file", "no such file") from None
+            raise CatalogError(str(path), "file", "no such file", code="no_file") from None
         known = ", ".join(sorted(PRESETS))
-        raise CatalogError(name_or_path, "catalog", f"unknown; the catalogs are {known}, or give the path of a .toml file") from None
+        raise CatalogError(name_or_path, "catalog", f"unknown; the catalogs are {known}, or give the path of a .toml file",
+                           code="unknown_catalog", params={"known": known}) from None
     except OSError as exc:
-        raise CatalogError(str(path), "file", exc.strerror or "cannot be read") from None
+        raise CatalogError(str(path), "file", exc.strerror or "cannot be read", code="" if exc.strerror else "unreadable") from None
     except UnicodeDecodeError:
-        raise CatalogError(str(path), "file", "is not UTF-8 text") from None
+        raise CatalogError(str(path), "file", "is not UTF-8 text", code="not_utf8") from None
     return parse_catalog(text, str(path))
 
 
@@ -97,8 +100,8 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         self.lines = text.splitlines()
 
     # ------------------------------------------------------------ errors
-    def fail(self, field: str, reason: str) -> CatalogError:
-        return CatalogError(self.filename, field, reason, self._line_of(field))
+    def fail(self, field: str, reason: str, code: str = "", **params: object) -> CatalogError:
+        return CatalogError(self.filename, field, reason, self._line_of(field), code=code, params=params)
 
     def _line_of(self, field: str) -> int | None:
         """Best effort: the line of the field's last key after its table header."""
@@ -116,48 +119,48 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
     # ----------------------------------------------------------- helpers
     def table(self, data: Any, field: str) -> dict:
         if not isinstance(data, dict):
-            raise self.fail(field, "must be a table")
+            raise self.fail(field, "must be a table", "table")
         return data
 
     def tables(self, data: Any, field: str, hint: str = "") -> list[tuple[str, dict]]:
         """An array of tables (``[[...]]``) at ``field``: each table with its own field name
         (``field[2]``) for the errors about it. ``hint`` shows the header to write."""
         if not isinstance(data, list):
-            raise self.fail(field, f"must be an array of tables {hint}".rstrip())
+            raise self.fail(field, f"must be an array of tables {hint}".rstrip(), "tables", hint=hint)
         return [(f"{field}[{index}]", self.table(item, f"{field}[{index}]")) for index, item in enumerate(data)]
 
     def need(self, data: dict, key: str, field: str, kind: type | tuple = str) -> Any:
         if key not in data:
-            raise self.fail(f"{field}.{key}" if field else key, "is required")
+            raise self.fail(f"{field}.{key}" if field else key, "is required", "required")
         value = data[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            raise self.fail(f"{field}.{key}" if field else key, f"must be a {names}")
+            raise self.fail(f"{field}.{key}" if field else key, f"must be a {names}", "type", names=names)
         return value
 
     def names(self, data: Any, field: str) -> dict[str, str]:
         if isinstance(data, str):
             return {"en": data, "nl": data}
         if not isinstance(data, dict) or not data or not all(isinstance(v, str) for v in data.values()):
-            raise self.fail(field, "must be text or a table of texts per language (nl, en)")
+            raise self.fail(field, "must be text or a table of texts per language (nl, en)", "names")
         return dict(data)
 
     def money(self, value: Any, field: str) -> Decimal:
         try:
             amount = Decimal(str(value))
         except InvalidOperation:
-            raise self.fail(field, f"{value!r} is not an amount") from None
+            raise self.fail(field, f"{value!r} is not an amount", "amount", value=value) from None
         if isinstance(value, float) or amount < 0:
-            raise self.fail(field, "must be a non-negative amount written as a string, e.g. \"195.00\"")
+            raise self.fail(field, "must be a non-negative amount written as a string, e.g. \"195.00\"", "negative_amount")
         return amount
 
     def string_list(self, data: Any, field: str, allowed: Any = None) -> list[str]:
         if not isinstance(data, list) or not all(isinstance(v, str) for v in data):
-            raise self.fail(field, "must be a list of strings")
+            raise self.fail(field, "must be a list of strings", "strings")
         if allowed is not None:
             for value in data:
                 if value not in allowed:
-                    raise self.fail(field, f"unknown value {value!r}")
+                    raise self.fail(field, f"unknown value {value!r}", "unknown_value", value=value)
         return data
 
     # ----------------------------------------------------------- catalog
@@ -354,8 +357,8 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
                     continue
                 try:
                     parsed[metric] = Target.parse(value)
-                except ValueError as exc:
-                    raise self.fail(f"{item_field}.{metric}", str(exc)) from None
+                except TargetError as exc:
+                    raise self.fail(f"{item_field}.{metric}", str(exc), f"target_{exc.code}", **exc.params) from None
             rules.append(TargetRule(level, rule_kinds, parsed["response"], parsed["resolution"], products))
         return tuple(rules)
 

@@ -15,7 +15,7 @@ from meldpunt.core.catalog import CatalogError
 
 
 class FieldReader(Protocol):
-    def fail(self, field: str, reason: str) -> CatalogError:
+    def fail(self, field: str, reason: str, code: str = "", **params: object) -> CatalogError:
         """The error to raise for ``field`` (a dotted path such as ``coverage.areas[2].name``)."""
         ...
 

@@ -1,5 +1,6 @@
-"""What a catalog says, for people: the summary of ``meldpunt catalog check`` and the
-changes of ``meldpunt catalog diff`` (docs/catalogs.md, "Checking a catalog").
+"""What a catalog says, for people: the facts the summary of ``meldpunt catalog check`` shows
+(worded by ``contracts.catalog_summary``) and the changes of ``meldpunt catalog diff``
+(docs/catalogs.md, "Checking a catalog").
 
 Both read the parsed :class:`~meldpunt.core.catalog.Catalog`, never the file's text, so the
 summary shows what the loader understood (inherited targets, the holidays the library
@@ -10,13 +11,13 @@ for calendars whose holidays changed, the closed days they gain or lose in the c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 from meldpunt.core.businesstime import DAY_MINUTES, WEEKDAYS
 from meldpunt.core.calendars import CalendarDef, describe_hours, public_holidays
 from meldpunt.core.catalog import Catalog
-from meldpunt.core.channel_report import channel_facts, channel_summary
+from meldpunt.core.channel_report import channel_facts
 from meldpunt.core.special_weekend import WeekendRule
 
 METRICS = ("response", "resolution")
@@ -76,65 +77,6 @@ def target_table(catalog: Catalog, package_id: str, addons: Iterable[str] = ()) 
                 shown = "all" if len(kinds) == len(catalog.kinds) else ", ".join(kinds)
                 rows.append((level, f"{shown} [product {product}]" if product else shown, response, resolution, calendar))
     return rows
-
-
-def _table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...], indent: str = "    ") -> list[str]:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: indent + "  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
-    return [line(header), *(line(r) for r in rows)]
-
-
-def summary(catalog: Catalog, language: str = "en") -> list[str]:
-    """The readable summary: vendor, calendars, priority, packages with their target tables, add-ons."""
-    out = [f"{catalog.name} ({catalog.id}), version {catalog.version}: {catalog.currency}, VAT {catalog.vat_rate}%",
-           f"Request kinds: {', '.join(catalog.kinds)}", "", f"Calendars ({len(catalog.calendars)}):"]
-    for cal in catalog.calendars.values():
-        out.append(f"  {cal.id}: {cal.label(language)} — {cal.timezone}")
-        out.append(f"    hours: {describe_hours(cal.weekly, None, language)}")
-        out.append(f"    holidays: {holidays_text(cal)}")
-        if cal.closed:
-            out.append(f"    closed: {', '.join(f'{d.isoformat()} {r}' for d, r in sorted(cal.closed.items()))}")
-    scheme = catalog.priority
-    out += ["", f"Priority: {scheme.scheme}, levels {', '.join(scheme.levels)}"
-            + (f", default {scheme.default}" if scheme.default else "")
-            + (f", provisional {scheme.provisional}" if scheme.provisional else "")]
-    if scheme.fixed:
-        out.append("  always: " + ", ".join(f"{k} = {v}" for k, v in scheme.fixed.items()))
-    if scheme.scheme == "matrix":
-        out += _table([(i, *(scheme.matrix[(i, u)] for u in scheme.urgencies)) for i in scheme.impacts],
-                      ("impact \\ urgency", *scheme.urgencies), "  ")
-    if catalog.indicative:
-        out += ["", f"Indicative targets: {', '.join(m for m in METRICS if m in catalog.indicative)} "
-                   "(a due moment is shown, labelled indicative; never a breach, no escalation)"]
-    out += ["", f"Packages ({len(catalog.packages)}):"]
-    for package in catalog.packages.values():
-        extra = f", includes {package.includes}" if package.includes else ""
-        extra += f", queue rank {package.queue_rank}" if package.queue_rank else ""
-        out.append(f"  {package.id}: {_name(package.name, language)} — {package.monthly_price} {catalog.currency}/month, "
-                   f"calendar {package.calendar}{extra}")
-        if package.covers:
-            out.append(f"    covers: {', '.join(sorted(package.covers))}")
-        if package.entitlements:
-            out.append(f"    entitlements: {', '.join(sorted(package.entitlements))}")
-        if package.limits:
-            out.append(f"    limits: {', '.join(f'{k} {v}' for k, v in package.limits.items())}")
-        out += _table(target_table(catalog, package.id), ("priority", "kinds", "response", "resolution", "calendar"))
-    if catalog.addons:
-        out += ["", f"Add-ons ({len(catalog.addons)}):"]
-        for addon in catalog.addons.values():
-            requires = f", for {', '.join(sorted(addon.requires))}" if addon.requires else ""
-            out.append(f"  {addon.id}: {_name(addon.name, language)} — {addon.monthly_price} {catalog.currency}/{addon.unit}{requires}")
-            if addon.targets or addon.calendar_rules:
-                base = next(p for p in catalog.packages if not addon.requires or p in addon.requires)
-                out.append(f"    with {base}:")
-                out += _table(target_table(catalog, base, [addon.id]), ("priority", "kinds", "response", "resolution", "calendar"),
-                              "      ")
-    if catalog.special_weekend is not None:
-        out += ["", "Special-event weekend:"] + [f"  {key}: {value}" for key, value in weekend_facts(catalog.special_weekend).items()]
-        if catalog.special_weekend.legacy:
-            out.append("  note: read from [coverage] weekend_calendar and weekend_notice_days; write a [special_weekend] table")
-    out += channel_summary(catalog, language)
-    return out
 
 
 def weekend_facts(rule: WeekendRule) -> dict[str, str]:

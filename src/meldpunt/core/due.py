@@ -30,9 +30,22 @@ MAX_DIGITS = 7
 _TARGET_RE = re.compile(r"^\s*(\d+)\s*(m|h|bd)\s*$")
 
 
+class TargetError(ValueError):
+    """A text that is no target: ``code`` (``not_a_target``, ``too_long``) and ``params``
+    (``text``, ``digits``), worded for a reader by ``tickets.sla_words.target_error_words``;
+    ``str()`` is the English, for logs and the catalog loader's field reasons."""
+
+    def __init__(self, code: str, **params: object):
+        self.code, self.params = code, params
+        english = {"too_long": "{text!r} is longer than any target can be (at most {digits} digits)",
+                   "not_a_target": "{text!r} is not a target like 90m, 2h, 3bd or planning"}[code]
+        super().__init__(english.format(**params))
+
+
 @dataclass(frozen=True)
 class Target:
-    """A response or resolution target: ``90m``, ``2h``, ``3bd`` or ``planning``."""
+    """A response or resolution target: ``90m``, ``2h``, ``3bd`` or ``planning``; worded for a
+    reader by ``tickets.sla_words.target_words`` (the core has no gettext)."""
 
     amount: int
     unit: str  # "m", "h", "bd" or "planning"
@@ -44,9 +57,9 @@ class Target:
             return cls(0, "planning")
         match = _TARGET_RE.match(value)
         if match and len(match.group(1).lstrip("0")) > MAX_DIGITS:
-            raise ValueError(f"{text!r} is longer than any target can be (at most {MAX_DIGITS} digits)")
+            raise TargetError("too_long", text=text, digits=MAX_DIGITS)
         if not match or int(match.group(1)) <= 0:
-            raise ValueError(f"{text!r} is not a target like 90m, 2h, 3bd or planning")
+            raise TargetError("not_a_target", text=text)
         return cls(int(match.group(1)), match.group(2))
 
     @property
@@ -55,15 +68,6 @@ class Target:
 
     def __str__(self) -> str:
         return "planning" if self.by_planning else f"{self.amount}{self.unit}"
-
-    def describe(self, language: str = "en") -> str:
-        if self.by_planning:
-            return "in overleg met planning" if language == "nl" else "by planning"
-        words = {
-            "en": {"m": ("business minute", "business minutes"), "h": ("business hour", "business hours"), "bd": ("business day", "business days")},
-            "nl": {"m": ("werkminuut", "werkminuten"), "h": ("werkuur", "werkuren"), "bd": ("werkdag", "werkdagen")},
-        }[language if language == "nl" else "en"][self.unit]
-        return f"{self.amount} {words[0] if self.amount == 1 else words[1]}"
 
 
 def target_seconds(calendar: Calendar, target: Target, start: int) -> int:

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from meldpunt.contracts.models import Agreement, AgreementAddon, Contact, Organisation
 from meldpunt.contracts.services import current_version, load_presets
@@ -15,13 +16,13 @@ from meldpunt.demo.content import load_content
 from meldpunt.demo.requests import load_requests
 
 DEMO_LOGINS = [
-    # (username, password, role)
-    ("agent", "agent-demo-2026", "vendor staff (console and /admin/)"),
-    ("jan", "jan-demo-2026", "coordinator of Bakkerij De Vries B.V. (ERP.M Medium + Premium + 3 Koppelingen), Dutch"),
-    ("emma", "emma-demo-2026", "coordinator of Northwind Traders Ltd (Invantive subscription), English"),
-    ("sofia", "sofia-demo-2026", "coordinator of Acme Manufacturing (Infor Xtreme Elite), English"),
-    ("lisa", "lisa-demo-2026", "vendor staff, team lead on duty for every vendor"),
-    ("mark", "mark-demo-2026", "vendor staff, support manager on duty for every vendor"),
+    # (username, password, role: worded when printed, demo_logins)
+    ("agent", "agent-demo-2026", gettext_noop("vendor staff (console and /admin/)")),
+    ("jan", "jan-demo-2026", gettext_noop("coordinator of Bakkerij De Vries B.V. (ERP.M Medium + Premium + 3 Koppelingen), Dutch")),
+    ("emma", "emma-demo-2026", gettext_noop("coordinator of Northwind Traders Ltd (Invantive subscription), English")),
+    ("sofia", "sofia-demo-2026", gettext_noop("coordinator of Acme Manufacturing (Infor Xtreme Elite), English")),
+    ("lisa", "lisa-demo-2026", gettext_noop("vendor staff, team lead on duty for every vendor")),
+    ("mark", "mark-demo-2026", gettext_noop("vendor staff, support manager on duty for every vendor")),
 ]
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode, urljoin, urlsplit
 
+from django.utils.translation import gettext as _
+
 #: Tickets per page asked for (the API's ``page_size``); it answers 25 when it ignores it.
 PAGE_SIZE = 100
 TIMEOUT = 60
@@ -28,7 +30,7 @@ def normalise(url: str) -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SourceError(f"--url {url!r} is not an http(s) address such as https://desk.example.com")
+        raise SourceError(_("--url %(url)r is not an http(s) address such as https://desk.example.com") % {"url": url})
     return url if url.endswith("/api") else url + "/api"
 
 
@@ -43,7 +45,7 @@ class HelpdeskClient:
     def __init__(self, url: str, token: str):
         self.base = normalise(url)
         if not token.strip():
-            raise SourceError("--token is empty: give the DRF token of a staff user of the old desk")
+            raise SourceError(_("--token is empty: give the DRF token of a staff user of the old desk"))
         self.headers = {"Authorization": f"Token {token.strip()}", "Accept": "application/json"}
         self.host = urlsplit(self.base).netloc
 
@@ -55,13 +57,16 @@ class HelpdeskClient:
             return urllib.request.urlopen(request, timeout=TIMEOUT)  # noqa: S310 (http(s) checked in normalise)
         except urllib.error.HTTPError as exc:
             if exc.code in (401, 403):
-                raise SourceError(f"{url}: the desk refused the token ({exc.code}); give the token of a staff user") from None
+                raise SourceError(_("%(url)s: the desk refused the token (%(code)s); give the token of a staff user")
+                                  % {"url": url, "code": exc.code}) from None
             if exc.code == 404:
-                raise SourceError(f"{url}: not found (404); is this django-helpdesk with HELPDESK_API_ENABLED?") from None
-            raise SourceError(f"{url}: the desk answered {exc.code} {exc.reason}") from None
+                raise SourceError(_("%(url)s: not found (404); is this django-helpdesk with HELPDESK_API_ENABLED?")
+                                  % {"url": url}) from None
+            raise SourceError(_("%(url)s: the desk answered %(code)s %(reason)s")
+                              % {"url": url, "code": exc.code, "reason": exc.reason}) from None
         except OSError as exc:  # URLError, timeouts, refused connections
             reason = getattr(exc, "reason", exc)
-            raise SourceError(f"{url}: cannot reach the desk ({reason})") from None
+            raise SourceError(_("%(url)s: cannot reach the desk (%(reason)s)") % {"url": url, "reason": reason}) from None
 
     def _json(self, url: str) -> dict:
         with self._open(url) as response:
@@ -69,9 +74,9 @@ class HelpdeskClient:
         try:
             data = json.loads(body)
         except ValueError:
-            raise SourceError(f"{url}: the answer is not JSON; is this the desk's API address?") from None
+            raise SourceError(_("%(url)s: the answer is not JSON; is this the desk's API address?") % {"url": url}) from None
         if not isinstance(data, dict):
-            raise SourceError(f"{url}: unexpected answer (not a page of tickets)")
+            raise SourceError(_("%(url)s: unexpected answer (not a page of tickets)") % {"url": url})
         return data
 
     def page(self, url: str | None = None) -> Page:
@@ -79,7 +84,8 @@ class HelpdeskClient:
         url = url or f"{self.base}/tickets/?{urlencode({'page_size': PAGE_SIZE})}"
         data = self._json(url)
         if "results" not in data or "count" not in data:
-            raise SourceError(f"{url}: unexpected answer (no count and results); is this django-helpdesk's API?")
+            raise SourceError(_("%(url)s: unexpected answer (no count and results); is this django-helpdesk's API?")
+                              % {"url": url})
         return Page(int(data["count"]), list(data["results"]), data.get("next"))
 
     def tickets(self) -> Iterator[tuple[int, dict]]:
@@ -98,7 +104,8 @@ class HelpdeskClient:
         address = urljoin(self.base + "/", url)
         with self._open(address) as response:
             if response.geturl() != address:  # sent to a login page: not the file
-                raise SourceError(f"{address}: the desk did not serve the attachment (it redirected to "
-                                  f"{response.geturl()}); serve MEDIA_URL to staff or the public")
+                raise SourceError(_("%(address)s: the desk did not serve the attachment (it redirected to "
+                                    "%(target)s); serve MEDIA_URL to staff or the public")
+                                  % {"address": address, "target": response.geturl()})
             while piece := response.read(1024 * 1024):
                 yield piece

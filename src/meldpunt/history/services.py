@@ -38,6 +38,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meldpunt.history.client import HelpdeskClient, SourceError
 from meldpunt.history.models import ImportedTicket
@@ -112,14 +113,14 @@ def _number(data: dict) -> int:
     try:
         return int(data["id"])
     except (KeyError, TypeError, ValueError):
-        raise SourceError(f"a ticket without a number in the answer: {str(data)[:80]}") from None
+        raise SourceError(_("a ticket without a number in the answer: %(data)s") % {"data": str(data)[:80]}) from None
 
 
 def _when(text: str | None, number: int) -> datetime:
     try:
         moment = datetime.fromisoformat(str(text))
     except ValueError:
-        raise SourceError(f"ticket #{number}: {text!r} is not a date") from None
+        raise SourceError(_("ticket #%(number)s: %(text)r is not a date") % {"number": number, "text": text}) from None
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
@@ -196,7 +197,7 @@ def _thread(client, ticket: Ticket, data: dict, followups: list[dict], dates: li
         rows.append((Message(ticket=ticket, body=resolution, public=True, channel="email"), dates[-1] if dates else ticket.received_at))
         files.append([])
     messages = Message.objects.bulk_create([message for message, _ in rows])
-    for message, (_, at) in zip(messages, rows, strict=True):
+    for message, (_message, at) in zip(messages, rows, strict=True):
         message.created_at = at  # the model stamps the insert; the original date goes back
     Message.objects.bulk_update(messages, ["created_at"])
     stored = 0

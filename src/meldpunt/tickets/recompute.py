@@ -23,11 +23,13 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Case, F, Value, When
 from django.db.models.functions import Cast, Extract, Floor
+from django.utils.translation import gettext
 
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import CatalogVersion
 from meldpunt.core.businesstime import Calendar, epoch
 from meldpunt.core.due import Target, due_at_many
+from meldpunt.localformat import number
 from meldpunt.tickets import events, signals
 from meldpunt.tickets.clocks import CLOCK_CLAIMS, recompute_clocks, refresh_next_due
 from meldpunt.tickets.models import OPEN_STATUSES, Clock, Ticket, TicketEvent
@@ -49,8 +51,11 @@ class RecomputeReport:
                 "moved": self.moved, "tickets": self.tickets, "seconds": round(self.seconds, 3)}
 
     def __str__(self) -> str:
-        return (f"{self.moved} of {self.examined} open clocks on {self.vendor}:{self.calendar} moved "
-                f"({self.tickets} tickets) in {self.seconds:.2f} s")
+        """What a command prints, in the active language (never stored)."""
+        return gettext("%(moved)s of %(examined)s open clocks on %(vendor)s:%(calendar)s moved (%(tickets)s tickets) in "
+                 "%(seconds)s s") % {"moved": self.moved, "examined": self.examined, "vendor": self.vendor,
+                                      "calendar": self.calendar, "tickets": self.tickets,
+                                      "seconds": number(self.seconds, 2)}
 
 
 def _pauses(raw: list) -> list[tuple[int, int]]:

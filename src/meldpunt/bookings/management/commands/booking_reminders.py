@@ -7,6 +7,8 @@ a reminder is a unique row per booking and start, so overlapping runs send nothi
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.bookings import services
 from meldpunt.bookings.tasks import send_booking_reminders
@@ -14,16 +16,16 @@ from meldpunt.intake import outbox
 
 
 class Command(BaseCommand):
-    help = "Send booking reminders that are due (each once) and retry unsent outbox mail."
+    help = gettext_noop("Send booking reminders that are due (each once) and retry unsent outbox mail.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--enqueue", action="store_true", help="hand the work to the task worker")
+        parser.add_argument("--enqueue", action="store_true", help=_("hand the work to the task worker"))
 
     def handle(self, *args, enqueue: bool = False, **options):
         if enqueue:
             result = send_booking_reminders.enqueue()
-            self.stdout.write(f"enqueued {result.id}")
+            self.stdout.write(_("enqueued %(task)s") % {"task": result.id})
             return
         queued = services.send_due_reminders()
         sent = outbox.send_pending()  # the reminders just queued, and any mail that failed before
-        self.stdout.write(f"{queued} reminder(s) queued, {sent} mail(s) sent")
+        self.stdout.write(_("%(queued)s reminder(s) queued, %(sent)s mail(s) sent") % {"queued": queued, "sent": sent})

@@ -3,26 +3,30 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.escalation import retention
+from meldpunt.localformat import number
 
 
 class Command(BaseCommand):
-    help = ("Delete finished task results, schedule rows, login attempts, dead workers' heartbeats and "
-            "expired sessions older than settings.MELDPUNT_KEEP_DAYS, in chunks; shows progress.")
+    help = gettext_noop("Delete finished task results, schedule rows, login attempts, dead workers' heartbeats and "
+                        "expired sessions older than settings.MELDPUNT_KEEP_DAYS, in chunks; shows progress.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="only count what would go")
-        parser.add_argument("--chunk", type=int, default=None, help="rows per transaction (MELDPUNT_PRUNE_CHUNK)")
+        parser.add_argument("--dry-run", action="store_true", help=_("only count what would go"))
+        parser.add_argument("--chunk", type=int, default=None, help=_("rows per transaction (MELDPUNT_PRUNE_CHUNK)"))
 
     def handle(self, *, dry_run, chunk, **options):
         if chunk is not None and chunk < 1:
-            raise CommandError("--chunk: must be 1 or more", returncode=2)
+            raise CommandError(_("--chunk: must be 1 or more"), returncode=2)
         estimate = retention.count()
         for kind in retention.KINDS:
-            self.stdout.write(f"  {kind}: {estimate[kind]} to go (kept {retention.keep_days(kind)} days)")
+            self.stdout.write("  " + _("%(kind)s: %(count)s to go (kept %(days)s days)")
+                              % {"kind": kind, "count": estimate[kind], "days": retention.keep_days(kind)})
         if dry_run:
-            self.stdout.write(f"Dry run: {sum(estimate.values())} rows would go.")
+            self.stdout.write(_("Dry run: %(count)s rows would go.") % {"count": sum(estimate.values())})
             return
         started = time.monotonic()
         shown = [0.0]
@@ -37,10 +41,13 @@ class Command(BaseCommand):
             shown[0] = now
             done, elapsed = sum(latest.values()), now - started
             left = elapsed / done * max(0, todo - done)
-            self.stdout.write(f"  {p.kind}: {p.deleted}/{p.estimate} · all kinds {done}/{todo}"
-                              f" · {elapsed:.1f} s, about {left:.0f} s left")
+            self.stdout.write("  " + _("%(kind)s: %(deleted)s/%(estimate)s · all kinds %(done)s/%(todo)s · "
+                                       "%(elapsed)s s, about %(left)s s left") % {
+                "kind": p.kind, "deleted": p.deleted, "estimate": p.estimate, "done": done, "todo": todo,
+                "elapsed": number(elapsed, 1), "left": number(left, 0)})
 
-        self.stdout.write("Pruning")
+        self.stdout.write(_("Pruning"))
         deleted = retention.prune(chunk=chunk, on_progress=progress, estimate=estimate)
         elapsed = time.monotonic() - started
-        self.stdout.write(f"Done in {elapsed:.1f} s: " + ", ".join(f"{deleted[k]} {k}" for k in retention.KINDS))
+        self.stdout.write(_("Done in %(elapsed)s s: %(counts)s") % {
+            "elapsed": number(elapsed, 1), "counts": ", ".join(f"{deleted[k]} {k}" for k in retention.KINDS)})

@@ -5,6 +5,7 @@ records that it lives and requeues the jobs of workers silent for ``MELDPUNT_WOR
 seconds (60).
 """
 
+from django.utils.translation import gettext_noop
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from meldpunt.escalation.workers import Heartbeat
@@ -12,7 +13,7 @@ from meldpunt.warmup import warm_up
 
 
 class Command(DbWorkerCommand):
-    help = "Run a database task worker that beats; jobs of dead workers go back to the queue."
+    help = gettext_noop("Run a database task worker that beats; jobs of dead workers go back to the queue.")
 
     def handle(self, *args, **options):
         warm_up()  # the first job that mails a link would otherwise import every view

@@ -5,32 +5,35 @@ on that calendar move before the command returns (``tickets.calendars``)."""
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt.contracts.models import ClosedDay
 from meldpunt.tickets.calendars import CalendarError, delete_closed_day, save_closed_day
 
 
 class Command(BaseCommand):
-    help = "Add or remove a vendor's closed day on a calendar; the open clocks on it move at once."
+    help = gettext_noop("Add or remove a vendor's closed day on a calendar; the open clocks on it move at once.")
 
     def add_arguments(self, parser):
         parser.add_argument("--vendor", required=True)
         parser.add_argument("--calendar", required=True)
         action = parser.add_mutually_exclusive_group(required=True)
-        action.add_argument("--add", metavar="DATE", help="close this day (ISO date)")
-        action.add_argument("--remove", metavar="DATE", help="open this day again (ISO date)")
-        parser.add_argument("--reason", default="", help="why the desk is closed (shown in explanations)")
+        action.add_argument("--add", metavar="DATE", help=_("close this day (ISO date)"))
+        action.add_argument("--remove", metavar="DATE", help=_("open this day again (ISO date)"))
+        parser.add_argument("--reason", default="", help=_("why the desk is closed (shown in explanations)"))
 
     def handle(self, *, vendor, calendar, add, remove, reason, **options):
         text = add or remove
         try:
             day = date.fromisoformat(text)
-        except ValueError as exc:
-            raise CommandError(f"--{'add' if add else 'remove'}: {exc}") from None
+        except ValueError:
+            raise CommandError(_("--%(option)s: %(text)r is not a date such as 2026-12-24")
+                               % {"option": "add" if add else "remove", "text": text}, returncode=2) from None
         try:
             if add:
                 if not reason.strip():
-                    raise CommandError("--reason: say why the desk is closed (it shows in explanations)")
+                    raise CommandError(_("--reason: say why the desk is closed (it shows in explanations)"), returncode=2)
                 closed = ClosedDay.objects.filter(vendor=vendor, calendar=calendar, date=day).first()
                 closed = closed or ClosedDay(vendor=vendor, calendar=calendar, date=day)
                 closed.reason = reason.strip()[:200]
@@ -38,9 +41,10 @@ class Command(BaseCommand):
             else:
                 closed = ClosedDay.objects.filter(vendor=vendor, calendar=calendar, date=day).first()
                 if closed is None:
-                    raise CommandError(f"--remove: {vendor}:{calendar} has no closed day on {day.isoformat()}")
+                    raise CommandError(_("--remove: %(vendor)s:%(calendar)s has no closed day on %(day)s") % {
+                        "vendor": vendor, "calendar": calendar, "day": day.isoformat()}, returncode=2)
                 reports = delete_closed_day(closed)
         except CalendarError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(str(exc), returncode=2) from None
         for report in reports:
             self.stdout.write(str(report))

@@ -2,16 +2,19 @@
 through ``tickets.calendars`` (the one service for calendar changes)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from meldpunt.contracts.catalog_words import catalog_error_words
 from meldpunt.core.catalog import CatalogError
 from meldpunt.tickets.calendars import load_catalogs
 
 
 class Command(BaseCommand):
-    help = "Load the three preset catalogs (or the given catalog files) as catalog versions."
+    help = gettext_noop("Load the three preset catalogs (or the given catalog files) as catalog versions.")
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="*", help="catalog TOML files; none = the presets")
+        parser.add_argument("files", nargs="*", help=_("catalog TOML files; none = the presets"))
 
     def handle(self, *args, files, **options):
         try:
@@ -21,12 +24,13 @@ class Command(BaseCommand):
                     texts.append((fh.read(), path))
             loads = load_catalogs(texts)
         except CatalogError as exc:
-            raise CommandError(str(exc), returncode=2) from None
+            raise CommandError(catalog_error_words(exc), returncode=2) from None
         except OSError as exc:
-            raise CommandError(f"{exc.filename}: {exc.strerror or 'cannot be read'}", returncode=2) from None
+            raise CommandError(f"{exc.filename}: {exc.strerror or _('cannot be read')}", returncode=2) from None
         for load in loads:
             version = load.version
-            state = "loaded" if load.created else "unchanged"
+            state = _("loaded") if load.created else _("unchanged")
             self.stdout.write(f"{version.vendor:10} {version.version:10} {state}")
             for report in load.reports:
-                self.stdout.write(f"  calendar {report.calendar} new or changed since the previous version: {report}")
+                self.stdout.write("  " + _("calendar %(calendar)s new or changed since the previous version: %(report)s")
+                                  % {"calendar": report.calendar, "report": report})

@@ -13,6 +13,8 @@ import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 
 def default_workers() -> int:
@@ -21,13 +23,13 @@ def default_workers() -> int:
 
 
 class Command(BaseCommand):
-    help = "Run the production web server (gunicorn): JSON access log on stdout."
+    help = gettext_noop("Run the production web server (gunicorn): JSON access log on stdout.")
     requires_system_checks = []  # `meldpunt check --deploy` is the deploy step; workers load the app
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", action="append", metavar="HOST:PORT",
-                            help="address to listen on, repeatable (MELDPUNT_BIND, default 127.0.0.1:8000)")
-        parser.add_argument("--workers", type=int, help="worker processes (MELDPUNT_WEB_WORKERS, default 2 x CPUs + 1)")
+                            help=_("address to listen on, repeatable (MELDPUNT_BIND, default 127.0.0.1:8000)"))
+        parser.add_argument("--workers", type=int, help=_("worker processes (MELDPUNT_WEB_WORKERS, default 2 x CPUs + 1)"))
 
     def handle(self, *args, bind=None, workers=None, **options):
         binds = bind or [b.strip() for b in os.environ.get("MELDPUNT_BIND", "127.0.0.1:8000").split(",") if b.strip()]
@@ -36,9 +38,9 @@ class Command(BaseCommand):
             try:
                 workers = int(text) if text else default_workers()
             except ValueError:
-                raise CommandError(f"MELDPUNT_WEB_WORKERS: {text!r} is not a number", returncode=2) from None
+                raise CommandError(_("MELDPUNT_WEB_WORKERS: %(text)r is not a number") % {"text": text}, returncode=2) from None
         if workers < 1:
-            raise CommandError("--workers: at least 1", returncode=2)
+            raise CommandError(_("--workers: at least 1"), returncode=2)
         argv = [sys.executable, "-m", "gunicorn", "--config", "python:meldpunt.web.gunicorn_conf",
                 "--workers", str(workers)]
         for address in binds:
