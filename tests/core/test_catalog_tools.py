@@ -11,9 +11,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from django.utils import translation
 
 from meldpunt.cli import main
 from meldpunt.cli_catalog import schema_text
+from meldpunt.contracts.catalog_words import catalog_error_words
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import PRESETS, load_catalog, parse_catalog, preset_text
 
@@ -103,6 +105,34 @@ def test_a_refused_file_is_one_line_in_the_readers_language(capsys, tmp_path):
     for language, reason in (("nl", "file: bestand bestaat niet"), ("en", "file: no such file")):
         code, out, err = run(capsys, "catalog", "check", str(tmp_path / "gone.toml"), "--language", language)
         assert code == 2 and err == f"meldpunt catalog: {tmp_path / 'gone.toml'}: {reason}\n"
+
+
+def test_a_catalog_rules_own_reason_reads_in_dutch_and_stays_english_for_logs(capsys, tmp_path):
+    """Issue 21: the reasons of the catalog's own rules (holidays, escalation, shares with a
+    percent sign, the VAT rate) are worded in the reader's language; ``str(error)`` is English."""
+    cases = (
+        ('subdivision = "BY"', 'subdivision = "ZZ"', r"calendars\.office\.holidays\.subdivision",
+         "'ZZ' is not a subdivision of DE; subdivisions: ", "'ZZ' is geen deelgebied van DE; deelgebieden: "),
+        ('vat_rate = "19"', 'vat_rate = "negentien"', r"vat_rate",
+         'must be a percentage such as "21"', 'moet een percentage zijn, zoals "21"'),
+    )
+    for old, new, field, english, dutch in cases:
+        broken = tmp_path / "broken.toml"
+        broken.write_text(EXAMPLE.read_text("utf-8").replace(old, new), "utf-8")
+        with pytest.raises(CatalogError) as info:
+            load_catalog(str(broken))
+        assert english in str(info.value)
+        for language, reason in (("nl", dutch), ("en", english)):
+            code, out, err = run(capsys, "catalog", "check", str(broken), "--language", language)
+            assert code == 2 and out == "" and err.count("\n") == 1, err
+            assert re.match(rf"meldpunt catalog: {re.escape(str(broken))}:\d+: {field}: {re.escape(reason)}", err), err
+    share = preset_text("erpm").replace('warnings = ["50%", "80%", "30m"]', 'warnings = ["50%", "100%", "30m"]')
+    with pytest.raises(CatalogError) as info:
+        parse_catalog(share, "erpm.toml")
+    assert str(info.value).endswith("escalation.warnings[1]: '100%' must lie between 1% and 99% of the target")
+    with translation.override("nl"):
+        assert catalog_error_words(info.value).endswith(
+            "escalation.warnings[1]: '100%' moet tussen 1% en 99% van de doeltijd liggen")
 
 
 # -------------------------------------------------------------------- diff

@@ -102,10 +102,14 @@ CATALOG_ERRORS = {
 
 
 def catalog_error_words(error: CatalogError) -> str:
-    """``file:line: field: reason`` with the reason in the active language when the loader gave
-    it a code (a catalog rule's own reason stays as the loader wrote it, in English)."""
+    """``file:line: field: reason`` with the reason in the active language: a common reason by
+    its code, a catalog rule's reason by its English template (marked in the core with
+    ``gettext_noop``, translated here). A reason with neither (the TOML parser's) stays as
+    written."""
     where = f"{error.file}:{error.line}" if error.line else error.file
     reason = error.reason
     if error.code in CATALOG_ERRORS:
         reason = (str(CATALOG_ERRORS[error.code]) % error.params).rstrip()
+    elif error.template:
+        reason = _(error.template) % error.params
     return f"{where}: {error.field}: {reason}"

@@ -23,6 +23,7 @@ import holidays as holiday_lib
 
 from meldpunt.core.calendars import ExtraDay, HolidayRule, library_entity
 from meldpunt.core.catalog_reading import FieldReader
+from meldpunt.core.marks import gettext_noop
 
 HOLIDAY_KEYS = ("country", "subdivision", "categories", "only", "except", "extra", "remove",
                 "good_friday", "liberation_day")
@@ -46,25 +47,33 @@ class HolidayReader(FieldReader):
         data = self.table(data, field)
         for key in data:
             if key not in HOLIDAY_KEYS:
-                raise self.fail(f"{field}.{key}", f"unknown key; keys: {', '.join(HOLIDAY_KEYS)}")
+                raise self.fail(f"{field}.{key}", gettext_noop("unknown key; keys: %(keys)s"), keys=', '.join(HOLIDAY_KEYS))
         country = self.need(data, "country", field)
         countries = holiday_lib.list_supported_countries()
         if country not in countries:
             close = difflib.get_close_matches(country.upper(), sorted(countries), n=3)
-            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-            raise self.fail(f"{field}.country", f"{country!r} is not a country the holidays library knows{hint}; "
-                            "use an ISO 3166 code such as NL, DE or US")
+            if close:
+                raise self.fail(f"{field}.country", gettext_noop(
+                    "%(country)r is not a country the holidays library knows (did you mean %(close)s?); "
+                    "use an ISO 3166 code such as NL, DE or US"), country=country, close=", ".join(close))
+            raise self.fail(f"{field}.country", gettext_noop(
+                "%(country)r is not a country the holidays library knows; use an ISO 3166 code such as NL, DE or US"),
+                country=country)
         subdivision = data.get("subdivision")
         if subdivision is not None:
             if not isinstance(subdivision, str) or subdivision not in countries[country]:
-                listed = ", ".join(countries[country]) or "none"
-                raise self.fail(f"{field}.subdivision", f"{subdivision!r} is not a subdivision of {country}; "
-                                f"subdivisions: {listed}")
+                if not countries[country]:
+                    raise self.fail(f"{field}.subdivision", gettext_noop(
+                        "%(subdivision)r is not a subdivision of %(country)s; subdivisions: none"),
+                        subdivision=subdivision, country=country)
+                raise self.fail(f"{field}.subdivision", gettext_noop(
+                    "%(subdivision)r is not a subdivision of %(country)s; subdivisions: %(choices)s"),
+                    subdivision=subdivision, country=country, choices=", ".join(countries[country]))
         entity = library_entity(country)
         supported = tuple(getattr(entity, "supported_categories", ("public",)))
         categories = tuple(self.string_list(data.get("categories", ["public"]), f"{field}.categories", supported))
         if not categories:
-            raise self.fail(f"{field}.categories", f"must name at least one of {', '.join(supported)}")
+            raise self.fail(f"{field}.categories", gettext_noop("must name at least one of %(choices)s"), choices=', '.join(supported))
         known = holiday_names(country, subdivision, categories)
         only = self._names(data, "only", field, known) if "only" in data else None
         without = set(self._names(data, "except", field, known)) if "except" in data else set()
@@ -73,14 +82,14 @@ class HolidayReader(FieldReader):
         for switch, name in (("good_friday", "Good Friday"), ("liberation_day", "Liberation Day")):
             if switch in data:
                 if not isinstance(data[switch], bool):
-                    raise self.fail(f"{field}.{switch}", "must be true or false")
+                    raise self.fail(f"{field}.{switch}", gettext_noop("must be true or false"))
                 if not data[switch] or switch == "liberation_day":
                     without.add(name)
         if data.get("liberation_day") is True:  # the old switch: every year, not only lustrum years
             extra.append(ExtraDay(5, 5, "Liberation Day", "Bevrijdingsdag"))
         removed = data.get("remove", [])
         if not isinstance(removed, list) or not all(isinstance(d, date) for d in removed):
-            raise self.fail(f"{field}.remove", "must be a list of dates such as [2030-05-05]")
+            raise self.fail(f"{field}.remove", gettext_noop("must be a list of dates such as [2030-05-05]"))
         return HolidayRule(
             country=country,
             subdivision=subdivision,
@@ -96,9 +105,13 @@ class HolidayReader(FieldReader):
         for name in names:
             if name not in known:
                 close = difflib.get_close_matches(name, sorted(known), n=3)
-                hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
-                raise self.fail(f"{field}.{key}", f"no holiday {name!r} in the library's English names; {hint}"
-                                f"names: {', '.join(sorted(known))}")
+                names_ = ", ".join(sorted(known))
+                if close:
+                    raise self.fail(f"{field}.{key}", gettext_noop(
+                        "no holiday %(name)r in the library's English names; did you mean %(close)s? names: %(names)s"),
+                        name=name, close=", ".join(repr(c) for c in close), names=names_)
+                raise self.fail(f"{field}.{key}", gettext_noop(
+                    "no holiday %(name)r in the library's English names; names: %(names)s"), name=name, names=names_)
         return names
 
     def _extra(self, field: str, item: dict) -> ExtraDay:
@@ -110,7 +123,7 @@ class HolidayReader(FieldReader):
             month, day = int(match.group(1)), int(match.group(2))
             date(2000, month, day)  # a leap year: 02-29 is a day, skipped in other years
         except ValueError:
-            raise self.fail(f"{field}.date", f"{text!r} is not a day of the year like \"12-24\"") from None
+            raise self.fail(f"{field}.date", gettext_noop("%(text)r is not a day of the year like \"12-24\""), text=text) from None
         names = self.names(self.need(item, "name", field, (str, dict)), f"{field}.name")
         english = names.get("en") or next(iter(names.values()))
         return ExtraDay(month, day, english, names.get("nl") or english)

@@ -43,12 +43,14 @@ class CatalogError(ValueError):
     that cannot be read (``no_preset``, ``no_file``, ``unknown_catalog``, ``unreadable``,
     ``not_utf8``) and the reader's checks of a field's shape (``table``, ``tables``,
     ``required``, ``type``, ``names``, ``amount``, ``negative_amount``, ``strings``,
-    ``unknown_value``). Without a code the reason is the catalog rule's own English."""
+    ``unknown_value``). A catalog rule's own reason instead carries its English ``template``
+    (marked with :func:`meldpunt.core.marks.gettext_noop`, ``%(name)s`` placeholders) and the
+    ``params`` that fill it; the app translates the template and fills it the same way."""
 
     def __init__(self, file: str, field: str, reason: str, line: int | None = None, *, code: str = "",
-                 params: dict[str, object] | None = None):
+                 params: dict[str, object] | None = None, template: str = ""):
         self.file, self.field, self.reason, self.line = file, field, reason, line
-        self.code, self.params = code, dict(params or {})
+        self.code, self.params, self.template = code, dict(params or {}), template
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {field}: {reason}")
 

@@ -36,6 +36,7 @@ from meldpunt.core.catalog_weekend import read_special_weekend
 from meldpunt.core.channels import CHANNELS, read_channels
 from meldpunt.core.contact_points import read_contacts
 from meldpunt.core.due import TargetError
+from meldpunt.core.marks import gettext_noop
 from meldpunt.core.priority import MOTIVATION_RULES, PriorityScheme
 from meldpunt.core.requests_by_mail import read_forward_receipt, read_identifiers, read_mail_kinds
 from meldpunt.core.sla import Target
@@ -101,7 +102,12 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
 
     # ------------------------------------------------------------ errors
     def fail(self, field: str, reason: str, code: str = "", **params: object) -> CatalogError:
-        return CatalogError(self.filename, field, reason, self._line_of(field), code=code, params=params)
+        """With a ``code``, ``reason`` is the English of a common reason (``CatalogError``).
+        Without one, ``reason`` is a rule's English template marked with ``gettext_noop``:
+        ``%(name)s`` placeholders filled from ``params`` (a literal percent sign is ``%%``)."""
+        if code:
+            return CatalogError(self.filename, field, reason, self._line_of(field), code=code, params=params)
+        return CatalogError(self.filename, field, reason % params, self._line_of(field), params=params, template=reason)
 
     def _line_of(self, field: str) -> int | None:
         """Best effort: the line of the field's last key after its table header."""
@@ -172,11 +178,11 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
             for key, value in self.table(self.need(data, "calendars", "", dict), "calendars").items()
         }
         if not calendars:
-            raise self.fail("calendars", "must define at least one calendar")
+            raise self.fail("calendars", gettext_noop("must define at least one calendar"))
         priority = self.priority(self.need(data, "priority", "", dict), kinds)
         raw_packages = self.need(data, "packages", "", dict)
         if not raw_packages:
-            raise self.fail("packages", "must define at least one package")
+            raise self.fail("packages", gettext_noop("must define at least one package"))
         packages: dict[str, Package] = {}
         for key in self._include_order(raw_packages):
             packages[key] = self.package(key, raw_packages[key], packages, calendars, priority, kinds)
@@ -187,13 +193,13 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         try:
             vat = Decimal(str(data.get("vat_rate", "21")))
         except InvalidOperation:
-            raise self.fail("vat_rate", "must be a percentage such as \"21\"") from None
+            raise self.fail("vat_rate", gettext_noop("must be a percentage such as \"21\"")) from None
         currency = self.need(data, "currency", "")
         if not re.fullmatch(r"[A-Z]{3}", currency):
-            raise self.fail("currency", f"{currency!r} is not an ISO 4217 code such as EUR")
+            raise self.fail("currency", gettext_noop("%(currency)r is not an ISO 4217 code such as EUR"), currency=currency)
         reopen_days = data.get("reopen_days", DEFAULT_REOPEN_DAYS)
         if not isinstance(reopen_days, int) or isinstance(reopen_days, bool) or not 0 <= reopen_days <= 3650:
-            raise self.fail("reopen_days", "must be a whole number of days from 0 to 3650")
+            raise self.fail("reopen_days", gettext_noop("must be a whole number of days from 0 to 3650"))
         return Catalog(
             id=cat_id,
             reopen_days=reopen_days,
@@ -229,7 +235,7 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         data = self.table(data, "targets")
         for key in data:
             if key != "indicative":
-                raise self.fail(f"targets.{key}", "unknown key; [targets] takes indicative")
+                raise self.fail(f"targets.{key}", gettext_noop("unknown key; [targets] takes indicative"))
         return frozenset(self.string_list(data.get("indicative", []), "targets.indicative", METRICS))
 
     def calendar(self, key: str, data: Any) -> CalendarDef:
@@ -238,16 +244,16 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         try:
             weekly = weekly_from_mapping(self.table(self.need(data, "hours", field, dict), f"{field}.hours"))
         except ValueError as exc:
-            raise self.fail(f"{field}.hours", str(exc)) from None
+            raise self.fail(f"{field}.hours", "%(error)s", error=str(exc)) from None
         if not any(weekly):
-            raise self.fail(f"{field}.hours", "has no service hours at all")
+            raise self.fail(f"{field}.hours", gettext_noop("has no service hours at all"))
         tz = self.need(data, "timezone", field)
         try:
             from zoneinfo import ZoneInfo
 
             ZoneInfo(tz)
         except Exception:
-            raise self.fail(f"{field}.timezone", f"{tz!r} is not an IANA time zone") from None
+            raise self.fail(f"{field}.timezone", gettext_noop("%(zone)r is not an IANA time zone"), zone=tz) from None
         rule = self.holiday_rule(data["holidays"], f"{field}.holidays") if "holidays" in data else None
         closed: dict[date, str] = {}
         for index, item in enumerate(data.get("closed", [])):
@@ -255,7 +261,7 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
             item = self.table(item, item_field)
             day = item.get("date")
             if not isinstance(day, date):
-                raise self.fail(f"{item_field}.date", "must be a date such as 2026-12-24")
+                raise self.fail(f"{item_field}.date", gettext_noop("must be a date such as 2026-12-24"))
             closed[day] = str(item.get("reason", "closed"))
         return CalendarDef(
             id=key,
@@ -270,19 +276,19 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         field = "priority"
         scheme = self.need(data, "scheme", field)
         if scheme not in ("matrix", "categories"):
-            raise self.fail(f"{field}.scheme", f"{scheme!r} must be matrix or categories")
+            raise self.fail(f"{field}.scheme", gettext_noop("%(scheme)r must be matrix or categories"), scheme=scheme)
         levels = tuple(self.string_list(self.need(data, "levels", field, list), f"{field}.levels"))
         if not levels:
-            raise self.fail(f"{field}.levels", "must list at least one level")
+            raise self.fail(f"{field}.levels", gettext_noop("must list at least one level"))
         default = data.get("default")
         if default is not None and default not in levels:
-            raise self.fail(f"{field}.default", f"{default!r} is not one of the levels")
+            raise self.fail(f"{field}.default", gettext_noop("%(level)r is not one of the levels"), level=default)
         fixed = self.table(data.get("fixed", {}), f"{field}.fixed")
         for kind, level in fixed.items():
             if kind not in kinds:
-                raise self.fail(f"{field}.fixed.{kind}", "is not a request kind of this catalog")
+                raise self.fail(f"{field}.fixed.{kind}", gettext_noop("is not a request kind of this catalog"))
             if level not in levels:
-                raise self.fail(f"{field}.fixed.{kind}", f"{level!r} is not one of the levels")
+                raise self.fail(f"{field}.fixed.{kind}", gettext_noop("%(level)r is not one of the levels"), level=level)
         impacts: tuple[str, ...] = ()
         urgencies: tuple[str, ...] = ()
         matrix: dict[tuple[str, str], str] = {}
@@ -293,23 +299,23 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
             for impact in impacts:
                 row = rows.get(impact)
                 if not isinstance(row, list) or len(row) != len(urgencies):
-                    raise self.fail(f"{field}.matrix.{impact}", f"must list one level per urgency ({', '.join(urgencies)})")
+                    raise self.fail(f"{field}.matrix.{impact}", gettext_noop("must list one level per urgency (%(urgencies)s)"), urgencies=', '.join(urgencies))
                 for urgency, level in zip(urgencies, row, strict=True):
                     if level not in levels:
-                        raise self.fail(f"{field}.matrix.{impact}", f"{level!r} is not one of the levels")
+                        raise self.fail(f"{field}.matrix.{impact}", gettext_noop("%(level)r is not one of the levels"), level=level)
                     matrix[(impact, urgency)] = level
         elif default is None:
-            raise self.fail(f"{field}.default", "is required for a categories scheme")
+            raise self.fail(f"{field}.default", gettext_noop("is required for a categories scheme"))
         labels = {
             level: self.names(value, f"{field}.labels.{level}")
             for level, value in self.table(data.get("labels", {}), f"{field}.labels").items()
         }
         provisional = data.get("provisional")
         if provisional is not None and provisional not in levels:
-            raise self.fail(f"{field}.provisional", f"{provisional!r} is not one of the levels")
+            raise self.fail(f"{field}.provisional", gettext_noop("%(level)r is not one of the levels"), level=provisional)
         motivation = data.get("category_motivation", "required")
         if motivation not in MOTIVATION_RULES:
-            raise self.fail(f"{field}.category_motivation", f"must be one of {', '.join(MOTIVATION_RULES)}")
+            raise self.fail(f"{field}.category_motivation", gettext_noop("must be one of %(choices)s"), choices=', '.join(MOTIVATION_RULES))
         return PriorityScheme(scheme, levels, default, dict(fixed), impacts, urgencies, matrix, labels, provisional,
                               category_motivation=motivation)
 
@@ -321,12 +327,12 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
             if key in order:
                 return
             if key in visiting:
-                raise self.fail(f"packages.{key}.includes", "includes itself through a cycle")
+                raise self.fail(f"packages.{key}.includes", gettext_noop("includes itself through a cycle"))
             visiting.add(key)
             parent = self.table(raw[key], f"packages.{key}").get("includes")
             if parent is not None:
                 if parent not in raw:
-                    raise self.fail(f"packages.{key}.includes", f"no package {parent!r}")
+                    raise self.fail(f"packages.{key}.includes", gettext_noop("no package %(parent)r"), parent=parent)
                 visit(parent)
             order.append(key)
 
@@ -339,7 +345,7 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         for item_field, item in self.tables(data, field, "([[...targets]])"):
             level = self.need(item, "priority", item_field)
             if level not in levels and level != "*":
-                raise self.fail(f"{item_field}.priority", f"{level!r} is not one of {', '.join(levels)} or *")
+                raise self.fail(f"{item_field}.priority", gettext_noop("%(level)r is not one of %(levels)s or *"), level=level, levels=', '.join(levels))
             rule_kinds = item.get("kinds")
             if rule_kinds is not None:
                 rule_kinds = frozenset(self.string_list(rule_kinds, f"{item_field}.kinds", kinds))
@@ -347,7 +353,7 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
             if products is not None:
                 names = self.string_list(products, f"{item_field}.products")
                 if not names or not all(product_key(name) for name in names):
-                    raise self.fail(f"{item_field}.products", "must name at least one product, none blank")
+                    raise self.fail(f"{item_field}.products", gettext_noop("must name at least one product, none blank"))
                 products = frozenset(product_key(name) for name in names)
             parsed: dict[str, Target | None] = {}
             for metric in METRICS:
@@ -367,7 +373,7 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         for item_field, item in self.tables(data, field):
             cal = self.need(item, "calendar", item_field)
             if cal not in calendars:
-                raise self.fail(f"{item_field}.calendar", f"no calendar {cal!r}")
+                raise self.fail(f"{item_field}.calendar", gettext_noop("no calendar %(calendar)r"), calendar=cal)
             rule_kinds = item.get("kinds")
             prios = item.get("priorities")
             rules.append(
@@ -389,17 +395,17 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         parent = done.get(data.get("includes"))
         calendar = data.get("calendar", parent.calendar if parent else None)
         if calendar is None:
-            raise self.fail(f"{field}.calendar", "is required")
+            raise self.fail(f"{field}.calendar", gettext_noop("is required"))
         if calendar not in calendars:
-            raise self.fail(f"{field}.calendar", f"no calendar {calendar!r}")
+            raise self.fail(f"{field}.calendar", gettext_noop("no calendar %(calendar)r"), calendar=calendar)
         limits = self.table(data.get("limits", {}), f"{field}.limits")
         for name, value in limits.items():
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise self.fail(f"{field}.limits.{name}", "must be a whole number")
+                raise self.fail(f"{field}.limits.{name}", gettext_noop("must be a whole number"))
         own_targets = self.targets(data.get("targets", []), f"{field}.targets", priority.levels, kinds)
         queue_rank = data.get("queue_rank", parent.queue_rank if parent else 0)
         if not isinstance(queue_rank, int) or isinstance(queue_rank, bool) or not 0 <= queue_rank <= MAX_QUEUE_RANK:
-            raise self.fail(f"{field}.queue_rank", f"must be a whole number from 0 to {MAX_QUEUE_RANK}")
+            raise self.fail(f"{field}.queue_rank", gettext_noop("must be a whole number from 0 to %(max_queue_rank)s"), max_queue_rank=MAX_QUEUE_RANK)
         own_rules = self.calendar_rules(data.get("calendar_rules", []), f"{field}.calendar_rules", calendars, priority, kinds)
         return Package(
             id=key,
@@ -425,9 +431,9 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         requires = frozenset(self.string_list(data.get("requires", []), f"{field}.requires", packages))
         named_units = data.get("named_units", False)
         if not isinstance(named_units, bool):
-            raise self.fail(f"{field}.named_units", "must be true or false")
+            raise self.fail(f"{field}.named_units", gettext_noop("must be true or false"))
         if named_units and str(data.get("unit", "month")) == "month":
-            raise self.fail(f"{field}.named_units", "needs a counted unit (e.g. unit = \"integration\"), not \"month\"")
+            raise self.fail(f"{field}.named_units", gettext_noop("needs a counted unit (e.g. unit = \"integration\"), not \"month\""))
         return Addon(
             id=key,
             name=self.names(self.need(data, "name", field, (str, dict)), f"{field}.name"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from meldpunt.core.businesstime import DAY_MINUTES, parse_range
 from meldpunt.core.calendars import CalendarDef
 from meldpunt.core.catalog_reading import FieldReader
+from meldpunt.core.marks import gettext_noop
 from meldpunt.core.priority import PriorityScheme
 from meldpunt.core.special_weekend import WeekendRule, length_between, parse_moment
 from meldpunt.core.vocabulary import ENTITLEMENTS
@@ -28,41 +29,41 @@ def read_special_weekend(reader: FieldReader, data: dict, kinds: list[str], prio
     if NAME not in data:
         return _legacy(reader, coverage, calendars, packages) if "weekend_calendar" in coverage else None
     if legacy:
-        raise reader.fail(f"coverage.{legacy[0]}", f"is replaced by [{NAME}]; remove it")
+        raise reader.fail(f"coverage.{legacy[0]}", gettext_noop("is replaced by [%(name)s]; remove it"), name=NAME)
     table = reader.table(data[NAME], NAME)
     unknown = sorted(set(table) - KEYS)
     if unknown:
-        raise reader.fail(f"{NAME}.{unknown[0]}", f"unknown key; keys: {', '.join(sorted(KEYS))}")
+        raise reader.fail(f"{NAME}.{unknown[0]}", gettext_noop("unknown key; keys: %(keys)s"), keys=', '.join(sorted(KEYS)))
     entitlement = table.get("entitlement", "special_event_weekend")
     if entitlement not in ENTITLEMENTS:
-        raise reader.fail(f"{NAME}.entitlement", f"unknown entitlement {entitlement!r}")
+        raise reader.fail(f"{NAME}.entitlement", gettext_noop("unknown entitlement %(entitlement)r"), entitlement=entitlement)
     try:
         start = parse_moment(str(table.get("starts", "sat 00:00")))
     except ValueError as exc:
-        raise reader.fail(f"{NAME}.starts", str(exc)) from None
+        raise reader.fail(f"{NAME}.starts", "%(error)s", error=str(exc)) from None
     try:
         end = parse_moment(str(table.get("ends", "mon 00:00")))
     except ValueError as exc:
-        raise reader.fail(f"{NAME}.ends", str(exc)) from None
+        raise reader.fail(f"{NAME}.ends", "%(error)s", error=str(exc)) from None
     try:
         hours = tuple(parse_range(r) for r in reader.string_list(table.get("hours", ["00:00-24:00"]), f"{NAME}.hours"))
     except ValueError as exc:
-        raise reader.fail(f"{NAME}.hours", str(exc)) from None
+        raise reader.fail(f"{NAME}.hours", "%(error)s", error=str(exc)) from None
     if not hours:
-        raise reader.fail(f"{NAME}.hours", "must name at least one range such as 00:00-24:00")
+        raise reader.fail(f"{NAME}.hours", gettext_noop("must name at least one range such as 00:00-24:00"))
     zone = table.get("timezone") or next(iter(calendars.values())).timezone
     try:
         from zoneinfo import ZoneInfo
 
         ZoneInfo(zone)
     except Exception:
-        raise reader.fail(f"{NAME}.timezone", f"{zone!r} is not an IANA time zone") from None
+        raise reader.fail(f"{NAME}.timezone", gettext_noop("%(zone)r is not an IANA time zone"), zone=zone) from None
     products = table.get("products", "all")
     if products not in ("all", "standard"):
-        raise reader.fail(f"{NAME}.products", "must be \"all\" or \"standard\"")
+        raise reader.fail(f"{NAME}.products", gettext_noop("must be \"all\" or \"standard\""))
     language = table.get("language")
     if language is not None and language not in ("nl", "en"):
-        raise reader.fail(f"{NAME}.language", "must be \"nl\" or \"en\"")
+        raise reader.fail(f"{NAME}.language", gettext_noop("must be \"nl\" or \"en\""))
     kinds_covered = table.get("kinds")
     levels = table.get("priorities")
     return WeekendRule(
@@ -87,7 +88,7 @@ def read_special_weekend(reader: FieldReader, data: dict, kinds: list[str], prio
 def _legacy(reader: FieldReader, coverage: dict, calendars: dict[str, CalendarDef], packages: dict) -> WeekendRule:
     calendar = coverage["weekend_calendar"]
     if calendar not in calendars:
-        raise reader.fail("coverage.weekend_calendar", f"no calendar {calendar!r}")
+        raise reader.fail("coverage.weekend_calendar", gettext_noop("no calendar %(calendar)r"), calendar=calendar)
     return WeekendRule(
         length_minutes=2 * DAY_MINUTES, timezone=calendars[calendar].timezone,
         notice_days=_whole(reader, coverage, "weekend_notice_days", 14, 0, 3650, "coverage"),
@@ -98,7 +99,7 @@ def _legacy(reader: FieldReader, coverage: dict, calendars: dict[str, CalendarDe
 def _whole(reader: FieldReader, data: dict, key: str, default: int, low: int, high: int, where: str = NAME) -> int:
     value = data.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise reader.fail(f"{where}.{key}", f"must be a whole number from {low} to {high}")
+        raise reader.fail(f"{where}.{key}", gettext_noop("must be a whole number from %(low)s to %(high)s"), low=low, high=high)
     return value
 
 

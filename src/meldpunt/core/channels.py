@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from meldpunt.core.marks import gettext_noop
 from meldpunt.core.vocabulary import ENTITLEMENTS
 
 if TYPE_CHECKING:  # the reader's module imports the catalog, which imports this
@@ -143,22 +144,22 @@ def read_channels(reader: FieldReader, data: Any, *, calendars: Mapping[str, Any
     for channel, item in reader.table(data, "channels").items():
         field_ = f"channels.{channel}"
         if channel not in CHANNELS:
-            raise reader.fail(field_, f"unknown channel; channels: {', '.join(CHANNELS)}")
+            raise reader.fail(field_, gettext_noop("unknown channel; channels: %(channels)s"), channels=', '.join(CHANNELS))
         item = reader.table(item, field_)
         unknown = set(item) - {"entitlement", "kinds", "calendar", "hours", "label"}
         if unknown:
-            raise reader.fail(f"{field_}.{sorted(unknown)[0]}", "unknown key; keys: entitlement, kinds, calendar, hours, label")
+            raise reader.fail(f"{field_}.{sorted(unknown)[0]}", gettext_noop("unknown key; keys: entitlement, kinds, calendar, hours, label"))
         entitlement = item.get("entitlement")
         if entitlement is not None and entitlement not in ENTITLEMENTS:
-            raise reader.fail(f"{field_}.entitlement", f"unknown entitlement {entitlement!r}")
+            raise reader.fail(f"{field_}.entitlement", gettext_noop("unknown entitlement %(entitlement)r"), entitlement=entitlement)
         calendar = item.get("calendar")
         if calendar is not None and calendar not in calendars:
-            raise reader.fail(f"{field_}.calendar", f"no calendar {calendar!r}")
+            raise reader.fail(f"{field_}.calendar", gettext_noop("no calendar %(calendar)r"), calendar=calendar)
         hours = []
         for hours_field, entry in reader.tables(item.get("hours", []), f"{field_}.hours", "([[channels.<channel>.hours]])"):
             cal = reader.need(entry, "calendar", hours_field)
             if cal not in calendars:
-                raise reader.fail(f"{hours_field}.calendar", f"no calendar {cal!r}")
+                raise reader.fail(f"{hours_field}.calendar", gettext_noop("no calendar %(calendar)r"), calendar=cal)
             hours.append(ChannelHours(
                 calendar=cal,
                 packages=_names(reader, entry, "packages", hours_field, packages),

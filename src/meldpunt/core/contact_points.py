@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from meldpunt.core.marks import gettext_noop
+
 if TYPE_CHECKING:
     from meldpunt.core.catalog_reading import FieldReader
 
@@ -72,17 +74,17 @@ def read_contacts(reader: FieldReader, data: Any, *, channels: Sequence[str], pa
     for item_field, item in reader.tables(data, "contacts", "([[contacts]])"):
         unknown = set(item) - keys
         if unknown:
-            raise reader.fail(f"{item_field}.{sorted(unknown)[0]}", f"unknown key; keys: {', '.join(sorted(keys))}")
+            raise reader.fail(f"{item_field}.{sorted(unknown)[0]}", gettext_noop("unknown key; keys: %(keys)s"), keys=', '.join(sorted(keys)))
         channel = reader.need(item, "channel", item_field)
         if channel not in channels:
-            raise reader.fail(f"{item_field}.channel", f"unknown channel {channel!r}; channels: {', '.join(channels)}")
+            raise reader.fail(f"{item_field}.channel", gettext_noop("unknown channel %(channel)r; channels: %(channels)s"), channel=channel, channels=', '.join(channels))
         phone, email = item.get("phone", ""), item.get("email", "")
         if bool(phone) == bool(email):
-            raise reader.fail(item_field, "give exactly one of phone or email")
+            raise reader.fail(item_field, gettext_noop("give exactly one of phone or email"))
         if phone and (not isinstance(phone, str) or not PHONE.fullmatch(phone)):
-            raise reader.fail(f"{item_field}.phone", f"{phone!r} is not a phone number such as \"+31 88 00 26 599\"")
+            raise reader.fail(f"{item_field}.phone", gettext_noop("%(phone)r is not a phone number such as \"+31 88 00 26 599\""), phone=phone)
         if email and (not isinstance(email, str) or not EMAIL.fullmatch(email)):
-            raise reader.fail(f"{item_field}.email", f"{email!r} is not an e-mail address")
+            raise reader.fail(f"{item_field}.email", gettext_noop("%(email)r is not an e-mail address"), email=email)
         points.append(ContactPoint(
             channel=channel,
             label=reader.names(reader.need(item, "label", item_field, (str, dict)), f"{item_field}.label"),

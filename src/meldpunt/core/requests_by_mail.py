@@ -24,6 +24,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from meldpunt.core.marks import gettext_noop
+
 if TYPE_CHECKING:  # the reader's module imports the catalog, which imports this
     from meldpunt.core.catalog_reading import FieldReader
 
@@ -55,10 +57,10 @@ def read_mail_kinds(reader: FieldReader, data: Any, kinds: Sequence[str]) -> dic
     rules = {}
     for kind, words in reader.table(data, "mail_kinds").items():
         if kind not in kinds:
-            raise reader.fail(f"mail_kinds.{kind}", "is not a request kind of this catalog")
+            raise reader.fail(f"mail_kinds.{kind}", gettext_noop("is not a request kind of this catalog"))
         found = tuple(w for w in reader.string_list(words, f"mail_kinds.{kind}") if w.strip())
         if not found:
-            raise reader.fail(f"mail_kinds.{kind}", "needs at least one word")
+            raise reader.fail(f"mail_kinds.{kind}", gettext_noop("needs at least one word"))
         rules[kind] = found
     return rules
 
@@ -68,12 +70,12 @@ def read_identifiers(reader: FieldReader, data: Any) -> tuple[str, ...]:
     found = tuple(reader.string_list(table.get("identify_by", ["agreement_code"]), "licence_keys.identify_by",
                                      IDENTIFIERS))
     if not found:
-        raise reader.fail("licence_keys.identify_by", f"must name at least one of {', '.join(IDENTIFIERS)}")
+        raise reader.fail("licence_keys.identify_by", gettext_noop("must name at least one of %(choices)s"), choices=', '.join(IDENTIFIERS))
     return found
 
 
 def read_forward_receipt(reader: FieldReader, data: Any) -> str:
     value = str(reader.table(data, "forwarded_mail").get("received", "original_date"))
     if value not in FORWARD_RECEIPT:
-        raise reader.fail("forwarded_mail.received", f"must be one of {', '.join(FORWARD_RECEIPT)}")
+        raise reader.fail("forwarded_mail.received", gettext_noop("must be one of %(choices)s"), choices=', '.join(FORWARD_RECEIPT))
     return value

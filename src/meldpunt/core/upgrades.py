@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from meldpunt.core.marks import gettext_noop
+
 if TYPE_CHECKING:  # the reader's module imports the catalog, which imports this
     from meldpunt.core.catalog_reading import FieldReader
 
@@ -61,10 +63,10 @@ def read_policy(reader: FieldReader, data: Any) -> UpgradePolicy:
     data = reader.table(data, name)
     every = data.get("every_months", 12)
     if not isinstance(every, int) or isinstance(every, bool) or not 1 <= every <= 120:
-        raise reader.fail(f"{name}.every_months", "must be a whole number of months from 1 to 120")
+        raise reader.fail(f"{name}.every_months", gettext_noop("must be a whole number of months from 1 to 120"))
     states = tuple(reader.string_list(data.get("release_states", ["production", "lts"]), f"{name}.release_states",
                                       RELEASE_STATES))
     if not states:
-        raise reader.fail(f"{name}.release_states", f"must name at least one of {', '.join(RELEASE_STATES)}")
+        raise reader.fail(f"{name}.release_states", gettext_noop("must name at least one of %(choices)s"), choices=', '.join(RELEASE_STATES))
     advice = reader.names(data["advice"], f"{name}.advice") if "advice" in data else {}
     return UpgradePolicy(every_months=every, release_states=states, advice=advice)
