@@ -115,6 +115,8 @@ def test_a_catalog_rules_own_reason_reads_in_dutch_and_stays_english_for_logs(ca
          "'ZZ' is not a subdivision of DE; subdivisions: ", "'ZZ' is geen deelgebied van DE; deelgebieden: "),
         ('vat_rate = "19"', 'vat_rate = "negentien"', r"vat_rate",
          'must be a percentage such as "21"', 'moet een percentage zijn, zoals "21"'),
+        ('mon = ["08:00-18:00"]', 'mon = ["18:00-08:00"]', r"calendars\.office\.hours",
+         "'18:00-08:00' must start before it ends", "'18:00-08:00' moet beginnen voordat het eindigt"),
     )
     for old, new, field, english, dutch in cases:
         broken = tmp_path / "broken.toml"

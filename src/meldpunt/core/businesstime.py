@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from meldpunt.core.marks import WordedError, gettext_noop
+
 #: The first and last year an instant may fall in; tables run one year further each side.
 FIRST_YEAR = 1900
 LAST_YEAR = 2200
@@ -56,9 +58,9 @@ def parse_range(text: str) -> Range:
         start_s, end_s = text.split("-")
         start, end = _minutes(start_s), _minutes(end_s)
     except ValueError:
-        raise ValueError(f"{text!r} is not a range like 09:00-17:00") from None
+        raise WordedError(gettext_noop("%(text)r is not a range like 09:00-17:00"), text=text) from None
     if not 0 <= start < end <= DAY_MINUTES:
-        raise ValueError(f"{text!r} must start before it ends, within 00:00-24:00")
+        raise WordedError(gettext_noop("%(text)r must start before it ends, within 00:00-24:00"), text=text)
     return start, end
 
 
@@ -415,7 +417,8 @@ def weekly_from_mapping(hours: Mapping[str, Sequence[str]]) -> list[list[Range]]
     """``{"mon": ["09:00-17:00"], ...}`` into the seven-day range list; unknown keys raise."""
     unknown = set(hours) - set(WEEKDAYS)
     if unknown:
-        raise ValueError(f"unknown weekday {sorted(unknown)[0]!r}; use {', '.join(WEEKDAYS)}")
+        raise WordedError(gettext_noop("unknown weekday %(day)r; use %(days)s"), day=sorted(unknown)[0],
+                          days=", ".join(WEEKDAYS))
     return [[parse_range(r) for r in hours.get(day, [])] for day in WEEKDAYS]
 
 

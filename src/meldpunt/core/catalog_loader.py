@@ -36,7 +36,7 @@ from meldpunt.core.catalog_weekend import read_special_weekend
 from meldpunt.core.channels import CHANNELS, read_channels
 from meldpunt.core.contact_points import read_contacts
 from meldpunt.core.due import TargetError
-from meldpunt.core.marks import gettext_noop
+from meldpunt.core.marks import WordedError, gettext_noop
 from meldpunt.core.priority import MOTIVATION_RULES, PriorityScheme
 from meldpunt.core.requests_by_mail import read_forward_receipt, read_identifiers, read_mail_kinds
 from meldpunt.core.sla import Target
@@ -108,6 +108,14 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         if code:
             return CatalogError(self.filename, field, reason, self._line_of(field), code=code, params=params)
         return CatalogError(self.filename, field, reason % params, self._line_of(field), params=params, template=reason)
+
+    def fail_from(self, field: str, error: ValueError) -> CatalogError:
+        """``error`` of a parser the reader calls: a :class:`WordedError` keeps its template and
+        params; any other error's English passes as it is."""
+        if isinstance(error, WordedError):
+            return CatalogError(self.filename, field, str(error), self._line_of(field), params=error.params,
+                                template=error.template)
+        return self.fail(field, "%(error)s", error=str(error))
 
     def _line_of(self, field: str) -> int | None:
         """Best effort: the line of the field's last key after its table header."""
@@ -244,7 +252,7 @@ class _Reader(TriageReader, EscalationReader, HolidayReader):
         try:
             weekly = weekly_from_mapping(self.table(self.need(data, "hours", field, dict), f"{field}.hours"))
         except ValueError as exc:
-            raise self.fail(f"{field}.hours", "%(error)s", error=str(exc)) from None
+            raise self.fail_from(f"{field}.hours", exc) from None
         if not any(weekly):
             raise self.fail(f"{field}.hours", gettext_noop("has no service hours at all"))
         tz = self.need(data, "timezone", field)

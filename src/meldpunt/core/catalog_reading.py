@@ -19,6 +19,10 @@ class FieldReader(Protocol):
         """The error to raise for ``field`` (a dotted path such as ``coverage.areas[2].name``)."""
         ...
 
+    def fail_from(self, field: str, error: ValueError) -> CatalogError:
+        """The error to raise for ``field`` when a parser the reader called refused it."""
+        ...
+
     def table(self, data: Any, field: str) -> dict:
         """``data`` when it is a table."""
         ...

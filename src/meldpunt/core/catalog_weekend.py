@@ -40,15 +40,15 @@ def read_special_weekend(reader: FieldReader, data: dict, kinds: list[str], prio
     try:
         start = parse_moment(str(table.get("starts", "sat 00:00")))
     except ValueError as exc:
-        raise reader.fail(f"{NAME}.starts", "%(error)s", error=str(exc)) from None
+        raise reader.fail_from(f"{NAME}.starts", exc) from None
     try:
         end = parse_moment(str(table.get("ends", "mon 00:00")))
     except ValueError as exc:
-        raise reader.fail(f"{NAME}.ends", "%(error)s", error=str(exc)) from None
+        raise reader.fail_from(f"{NAME}.ends", exc) from None
     try:
         hours = tuple(parse_range(r) for r in reader.string_list(table.get("hours", ["00:00-24:00"]), f"{NAME}.hours"))
     except ValueError as exc:
-        raise reader.fail(f"{NAME}.hours", "%(error)s", error=str(exc)) from None
+        raise reader.fail_from(f"{NAME}.hours", exc) from None
     if not hours:
         raise reader.fail(f"{NAME}.hours", gettext_noop("must name at least one range such as 00:00-24:00"))
     zone = table.get("timezone") or next(iter(calendars.values())).timezone

@@ -9,3 +9,13 @@ from __future__ import annotations
 def gettext_noop(text: str) -> str:
     """``text`` as it is; the name marks it for extraction."""
     return text
+
+
+class WordedError(ValueError):
+    """A ``ValueError`` whose English is ``template % params``; ``template`` is marked with
+    :func:`gettext_noop`, so an app that shows the error can word it in the reader's language
+    (a catalog reader passes both on to its ``CatalogError``)."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        super().__init__(template % params)
+        self.template, self.params = template, params

@@ -26,6 +26,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from meldpunt.core.businesstime import DAY_MINUTES, WEEKDAYS, Range
+from meldpunt.core.marks import WordedError, gettext_noop
 
 Texts = Mapping[str, str]
 
@@ -164,11 +165,12 @@ def parse_moment(text: str) -> tuple[int, int]:
         day, hhmm = text.strip().lower().split()
         hours, minutes = (int(x) for x in hhmm.split(":"))
     except ValueError:
-        raise ValueError(f"{text!r} is not a moment like 'sat 00:00'") from None
+        raise WordedError(gettext_noop("%(text)r is not a moment like 'sat 00:00'"), text=text) from None
     if day not in WEEKDAYS:
-        raise ValueError(f"{text!r}: unknown weekday {day!r}; use {', '.join(WEEKDAYS)}")
+        raise WordedError(gettext_noop("%(text)r: unknown weekday %(day)r; use %(days)s"), text=text, day=day,
+                          days=", ".join(WEEKDAYS))
     if not (0 <= hours < 24 and 0 <= minutes < 60):
-        raise ValueError(f"{text!r}: the time must be 00:00–23:59")
+        raise WordedError(gettext_noop("%(text)r: the time must be 00:00–23:59"), text=text)
     return WEEKDAYS.index(day), hours * 60 + minutes
 
 
