@@ -137,6 +137,27 @@ def test_a_catalog_rules_own_reason_reads_in_dutch_and_stays_english_for_logs(ca
             "escalation.warnings[1]: '100%' moet tussen 1% en 99% van de doeltijd liggen")
 
 
+def test_the_summarys_holidays_weekend_and_channels_read_in_dutch(capsys):
+    """Issue 21: the holidays, the special-event weekend, the channels and the target tables'
+    "all" of ``catalog check`` are worded in the reader's language; ids stay as written."""
+    code, out, _ = run(capsys, "catalog", "check", str(EXAMPLE), "--language", "nl")
+    assert code == 0
+    assert ("    feestdagen: DE-BY; behalve Epiphany; plus elk jaar 12-24 Kerstavond, 12-31 Oudejaarsdag; "
+            "open op 2027-05-17") in out
+    code, out, _ = run(capsys, "catalog", "check", "infor", "--language", "nl")
+    assert code == 0 and "Special-event weekend" not in out and " all " not in out
+    assert "  venster: sat 00:00 – mon 00:00 (Europe/Amsterdam), bezet 00:00–24:00" in out
+    assert "  boeken: 1 per contractjaar, minstens 14 dagen vooraf" in out
+    assert re.search(r"\n    critical +alle +", out), out
+    code, out, _ = run(capsys, "catalog", "check", "erpm", "--language", "nl")
+    assert code == 0
+    assert "\nKanalen (3):\n  monitoring: vereist monitoring, kalender van het pakket\n" in out
+    assert "\nContactpunten: geen\n" in out
+    code, out, _ = run(capsys, "catalog", "check", "erpm", "--language", "en")
+    assert "\nChannels (3):\n  monitoring: needs monitoring, calendar of the package\n" in out
+    assert "\nContacts: none\n" in out
+
+
 # -------------------------------------------------------------------- diff
 def test_diff_names_each_change_and_the_closed_days_a_holiday_change_moves(capsys, tmp_path):
     new = tmp_path / "new.toml"

@@ -1,7 +1,7 @@
 """What ``meldpunt catalog check`` prints: a catalog as the loader understood it, in the
 reader's language (issue 21). The facts come from :mod:`meldpunt.core.catalog_report`
-(target tables, holidays, the special-event weekend, channels); the words around them are
-gettext's here, prices through :mod:`meldpunt.localformat`. The identifiers a catalog author
+(target tables) and the parsed catalog; the words around them are gettext's here (holidays,
+the special-event weekend and channels in :mod:`meldpunt.contracts.catalog_summary_parts`), prices through :mod:`meldpunt.localformat`. The identifiers a catalog author
 writes (package, calendar, kind and priority ids) are shown as written.
 """
 
@@ -10,16 +10,20 @@ from __future__ import annotations
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from meldpunt.contracts.catalog_summary_parts import channel_words, holidays_words, weekend_words
 from meldpunt.core.calendars import describe_hours
 from meldpunt.core.catalog import Catalog
-from meldpunt.core.catalog_report import METRICS, holidays_text, target_table, weekend_facts
-from meldpunt.core.channel_report import channel_summary
+from meldpunt.core.catalog_report import METRICS, target_table
 from meldpunt.localformat import money, number
 
 
 def _table(rows, header, indent="    ") -> list[str]:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     return [indent + "  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in [header, *rows]]
+
+
+def _table_words() -> dict[str, str]:
+    return {"all_word": _("all"), "product_word": _("product")}
 
 
 def _name(names, language: str) -> str:
@@ -41,7 +45,7 @@ def _summary(catalog: Catalog, language: str) -> list[str]:
     for cal in catalog.calendars.values():
         out.append(f"  {cal.id}: {cal.label(language)} — {cal.timezone}")
         out.append("    " + _("hours: %(hours)s") % {"hours": describe_hours(cal.weekly, None, language)})
-        out.append("    " + _("holidays: %(holidays)s") % {"holidays": holidays_text(cal)})
+        out.append("    " + _("holidays: %(holidays)s") % {"holidays": holidays_words(cal, language)})
         if cal.closed:
             closed = ", ".join(f"{d.isoformat()} {r}" for d, r in sorted(cal.closed.items()))
             out.append("    " + _("closed: %(days)s") % {"days": closed})
@@ -77,7 +81,7 @@ def _summary(catalog: Catalog, language: str) -> list[str]:
             out.append("    " + _("entitlements: %(names)s") % {"names": ", ".join(sorted(package.entitlements))})
         if package.limits:
             out.append("    " + _("limits: %(limits)s") % {"limits": ", ".join(f"{k} {v}" for k, v in package.limits.items())})
-        out += _table(target_table(catalog, package.id), header)
+        out += _table(target_table(catalog, package.id, **_table_words()), header)
     if catalog.addons:
         out += ["", _("Add-ons (%(count)s):") % {"count": len(catalog.addons)}]
         for addon in catalog.addons.values():
@@ -90,12 +94,12 @@ def _summary(catalog: Catalog, language: str) -> list[str]:
             if addon.targets or addon.calendar_rules:
                 base = next(p for p in catalog.packages if not addon.requires or p in addon.requires)
                 out.append("    " + _("with %(package)s:") % {"package": base})
-                out += _table(target_table(catalog, base, [addon.id]), header, "      ")
+                out += _table(target_table(catalog, base, [addon.id], **_table_words()), header, "      ")
     if catalog.special_weekend is not None:
         out += ["", _("Special-event weekend:")]
-        out += [f"  {key}: {value}" for key, value in weekend_facts(catalog.special_weekend).items()]
+        out += [f"  {label}: {text}" for label, text in weekend_words(catalog.special_weekend)]
         if catalog.special_weekend.legacy:
             out.append("  " + _("note: read from [coverage] weekend_calendar and weekend_notice_days; write a "
                                 "[special_weekend] table"))
-    out += channel_summary(catalog, language)
+    out += channel_words(catalog, language)
     return out

@@ -51,10 +51,12 @@ def products_of(catalog: Catalog, package_id: str, addons: Iterable[str] = ()) -
     return sorted({p for rule in rules if rule.products for p in rule.products})
 
 
-def target_table(catalog: Catalog, package_id: str, addons: Iterable[str] = ()) -> list[tuple[str, str, str, str, str]]:
+def target_table(catalog: Catalog, package_id: str, addons: Iterable[str] = (), *, all_word: str = "all",
+                 product_word: str = "product") -> list[tuple[str, str, str, str, str]]:
     """(priority, kinds, response, resolution, calendar) per priority level, kinds with the
     same targets and calendar grouped; no target shows as ``-``. A product with targets of
-    its own adds rows ``kinds [product p]`` where they differ from any product's."""
+    its own adds rows ``kinds [product p]`` where they differ from any product's. The words
+    ``all`` and ``product`` are the reader's when the summary passes them."""
     addons = list(addons)
     rows: list[tuple[str, str, str, str, str]] = []
     for level in catalog.priority.levels:
@@ -74,8 +76,8 @@ def target_table(catalog: Catalog, package_id: str, addons: Iterable[str] = ()) 
                     continue
                 groups.setdefault(key, []).append(kind)  # type: ignore[arg-type]
             for (response, resolution, calendar), kinds in groups.items():
-                shown = "all" if len(kinds) == len(catalog.kinds) else ", ".join(kinds)
-                rows.append((level, f"{shown} [product {product}]" if product else shown, response, resolution, calendar))
+                shown = all_word if len(kinds) == len(catalog.kinds) else ", ".join(kinds)
+                rows.append((level, f"{shown} [{product_word} {product}]" if product else shown, response, resolution, calendar))
     return rows
 
 
