@@ -235,3 +235,25 @@ def test_invoice_run_command_refuses_an_incomplete_vendor_profile_like_the_web(d
     profile.save()
     call_command("invoice_run", month="2026-10", date="2026-11-02", stdout=StringIO())
     assert Invoice.objects.filter(vendor="erpm").count() == 1
+
+
+def test_the_refusal_for_an_incomplete_profile_reads_in_the_commands_language(devries):
+    """Issue 21: the command's refusal names the missing fields in Dutch for a Dutch reader,
+    also when the check ran in another language (the run before it is queued)."""
+    from django.core.management.base import CommandError
+    from django.utils import translation
+
+    from meldpunt.billing.models import VendorProfile
+    from meldpunt.billing.services import ProfileIncomplete, check_profiles
+    from meldpunt.core.billing import Month
+
+    VendorProfile.objects.filter(vendor="erpm").update(iban="", vat_number="")
+    with translation.override("nl"), pytest.raises(CommandError) as refused:
+        call_command("invoice_run", month="2026-10", date="2026-11-02", stdout=StringIO())
+    assert str(refused.value).startswith("het factuurprofiel is onvolledig: erpm: "), str(refused.value)
+    with translation.override("en"), pytest.raises(ProfileIncomplete) as raised:
+        check_profiles(Month.parse("2026-10"))
+    with translation.override("nl"):
+        from meldpunt.contracts.catalog_words import billing_error_words
+        assert billing_error_words(raised.value).startswith("het factuurprofiel is onvolledig: erpm: ")
+    assert str(raised.value).startswith("the invoice profile is incomplete: erpm: ")

@@ -30,6 +30,7 @@ from meldpunt.billing.models import (
     VendorProfile,
 )
 from meldpunt.billing.selectors import budget_state, proposal_budget_state
+from meldpunt.contracts.catalog_words import profile_gaps_words
 from meldpunt.contracts.models import Agreement
 from meldpunt.core.billing import (
     BillingError,
@@ -256,14 +257,21 @@ def check_month(month: Month, today: date, force: str) -> None:
 def missing_profile(vendor: str) -> list[str]:
     """What the vendor's invoice profile lacks of what an invoice must show (name, address,
     VAT number, Chamber of Commerce number, IBAN), as field names for people; [] when complete."""
+    return [str(name) for name in _missing_fields(vendor)]
+
+
+def _missing_fields(vendor: str) -> list:
+    """:func:`missing_profile` as the fields' lazy names (worded when shown)."""
     profile = VendorProfile.objects.filter(vendor=vendor).first()
     fields = ("name", "address", "vat_number", "chamber_of_commerce", "iban")
-    return [str(VendorProfile._meta.get_field(name).verbose_name) for name in fields
+    return [VendorProfile._meta.get_field(name).verbose_name for name in fields
             if profile is None or not str(getattr(profile, name)).strip()]
 
 
 class ProfileIncomplete(BillingError):
-    """A vendor to bill lacks what an invoice must show; nothing is issued."""
+    """A vendor to bill lacks what an invoice must show; nothing is issued. ``str()`` is
+    English; code ``profile_incomplete`` with ``gaps`` (vendor: the missing fields' lazy
+    names), worded in the reader's language by ``contracts.catalog_words.billing_error_words``."""
 
 
 def check_profiles(month: Month, groups: dict | None = None) -> None:
@@ -272,11 +280,12 @@ def check_profiles(month: Month, groups: dict | None = None) -> None:
     something has an incomplete invoice profile (:func:`missing_profile`)."""
     groups = run_groups(month) if groups is None else groups
     billing = {key[1] for key, group in groups.items() if _bills_something(month, group)}
-    gaps = {vendor: missing_profile(vendor) for vendor in sorted(billing)}
+    gaps = {vendor: _missing_fields(vendor) for vendor in sorted(billing)}
     gaps = {vendor: missing for vendor, missing in gaps.items() if missing}
     if gaps:
-        raise ProfileIncomplete(_("the invoice profile is incomplete: %(gaps)s") % {"gaps": "; ".join(
-            f"{vendor}: {', '.join(missing)}" for vendor, missing in gaps.items())})
+        with translation.override("en"):
+            english = "the invoice profile is incomplete: " + profile_gaps_words(gaps)
+        raise ProfileIncomplete(english, "profile_incomplete", gaps=gaps)
 
 
 def _bills_something(month: Month, group: dict) -> bool:

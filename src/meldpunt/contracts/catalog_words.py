@@ -33,6 +33,7 @@ def not_in_catalog_words(error: KeyError) -> str:
 
 
 BILLING_ERRORS = {
+    "profile_incomplete": gettext_lazy("the invoice profile is incomplete: %(gaps)s"),
     "money": gettext_lazy("%(value)r is not an amount of money"),
     "number": gettext_lazy("%(what)s: %(text)r is not a number"),
     "negative": gettext_lazy("%(what)s: %(text)r must be zero or more"),
@@ -58,6 +59,12 @@ def unit_words(unit: str, language: str | None = None) -> str:
         return str(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit
 
 
+def profile_gaps_words(gaps: dict) -> str:
+    """``erpm: VAT number, IBAN; infor: address``: each vendor with its missing fields (lazy
+    names) in the active language."""
+    return "; ".join(f"{vendor}: {', '.join(str(name) for name in missing)}" for vendor, missing in gaps.items())
+
+
 def billing_error_words(error: BillingError) -> str:
     """``error`` in the active language."""
     code = getattr(error, "code", None)
@@ -68,6 +75,8 @@ def billing_error_words(error: BillingError) -> str:
         language = "nl" if (get_language() or "en").startswith("nl") else "en"
         params = {"session": format_minutes(params["minutes"], language),
                   "threshold": format_minutes(params["threshold"], language)}
+    if code == "profile_incomplete":
+        params = {"gaps": profile_gaps_words(params["gaps"])}
     return str(BILLING_ERRORS[code]) % params
 
 

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             try:
                 check_profiles(month)  # refused now, not later on the worker; the run checks again
             except ProfileIncomplete as exc:
-                raise CommandError(str(exc), returncode=1) from None
+                raise CommandError(billing_error_words(exc), returncode=1) from None
             result = invoice_month.enqueue(month=str(month), today=issued.isoformat() if issued else None,
                                            force=options["force"], require_profile=True)
             self.stdout.write(_("Invoice run %(month)s queued as task %(task)s; `meldpunt db_worker` runs it.")
@@ -66,7 +66,7 @@ class Command(BaseCommand):
             result = run_month(month=month, today=issued, force=options["force"], on_progress=progress,
                                require_profile=True)
         except ProfileIncomplete as exc:
-            raise CommandError(str(exc), returncode=1) from None
+            raise CommandError(billing_error_words(exc), returncode=1) from None
         except BillingError as exc:
             raise CommandError(f"--month: {billing_error_words(exc)} (--force REASON)", returncode=2) from None
         totals = ", ".join(money(amount, currency) for currency, amount in sorted(result.net.items())) or _("nothing")
