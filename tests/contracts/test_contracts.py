@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import translation
 
 from meldpunt.contracts.models import CatalogVersion
@@ -46,6 +47,18 @@ def test_a_bad_catalog_file_is_refused_by_the_command(tmp_path):
     with pytest.raises(CatalogError):
         load_catalog_text(bad.read_text(), "erpm-bad.toml")
 
+
+
+def test_load_catalogs_words_a_catalog_rules_refusal_in_the_readers_language(tmp_path):
+    """Issue 21: a catalog rule's own reason (here the currency) reads in Dutch or English;
+    file, line and field stay as written."""
+    bad = tmp_path / "erpm-bad.toml"
+    bad.write_text(preset_text("erpm").replace('currency = "EUR"', 'currency = "euro"', 1))
+    for language, reason in (("nl", "'euro' is geen ISO 4217-code zoals EUR"),
+                             ("en", "'euro' is not an ISO 4217 code such as EUR")):
+        with translation.override(language), pytest.raises(CommandError) as info:
+            call_command("load_catalogs", str(bad))
+        assert str(info.value) == f"{bad}:5: currency: {reason}"
 
 def test_a_26th_user_on_small_is_flagged():
     org = f.organisation()
