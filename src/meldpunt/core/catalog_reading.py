@@ -16,7 +16,10 @@ from meldpunt.core.catalog import CatalogError
 
 class FieldReader(Protocol):
     def fail(self, field: str, reason: str, code: str = "", **params: object) -> CatalogError:
-        """The error to raise for ``field`` (a dotted path such as ``coverage.areas[2].name``)."""
+        """The error to raise for ``field`` (a dotted path such as ``coverage.areas[2].name``).
+        Without a ``code``, ``reason`` is an English template marked with
+        :func:`meldpunt.core.marks.gettext_noop` and filled from ``params`` (``%%`` for a percent
+        sign); the app words it in the reader's language."""
         ...
 
     def fail_from(self, field: str, error: ValueError) -> CatalogError:
