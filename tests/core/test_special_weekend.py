@@ -13,6 +13,7 @@ from meldpunt.core.catalog_loader import load_preset, parse_catalog, preset_text
 from meldpunt.core.coverage import check_weekend
 from meldpunt.core.due import due_at
 from meldpunt.core.sla import Target
+from meldpunt.triage.weekend_words import weekend_summary  # the summary's words live with the app
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NY = ZoneInfo("America/New_York")
@@ -39,7 +40,7 @@ def test_infors_weekend_is_data_saturday_to_monday_all_issues_all_urgencies_stan
     assert rule.misses(kind="change", priority="low") == ["kind"]
     assert rule.misses(kind="incident", priority="low", text="Our customised invoice layout") == ["product"]
     assert rule.misses(kind="incident", priority="low", text="Our customised invoice layout", scope="standard") == []
-    assert "support in English" in rule.summary("en") and "in het Engels" in rule.summary("nl")
+    assert "support in English" in weekend_summary(rule, "en") and "in het Engels" in weekend_summary(rule, "nl")
 
 
 def test_the_normal_calendar_plus_the_window_hours_counts_inside_and_continues_after(infor):
@@ -76,7 +77,7 @@ def test_another_vendor_describes_its_own_weekend():
                                                  date(2026, 6, 7): ((480, 1200),)}
     assert rule.kinds is None and rule.misses(kind="question", priority="medium") == ["priority"]
     assert rule.misses(kind="change", priority="high", text="custom") == []
-    assert "From Friday 18:00 to Sunday 20:00, staffed 08:00–20:00" in rule.summary("en")
+    assert "From Friday 18:00 to Sunday 20:00, staffed 08:00–20:00" in weekend_summary(rule, "en")
     kw = dict(today=date(2026, 5, 1), starts_on=date(2026, 1, 1), ends_on=None, notice_days=30, start_day=4,
               per_year=2)
     assert check_weekend(entitled=True, saturday=date(2026, 6, 5), booked=[date(2026, 2, 6)], **kw) == []

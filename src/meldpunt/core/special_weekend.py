@@ -119,44 +119,9 @@ class WeekendRule:
         lowered = text.lower()
         return not any(re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", lowered) for w in self.non_standard_words)
 
-    def summary(self, language: str = "en") -> str:
-        """What the weekend covers, for the booking confirmation and the portal."""
-        own = self.description.get(language) or self.description.get("en")
-        return own or describe(self, language)
-
 
 def _minute_of(moment: datetime) -> int:
     return moment.hour * 60 + moment.minute
-
-
-_DAYS = {"en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-         "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")}
-_LANGUAGES = {"en": {"en": "English", "nl": "Dutch"}, "nl": {"en": "Engels", "nl": "Nederlands"}}
-
-
-def describe(rule: WeekendRule, language: str = "en") -> str:
-    """A generated summary when the catalog has no ``description``."""
-    nl = language == "nl"
-    days = _DAYS["nl" if nl else "en"]
-    end_minute = (rule.start_minute + rule.length_minutes) % DAY_MINUTES
-    end_day = (rule.start_day + (rule.start_minute + rule.length_minutes) // DAY_MINUTES) % 7
-    hhmm = lambda m: f"{m // 60:02d}:{m % 60:02d}"  # noqa: E731
-    hours = ", ".join(f"{hhmm(a)}–{hhmm(b)}" for a, b in rule.hours)
-    parts = [
-        (f"Van {days[rule.start_day]} {hhmm(rule.start_minute)} tot {days[end_day]} {hhmm(end_minute)}, "
-         f"bemand {hours}" if nl else
-         f"From {days[rule.start_day]} {hhmm(rule.start_minute)} to {days[end_day]} {hhmm(end_minute)}, staffed {hours}"),
-        ("alle soorten verzoeken" if nl else "all kinds of request") if rule.kinds is None
-        else ", ".join(sorted(rule.kinds)),
-        ("alle prioriteiten" if nl else "all priorities") if rule.priorities is None
-        else ", ".join(sorted(rule.priorities)),
-    ]
-    if rule.standard_only:
-        parts.append("alleen standaardproducten" if nl else "standard products only")
-    if rule.language:
-        name = _LANGUAGES["nl" if nl else "en"].get(rule.language, rule.language)
-        parts.append(f"ondersteuning in het {name}" if nl else f"support in {name}")
-    return "; ".join(parts)
 
 
 def parse_moment(text: str) -> tuple[int, int]:

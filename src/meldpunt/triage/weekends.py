@@ -29,6 +29,7 @@ from meldpunt.tickets.clocks import clock_calendar, recompute_clocks
 from meldpunt.tickets.models import OPEN_STATUSES, Ticket
 from meldpunt.triage.models import Assessment, SpecialWeekend
 from meldpunt.triage.services import TriageError, terms_of
+from meldpunt.triage.weekend_words import weekend_summary
 
 STANDING = ("requested", "approved")
 
@@ -76,7 +77,7 @@ def window_of(weekend: SpecialWeekend) -> tuple[datetime, datetime] | None:
 def covered_text(agreement: Agreement, language: str = "en") -> str:
     """What the weekend covers, in the customer's language (the support language is named in it)."""
     rule = rule_of(agreement)
-    return rule.summary(language) if rule else ""
+    return weekend_summary(rule, language) if rule else ""
 
 
 def _recompute_window(weekend: SpecialWeekend) -> None:
@@ -207,7 +208,7 @@ def offer_text(agreement: Agreement, language: str = "en") -> str:
         return ""
     terms = (_("%(count)s per agreement year, requested at least %(days)s days ahead; an unused weekend is not "
                "carried over to the next year.") % {"count": rule.per_year, "days": rule.notice_days})
-    return f"{rule.summary(language)} {terms}"
+    return f"{weekend_summary(rule, language)} {terms}"
 
 
 def weekend_rows(weekends, language: str = "en") -> list[dict]:
@@ -219,7 +220,7 @@ def weekend_rows(weekends, language: str = "en") -> list[dict]:
         rows.append({
             "weekend": weekend,
             "starts": window[0] if window else None, "ends": window[1] if window else None,
-            "covers": rule.summary(language) if rule else "",
+            "covers": weekend_summary(rule, language) if rule else "",
             "support_language": rule.language if rule else None,
         })
     return rows
