@@ -82,7 +82,6 @@ def main() -> None:
         fired = sum(r.alerts for r in reports)
         candidates = sum(r.candidates for r in reports)
 
-        version = CatalogVersion.objects.filter(vendor="erpm").order_by("-loaded_at").first()
         policy = version.parsed().escalation
         sample = list(Clock.objects.filter(state="running").values_list("calendar", "started_at", "due_at", "pauses")[:10_000])
         calendars = {cid: calendar_for(version, cid) for cid in {row[0] for row in sample}}

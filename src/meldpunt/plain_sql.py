@@ -37,11 +37,14 @@ def instance(model: type[Model], row, start: int = 0, using: str = DEFAULT_DB_AL
     values = list(row[start:start + len(names)])
     if values[names.index(model._meta.pk.attname)] is None:
         return None
-    connection = connections[using]
-    for i, field_converters in converters:
-        for convert in field_converters:
-            values[i] = convert(values[i], field_converters.expression, connection)
-    return model.from_db(using, names, values)
+    return model.from_db(using, names, _convert(values, converters, using))
+
+
+def converters(model: type[Model], names: tuple[str, ...], using: str = DEFAULT_DB_ALIAS):
+    """A function that turns the raw values of ``model``'s fields ``names`` (selected in that
+    order) into what a queryset's ``values_list`` would give: the same database converters."""
+    steps = _values_loading(model, names, using)
+    return lambda values: _convert(list(values), steps, using)
 
 
 class _Converters(list):
@@ -52,41 +55,32 @@ class _Converters(list):
         self.expression = expression
 
 
-@lru_cache(maxsize=64)
-def _loading(model: type[Model], using: str) -> tuple[list[str], list[tuple[int, _Converters]]]:
+def _converters_of(model: type[Model], fields, using: str) -> list[tuple[int, _Converters]]:
+    """(position, converters) of each of ``fields`` that has any on the database ``using``."""
     connection = connections[using]
-    fields = model._meta.concrete_fields
-    converters = []
+    found = []
     for i, field in enumerate(fields):
         expression = field.get_col(model._meta.db_table)
-        found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-        if found:
-            converters.append((i, _Converters(found, expression)))
-    return [f.attname for f in fields], converters
+        steps = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        if steps:
+            found.append((i, _Converters(steps, expression)))
+    return found
 
 
-def converters(model: type[Model], names: tuple[str, ...], using: str = DEFAULT_DB_ALIAS):
-    """A function that turns the raw values of ``model``'s fields ``names`` (selected in that
-    order) into what a queryset's ``values_list`` would give: the same database converters."""
-    return _values_loading(model, names, using)
+def _convert(values: list, converters: list[tuple[int, _Converters]], using: str) -> list:
+    connection = connections[using]  # this thread's: the cached converters hold none
+    for i, field_converters in converters:
+        for convert in field_converters:
+            values[i] = convert(values[i], field_converters.expression, connection)
+    return values
 
 
 @lru_cache(maxsize=64)
-def _values_loading(model: type[Model], names: tuple[str, ...], using: str):
-    connection = connections[using]
-    steps = []
-    for i, name in enumerate(names):
-        expression = model._meta.get_field(name).get_col(model._meta.db_table)
-        found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-        if found:
-            steps.append((i, found, expression))
+def _loading(model: type[Model], using: str) -> tuple[list[str], list[tuple[int, _Converters]]]:
+    fields = model._meta.concrete_fields
+    return [f.attname for f in fields], _converters_of(model, fields, using)
 
-    def convert(values) -> list:
-        connection = connections[using]  # this thread's, as in :func:`instance`
-        values = list(values)
-        for i, found, expression in steps:
-            for step in found:
-                values[i] = step(values[i], expression, connection)
-        return values
 
-    return convert
+@lru_cache(maxsize=64)
+def _values_loading(model: type[Model], names: tuple[str, ...], using: str) -> list[tuple[int, _Converters]]:
+    return _converters_of(model, [model._meta.get_field(name) for name in names], using)

@@ -17,8 +17,7 @@ def warm_up() -> None:
     """Import the URLconf and its views, fill the reverse tables, load both catalogues."""
     resolver = get_resolver()
     resolver.url_patterns  # noqa: B018 -- imports every URL module and view
-    reverse("console:queue")  # builds the root's reverse lookup tables
-    _reverse_tables(resolver)
+    _reverse_tables(resolver)  # the root's table too (its namespace_dict builds it)
     for language in ("nl", "en"):
         with translation.override(language):
             translation.gettext("Console")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from html import escape  # the standard library's: Django's wraps it for lazy texts, per call
 
 from django import forms
@@ -31,12 +32,9 @@ def plain_options(field: forms.ModelChoiceField, label: str) -> None:
     instead of a model instance per option. Validation still goes through the field's
     queryset; only the rendering changes."""
     empty = [("", field.empty_label)] if field.empty_label is not None else []
-    read: list = []
-
+    @cache
     def options() -> list:
-        if not read:
-            read.append(empty + list(field.queryset.values_list("pk", label)))
-        return read[0]
+        return empty + list(field.queryset.values_list("pk", label))
 
     # A callable: Django calls it when the select is rendered, so a form built only to validate
     # or normalise input (a saved view's query) never reads the options; read once per form.

@@ -61,8 +61,9 @@ def candidates(*, catalog_id: int, calendar: str, metrics: Sequence[str],
            f"WHERE c.state = %s AND c.calendar = %s AND c.metric IN ({among}) AND g.catalog_id = %s "
            f"AND t.status IN ({statuses}) AND ({window}) ORDER BY c.id")
     params: list = ["running", calendar, *metrics, catalog_id, *OPEN_STATUSES]
+    adapt = connection.ops.adapt_datetimefield_value  # as the ORM stores them (naive UTC text on SQLite)
     for lo, hi in ranges:
-        params += [lo, hi]
+        params += [adapt(lo), adapt(hi)]
     convert = plain_sql.converters(Clock, _VALUES)
     found: dict[int, Candidate] = {}
     with connection.cursor() as cursor:

@@ -40,7 +40,9 @@ def weekend_summary(rule: WeekendRule, language: str = "en") -> str:
         if rule.standard_only:
             parts.append(_("standard products only"))
         if rule.language:
-            info = translation.get_language_info(rule.language) if rule.language in ("en", "nl") else None
-            name = str(info["name_translated"]) if info else rule.language
+            try:  # Django names every language it knows, in the active language
+                name = str(translation.get_language_info(rule.language)["name_translated"])
+            except KeyError:
+                name = rule.language
             parts.append(_("support in %(language)s") % {"language": name})
         return "; ".join(parts)
