@@ -83,6 +83,18 @@ def live_server(request):
 
     server = LiveServer(request.config.getvalue("liveserver") or "localhost", start=False)
     server.thread.static_handler = lambda app: app  # no handler in front of the WSGI app
+    if server.thread.connections_override:
+        # An in-memory SQLite database is one connection, shared with the server's thread.
+        # Django's threaded server would run a page's parallel requests (two file previews)
+        # on it at once, which sqlite3 refuses ("bad parameter or other API misuse"): serve
+        # one request at a time, in the server's own thread, instead.
+        from django.core.servers.basehttp import WSGIServer
+
+        class OneAtATimeServer(WSGIServer):
+            def __init__(self, *args, connections_override=None, **kwargs):
+                super().__init__(*args, **kwargs)  # the thread applies the connections itself
+
+        server.thread.server_class = OneAtATimeServer
     server.start()
     yield server
     server.stop()
