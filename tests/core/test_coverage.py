@@ -29,7 +29,7 @@ def test_invantive_incident_is_covered_and_a_question_goes_to_the_community(inva
     terms = _terms(invantive, "subscription")
     assert check_coverage(invantive.coverage, terms, Subject("incident", date(2026, 3, 2))).covered
     result = check_coverage(invantive.coverage, terms, Subject("question", date(2026, 3, 2)))
-    assert not result.covered and "community" in result.reasons[0].text("en")
+    assert not result.covered and "community" in str(result.reasons[0])
     for kind in ("installation", "consultant"):
         assert check_coverage(invantive.coverage, terms, Subject(kind, date(2026, 3, 2))).outcome == "not_covered"
 
@@ -37,7 +37,7 @@ def test_invantive_incident_is_covered_and_a_question_goes_to_the_community(inva
 def test_a_request_outside_the_agreement_period_is_not_covered(invantive):
     terms = _terms(invantive, "subscription", ends_on=date(2026, 6, 30))
     result = check_coverage(invantive.coverage, terms, Subject("incident", date(2026, 7, 1)))
-    assert not result.covered and result.reasons[0].code == "period" and "2026-06-30" in result.reasons[0].text("nl")
+    assert not result.covered and result.reasons[0].code == "period" and "2026-06-30" in str(result.reasons[0])
 
 
 def test_koppeling_covers_only_the_named_integrations_paid_for(erpm):
@@ -47,7 +47,7 @@ def test_koppeling_covers_only_the_named_integrations_paid_for(erpm):
     assert check_coverage(erpm.coverage, paid, ok).covered
     other = Subject("incident", date(2026, 3, 2), "The Shopify koppeling fails")
     result = check_coverage(erpm.coverage, paid, other)
-    assert not result.covered and "paid for: Exact Online, Mollie" in result.reasons[0].text("en")
+    assert not result.covered and "paid for: Exact Online, Mollie" in str(result.reasons[0])
     named = Subject("incident", date(2026, 3, 2), "sync fails", area="integration", name="Shopify")
     assert not check_coverage(erpm.coverage, paid, named).covered
     without = _terms(erpm, "small")
@@ -58,15 +58,15 @@ def test_migration_covers_standard_migration_not_custom_or_third_party_modules(e
     terms = _terms(erpm, "small", ["migration"])
     assert check_coverage(erpm.coverage, terms, Subject("change", date(2026, 3, 2), "Migration to 2026.1")).covered
     custom = check_coverage(erpm.coverage, terms, Subject("change", date(2026, 3, 2), "Migratie van ons maatwerk"))
-    assert not custom.covered and "custom is excluded" in custom.reasons[0].text("en")
+    assert not custom.covered and "custom is excluded" in str(custom.reasons[0])
     third = Subject("change", date(2026, 3, 2), "upgrade", area="migration", scope="third_party")
-    assert "third-party" in check_coverage(erpm.coverage, terms, third).reasons[0].text("en")
+    assert "third-party" in str(check_coverage(erpm.coverage, terms, third).reasons[0])
 
 
 def test_limits_exceeded_are_flagged_not_refused(erpm):
     terms = _terms(erpm, "small", limit_excesses=("users: 26 declared, package allows 25",))
     result = check_coverage(erpm.coverage, terms, Subject("incident", date(2026, 3, 2)))
-    assert result.covered and "26 declared" in result.flags[0].text("en")
+    assert result.covered and "26 declared" in str(result.flags[0])
 
 
 def test_weekend_rules_say_every_reason():
@@ -75,7 +75,7 @@ def test_weekend_rules_say_every_reason():
     codes = [r.code for r in check_weekend(entitled=False, saturday=date(2026, 3, 6), **kw)]
     assert codes == ["entitlement", "saturday", "notice"]
     again = check_weekend(entitled=True, saturday=date(2026, 10, 3), **{**kw, "booked": [date(2026, 3, 21)]})
-    assert [r.code for r in again] == ["one_per_year"] and "not carried over" in again[0].text("en")
+    assert [r.code for r in again] == ["one_per_year"] and "not carried over" in str(again[0])
     next_year = check_weekend(entitled=True, saturday=date(2027, 1, 2), **{**kw, "booked": [date(2026, 3, 21)]})
     assert next_year == []
 

@@ -14,9 +14,11 @@ carried over to the next year.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from meldpunt.core.marks import gettext_noop
 
 Texts = Mapping[str, str]
 
@@ -77,16 +79,40 @@ class Subject:
     scope: str = ""  # e.g. standard, custom, third_party
 
 
+class Weekday(int):
+    """A reason's parameter that is a weekday (0 = Monday), named in the reader's language."""
+
+
+def _english(value: object) -> object:
+    if isinstance(value, Weekday):
+        return ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[value]
+    return value.isoformat() if isinstance(value, date) else value
+
+
 @dataclass(frozen=True)
 class Reason:
+    """Why a request is (not) covered, or a weekend cannot be booked: a ``code``, and either
+    an English ``template`` marked for the catalogue with its ``params``, or the catalog's own
+    ``texts`` per language. An app words it for its reader (``triage.reason_words``): the
+    template translated, a parameter that is a mapping (a catalog label per language) in that
+    language, a date or :class:`Weekday` in the reader's words. ``str()`` is English."""
+
     code: str
-    texts: Texts
+    template: str = ""
+    params: Mapping[str, object] = field(default_factory=dict)
+    texts: Texts | None = None
 
-    def text(self, language: str = "en") -> str:
-        return self.texts.get(language) or self.texts.get("en") or self.code
+    def fill(self, translate: Callable[[str], str], language: str,
+             convert: Callable[[object], object] = _english) -> str:
+        """The reason in ``language``: ``translate`` the template, ``convert`` a date or weekday."""
+        if self.texts is not None:
+            return self.texts.get(language) or self.texts.get("en") or self.code
+        values = {name: (value.get(language) or value.get("en") or "") if isinstance(value, Mapping) else convert(value)
+                  for name, value in self.params.items()}
+        return translate(self.template) % values
 
-    def as_dict(self) -> dict:
-        return {"code": self.code, "en": self.text("en"), "nl": self.text("nl")}
+    def __str__(self) -> str:
+        return self.fill(lambda text: text, "en")
 
 
 @dataclass(frozen=True)
@@ -100,10 +126,6 @@ class Coverage:
         return "covered" if self.covered else "not_covered"
 
 
-def _r(code: str, en: str, nl: str) -> Reason:
-    return Reason(code, {"en": en, "nl": nl})
-
-
 def _mentions(text: str, words: Sequence[str]) -> str | None:
     lowered = text.lower()
     for word in words:
@@ -112,33 +134,27 @@ def _mentions(text: str, words: Sequence[str]) -> str | None:
     return None
 
 
-def _both(text: str | Mapping[str, str]) -> tuple[str, str]:
-    return (text, text) if isinstance(text, str) else (text["en"], text["nl"])
-
-
 def check_coverage(rules: CoverageRules, terms: Terms, subject: Subject, kind_label: Texts | None = None) -> Coverage:
-    """Covered or not, with every reason (seed 002); limit excesses only flag."""
+    """Covered or not, with every reason (seed 002); limit excesses only flag.
+    ``kind_label``: the request kind's name per language (default: its code)."""
     reasons: list[Reason] = []
-    kind_en = (kind_label or {}).get("en", subject.kind)
-    kind_nl = (kind_label or {}).get("nl", subject.kind)
+    kind = dict(kind_label) if kind_label else {"en": subject.kind}
     if subject.on < terms.starts_on or (terms.ends_on is not None and subject.on > terms.ends_on):
-        until = terms.ends_on.isoformat() if terms.ends_on else "…"
-        reasons.append(_r("period", f"Agreement {terms.code} runs {terms.starts_on.isoformat()} – {until}; "
-                          f"the request of {subject.on.isoformat()} falls outside it",
-                          f"Overeenkomst {terms.code} loopt {terms.starts_on.isoformat()} – {until}; "
-                          f"het verzoek van {subject.on.isoformat()} valt erbuiten"))
+        reasons.append(Reason("period", gettext_noop(
+            "Agreement %(code)s runs %(start)s – %(end)s; the request of %(day)s falls outside it"),
+            {"code": terms.code, "start": terms.starts_on, "end": terms.ends_on or "…", "day": subject.on}))
     if subject.kind not in terms.covers:
         why = rules.not_covered.get(subject.kind)
-        reasons.append(Reason("kind", why) if why else _r(
-            "kind", f"A {kind_en.lower()} is not covered by the package",
-            f"Een {kind_nl.lower()} valt niet onder het pakket"))
+        reasons.append(Reason("kind", texts=why) if why else Reason(
+            "kind", gettext_noop("A %(kind)s is not covered by the package"),
+            {"kind": {language: name.lower() for language, name in kind.items()}}))
     else:
         reasons += _area_reasons(rules, terms, subject)
-    flags = tuple(_r("limit", f"Limit exceeded: {en}", f"Limiet overschreden: {nl}")
-                  for en, nl in (_both(text) for text in terms.limit_excesses))
+    flags = tuple(Reason("limit", gettext_noop("Limit exceeded: %(limit)s"), {"limit": text})
+                  for text in terms.limit_excesses)
     if not reasons:
-        reasons.append(_r("covered", f"{kind_en} covered by agreement {terms.code}",
-                          f"{kind_nl} valt onder overeenkomst {terms.code}"))
+        reasons.append(Reason("covered", gettext_noop("%(kind)s covered by agreement %(code)s"),
+                              {"kind": kind, "code": terms.code}))
         return Coverage(True, tuple(reasons), flags)
     return Coverage(False, tuple(reasons), flags)
 
@@ -153,25 +169,24 @@ def _area_reasons(rules: CoverageRules, terms: Terms, subject: Subject) -> list[
     area = area_of(rules, subject)
     if area is None:
         return []
-    en, nl = area.label.get("en", area.id), area.label.get("nl", area.id)
+    named_area = dict(area.label) or {"en": area.id}
     if area.entitlement not in terms.entitlements:
-        return [_r("area", f"{en}: not part of agreement {terms.code}",
-                   f"{nl}: geen onderdeel van overeenkomst {terms.code}")]
+        return [Reason("area", gettext_noop("%(area)s: not part of agreement %(code)s"),
+                       {"area": named_area, "code": terms.code})]
     if area.named_by is not None:
         paid = terms.names.get(area.named_by, ())
         named = subject.name.strip() or _mentions(subject.text, paid) or ""
         if not named or named.lower() not in {p.lower() for p in paid}:
-            listed = ", ".join(paid) or "–"
-            what_en, what_nl = (f"'{named}'", f"'{named}'") if named else ("none of them", "er geen")
-            return [_r("area_name", f"{en}: the request names {what_en}; paid for: {listed}",
-                       f"{nl}: het verzoek noemt {what_nl}; betaald: {listed}")]
+            values = {"area": named_area, "named": f"'{named}'", "paid": ", ".join(paid) or "–"}
+            if named:
+                return [Reason("area_name", gettext_noop("%(area)s: the request names %(named)s; paid for: %(paid)s"), values)]
+            return [Reason("area_name", gettext_noop("%(area)s: the request names none of them; paid for: %(paid)s"), values)]
     if area.scopes:
         scope = subject.scope or next((s for s, words in area.scopes.items() if _mentions(subject.text, words)), "")
         scope = scope or (area.covered_scopes[0] if area.covered_scopes else "")
         if scope not in area.covered_scopes:
-            shown = scope.replace("_", "-")
-            return [_r("area_scope", f"{en}: {shown} is excluded (covered: {', '.join(area.covered_scopes)})",
-                       f"{nl}: {shown} valt erbuiten (gedekt: {', '.join(area.covered_scopes)})")]
+            return [Reason("area_scope", gettext_noop("%(area)s: %(scope)s is excluded (covered: %(covered)s)"),
+                           {"area": named_area, "scope": scope.replace("_", "-"), "covered": ", ".join(area.covered_scopes)})]
     return []
 
 
@@ -192,43 +207,43 @@ def _anniversary(start: date, years: int) -> date:
 def check_weekend(
     *, entitled: bool, saturday: date, today: date, starts_on: date, ends_on: date | None,
     booked: Sequence[date], notice_days: int = 14, start_day: int = 5, last_day: date | None = None,
-    per_year: int = 1, granted_by: str = "",
+    per_year: int = 1, granted_by: Texts | None = None,
 ) -> list[Reason]:
     """Why a special-event weekend starting on ``saturday`` (the window's first day, on
     weekday ``start_day``; ``last_day`` its last) cannot be booked ([] = it can).
 
     ``booked``: the first days of the agreement's weekends still standing (requested or
     approved). ``per_year`` per agreement year; an unused one is not carried over.
-    ``granted_by``: the packages that grant it, named in the refusal.
+    ``granted_by``: the packages that grant it per language, named in the refusal.
     """
     reasons = []
     if not today - timedelta(days=366) <= saturday <= today + timedelta(days=3 * 366):
-        return [_r("range", "Choose a weekend within the next three years",
-                   "Kies een weekend binnen de komende drie jaar")]
+        return [Reason("range", gettext_noop("Choose a weekend within the next three years"))]
     if not entitled:
-        only_en, only_nl = (f" ({granted_by} only)", f" (alleen {granted_by})") if granted_by else ("", "")
-        reasons.append(_r("entitlement", f"The package has no special-event weekend{only_en}",
-                          f"Het pakket heeft geen weekend voor speciale gebeurtenissen{only_nl}"))
+        if granted_by:
+            reasons.append(Reason("entitlement", gettext_noop("The package has no special-event weekend (%(packages)s only)"),
+                                  {"packages": dict(granted_by)}))
+        else:
+            reasons.append(Reason("entitlement", gettext_noop("The package has no special-event weekend")))
     if saturday.weekday() != start_day:
-        day_en, day_nl = _DAY_EN[start_day], _DAY_NL[start_day]
-        reasons.append(_r("saturday", f"A special-event weekend starts on a {day_en}",
-                          f"Een weekend voor speciale gebeurtenissen begint op een {day_nl}"))
+        reasons.append(Reason("saturday", gettext_noop("A special-event weekend starts on a %(day)s"),
+                              {"day": Weekday(start_day)}))
     if (saturday - today).days < notice_days:
-        reasons.append(_r("notice", f"Request it at least {notice_days} days ahead (earliest {(today + timedelta(days=notice_days)).isoformat()})",
-                          f"Vraag het minstens {notice_days} dagen van tevoren aan (vroegst {(today + timedelta(days=notice_days)).isoformat()})"))
+        reasons.append(Reason("notice", gettext_noop("Request it at least %(days)s days ahead (earliest %(earliest)s)"),
+                              {"days": notice_days, "earliest": today + timedelta(days=notice_days)}))
     last = last_day or saturday + timedelta(days=1)
     if saturday < starts_on or (ends_on is not None and last > ends_on):
-        reasons.append(_r("period", "The weekend falls outside the agreement's period",
-                          "Het weekend valt buiten de looptijd van de overeenkomst"))
+        reasons.append(Reason("period", gettext_noop("The weekend falls outside the agreement's period")))
         return reasons
     year_start, year_end = agreement_year(starts_on, saturday)
     if sum(1 for other in booked if year_start <= other <= year_end) >= per_year:
-        times_en = "its weekend" if per_year == 1 else f"its {per_year} weekends"
-        times_nl = "zijn weekend" if per_year == 1 else f"zijn {per_year} weekenden"
-        reasons.append(_r("one_per_year", f"This agreement year ({year_start.isoformat()} – {year_end.isoformat()}) already has {times_en}; unused weekends are not carried over",
-                          f"Dit contractjaar ({year_start.isoformat()} – {year_end.isoformat()}) heeft {times_nl} al; een ongebruikt weekend schuift niet door"))
+        span = {"start": year_start, "end": year_end, "count": per_year}
+        if per_year == 1:
+            reasons.append(Reason("one_per_year", gettext_noop(
+                "This agreement year (%(start)s – %(end)s) already has its weekend; unused weekends are not carried over"), span))
+        else:
+            reasons.append(Reason("one_per_year", gettext_noop(
+                "This agreement year (%(start)s – %(end)s) already has its %(count)s weekends; unused weekends are not carried over"),
+                span))
     return reasons
 
-
-_DAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_DAY_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meldpunt import localformat
 from meldpunt.contracts.catalog_words import billing_error_words
@@ -19,8 +20,8 @@ from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.services import check_limits
 from meldpunt.core.billing import BillingError, money, parse_amount
 from meldpunt.core.completeness import check_completeness, information_request
-from meldpunt.core.coverage import Subject, Terms, check_coverage
-from meldpunt.core.vocabulary import KINDS, supported_language
+from meldpunt.core.coverage import Reason, Subject, Terms, check_coverage
+from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake import outbox
 from meldpunt.tickets import events
 from meldpunt.tickets.clocks import recompute_clocks
@@ -33,6 +34,7 @@ from meldpunt.tickets.services import (
     set_triage_state,
 )
 from meldpunt.triage.models import Assessment, Proposal
+from meldpunt.triage.reason_words import kind_names, stored_reason
 
 #: Kinds the customer reads as "advisory with a proposal" besides the catalog's advisory kind.
 ADVISORY_KINDS = ("advisory", "consultant")
@@ -106,8 +108,8 @@ def _judge(assessment: Assessment, ticket: Ticket, terms: Terms | None) -> None:
     if agreement is None or terms is None:
         assessment.completeness = assessment.coverage = "unknown"
         assessment.missing, assessment.flags = [], []
-        assessment.reasons = [{"code": "agreement", "en": "No agreement: place the request with an organisation first",
-                               "nl": "Geen overeenkomst: koppel het verzoek eerst aan een organisatie"}]
+        assessment.reasons = [stored_reason(Reason("agreement", gettext_noop(
+            "No agreement: place the request with an organisation first")))]
         return
     catalog = agreement.catalog.parsed()
     values = {
@@ -122,12 +124,12 @@ def _judge(assessment: Assessment, ticket: Ticket, terms: Terms | None) -> None:
         text=f"{ticket.subject}\n{ticket.description}", area=assessment.area, name=assessment.area_name,
         scope=assessment.area_scope,
     )
-    coverage = check_coverage(catalog.coverage, terms, subject, KINDS.get(ticket.kind))
+    coverage = check_coverage(catalog.coverage, terms, subject, kind_names(ticket.kind))
     assessment.completeness = completeness.outcome
     assessment.missing = [m.as_dict() for m in completeness.missing]
     assessment.coverage = coverage.outcome
-    assessment.reasons = [r.as_dict() for r in coverage.reasons]
-    assessment.flags = [r.as_dict() for r in coverage.flags]
+    assessment.reasons = [stored_reason(r) for r in coverage.reasons]
+    assessment.flags = [stored_reason(r) for r in coverage.flags]
 
 
 def assessment_for(ticket: Ticket) -> Assessment:

@@ -28,6 +28,7 @@ from meldpunt.localformat import zoned_moment
 from meldpunt.tickets.clocks import clock_calendar, recompute_clocks
 from meldpunt.tickets.models import OPEN_STATUSES, Ticket
 from meldpunt.triage.models import Assessment, SpecialWeekend
+from meldpunt.triage.reason_words import reason_words
 from meldpunt.triage.services import TriageError, terms_of
 from meldpunt.triage.weekend_words import weekend_summary
 
@@ -53,9 +54,9 @@ def weekend_reasons(agreement: Agreement, saturday: date, language: str = "en", 
         entitled=entitled, saturday=saturday, today=today or timezone.localdate(),
         starts_on=agreement.starts_on, ends_on=agreement.ends_on, booked=booked, notice_days=rule.notice_days,
         start_day=rule.start_day, last_day=last_day, per_year=rule.per_year,
-        granted_by=rule.granted_by.get(language) or rule.granted_by.get("en", ""),
+        granted_by=rule.granted_by,
     )
-    return [r.text(language) for r in reasons]
+    return [reason_words(r, language) for r in reasons]
 
 
 @transaction.atomic
