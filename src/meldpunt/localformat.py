@@ -3,7 +3,8 @@
 Dutch: ``€ 125,00``, ``2,00``, ``5 januari 2027``; English (British): ``€125.00``, ``2.00``,
 ``5 January 2027``. ``language`` is the reader's ("nl"/"en"; None: the active language).
 Django's localisation does the numbers and dates (``FORMAT_MODULE_PATH`` makes English
-British, :mod:`meldpunt.formats`); money is :func:`meldpunt.core.billing.format_money`.
+British, :mod:`meldpunt.formats`); where a currency's symbol stands and how an hour is
+abbreviated are the reader's conventions, so they are catalogue texts (gettext).
 
 Templates load it as ``{% load localformat %}`` (registered in settings): ``{{ amount|money:"EUR" }}``,
 ``{{ hours|number }}``, ``{{ day|day }}``, ``{{ moment|moment }}``, ``{{ moment|short:"j M H:i" }}``.
@@ -16,8 +17,9 @@ from decimal import Decimal
 
 from django import template
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, pgettext
 
-from meldpunt.core.billing import format_money
+from meldpunt.core.billing import money as rounded
 
 register = template.Library()
 
@@ -26,12 +28,43 @@ def _language(language: str | None) -> str:
     return (language or translation.get_language() or "en")[:2]
 
 
+#: Currencies written with their symbol; another reads by its code (``CHF 12,50``).
+SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
 @register.filter
 def money(value: Decimal | int | str | None, currency: str = "EUR", language: str | None = None) -> str:
-    """``€ 1.234,50`` / ``€1,234.50``; other currencies by their code. None reads "–"."""
+    """``€ 1.234,50`` / ``€1,234.50``, rounded to cents; other currencies by their code. None reads "–"."""
     if value is None or value == "":
         return "–"
-    return format_money(Decimal(str(value)), currency or "EUR", _language(language))
+    amount = rounded(Decimal(str(value)))
+    currency = currency or "EUR"
+    with translation.override(_language(language)):
+        digits = formats.number_format(abs(amount), 2, use_l10n=True, force_grouping=True)
+        symbol = SYMBOLS.get(currency)
+        if symbol is None:
+            text = pgettext("money with a currency code", "%(code)s %(amount)s") % {"code": currency, "amount": digits}
+        else:
+            text = pgettext("money with a currency symbol", "%(symbol)s%(amount)s") % {"symbol": symbol, "amount": digits}
+    return f"-{text}" if amount < 0 else text
+
+
+def quantity(value: Decimal, language: str | None = None) -> str:
+    """An invoice line's quantity: ``3`` rather than ``3,00``; ``1,50`` / ``1.50``."""
+    whole = value == value.to_integral_value()
+    with translation.override(_language(language)):
+        return formats.number_format(value, 0 if whole else 2, use_l10n=True, force_grouping=True)
+
+
+def duration(minutes: int, language: str | None = None) -> str:
+    """``1 h 30 min`` / ``1 u 30 min``, ``45 min``, ``2 h``."""
+    hours, rest = divmod(minutes, 60)
+    with translation.override(_language(language)):
+        if not hours:
+            return gettext("%(minutes)s min") % {"minutes": rest}
+        if not rest:
+            return gettext("%(hours)s h") % {"hours": hours}
+        return gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": rest}
 
 
 @register.filter

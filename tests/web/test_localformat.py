@@ -26,6 +26,19 @@ def test_money_numbers_and_days_per_language():
     assert localformat.money(None) == "–" and localformat.day(None) == "–"
 
 
+def test_money_quantities_and_durations_come_from_djangos_localisation_and_the_catalogue():
+    assert localformat.money(Decimal("2225"), "EUR", "nl") == "€ 2.225,00"
+    assert localformat.money(Decimal("2225"), "EUR", "en") == "€2,225.00"
+    assert localformat.money(Decimal("-12.5"), "CHF", "en") == "-CHF 12.50"
+    assert localformat.money(Decimal("0.005"), "EUR", "nl") == "€ 0,01"  # rounded half up to cents
+    assert localformat.quantity(Decimal("3.00"), "nl") == "3" and localformat.quantity(Decimal("1.50"), "nl") == "1,50"
+    assert localformat.quantity(Decimal("1.50"), "en") == "1.50"
+    assert [localformat.duration(m, "nl") for m in (45, 120, 90)] == ["45 min", "2 u", "1 u 30 min"]
+    assert [localformat.duration(m, "en") for m in (45, 120, 90)] == ["45 min", "2 h", "1 h 30 min"]
+    with translation.override("nl"):
+        assert localformat.duration(240) == "4 u"  # no language: the active one
+
+
 def test_english_dates_read_british_not_american():
     with translation.override("en"):
         assert formats.date_format(date(2027, 1, 5)) == "5 January 2027"

@@ -12,8 +12,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from meldpunt import localformat
 from meldpunt.contracts.catalog_words import unit_words
-from meldpunt.core.billing import LineDraft, format_minutes
+from meldpunt.core.billing import LineDraft
 from meldpunt.localformat import money
 
 
@@ -38,7 +39,7 @@ def _fee(draft: LineDraft, language: str) -> tuple[str, str]:
 
 def _time(f, language: str) -> tuple[str, str]:
     n = len(f["entries"])
-    words = {"n": n, "billed": format_minutes(f["billed"], language), "worked": format_minutes(f["worked"], language),
+    words = {"n": n, "billed": localformat.duration(f["billed"], language), "worked": localformat.duration(f["worked"], language),
              "ids": ", ".join(f"#{pk}" for pk in f["entries"])}
     source = "; ".join([
         ngettext("%(n)s time entry, %(billed)s billed (%(worked)s worked)",

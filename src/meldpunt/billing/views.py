@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from meldpunt import localformat
 from meldpunt.accounts.access import language
 from meldpunt.billing.export import download, write_csv
 from meldpunt.billing.forms import BookTimeForm, book_from
@@ -28,7 +29,7 @@ from meldpunt.billing.ubl import filename, invoice_xml, month_zip
 from meldpunt.billing.wording import entry_words
 from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.contracts.selectors import is_staff
-from meldpunt.core.billing import BillingError, BudgetState, Month, format_money
+from meldpunt.core.billing import BillingError, BudgetState, Month
 from meldpunt.tickets.models import Ticket
 
 
@@ -43,7 +44,7 @@ def _visible(request, pk: int):
 def invoices(request):
     lang = language()
     rows = [
-        {"invoice": i, "net": format_money(i.net, i.currency, lang), "total": format_money(i.total, i.currency, lang)}
+        {"invoice": i, "net": localformat.money(i.net, i.currency, lang), "total": localformat.money(i.total, i.currency, lang)}
         for i in visible_invoices(request.user).order_by("-period", "-year", "-sequence")[:200]
     ]
     budgets = [{"agreement": a, **_budget(s, a.catalog.parsed().currency, lang)} for a, s in visible_budgets(request.user)]
@@ -57,7 +58,7 @@ def invoices(request):
 def _budget(state: BudgetState, currency: str, lang: str) -> dict:
     """A budget row: amounts in the reader's notation and ``level`` "over", "warning" or ""."""
     def fmt(value):
-        return format_money(value, currency, lang)
+        return localformat.money(value, currency, lang)
 
     level = "over" if state.exceeded else "warning" if state.warning else ""
     return {"state": state, "level": level, "approved": fmt(state.approved), "booked": fmt(state.booked),

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from meldpunt import localformat
 from meldpunt.accounts.access import language, staff_required
 from meldpunt.billing.forms import InvoiceRunForm
 from meldpunt.billing.run_preview import preview_month
 from meldpunt.billing.services import run_month
 from meldpunt.contracts.catalog_words import billing_error_words
-from meldpunt.core.billing import BillingError, Month, format_money
+from meldpunt.core.billing import BillingError, Month
 
 
 def _last_month() -> Month:
@@ -59,9 +60,9 @@ def invoice_run(request):
 def _figures(preview) -> dict:
     """The preview's amounts in the reader's notation (``€ 1.234,50`` / ``€1,234.50``)."""
     lang = language()
-    rows = [{"row": r, "net": format_money(r.net, r.currency, lang), "vat": format_money(r.vat, r.currency, lang),
-             "total": format_money(r.total, r.currency, lang)} for r in preview.rows]
-    sums = [{"currency": c, "lines": lines, "hours": hours, "net": format_money(net, c, lang),
-             "vat": format_money(vat, c, lang), "total": format_money(total, c, lang)}
+    rows = [{"row": r, "net": localformat.money(r.net, r.currency, lang), "vat": localformat.money(r.vat, r.currency, lang),
+             "total": localformat.money(r.total, r.currency, lang)} for r in preview.rows]
+    sums = [{"currency": c, "lines": lines, "hours": hours, "net": localformat.money(net, c, lang),
+             "vat": localformat.money(vat, c, lang), "total": localformat.money(total, c, lang)}
             for c, lines, hours, net, vat, total in preview.totals()]
     return {"rows": rows, "sums": sums, "month_first": preview.month.first}

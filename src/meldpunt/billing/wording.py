@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from meldpunt.core.billing import format_minutes
+from meldpunt import localformat
 from meldpunt.localformat import money
 
 
@@ -23,7 +23,7 @@ def session_words(*, minutes: int, billed_minutes: int, unit_minutes: int, rate:
     """Why a billable session costs what it costs, in ``language`` (None: the active one)."""
     language = (language or translation.get_language() or "en")[:2]
     with translation.override(language):
-        params = {"worked": format_minutes(minutes, language), "billed": format_minutes(billed_minutes, language),
+        params = {"worked": localformat.duration(minutes, language), "billed": localformat.duration(billed_minutes, language),
                   "unit": unit_minutes, "rate": money(rate, currency, language),
                   "amount": money(amount, currency, language)}
         if unit_minutes > 1:

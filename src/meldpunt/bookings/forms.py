@@ -9,16 +9,16 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from meldpunt import localformat
 from meldpunt.bookings.models import WEEKDAY_CHOICES
 from meldpunt.bookings.rules import BookingSettings, Slot
-from meldpunt.core.billing import format_minutes
 
 
 def length_choices(rules: BookingSettings, language: str) -> list[tuple[int, str]]:
-    choices = [(n, format_minutes(n, language)) for n in rules.session_lengths]
+    choices = [(n, localformat.duration(n, language)) for n in rules.session_lengths]
     if rules.consultant_threshold_minutes:
         label = _("%(length)s or more — request a consultant (sales)") % {
-            "length": format_minutes(rules.consultant_threshold_minutes, language)}
+            "length": localformat.duration(rules.consultant_threshold_minutes, language)}
         choices.append((rules.consultant_threshold_minutes, label))
     return choices
 

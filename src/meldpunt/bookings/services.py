@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from meldpunt import localformat
 from meldpunt.billing.services import book_time
 from meldpunt.bookings import mail
 from meldpunt.bookings.models import Availability, BookedUnit, Booking, Reminder
@@ -42,7 +43,7 @@ from meldpunt.bookings.selectors import (
 from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.contracts.catalogs import newest_version
 from meldpunt.contracts.models import Agreement, CatalogVersion, Contact
-from meldpunt.core.billing import BillingError, format_minutes, format_money, parse_amount
+from meldpunt.core.billing import BillingError, parse_amount
 from meldpunt.core.businesstime import FIRST_YEAR, LAST_YEAR, epoch
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.tickets.models import Ticket
@@ -143,7 +144,7 @@ def _hold(booking: Booking, slot: Slot) -> None:
 def _consultant_request(*, rules, version, minutes, topic, details, name, email, language, contact, agreement,
                         ticket) -> Ticket:
     """Seed 001: sessions of 4 hours or more go to sales as a request for a consultant."""
-    lines = [details.strip(), "", f"{format_minutes(minutes, language)} — {name} <{email}>"]
+    lines = [details.strip(), "", f"{localformat.duration(minutes, language)} — {name} <{email}>"]
     if ticket is not None:
         lines.append(f"#{ticket.pk} {ticket.subject}")
     found, _created = create_ticket(NewRequest(
@@ -301,7 +302,7 @@ def cancel(*, booking: Booking, by_vendor: bool = False, actor=None, now: dateti
                                     "session_ticket"])
         fee = ""
         if result.fee is not None:
-            fee = format_money(result.fee, booking.agreement.catalog.parsed().currency, booking.language)
+            fee = localformat.money(result.fee, booking.agreement.catalog.parsed().currency, booking.language)
         mail.queue(booking, "cancelled", fee=fee)
     return result
 
@@ -361,7 +362,7 @@ def record_session(*, booking: Booking, agent, minutes: int, rate: Decimal | str
         if rules.needs_consultant(minutes):
             raise BookingError(_("A session of %(length)s is %(limit)s or more: that is work for a consultant "
                                  "request, not a support session.") % {
-                "length": format_minutes(minutes), "limit": format_minutes(rules.consultant_threshold_minutes)})
+                "length": localformat.duration(minutes), "limit": localformat.duration(rules.consultant_threshold_minutes)})
         if rate not in (None, ""):
             try:
                 booking.rate = parse_amount(rate, "rate")

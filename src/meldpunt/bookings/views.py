@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meldpunt import localformat
 from meldpunt.accounts.access import contact_required, language, staff_required
 from meldpunt.accounts.throttle import throttle_posts
 from meldpunt.bookings import mail, selectors, services
@@ -29,7 +30,6 @@ from meldpunt.bookings.models import Availability, Booking
 from meldpunt.bookings.rules import BookingSettingsError, cancel_is_free
 from meldpunt.contracts.catalogs import newest_version
 from meldpunt.contracts.models import CatalogVersion
-from meldpunt.core.billing import format_money
 from meldpunt.core.businesstime import epoch
 from meldpunt.tickets.models import OPEN_STATUSES
 from meldpunt.tickets.selectors import visible_tickets
@@ -100,7 +100,7 @@ def _book_page(request, *, version: CatalogVersion, rules, contact=None, agreeme
 def _rate_text(rate, version: CatalogVersion, agreement) -> str:
     if rate <= 0:
         return ""
-    return format_money(rate, version.parsed().currency, language())
+    return localformat.money(rate, version.parsed().currency, language())
 
 
 # ------------------------------------------------------------------ public
@@ -149,7 +149,7 @@ def manage(request, token: str):
                 if result.late and result.fee is not None:
                     messages.warning(request, _("Your session was cancelled. Because it was less than %(hours)s "
                                                 "hours before the start, a late-cancellation fee of %(fee)s is "
-                                                "charged.") % {"hours": rules.cancel_free_hours, "fee": format_money(
+                                                "charged.") % {"hours": rules.cancel_free_hours, "fee": localformat.money(
                                                     result.fee, version.parsed().currency, language())})
                 else:
                     messages.success(request, _("Your session was cancelled."))
@@ -204,15 +204,15 @@ def _console_booking(request, pk: int) -> Booking:
 
 def _money(booking: Booking) -> str:
     currency = booking.agreement.catalog.parsed().currency if booking.agreement_id else "EUR"
-    return format_money(booking.cost, currency, language())
+    return localformat.money(booking.cost, currency, language())
 
 
 def _total(rows: list[Booking]) -> str:
     billed = [b for b in rows if b.time_entry_id]
     if not billed:
-        return format_money(0, "EUR", language())
+        return localformat.money(0, "EUR", language())
     currency = billed[0].agreement.catalog.parsed().currency
-    return format_money(sum(b.time_entry.amount for b in billed), currency, language())
+    return localformat.money(sum(b.time_entry.amount for b in billed), currency, language())
 
 
 # ------------------------------------------------------------------ console

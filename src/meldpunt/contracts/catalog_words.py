@@ -13,7 +13,8 @@ from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from meldpunt.core.billing import BillingError, format_minutes
+from meldpunt import localformat
+from meldpunt.core.billing import BillingError
 from meldpunt.core.catalog import CatalogError, NotInCatalog
 from meldpunt.core.due import TargetError
 
@@ -73,8 +74,8 @@ def billing_error_words(error: BillingError) -> str:
     params = dict(error.params)
     if code == "consultant":
         language = "nl" if (get_language() or "en").startswith("nl") else "en"
-        params = {"session": format_minutes(params["minutes"], language),
-                  "threshold": format_minutes(params["threshold"], language)}
+        params = {"session": localformat.duration(params["minutes"], language),
+                  "threshold": localformat.duration(params["threshold"], language)}
     if code == "profile_incomplete":
         params = {"gaps": profile_gaps_words(params["gaps"])}
     return str(BILLING_ERRORS[code]) % params

@@ -84,28 +84,6 @@ def totals(amounts: Iterable[Decimal], vat_rate: Decimal) -> Totals:
     return Totals(net=net, vat_rate=vat_rate, vat=vat(net, vat_rate))
 
 
-_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
-
-
-def format_money(value: Decimal, currency: str, language: str) -> str:
-    """``€ 2.225,00`` in Dutch, ``€2,225.00`` in English; other currencies by their code."""
-    value = money(value)
-    sign = "-" if value < 0 else ""
-    text = f"{abs(value):,.2f}"
-    if language == "nl":
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    symbol = _SYMBOLS.get(currency)
-    if symbol is None:
-        return f"{sign}{currency} {text}"
-    return f"{sign}{symbol} {text}" if language == "nl" else f"{sign}{symbol}{text}"
-
-
-def format_quantity(value: Decimal, language: str) -> str:
-    """3 rather than 3.00; 1,50 in Dutch."""
-    text = f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:.2f}"
-    return text.replace(".", ",") if language == "nl" else text
-
-
 # ------------------------------------------------------------ sessions
 @dataclass(frozen=True)
 class SessionRules:
@@ -173,13 +151,13 @@ def bill_session(minutes: int, rate: Decimal, rules: SessionRules, *, kind: str 
     return BilledSession(minutes, billed, rate, amount, rules.unit_minutes)
 
 
-def format_minutes(minutes: int, language: str = "en") -> str:
-    """``1 h 30 min`` (Dutch: ``1 u 30 min``)."""
+def format_minutes(minutes: int) -> str:
+    """``1 h 30 min``: a duration in the English of a refusal's ``str()`` (the apps word it for
+    their reader with ``meldpunt.localformat.duration``)."""
     hours, rest = divmod(minutes, 60)
-    h = "u" if language == "nl" else "h"
     if not hours:
         return f"{rest} min"
-    return f"{hours} {h}" if not rest else f"{hours} {h} {rest} min"
+    return f"{hours} h" if not rest else f"{hours} h {rest} min"
 
 
 def hours(minutes: int) -> Decimal:
