@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from meldpunt.cli_words import argparse_words, cli_language
 from meldpunt.contracts.catalog_summary import catalog_summary
-from meldpunt.contracts.catalog_words import catalog_error_words
+from meldpunt.contracts.catalog_words import catalog_error_words, fact_words
 from meldpunt.core.catalog import CatalogError
 from meldpunt.core.catalog_loader import load_catalog
 from meldpunt.core.catalog_report import diff
@@ -98,7 +98,7 @@ def catalog(argv: list[str], usage_error) -> int:
     if old.id != new.id:
         print(_("Note: the vendor id changes (%(old)s → %(new)s); a catalog version belongs to one vendor.")
               % {"old": old.id, "new": new.id})
-    changes = diff(old, new, years)
+    changes = diff(old, new, years, fact_words)
     for line in changes:
         print(line)
     if not changes:

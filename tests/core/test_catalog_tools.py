@@ -181,6 +181,23 @@ def test_diff_names_each_change_and_the_closed_days_a_holiday_change_moves(capsy
     assert not any("basic.targets" in line for line in lines)  # basic's targets did not change
 
 
+def test_diff_speaks_the_shells_language(capsys, tmp_path, monkeypatch):
+    """The facts' words are the reader's (gettext); the catalog's own names and values stay."""
+    new = tmp_path / "new.toml"
+    new.write_text(EXAMPLE.read_text("utf-8").replace('except = ["Epiphany"]', "except = []")
+                   .replace('response = "1h"\nresolution = "8h"', 'response = "30m"\nresolution = "8h"'), "utf-8")
+    monkeypatch.setenv("LANGUAGE", "nl")
+    code, out, _ = run(capsys, "catalog", "diff", str(EXAMPLE), str(new), "--years", "2027-2027")
+    lines = out.splitlines()
+    assert code == 1
+    assert ("~ calendars.office.holidays: DE-BY; behalve Epiphany; plus elk jaar 12-24 Christmas Eve, "
+            "12-31 New Year's Eve; open op 2027-05-17 → DE-BY; plus elk jaar 12-24 Christmas Eve, "
+            "12-31 New Year's Eve; open op 2027-05-17") in lines
+    assert ("~ packages.premium.targets.P1.incident: reactie 1h, oplossing 8h, kalender boston → "
+            "reactie 30m, oplossing 8h, kalender boston") in lines
+    assert "  kalender office: gesloten op 2027-01-06 (Epiphany)" in lines
+
+
 def test_diff_of_equal_catalogs_says_so(capsys, tmp_path):
     same = tmp_path / "same.toml"
     same.write_text("# only a comment differs\n" + preset_text("erpm"), "utf-8")

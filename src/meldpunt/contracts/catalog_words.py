@@ -17,6 +17,7 @@ from meldpunt import localformat
 from meldpunt.core.billing import BillingError
 from meldpunt.core.catalog import CatalogError, NotInCatalog
 from meldpunt.core.due import TargetError
+from meldpunt.core.marks import Words
 
 NOT_IN_CATALOG = {
     "package": gettext_lazy("catalog %(catalog)s has no package %(package)r; packages: %(packages)s"),
@@ -123,3 +124,9 @@ def catalog_error_words(error: CatalogError) -> str:
     elif error.template:
         reason = _(error.template) % error.params
     return f"{where}: {error.field}: {reason}"
+
+
+def fact_words(value: object) -> str:
+    """A fact of ``meldpunt catalog diff`` in the active language: :class:`Words` translated,
+    any other value as it is written."""
+    return value.word(_) if isinstance(value, Words) else str(value)

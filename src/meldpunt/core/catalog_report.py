@@ -18,6 +18,7 @@ from meldpunt.core.businesstime import DAY_MINUTES, WEEKDAYS
 from meldpunt.core.calendars import CalendarDef, describe_hours, public_holidays
 from meldpunt.core.catalog import Catalog
 from meldpunt.core.channel_report import channel_facts
+from meldpunt.core.marks import Joined, Words, gettext_noop
 from meldpunt.core.special_weekend import WeekendRule
 
 METRICS = ("response", "resolution")
@@ -27,22 +28,23 @@ def _name(names: Mapping[str, str], language: str = "en") -> str:
     return names.get(language) or names.get("en") or next(iter(names.values()), "") if names else ""
 
 
-def holidays_text(definition: CalendarDef) -> str:
+def holidays_text(definition: CalendarDef) -> Words:
     rule = definition.holidays
     if rule is None:
-        return "none"
-    parts = [rule.label]
+        return Words(gettext_noop("none"))
+    parts: list[Words | str] = [rule.label]
     if rule.categories != ("public",):
-        parts.append(f"categories {', '.join(rule.categories)}")
+        parts.append(Words(gettext_noop("categories %(names)s"), names=", ".join(rule.categories)))
     if rule.only is not None:
-        parts.append(f"only {', '.join(sorted(rule.only))}")
+        parts.append(Words(gettext_noop("only %(names)s"), names=", ".join(sorted(rule.only))))
     if rule.without:
-        parts.append(f"except {', '.join(sorted(rule.without))}")
+        parts.append(Words(gettext_noop("except %(names)s"), names=", ".join(sorted(rule.without))))
     if rule.extra:
-        parts.append("plus every year " + ", ".join(f"{e.month:02d}-{e.day:02d} {e.name_en}" for e in rule.extra))
+        parts.append(Words(gettext_noop("plus every year %(days)s"),
+                           days=", ".join(f"{e.month:02d}-{e.day:02d} {e.name_en}" for e in rule.extra)))
     if rule.removed:
-        parts.append("open on " + ", ".join(d.isoformat() for d in sorted(rule.removed)))
-    return "; ".join(parts)
+        parts.append(Words(gettext_noop("open on %(days)s"), days=", ".join(d.isoformat() for d in sorted(rule.removed))))
+    return Joined(parts)
 
 
 def products_of(catalog: Catalog, package_id: str, addons: Iterable[str] = ()) -> list[str]:
@@ -81,27 +83,42 @@ def target_table(catalog: Catalog, package_id: str, addons: Iterable[str] = (), 
     return rows
 
 
-def weekend_facts(rule: WeekendRule) -> dict[str, str]:
-    """The ``[special_weekend]`` table as named lines (summary and diff)."""
+ALL = Words(gettext_noop("all"))
+
+
+def weekend_facts(rule: WeekendRule) -> dict[str, str | Words]:
+    """The ``[special_weekend]`` table as named lines (``catalog diff``)."""
     hhmm = lambda m: f"{m // 60:02d}:{m % 60:02d}"  # noqa: E731
     end = rule.start_day * DAY_MINUTES + rule.start_minute + rule.length_minutes
     return {
-        "window": f"{WEEKDAYS[rule.start_day]} {hhmm(rule.start_minute)} – "
-                  f"{WEEKDAYS[(end // DAY_MINUTES) % 7]} {hhmm(end % DAY_MINUTES)} ({rule.timezone}), "
-                  f"staffed {', '.join(f'{hhmm(a)}–{hhmm(b)}' for a, b in rule.hours)}",
-        "booking": f"{rule.per_year} per agreement year, at least {rule.notice_days} days ahead, "
-                   f"granted by entitlement {rule.entitlement}",
-        "kinds": ", ".join(sorted(rule.kinds)) if rule.kinds is not None else "all",
-        "priorities": ", ".join(sorted(rule.priorities)) if rule.priorities is not None else "all",
-        "products": (f"standard only (not when naming: {', '.join(rule.non_standard_words) or '-'}; "
-                     f"scopes {', '.join(rule.non_standard_scopes) or '-'})") if rule.standard_only else "all",
-        "language": rule.language or "the customer's",
+        "window": Words(gettext_noop("%(window)s, staffed %(hours)s"),
+                        window=f"{WEEKDAYS[rule.start_day]} {hhmm(rule.start_minute)} – "
+                               f"{WEEKDAYS[(end // DAY_MINUTES) % 7]} {hhmm(end % DAY_MINUTES)} ({rule.timezone})",
+                        hours=", ".join(f"{hhmm(a)}–{hhmm(b)}" for a, b in rule.hours)),
+        "booking": Words(gettext_noop("%(count)s per agreement year, at least %(days)s days ahead, "
+                                      "granted by entitlement %(entitlement)s"),
+                         count=rule.per_year, days=rule.notice_days, entitlement=rule.entitlement),
+        "kinds": ", ".join(sorted(rule.kinds)) if rule.kinds is not None else ALL,
+        "priorities": ", ".join(sorted(rule.priorities)) if rule.priorities is not None else ALL,
+        "products": Words(gettext_noop("standard only (not when naming: %(words)s; scopes %(scopes)s)"),
+                          words=", ".join(rule.non_standard_words) or "-",
+                          scopes=", ".join(rule.non_standard_scopes) or "-") if rule.standard_only else ALL,
+        "language": rule.language or Words(gettext_noop("the customer's")),
     }
 
 
-def facts(catalog: Catalog) -> dict[str, str]:
-    """Everything a change can touch, one named line each."""
-    f: dict[str, str] = {}
+def _targets(response: object, resolution: object, calendar: str | None = None) -> Words:
+    if calendar is None:
+        return Words(gettext_noop("response %(response)s, resolution %(resolution)s"),
+                     response=response or "-", resolution=resolution or "-")
+    return Words(gettext_noop("response %(response)s, resolution %(resolution)s, calendar %(calendar)s"),
+                 response=response, resolution=resolution, calendar=calendar)
+
+
+def facts(catalog: Catalog) -> dict[str, str | Words]:
+    """Everything a change can touch, one named line each: a plain value, or :class:`Words`
+    an app words in the reader's language."""
+    f: dict[str, str | Words] = {}
     for key in ("name", "version", "currency", "vat_rate"):
         f[key] = str(getattr(catalog, key))
     f["kinds"] = ", ".join(catalog.kinds)
@@ -135,7 +152,7 @@ def facts(catalog: Catalog) -> dict[str, str]:
         for name, value in package.limits.items():
             f[f"{base}.limits.{name}"] = str(value)
         for level, kinds, response, resolution, calendar in target_table(catalog, package.id):
-            f[f"{base}.targets.{level}.{kinds}"] = f"response {response}, resolution {resolution}, calendar {calendar}"
+            f[f"{base}.targets.{level}.{kinds}"] = _targets(response, resolution, calendar)
     for addon in catalog.addons.values():
         base = f"addons.{addon.id}"
         f[f"{base}.name"] = _name(addon.name)
@@ -146,11 +163,12 @@ def facts(catalog: Catalog) -> dict[str, str]:
         for rule in addon.targets:
             kinds = ", ".join(sorted(rule.kinds)) if rule.kinds else "all"
             kinds += f" [product {', '.join(sorted(rule.products))}]" if rule.products else ""
-            f[f"{base}.targets.{rule.priority}.{kinds}"] = f"response {rule.response or '-'}, resolution {rule.resolution or '-'}"
+            f[f"{base}.targets.{rule.priority}.{kinds}"] = _targets(rule.response, rule.resolution)
         for index, cal_rule in enumerate(addon.calendar_rules):
-            f[f"{base}.calendar_rules[{index}]"] = (
-                f"{cal_rule.calendar} for kinds {', '.join(sorted(cal_rule.kinds)) if cal_rule.kinds else 'all'}, "
-                f"priorities {', '.join(sorted(cal_rule.priorities)) if cal_rule.priorities else 'all'}")
+            f[f"{base}.calendar_rules[{index}]"] = Words(
+                gettext_noop("%(calendar)s for kinds %(kinds)s, priorities %(priorities)s"), calendar=cal_rule.calendar,
+                kinds=", ".join(sorted(cal_rule.kinds)) if cal_rule.kinds else ALL,
+                priorities=", ".join(sorted(cal_rule.priorities)) if cal_rule.priorities else ALL)
     if catalog.special_weekend is not None:
         for fact, text in weekend_facts(catalog.special_weekend).items():
             f[f"special_weekend.{fact}"] = text
@@ -158,10 +176,12 @@ def facts(catalog: Catalog) -> dict[str, str]:
     return {k: v for k, v in f.items() if v != ""}
 
 
-def diff(old: Catalog, new: Catalog, years: Iterable[int] | None = None) -> list[str]:
+def diff(old: Catalog, new: Catalog, years: Iterable[int] | None = None,
+         word: Callable[[object], str] = str) -> list[str]:
     """What ``new`` changes against ``old``: ``+`` added, ``-`` removed, ``~`` changed, and for
     each calendar whose holidays changed the closed days gained and lost in ``years`` (the
-    current year and the four after it by default). Empty when nothing a person sees changed."""
+    current year and the four after it by default). Empty when nothing a person sees changed.
+    ``word`` writes a value (:class:`Words` in the reader's language; default English)."""
     before, after = facts(old), facts(new)
     out = []
     for key in sorted(before.keys() | after.keys(), key=_order(before, after)):
@@ -169,11 +189,11 @@ def diff(old: Catalog, new: Catalog, years: Iterable[int] | None = None) -> list
         if a == b:
             continue
         if a is None:
-            out.append(f"+ {key}: {b}")
+            out.append(f"+ {key}: {word(b)}")
         elif b is None:
-            out.append(f"- {key}: {a}")
+            out.append(f"- {key}: {word(a)}")
         else:
-            out.append(f"~ {key}: {a} → {b}")
+            out.append(f"~ {key}: {word(a)} → {word(b)}")
     this_year = date.today().year
     for cal_id in sorted(old.calendars.keys() & new.calendars.keys()):
         was, now = old.calendars[cal_id].holidays, new.calendars[cal_id].holidays
@@ -183,13 +203,15 @@ def diff(old: Catalog, new: Catalog, years: Iterable[int] | None = None) -> list
             a_days = public_holidays(was, year) if was else {}
             b_days = public_holidays(now, year) if now else {}
             for day in sorted(a_days.keys() - b_days.keys()):
-                out.append(f"  calendar {cal_id}: open on {day.isoformat()} ({a_days[day]}), closed before")
+                out.append("  " + word(Words(gettext_noop("calendar %(calendar)s: open on %(day)s (%(name)s), closed before"),
+                                             calendar=cal_id, day=day.isoformat(), name=a_days[day])))
             for day in sorted(b_days.keys() - a_days.keys()):
-                out.append(f"  calendar {cal_id}: closed on {day.isoformat()} ({b_days[day]})")
+                out.append("  " + word(Words(gettext_noop("calendar %(calendar)s: closed on %(day)s (%(name)s)"),
+                                             calendar=cal_id, day=day.isoformat(), name=b_days[day])))
     return out
 
 
-def _order(before: dict[str, str], after: dict[str, str]) -> Callable[[str], int]:
+def _order(before: dict[str, str | Words], after: dict[str, str | Words]) -> Callable[[str], int]:
     """Keys in the order the catalog lists them (old first, then what is new)."""
     position = {key: index for index, key in enumerate([*before, *(k for k in after if k not in before)])}
     return lambda key: position[key]
