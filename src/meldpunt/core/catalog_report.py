@@ -109,7 +109,7 @@ def facts(catalog: Catalog) -> dict[str, str]:
         base = f"calendars.{cal.id}"
         f[f"{base}.name"] = cal.label("en")
         f[f"{base}.timezone"] = cal.timezone
-        f[f"{base}.hours"] = describe_hours(cal.weekly, None, "en")
+        f[f"{base}.hours"] = describe_hours(cal.weekly, None)
         f[f"{base}.holidays"] = holidays_text(cal)
         for day, reason in cal.closed.items():
             f[f"{base}.closed.{day.isoformat()}"] = reason
