@@ -295,6 +295,9 @@ def test_catalogs_list_packages_addons_calendars_and_priority_scheme(desk):
     assert "nl" in small["name"] and "incident" in small["covers"]
     assert next(a for a in erpm["addons"] if a["id"] == "premium")["monthly_price"] == "795.00"
     assert all(c["timezone"] == "Europe/Amsterdam" and c["description"]["en"] for c in erpm["calendars"])
+    workdays = next(c for c in erpm["calendars"] if c["id"] == "workdays")
+    assert workdays["description"] == {"en": "Mon–Fri 09:00–17:00; closed on NL holidays",
+                                       "nl": "ma–vr 09:00–17:00; NL feestdagen gesloten"}
     assert erpm["priority"]["levels"] == ["A", "B", "C", "D"] and erpm["priority"]["fixed"]["question"] == "D"
     detail = Api(desk["staff"]).get(f"/api/catalogs/{erpm['id']}")
     assert detail.status_code == 200 and detail.json()["id"] == erpm["id"]

@@ -75,6 +75,9 @@ def test_a_window_outside_service_hours_or_on_a_holiday_is_refused(desk):
         publish_availability(agent=desk["agent"], vendor="invantive", weekday=5, starts=time(10), ends=time(12))
     with pytest.raises(BookingError, match="outside the service hours"):
         publish_availability(agent=desk["agent"], vendor="invantive", weekday=0, starts=time(18), ends=time(20))
+    with translation.override("nl"), pytest.raises(BookingError) as dutch:  # the hours in the reader's language
+        publish_availability(agent=desk["agent"], vendor="invantive", weekday=0, starts=time(18), ends=time(20))
+    assert "buiten de service-uren (ma–vr 09:00–17:00; NL feestdagen gesloten)" in str(dutch.value)
     with pytest.raises(BookingError, match="holiday or closed day"):
         publish_availability(agent=desk["agent"], vendor="invantive", on_date=date(2027, 4, 27),
                              starts=time(10), ends=time(12))

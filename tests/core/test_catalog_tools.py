@@ -185,6 +185,7 @@ def test_diff_speaks_the_shells_language(capsys, tmp_path, monkeypatch):
     """The facts' words are the reader's (gettext); the catalog's own names and values stay."""
     new = tmp_path / "new.toml"
     new.write_text(EXAMPLE.read_text("utf-8").replace('except = ["Epiphany"]', "except = []")
+                   .replace('mon = ["08:00-18:00"]', 'mon = ["08:30-18:00"]', 1)
                    .replace('response = "1h"\nresolution = "8h"', 'response = "30m"\nresolution = "8h"'), "utf-8")
     monkeypatch.setenv("LANGUAGE", "nl")
     code, out, _ = run(capsys, "catalog", "diff", str(EXAMPLE), str(new), "--years", "2027-2027")
@@ -196,6 +197,8 @@ def test_diff_speaks_the_shells_language(capsys, tmp_path, monkeypatch):
     assert ("~ packages.premium.targets.P1.incident: reactie 1h, oplossing 8h, kalender boston → "
             "reactie 30m, oplossing 8h, kalender boston") in lines
     assert "  kalender office: gesloten op 2027-01-06 (Epiphany)" in lines
+    assert any(line.startswith("~ calendars.") and ".hours: ma–vr 08:00–18:00 → ma 08:30–18:00; di–vr 08:00–18:00" in line
+               for line in lines), lines
 
 
 def test_diff_of_equal_catalogs_says_so(capsys, tmp_path):

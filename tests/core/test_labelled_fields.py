@@ -2,7 +2,7 @@
 op een geïsoleerde omgeving, zoals product, versie en opeenvolgende te nemen stappen")."""
 
 from meldpunt.core.catalog_loader import load_preset
-from meldpunt.core.completeness import check_completeness, information_request
+from meldpunt.core.completeness import check_completeness
 from meldpunt.core.labelled_fields import form_for, read_labelled
 
 OUTLOOK_NL = """Goedemorgen,\r
@@ -65,22 +65,6 @@ def test_a_complete_report_by_mail_is_complete_under_the_invantive_rules():
     rules = load_preset("invantive").completeness["incident"]
     description = OUTLOOK_NL  # the whole mail is the problem description
     assert check_completeness(rules, {**found, "description": description}).complete
-
-
-def test_the_completeness_request_names_what_is_missing_and_gives_the_form_to_fill_in():
-    rules = load_preset("erpm").completeness["incident"]
-    result = check_completeness(rules, {"description": "Factuur boeken lukt niet", "product": "Boekhouding"}, "nl")
-    text = information_request(result, "nl", 7)
-    assert "- De versie\n- De stappen die het probleem laten zien" in text
-    assert "Versie:\nStappen:\n1.\n2." in text
-    assert "Product:" not in text  # given already: only what is missing is asked
-    english = information_request(check_completeness(rules, {"description": "Invoice posting fails"}, "en"), "en")
-    assert "Product:\nVersion:\nSteps:\n1.\n2." in english
-    # What we ask for is what we read: the customer fills in the form we sent.
-    filled = english.replace("Product:", "Product: Sales").replace("Version:", "Version: 17.0").replace(
-        "Steps:\n1.\n2.", "Steps:\n1. Open an invoice\n2. Press Post")
-    assert read_labelled(filled) == {"product": "Sales", "product_version": "17.0",
-                                     "reproduction": "1. Open an invoice\n2. Press Post"}
 
 
 def test_the_form_uses_the_customers_language():

@@ -85,6 +85,10 @@ def test_target_seconds_of_each_unit(workdays, uneven):
         target_seconds(workdays, Target.parse("planning"), start)
 
 
+#: ERP.M's workdays: Monday to Friday 09:00–17:00 (minutes of the day), weekends closed.
+OFFICE_WEEK = (((540, 1020),),) * 5 + ((), ())
+
+
 def codes(deadline) -> list[str]:
     return [line.code for line in deadline.explanation]
 
@@ -97,7 +101,7 @@ def test_explanation_names_the_calendar_the_target_and_the_due(workdays):
     assert deadline.due == at(2026, 11, 30, 12)
     assert deadline.state == "running"
     assert deadline.explanation == [
-        Line("calendar", {"name": "Workdays 09:00–17:00", "description": "Mon–Fri 09:00–17:00; closed on NL holidays",
+        Line("calendar", {"name": "Workdays 09:00–17:00", "weekly": OFFICE_WEEK, "holidays": "NL",
                           "zone": "Europe/Amsterdam"}),
         Line("target", {"label": "response, priority A", "target": Target.parse("2h"), "seconds": 7200}),
         Line("received", {"at": at(2026, 11, 30, 10)}),
@@ -246,7 +250,7 @@ def test_deadline_as_dict_is_plain_json_data(workdays):
         "state": "running",
         "explanation": [
             {"code": "calendar", "params": {"name": "Workdays 09:00–17:00",
-                                            "description": "Mon–Fri 09:00–17:00; closed on NL holidays",
+                                            "weekly": [[[540, 1020]]] * 5 + [[], []], "holidays": "NL",
                                             "zone": "Europe/Amsterdam"}},
             {"code": "target", "params": {"label": "", "target": "2h", "seconds": 7200}},
             {"code": "received", "params": {"at": "2026-11-30T10:00:00+01:00"}},

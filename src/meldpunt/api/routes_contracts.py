@@ -8,10 +8,10 @@ from ninja import Path, Router
 
 from meldpunt.api.errors import NotFound
 from meldpunt.api.schemas import MAX_DB_ID, AgreementOut, CatalogOut, ErrorOut
+from meldpunt.contracts.hours_words import describe_hours
 from meldpunt.contracts.models import Agreement, CatalogVersion
 from meldpunt.contracts.selectors import visible_agreements, visible_catalogs
 from meldpunt.contracts.services import check_limits, validate_agreement
-from meldpunt.core.calendars import describe_hours
 
 router = Router(tags=["contracts"])
 Id = Annotated[int, Path(ge=1, le=MAX_DB_ID)]

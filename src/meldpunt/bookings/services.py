@@ -42,6 +42,7 @@ from meldpunt.bookings.selectors import (
 )
 from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.contracts.catalogs import newest_version
+from meldpunt.contracts.hours_words import calendar_hours
 from meldpunt.contracts.models import Agreement, CatalogVersion, Contact
 from meldpunt.core.billing import BillingError, parse_amount
 from meldpunt.core.businesstime import FIRST_YEAR, LAST_YEAR, epoch
@@ -94,7 +95,7 @@ def publish_availability(
     why = window_outside_service(calendar, Window(agent=agent.pk, start=starts, end=ends, weekday=weekday, day=on_date))
     if why == "outside_hours":
         raise BookingError(_("These hours lie outside the service hours (%(hours)s); sessions are only held in "
-                             "service hours.") % {"hours": calendar.description})
+                             "service hours.") % {"hours": calendar_hours(calendar)})
     if why:
         raise BookingError(_("%(day)s is a holiday or closed day (%(name)s); no sessions then.")
                            % {"day": on_date.isoformat(), "name": why.partition(":")[2]})

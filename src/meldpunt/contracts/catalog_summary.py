@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts.catalog_summary_parts import channel_words, holidays_words, weekend_words
-from meldpunt.core.calendars import describe_hours
+from meldpunt.contracts.hours_words import describe_hours
 from meldpunt.core.catalog import Catalog
 from meldpunt.core.catalog_report import METRICS, target_table
 from meldpunt.localformat import money, number

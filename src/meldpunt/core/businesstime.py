@@ -30,6 +30,9 @@ LAST_YEAR = 2200
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_MINUTES = 24 * 60
+#: How the core names a calendar open every minute of every day (the 24×7 calendar); marked
+#: for the catalogue, an app words it in the reader's language.
+AROUND_THE_CLOCK = gettext_noop("open around the clock, every day")
 
 #: (start minute, end minute) since local midnight; end may be 1440 (24:00).
 Range = tuple[int, int]
@@ -90,12 +93,17 @@ class Calendar:
         closed_days: ClosedDaySource = _no_closed_days,
         description: str = "",
         extra_hours: Mapping[date, Sequence[Range]] | None = None,
+        holiday_set: str | None = None,
     ) -> None:
         if len(weekly) != 7:
             raise ValueError("weekly hours need seven days, Monday first")
         self.id = id
         self.name = name
+        #: The hours in English (``core.calendars.describe_hours``); a person reads them worded
+        #: from ``weekly`` and ``holiday_set`` by the app (``contracts.hours_words``).
         self.description = description
+        #: Whose public holidays close it ("NL", "DE-BY"), None when none do.
+        self.holiday_set = holiday_set
         self.zone = ZoneInfo(timezone)
         self.weekly: tuple[tuple[Range, ...], ...] = tuple(
             _merge_ranges(day) for day in weekly
@@ -429,5 +437,5 @@ def always_open(timezone: str = "Europe/Amsterdam") -> Calendar:
         name="24×7",
         timezone=timezone,
         weekly=[[(0, DAY_MINUTES)]] * 7,
-        description="open around the clock, every day",
+        description=AROUND_THE_CLOCK,
     )

@@ -24,7 +24,8 @@ from functools import lru_cache
 
 import holidays as holiday_lib
 
-from meldpunt.core.businesstime import FIRST_YEAR, LAST_YEAR, Calendar, Range
+from meldpunt.core.businesstime import AROUND_THE_CLOCK, DAY_MINUTES, FIRST_YEAR, LAST_YEAR, Calendar, Range
+from meldpunt.core.marks import gettext_noop
 
 #: The years the holiday tables are built for: the calendar range plus one year each side
 #: (a calendar's interval table starts a year before its first supported instant).
@@ -169,22 +170,22 @@ def build_calendar(
         timezone=definition.timezone,
         weekly=definition.weekly,
         closed_days=source,
-        description=describe_hours(definition.weekly, definition.holiday_set, language),
+        description=describe_hours(definition.weekly, definition.holiday_set),
         extra_hours=extra_hours,
+        holiday_set=definition.holiday_set,
     )
 
 
-_DAY_NAMES = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
-}
+#: The days as the core's own (English) hours name them, Monday first; a person reads them in
+#: their language from the app (``meldpunt.contracts.hours_words``).
+DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: The public holidays a calendar closes on, by their set ("NL", "DE-BY"); the app words it.
+CLOSED_ON_HOLIDAYS = gettext_noop("closed on %(holidays)s holidays")
 
 
-def describe_hours(
-    weekly: Sequence[Sequence[Range]], holiday_set: str | None, language: str = "en"
-) -> str:
-    """``Mon–Fri 09:00–17:00, NL holidays`` — a person's summary of the weekly pattern."""
-    names = _DAY_NAMES.get(language, _DAY_NAMES["en"])
+def hour_groups(weekly: Sequence[Sequence[Range]]) -> list[tuple[int, int, str]]:
+    """Runs of consecutive days with the same hours: ``(first, last, "09:00–17:30")`` with
+    Monday 0; days without hours are left out."""
     groups: list[tuple[int, int, str]] = []
     for index, ranges in enumerate(weekly):
         text = ", ".join(f"{_hhmm(s)}–{_hhmm(e)}" for s, e in ranges)
@@ -194,13 +195,24 @@ def describe_hours(
             groups[-1] = (groups[-1][0], index, text)
         else:
             groups.append((index, index, text))
-    parts = [
-        f"{names[a]}{'–' + names[b] if b != a else ''} {text}" for a, b, text in groups
-    ]
+    return groups
+
+
+def around_the_clock(weekly: Sequence[Sequence[Range]], holiday_set: str | None) -> bool:
+    """Open every minute of every day, no holidays: described as :data:`AROUND_THE_CLOCK`."""
+    return not holiday_set and all([tuple(r) for r in day] == [(0, DAY_MINUTES)] for day in weekly)
+
+
+def describe_hours(weekly: Sequence[Sequence[Range]], holiday_set: str | None) -> str:
+    """``Mon–Fri 09:00–17:00; closed on NL holidays``: the weekly pattern in the core's own
+    English (a calendar's ``description``, the facts ``catalog diff`` compares). What a
+    person reads is worded in their language by ``meldpunt.contracts.hours_words``."""
+    if around_the_clock(weekly, holiday_set):
+        return AROUND_THE_CLOCK
+    parts = [f"{DAY_ABBREVIATIONS[a]}{'–' + DAY_ABBREVIATIONS[b] if b != a else ''} {text}"
+             for a, b, text in hour_groups(weekly)]
     if holiday_set:
-        parts.append(
-            f"{holiday_set} feestdagen gesloten" if language == "nl" else f"closed on {holiday_set} holidays"
-        )
+        parts.append(CLOSED_ON_HOLIDAYS % {"holidays": holiday_set})
     return "; ".join(parts)
 
 

@@ -11,7 +11,7 @@ for calendars whose holidays changed, the closed days they gain or lose in the c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 from meldpunt.core.businesstime import DAY_MINUTES, WEEKDAYS
@@ -86,6 +86,26 @@ def target_table(catalog: Catalog, package_id: str, addons: Iterable[str] = (), 
 ALL = Words(gettext_noop("all"))
 
 
+class WeeklyHours(Words):
+    """A calendar's weekly hours as a fact; English by :func:`describe_hours`, in another
+    language by the app (``contracts.hours_words``)."""
+
+    __slots__ = ("weekly",)
+
+    def __init__(self, weekly: Sequence[Sequence[tuple[int, int]]]) -> None:
+        super().__init__("")
+        self.weekly = tuple(tuple(day) for day in weekly)
+
+    def word(self, translate: Callable[[str], str]) -> str:
+        return describe_hours(self.weekly, None)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WeeklyHours) and self.weekly == other.weekly
+
+    def __hash__(self) -> int:
+        return hash(self.weekly)
+
+
 def weekend_facts(rule: WeekendRule) -> dict[str, str | Words]:
     """The ``[special_weekend]`` table as named lines (``catalog diff``)."""
     hhmm = lambda m: f"{m // 60:02d}:{m % 60:02d}"  # noqa: E731
@@ -126,7 +146,7 @@ def facts(catalog: Catalog) -> dict[str, str | Words]:
         base = f"calendars.{cal.id}"
         f[f"{base}.name"] = cal.label("en")
         f[f"{base}.timezone"] = cal.timezone
-        f[f"{base}.hours"] = describe_hours(cal.weekly, None, "en")
+        f[f"{base}.hours"] = WeeklyHours(cal.weekly)
         f[f"{base}.holidays"] = holidays_text(cal)
         for day, reason in cal.closed.items():
             f[f"{base}.closed.{day.isoformat()}"] = reason

@@ -70,6 +70,8 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, Target):
         return str(value)
+    if isinstance(value, tuple):  # a calendar's weekly hours
+        return [_plain(v) for v in value]
     return value
 
 
@@ -81,7 +83,8 @@ class Line:
     Moments are aware datetimes in the calendar's zone, days are dates, spans are business
     seconds, names are the calendar's (already in the language it was built in). Codes:
 
-    - ``calendar``: ``name``, ``description``, ``zone``
+    - ``calendar``: ``name``, ``weekly`` (the calendar's ranges, Monday first), ``holidays``
+      (whose public holidays close it, or None), ``zone``
     - ``target``: ``label``, ``target``, ``seconds`` (minutes or hours)
     - ``target_days``: ``label``, ``target``, ``per_day``, ``seconds`` (equal service days)
     - ``target_service_days``: ``label``, ``target``, ``seconds`` (uneven service days)
@@ -116,7 +119,8 @@ def compute_deadline(
     # pause to end now, which bounds the closed days the explanation lists.
     start_s, due_s = due_at(calendar, target, received_s, closed_pauses)
     started = calendar.localize(start_s)
-    lines = [Line("calendar", {"name": calendar.name, "description": calendar.description, "zone": calendar.zone.key}),
+    lines = [Line("calendar", {"name": calendar.name, "weekly": calendar.weekly, "holidays": calendar.holiday_set,
+                               "zone": calendar.zone.key}),
              _target_line(calendar, target, start_s, label)]
     if start_s != received_s:
         lines.append(Line("received_outside", {"at": calendar.localize(received_s), "start": started}))

@@ -1,7 +1,8 @@
 """An SLA explanation in the reader's language: the core's :class:`meldpunt.core.sla.Line` s
 worded through gettext, moments and days through :mod:`meldpunt.localformat`
 ("maandag 30 november 2026 09:00" / "Monday 30 November 2026 09:00", in the calendar's
-zone), business time as "2h 30m" / "2u 30m".
+zone), business time as "2h 30m" / "2u 30m", a calendar's hours through
+:mod:`meldpunt.contracts.hours_words`.
 
 No models here: the ``meldpunt deadline`` command words its explanation with it too.
 Two lines are the app's own: ``switched`` (``text``: a calendar hook's words, e.g. the
@@ -14,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from meldpunt.contracts.hours_words import describe_hours
 from meldpunt.core.due import Target
 from meldpunt.core.sla import Line
 from meldpunt.localformat import weekday_day, zoned_moment
@@ -62,6 +64,7 @@ def _line(line: Line, language: str) -> str:
     if code.startswith("target"):
         return _target(code, p, language)
     if code == "calendar":
+        p["description"] = describe_hours(p["weekly"], p["holidays"], language)
         return _("Calendar: %(name)s (%(description)s), time zone %(zone)s") % p
     if code == "received":
         return _("Received %(at)s within service hours; the clock starts at once") % p

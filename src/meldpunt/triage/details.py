@@ -2,7 +2,7 @@
 goes back for information; seeds 000/001: product, version, error code, steps).
 
 The completeness request sends the customer a labelled form
-(:func:`meldpunt.core.completeness.information_request`); their answer — by mail, in the
+(:func:`meldpunt.triage.completeness_words.information_request`); their answer — by mail, in the
 portal or through the API — is read with :func:`meldpunt.core.labelled_fields.read_labelled`.
 A field is filled when it is empty or the last check found it missing, too short or
 invalid: an agent's correction or a detail the customer gave before is never overwritten

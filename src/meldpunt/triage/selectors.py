@@ -10,9 +10,9 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts.selectors import is_staff, own_organisation
-from meldpunt.core.completeness import missing_text
 from meldpunt.tickets.models import Clock, Ticket
 from meldpunt.tickets.selectors import visible_tickets
+from meldpunt.triage.completeness_words import stored_missing
 from meldpunt.triage.models import Assessment, LicenceKey, Proposal, SpecialWeekend
 
 ADVISORY_KINDS = ("advisory", "consultant")
@@ -136,7 +136,7 @@ def missing_words(ticket: Ticket, assessment: Assessment | None, language: str) 
     if assessment is None or not assessment.missing:
         return []
     requirements = ticket.agreement.catalog.parsed().completeness.get(ticket.kind, ()) if ticket.agreement_id else ()
-    return [missing_text(requirements, m["field"], m["problem"], language) or m["text"] for m in assessment.missing]
+    return [m.text for m in stored_missing(requirements, assessment.missing, language)]
 
 
 def _assessment(ticket: Ticket) -> Assessment | None:

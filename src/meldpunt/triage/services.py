@@ -1,7 +1,8 @@
 """Seed 002 triage: completeness first, then coverage; accept, send back, or convert to an
 advisory-services request with a proposal. Plain functions, one business action each, in a
 transaction; every decision is in the ticket's event log. The rules are catalog data applied
-by :mod:`meldpunt.core.completeness` and :mod:`meldpunt.core.coverage`.
+by :mod:`meldpunt.core.completeness` (worded by :mod:`meldpunt.triage.completeness_words`) and
+:mod:`meldpunt.core.coverage`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from meldpunt.contracts.catalog_words import billing_error_words
 from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.services import check_limits
 from meldpunt.core.billing import BillingError, money, parse_amount
-from meldpunt.core.completeness import check_completeness, information_request
 from meldpunt.core.coverage import Reason, Subject, Terms, check_coverage
 from meldpunt.core.vocabulary import supported_language
 from meldpunt.intake import outbox
@@ -33,6 +33,7 @@ from meldpunt.tickets.services import (
     request_information,
     set_triage_state,
 )
+from meldpunt.triage.completeness_words import information_request, stored_missing, worded_completeness
 from meldpunt.triage.models import Assessment, Proposal
 from meldpunt.triage.reason_words import kind_names, stored_reason
 
@@ -118,7 +119,7 @@ def _judge(assessment: Assessment, ticket: Ticket, terms: Terms | None) -> None:
         "reproduction": ticket.reproduction, "agreement": agreement.code,
     }
     language = supported_language(ticket.language)
-    completeness = check_completeness(catalog.completeness.get(ticket.kind, ()), values, language)
+    completeness = worded_completeness(catalog.completeness.get(ticket.kind, ()), values, language)
     subject = Subject(
         kind=ticket.kind, on=timezone.localtime(ticket.received_at).date(),
         text=f"{ticket.subject}\n{ticket.description}", area=assessment.area, name=assessment.area_name,
@@ -162,9 +163,10 @@ def send_back(ticket: Ticket, *, actor=None, note: str = "") -> Ticket:
     language = outbox.customer_language(ticket)
     if not assessment.missing and not note.strip():
         raise TriageError(_("the request is complete; say what is missing in a note to send it back anyway"))
-    from meldpunt.core.completeness import Completeness, Missing
+    from meldpunt.core.completeness import Completeness
 
-    result = Completeness(False, tuple(Missing(m["field"], m["problem"], m["text"]) for m in assessment.missing))
+    requirements = ticket.agreement.catalog.parsed().completeness.get(ticket.kind, ()) if ticket.agreement_id else ()
+    result = Completeness(False, stored_missing(requirements, assessment.missing, language))
     body = information_request(result, language, ticket.pk)
     if note.strip():
         body = f"{note.strip()}\n\n{body}" if result.missing else note.strip()

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from meldpunt.accounts.access import language
 from meldpunt.contracts.models import LANGUAGE_CHOICES
-from meldpunt.core.completeness import check_completeness
 from meldpunt.core.filenames import safe_filename
 from meldpunt.intake.attachments import Budget
 from meldpunt.tickets.forms import ReplyForm, VersionForm
 from meldpunt.tickets.models import KIND_CHOICES, STATUS_CHOICES
+from meldpunt.triage.completeness_words import worded_completeness
 
 IMPACT_CHOICES = [
     ("one", _("One user")),
@@ -172,8 +172,8 @@ class NewRequestForm(forms.Form):
             # A detail that is there but does not look right (an error code's pattern) is
             # left to triage: codes only "usually" start with the vendor's prefix.
             rules = [r for r in catalog.completeness.get("incident", ()) if r.field in DETAIL_FIELDS]
-            found = check_completeness(rules, {name: data.get(name) or "" for name in DETAIL_FIELDS},
-                                       language())
+            found = worded_completeness(rules, {name: data.get(name) or "" for name in DETAIL_FIELDS},
+                                        language())
             for missing in found.missing:
                 if missing.problem != "invalid":
                     self.add_error(missing.field, _("An incident report needs this to be worked on.")

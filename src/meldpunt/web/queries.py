@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from meldpunt.contracts.catalogs import StoredCatalog, calendar_for, stored_catalogs
+from meldpunt.contracts.hours_words import describe_hours
 from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.services import check_limits
 from meldpunt.core.businesstime import epoch
-from meldpunt.core.calendars import describe_hours
 from meldpunt.core.sla import business_time_left
 from meldpunt.core.vocabulary import ENTITLEMENTS, label
 from meldpunt.intake.models import InboundMail

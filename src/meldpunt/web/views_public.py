@@ -13,9 +13,9 @@ from django.views.i18n import set_language
 
 from meldpunt.accounts.access import language
 from meldpunt.contracts.catalogs import newest_catalogs
+from meldpunt.contracts.hours_words import describe_hours
 from meldpunt.contracts.selectors import contact_of, is_staff
 from meldpunt.contracts.services import remember_language
-from meldpunt.core.calendars import describe_hours
 from meldpunt.core.vocabulary import ENTITLEMENTS, label
 
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
