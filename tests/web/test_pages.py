@@ -27,6 +27,8 @@ def test_catalogs_page_in_dutch(client):
     f.catalogs()
     html = client.get("/catalogs/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Werkdagen 09:00–17:00" in html and "Noodnummer voor incidenten" in html
+    # the shared entitlement names in Dutch, from the catalogue (core.vocabulary holds English)
+    assert "Toegang op afstand (klant autoriseert en is aanwezig; alleen meekijken)" in html and "Remote access" not in html
 
 
 def test_demo_load_twice_changes_nothing(demo):

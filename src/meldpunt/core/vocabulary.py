@@ -1,19 +1,25 @@
 """The shared words of every catalog: request kinds and entitlements (SPEC.md §1, §2).
 
 Catalogs may only use these names, so code can ask "does this agreement grant
-``remote_access``?" without knowing the vendor. Labels are Dutch and English.
+``remote_access``?" without knowing the vendor. Each name holds its English label, marked
+for extraction (:func:`meldpunt.core.marks.gettext_noop`); people read it through gettext in
+their language: ``contracts.vocabulary_words`` (``kind_label``, ``entitlement_label``), and
+``tickets.models.KIND_CHOICES`` for the request kinds. The Dutch is in the project catalogue.
 """
 
 from __future__ import annotations
 
-KINDS: dict[str, dict[str, str]] = {
-    "incident": {"en": "Incident", "nl": "Incident"},
-    "question": {"en": "Question", "nl": "Vraag"},
-    "change": {"en": "Change request", "nl": "Wijzigingsverzoek"},
-    "advisory": {"en": "Advisory-services request", "nl": "Verzoek adviesdiensten"},
-    "licence_key": {"en": "Licence key request", "nl": "Licentiesleutelaanvraag"},
-    "installation": {"en": "Installation request", "nl": "Installatieverzoek"},
-    "consultant": {"en": "Consultant request", "nl": "Consultantverzoek"},
+from meldpunt.core.marks import gettext_noop
+
+#: Request kind → its English label.
+KINDS: dict[str, str] = {
+    "incident": gettext_noop("Incident"),
+    "question": gettext_noop("Question"),
+    "change": gettext_noop("Change request"),
+    "advisory": gettext_noop("Advisory-services request"),
+    "licence_key": gettext_noop("Licence key request"),
+    "installation": gettext_noop("Installation request"),
+    "consultant": gettext_noop("Consultant request"),
 }
 
 METRICS = ("response", "resolution")
@@ -26,48 +32,46 @@ def supported_language(code: str | None) -> str:
     """``code`` when Meldpunt writes in it, else English."""
     return code if code in LANGUAGES else "en"
 
-ENTITLEMENTS: dict[str, dict[str, str]] = {
-    "fix_notifications": {"en": "Notification of critical fixes (opt-in)", "nl": "Notificatie van belangrijke oplossingen (aanmelden)"},
-    "updates": {"en": "Updates and feature packs", "nl": "Updates en functiepacks"},
-    "patches": {"en": "Patches and service packs", "nl": "Patches en servicepacks"},
-    "unlimited_incidents": {"en": "Unlimited incidents", "nl": "Onbeperkt aantal meldingen"},
-    "portal_24x7": {"en": "Online portal 24/7", "nl": "Online portaal 24/7"},
-    "phone_during_coverage": {"en": "Phone during coverage hours", "nl": "Telefonisch tijdens dekkingstijden"},
-    "remote_access": {"en": "Remote access (customer authorises and is present; staff only look)", "nl": "Toegang op afstand (klant autoriseert en is aanwezig; alleen meekijken)"},
-    "fixed_response_times": {"en": "Fixed response times", "nl": "Vaste responstijden"},
-    "urgency_handling": {"en": "Handling by urgency", "nl": "Behandeling naar urgentie"},
-    "critical_workday_24h": {"en": "Critical issues 24 hours per workday", "nl": "Kritieke meldingen 24 uur per werkdag"},
-    "critical_24x7": {"en": "Critical issues 24×7", "nl": "Kritieke meldingen 24×7"},
-    "how_to": {"en": "How-to questions on the standard product", "nl": "How-to vragen over het standaardproduct"},
-    "online_groups": {"en": "Online groups", "nl": "Online groepen"},
-    "recorded_instructions": {"en": "Recorded instructions", "nl": "Opgenomen instructies"},
-    "interactive_sessions": {"en": "Interactive instruction sessions", "nl": "Interactieve instructies"},
-    "dedicated_csm": {"en": "Dedicated customer success manager", "nl": "Toegewezen customer success manager"},
-    "activity_reviews": {"en": "Support-activity reviews", "nl": "Reviews ondersteuningsactiviteiten"},
-    "early_adopter": {"en": "Early-adopter programme", "nl": "Early Adopter-programma"},
-    "specialist_escalation": {"en": "Specialists and developers", "nl": "Ondersteuning door specialisten en ontwikkelaars"},
-    "education_discount": {"en": "Education discount", "nl": "Korting op opleidingen"},
-    "update_planning": {"en": "Update planning", "nl": "Hulp bij planning van updates"},
-    "special_event_weekend": {"en": "One special-event weekend a year", "nl": "Eén weekend per jaar ondersteuning bij speciale gebeurtenissen"},
-    "email_support": {"en": "Email support", "nl": "E-mail support"},
-    "web_support": {"en": "Web support", "nl": "Website support"},
-    "phone_support": {"en": "Phone support", "nl": "Telefonisch support"},
-    "chat_support": {"en": "Chat during service hours", "nl": "Chat tijdens servicetijden"},
-    "monitoring": {"en": "Monitoring alerts become incidents", "nl": "Monitoring: meldingen worden incidenten"},
-    "no_emergency_number": {"en": "No emergency number", "nl": "Geen noodnummer"},
-    "emergency_number": {"en": "Emergency number for incidents", "nl": "Noodnummer voor incidenten"},
-    "no_support_outside_workdays": {"en": "No support outside workdays", "nl": "Geen support buiten werkdagen"},
-    "incident_intake_extended": {"en": "Incident intake 06:00–23:00", "nl": "Incidentmeldingen 06:00–23:00"},
-    "integration_support": {"en": "Support per named integration", "nl": "Support per koppeling"},
-    "standard_migration": {"en": "Standard migration (custom and third-party modules excluded)", "nl": "Standaard migratie (maatwerk en third-party modules niet inbegrepen)"},
-    "documentation": {"en": "Documentation and knowledge base", "nl": "Documentatie en kennisbank"},
-    "community_questions": {"en": "Community questions (not covered)", "nl": "Community-vragen (niet gedekt)"},
-    "ideas": {"en": "Ideas register", "nl": "Ideeënregister"},
-    "use": {"en": "Use of the software", "nl": "Gebruik van de software"},
-    "incident_resolution": {"en": "Incident resolution", "nl": "Oplossen van incidenten"},
+
+#: Entitlement name → its English label (what a package or add-on grants).
+ENTITLEMENTS: dict[str, str] = {
+    "fix_notifications": gettext_noop("Notification of critical fixes (opt-in)"),
+    "updates": gettext_noop("Updates and feature packs"),
+    "patches": gettext_noop("Patches and service packs"),
+    "unlimited_incidents": gettext_noop("Unlimited incidents"),
+    "portal_24x7": gettext_noop("Online portal 24/7"),
+    "phone_during_coverage": gettext_noop("Phone during coverage hours"),
+    "remote_access": gettext_noop("Remote access (customer authorises and is present; staff only look)"),
+    "fixed_response_times": gettext_noop("Fixed response times"),
+    "urgency_handling": gettext_noop("Handling by urgency"),
+    "critical_workday_24h": gettext_noop("Critical issues 24 hours per workday"),
+    "critical_24x7": gettext_noop("Critical issues 24×7"),
+    "how_to": gettext_noop("How-to questions on the standard product"),
+    "online_groups": gettext_noop("Online groups"),
+    "recorded_instructions": gettext_noop("Recorded instructions"),
+    "interactive_sessions": gettext_noop("Interactive instruction sessions"),
+    "dedicated_csm": gettext_noop("Dedicated customer success manager"),
+    "activity_reviews": gettext_noop("Support-activity reviews"),
+    "early_adopter": gettext_noop("Early-adopter programme"),
+    "specialist_escalation": gettext_noop("Specialists and developers"),
+    "education_discount": gettext_noop("Education discount"),
+    "update_planning": gettext_noop("Update planning"),
+    "special_event_weekend": gettext_noop("One special-event weekend a year"),
+    "email_support": gettext_noop("Email support"),
+    "web_support": gettext_noop("Web support"),
+    "phone_support": gettext_noop("Phone support"),
+    "chat_support": gettext_noop("Chat during service hours"),
+    "monitoring": gettext_noop("Monitoring alerts become incidents"),
+    "no_emergency_number": gettext_noop("No emergency number"),
+    "emergency_number": gettext_noop("Emergency number for incidents"),
+    "no_support_outside_workdays": gettext_noop("No support outside workdays"),
+    "incident_intake_extended": gettext_noop("Incident intake 06:00–23:00"),
+    "integration_support": gettext_noop("Support per named integration"),
+    "standard_migration": gettext_noop("Standard migration (custom and third-party modules excluded)"),
+    "documentation": gettext_noop("Documentation and knowledge base"),
+    "community_questions": gettext_noop("Community questions (not covered)"),
+    "ideas": gettext_noop("Ideas register"),
+    "use": gettext_noop("Use of the software"),
+    "incident_resolution": gettext_noop("Incident resolution"),
 }
 
-
-def label(table: dict[str, dict[str, str]], key: str, language: str = "en") -> str:
-    names = table.get(key, {})
-    return names.get(language) or names.get("en") or key

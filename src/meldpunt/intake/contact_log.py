@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import Agreement, Contact
+from meldpunt.contracts.vocabulary_words import kind_label
 from meldpunt.core.businesstime import epoch
 from meldpunt.core.channels import LIVE_CHANNELS, ChannelState, channel_state
-from meldpunt.core.vocabulary import KINDS
 from meldpunt.tickets.models import Ticket, channel_label
 from meldpunt.tickets.registration import create_ticket
 from meldpunt.tickets.requests import NewRequest
@@ -122,7 +122,7 @@ def _sentences(agreement: Agreement, language: str, at: datetime | None) -> list
 
 def _narrowing(catalog, hours, language: str) -> str:
     parts = [catalog.priority.label(level, language) for level in catalog.priority.levels if level in (hours.priorities or ())]
-    parts += [KINDS[kind].get(language, KINDS[kind]["en"]) for kind in catalog.kinds if kind in (hours.kinds or ())]
+    parts += [kind_label(kind, language) for kind in catalog.kinds if kind in (hours.kinds or ())]
     return " / ".join(parts)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from meldpunt.contracts.catalogs import newest_catalogs
 from meldpunt.contracts.models import Agreement
+from meldpunt.contracts.vocabulary_words import kind_label
 from meldpunt.core.contact_points import contacts_for
-from meldpunt.core.vocabulary import KINDS
 
 
 def contact_lines(agreement: Agreement, language: str, kind: str | None = None) -> list[dict]:
@@ -21,7 +21,7 @@ def contact_lines(agreement: Agreement, language: str, kind: str | None = None) 
     return [
         {"label": point.text(language), "value": point.value, "href": point.href, "note": point.text(language, "note"),
          "channel": point.channel,
-         "kinds": [KINDS[k].get(language, KINDS[k]["en"]) for k in catalog.kinds if point.kinds and k in point.kinds]}
+         "kinds": [kind_label(k, language) for k in catalog.kinds if point.kinds and k in point.kinds]}
         for point in contacts_for(catalog.contacts, agreement.package, agreement.addon_ids(), kind)
     ]
 
@@ -32,7 +32,7 @@ def vendor_contacts(language: str) -> list[dict]:
     for stored in newest_catalogs():
         catalog = stored.catalog
         lines = [{"label": p.text(language), "value": p.value, "href": p.href, "note": p.text(language, "note"),
-                  "kinds": [KINDS[k].get(language, KINDS[k]["en"]) for k in catalog.kinds if p.kinds and k in p.kinds],
+                  "kinds": [kind_label(k, language) for k in catalog.kinds if p.kinds and k in p.kinds],
                   "packages": sorted(p.packages or ()) + sorted(p.addons or ())}
                  for p in catalog.contacts]
         found.append({"vendor": catalog.name, "contacts": lines})

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from meldpunt.accounts.access import language
 from meldpunt.contracts.selectors import contact_of, is_staff, visible_agreements
-from meldpunt.core.vocabulary import KINDS, label
+from meldpunt.contracts.vocabulary_words import kind_label
 from meldpunt.knowledge import ideas as idea_services
 from meldpunt.knowledge.community import vendors_of, visible_ideas, visible_questions
 from meldpunt.knowledge.forms import AnswerForm, IdeaForm, IdeaStatusForm, QuestionForm, posted_id
@@ -39,7 +39,7 @@ def coverage(user) -> list[dict]:
     rows = []
     for agreement in visible_agreements(user):
         package = agreement.catalog.parsed().package(agreement.package)
-        rows.append({"agreement": agreement, "covers": [label(KINDS, k, language()) for k in sorted(package.covers)]})
+        rows.append({"agreement": agreement, "covers": [kind_label(k, language()) for k in sorted(package.covers)]})
     return rows
 
 

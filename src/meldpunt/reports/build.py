@@ -29,10 +29,11 @@ from django.utils.translation import gettext_lazy
 from meldpunt.billing.models import TimeEntry
 from meldpunt.contracts.catalogs import calendar_for
 from meldpunt.contracts.models import Organisation
+from meldpunt.contracts.vocabulary_words import kind_label
 from meldpunt.core import reporting
 from meldpunt.core.businesstime import epoch
 from meldpunt.core.reporting import Attainment, ClockRecord, Durations, Period, WhatIf
-from meldpunt.core.vocabulary import KINDS, METRICS, label
+from meldpunt.core.vocabulary import METRICS
 from meldpunt.reports.whatif import replay
 from meldpunt.satisfaction.selectors import Satisfaction, satisfaction
 from meldpunt.tickets.clocks import explain
@@ -176,13 +177,13 @@ def build_report(
     )
     report = Report(organisation, period, now, as_of, language, _priorities(organisation, tickets, language))
     report.opened = len(tickets)
-    report.opened_by_kind = [(label(KINDS, k, language), n) for k, n in Counter(t.kind for t in tickets).most_common()]
+    report.opened_by_kind = [(kind_label(k, language), n) for k, n in Counter(t.kind for t in tickets).most_common()]
     by_person: dict[str, Counter] = {}
     for t in tickets:
         who = t.contact.name if t.contact_id else (t.reporter_email or "—")
         by_person.setdefault(who, Counter())[t.kind] += 1
     report.submitters = sorted(
-        ((who, sum(c.values()), ", ".join(f"{label(KINDS, k, language)} {n}" for k, n in c.most_common())) for who, c in by_person.items()),
+        ((who, sum(c.values()), ", ".join(f"{kind_label(k, language)} {n}" for k, n in c.most_common())) for who, c in by_person.items()),
         key=lambda row: (-row[1], row[0]),
     )
 
@@ -268,7 +269,7 @@ def _ticket_rows(tickets: list[Ticket], clocks: list[Clock], closed: list[Clock]
     rows = {t.pk: t for t in tickets}
     rows.update({c.ticket_id: c.ticket for c in closed})
     return [
-        TicketRow(t.pk, t.subject, t.contact.name if t.contact_id else (t.reporter_email or "—"), label(KINDS, t.kind, language),
+        TicketRow(t.pk, t.subject, t.contact.name if t.contact_id else (t.reporter_email or "—"), kind_label(t.kind, language),
                   report.priority_label(t.priority), t.received_at, resolved.get(t.pk))
         for t in sorted(rows.values(), key=lambda t: (t.received_at, t.pk))
     ]

@@ -13,16 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from meldpunt.contracts.models import LANGUAGE_CHOICES, Agreement, Contact, Organisation
 from meldpunt.core.channels import CHANNELS
+from meldpunt.core.vocabulary import KINDS
 
-KIND_CHOICES = [
-    ("incident", _("Incident")),
-    ("question", _("Question")),
-    ("change", _("Change request")),
-    ("advisory", _("Advisory-services request")),
-    ("licence_key", _("Licence key request")),
-    ("installation", _("Installation request")),
-    ("consultant", _("Consultant request")),
-]
+#: The request kinds of the shared vocabulary, its marked English labels read through gettext
+#: (one table of kind names: ``contracts.vocabulary_words.kind_label`` reads the same).
+KIND_CHOICES = [(kind, _(english)) for kind, english in KINDS.items()]
 
 STATUS_CHOICES = [
     ("new", _("New")),

@@ -11,13 +11,12 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from meldpunt.contracts.models import Agreement
+from meldpunt.contracts.vocabulary_words import entitlement_label
 from meldpunt.core.channels import CATALOG_ONLY_CHANNELS, missing_entitlement, refused_kind
 from meldpunt.core.priority import PriorityError, initial_priority, reason_text
-from meldpunt.core.vocabulary import ENTITLEMENTS, label
 from meldpunt.tickets import events, search_index, signals
 from meldpunt.tickets.clocks import clocks_for_new, recompute_clocks
 from meldpunt.tickets.models import (
@@ -189,7 +188,7 @@ def _check_channel(agreement: Agreement, channel: str, kind: str) -> None:
     if missing:
         raise TicketError(_("agreement %(code)s: requests by %(channel)s need the entitlement “%(entitlement)s”, "
                             "which this agreement does not include") % {
-            **words, "entitlement": label(ENTITLEMENTS, missing, get_language() or "en")})
+            **words, "entitlement": entitlement_label(missing)})
     if refused_kind(catalog.channels, channel, kind):
         kinds = dict(KIND_CHOICES)
         raise TicketError(_("agreement %(code)s: the %(channel)s channel takes only %(kinds)s requests") % {

@@ -13,10 +13,10 @@ from datetime import date
 from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 
+from meldpunt.contracts.vocabulary_words import kind_label
 from meldpunt.core.coverage import Reason, Weekday
 from meldpunt.core.vocabulary import LANGUAGES
 from meldpunt.localformat import day
-from meldpunt.tickets.models import KIND_CHOICES
 
 #: A weekday inside a sentence ("begint op een zaterdag"), not as a heading.
 WEEKDAYS = (pgettext_lazy("in a sentence", "Monday"), pgettext_lazy("in a sentence", "Tuesday"),
@@ -44,11 +44,4 @@ def stored_reason(reason: Reason) -> dict[str, str]:
 
 def kind_names(kind: str) -> dict[str, str]:
     """A request kind's name in every language the desk writes (its code when unknown)."""
-    label = dict(KIND_CHOICES).get(kind)
-    if label is None:
-        return {"en": kind}
-    names = {}
-    for language in LANGUAGES:
-        with translation.override(language):
-            names[language] = str(label)
-    return names
+    return {language: kind_label(kind, language) for language in LANGUAGES}

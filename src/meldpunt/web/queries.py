@@ -23,9 +23,9 @@ from meldpunt.contracts.catalogs import StoredCatalog, calendar_for, stored_cata
 from meldpunt.contracts.hours_words import describe_hours
 from meldpunt.contracts.models import Agreement
 from meldpunt.contracts.services import check_limits
+from meldpunt.contracts.vocabulary_words import entitlement_label
 from meldpunt.core.businesstime import epoch
 from meldpunt.core.sla import business_time_left
-from meldpunt.core.vocabulary import ENTITLEMENTS, label
 from meldpunt.intake.models import InboundMail
 from meldpunt.teams.selectors import team_queue
 from meldpunt.tickets.clocks import explain, pauses_of
@@ -417,7 +417,7 @@ def agreement_summary(agreement: Agreement, language: str, now: datetime | None 
              "quantity": a.quantity, "names": a.names}
             for a in addon_rows
         ],
-        "entitlements": sorted(label(ENTITLEMENTS, e, language) for e in granted),
+        "entitlements": sorted(entitlement_label(e, language) for e in granted),
         "limits": limits,
         "calendars": calendars,
         "holidays": sorted(closed.items())[:holidays],

@@ -16,7 +16,7 @@ from meldpunt.contracts.catalogs import newest_catalogs
 from meldpunt.contracts.hours_words import describe_hours
 from meldpunt.contracts.selectors import contact_of, is_staff
 from meldpunt.contracts.services import remember_language
-from meldpunt.core.vocabulary import ENTITLEMENTS, label
+from meldpunt.contracts.vocabulary_words import entitlement_label
 
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
@@ -52,12 +52,12 @@ def catalogs(request):
                 "price": p.monthly_price if p.monthly_price else None,
                 "calendar": f"{cal.label(lang)} · {describe_hours(cal.weekly, cal.holiday_set, lang)}",
                 "limits": sorted(p.limits.items()),
-                "entitlements": sorted(label(ENTITLEMENTS, e, lang) for e in p.entitlements),
+                "entitlements": sorted(entitlement_label(e, lang) for e in p.entitlements),
                 "targets": [rows[level] for level in cat.priority.levels if level in rows],
             })
         addons = [{
             "name": a.name.get(lang, a.id), "price": a.monthly_price, "unit": a.unit,
-            "entitlements": sorted(label(ENTITLEMENTS, e, lang) for e in a.entitlements),
+            "entitlements": sorted(entitlement_label(e, lang) for e in a.entitlements),
             "excludes": a.excludes,
         } for a in cat.addons.values()]
         shown.append({"name": cat.name, "version": cat.version, "currency": cat.currency,
