@@ -79,6 +79,11 @@ def test_another_vendor_describes_its_own_weekend():
     assert rule.kinds is None and rule.misses(kind="question", priority="medium") == ["priority"]
     assert rule.misses(kind="change", priority="high", text="custom") == []
     assert "From Friday 18:00 to Sunday 20:00, staffed 08:00–20:00" in weekend_summary(rule, "en")
+    scheme = parse_catalog(text, "other.toml").priority  # levels by the catalog's names, most urgent first
+    nl = weekend_summary(rule, "nl", scheme)
+    assert f"{scheme.label('critical', 'nl')}, {scheme.label('high', 'nl')}" in nl and "critical" not in nl
+    kinds = parse_catalog(text.replace('products = "all"', 'products = "all"\nkinds = ["incident", "change"]'), "o.toml")
+    assert "Wijzigingsverzoek, Incident" in weekend_summary(kinds.special_weekend, "nl")  # kinds by their names
     kw = dict(today=date(2026, 5, 1), starts_on=date(2026, 1, 1), ends_on=None, notice_days=30, start_day=4,
               per_year=2)
     assert check_weekend(entitled=True, saturday=date(2026, 6, 5), booked=[date(2026, 2, 6)], **kw) == []

@@ -11,7 +11,9 @@ from django.utils import translation
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
+from meldpunt.contracts.vocabulary_words import kind_label
 from meldpunt.core.businesstime import DAY_MINUTES
+from meldpunt.core.priority import PriorityScheme
 from meldpunt.core.special_weekend import WeekendRule
 
 
@@ -19,8 +21,9 @@ def _hhmm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def weekend_summary(rule: WeekendRule, language: str = "en") -> str:
-    """The catalog's own description in ``language`` (else its English one), or one made from the rule."""
+def weekend_summary(rule: WeekendRule, language: str = "en", scheme: PriorityScheme | None = None) -> str:
+    """The catalog's own description in ``language`` (else its English one), or one made from
+    the rule: kinds by their names, priorities by the catalog's ``scheme`` labels (else their codes)."""
     own = rule.description.get(language) or rule.description.get("en")
     if own:
         return own
@@ -34,8 +37,9 @@ def weekend_summary(rule: WeekendRule, language: str = "en") -> str:
                 "end_day": WEEKDAYS[end_day],
                 "end": _hhmm(end_minute),
                 "hours": ", ".join(f"{_hhmm(a)}–{_hhmm(b)}" for a, b in rule.hours)},
-            _("all kinds of request") if rule.kinds is None else ", ".join(sorted(rule.kinds)),
-            _("all priorities") if rule.priorities is None else ", ".join(sorted(rule.priorities)),
+            _("all kinds of request") if rule.kinds is None else ", ".join(kind_label(k) for k in sorted(rule.kinds)),
+            _("all priorities") if rule.priorities is None else ", ".join(
+                scheme.label(p, language) if scheme else p for p in sorted(rule.priorities, key=scheme.rank if scheme else None)),
         ]
         if rule.standard_only:
             parts.append(_("standard products only"))

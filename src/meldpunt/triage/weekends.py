@@ -78,7 +78,7 @@ def window_of(weekend: SpecialWeekend) -> tuple[datetime, datetime] | None:
 def covered_text(agreement: Agreement, language: str = "en") -> str:
     """What the weekend covers, in the customer's language (the support language is named in it)."""
     rule = rule_of(agreement)
-    return weekend_summary(rule, language) if rule else ""
+    return weekend_summary(rule, language, agreement.catalog.parsed().priority) if rule else ""
 
 
 def _recompute_window(weekend: SpecialWeekend) -> None:
@@ -209,7 +209,7 @@ def offer_text(agreement: Agreement, language: str = "en") -> str:
         return ""
     terms = (_("%(count)s per agreement year, requested at least %(days)s days ahead; an unused weekend is not "
                "carried over to the next year.") % {"count": rule.per_year, "days": rule.notice_days})
-    return f"{weekend_summary(rule, language)} {terms}"
+    return f"{weekend_summary(rule, language, agreement.catalog.parsed().priority)} {terms}"
 
 
 def weekend_rows(weekends, language: str = "en") -> list[dict]:
@@ -221,7 +221,7 @@ def weekend_rows(weekends, language: str = "en") -> list[dict]:
         rows.append({
             "weekend": weekend,
             "starts": window[0] if window else None, "ends": window[1] if window else None,
-            "covers": weekend_summary(rule, language) if rule else "",
+            "covers": weekend_summary(rule, language, weekend.agreement.catalog.parsed().priority) if rule else "",
             "support_language": rule.language if rule else None,
         })
     return rows
