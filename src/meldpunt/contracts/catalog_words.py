@@ -14,10 +14,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from meldpunt import localformat
-from meldpunt.contracts.hours_words import describe_hours
 from meldpunt.core.billing import BillingError
 from meldpunt.core.catalog import CatalogError, NotInCatalog
-from meldpunt.core.catalog_report import WeeklyHours
 from meldpunt.core.due import TargetError
 from meldpunt.core.marks import Words
 
@@ -76,9 +74,8 @@ def billing_error_words(error: BillingError) -> str:
         return str(error)
     params = dict(error.params)
     if code == "consultant":
-        language = "nl" if (get_language() or "en").startswith("nl") else "en"
-        params = {"session": localformat.duration(params["minutes"], language),
-                  "threshold": localformat.duration(params["threshold"], language)}
+        params = {"session": localformat.duration(params["minutes"]),
+                  "threshold": localformat.duration(params["threshold"])}
     if code == "profile_incomplete":
         params = {"gaps": profile_gaps_words(params["gaps"])}
     return str(BILLING_ERRORS[code]) % params
@@ -131,6 +128,4 @@ def catalog_error_words(error: CatalogError) -> str:
 def fact_words(value: object) -> str:
     """A fact of ``meldpunt catalog diff`` in the active language: :class:`Words` translated,
     any other value as it is written."""
-    if isinstance(value, WeeklyHours):
-        return describe_hours(value.weekly, None)
     return value.word(_) if isinstance(value, Words) else str(value)

@@ -17,7 +17,7 @@ the library's Dutch public holidays except Good Friday and Liberation Day.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -176,14 +176,14 @@ def build_calendar(
     )
 
 
-#: The days as the core's own (English) hours name them, Monday first; a person reads them in
-#: their language from the app (``meldpunt.contracts.hours_words``).
-DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-#: The public holidays a calendar closes on, by their set ("NL", "DE-BY"); the app words it.
+#: The days as hours name them, Monday first; marked for the catalogue ("Mon" → "ma").
+DAY_ABBREVIATIONS = (gettext_noop("Mon"), gettext_noop("Tue"), gettext_noop("Wed"), gettext_noop("Thu"),
+                     gettext_noop("Fri"), gettext_noop("Sat"), gettext_noop("Sun"))
+#: The public holidays a calendar closes on, by their set ("NL", "DE-BY").
 CLOSED_ON_HOLIDAYS = gettext_noop("closed on %(holidays)s holidays")
 
 
-def hour_groups(weekly: Sequence[Sequence[Range]]) -> list[tuple[int, int, str]]:
+def _hour_groups(weekly: Sequence[Sequence[Range]]) -> list[tuple[int, int, str]]:
     """Runs of consecutive days with the same hours: ``(first, last, "09:00–17:30")`` with
     Monday 0; days without hours are left out."""
     groups: list[tuple[int, int, str]] = []
@@ -198,21 +198,18 @@ def hour_groups(weekly: Sequence[Sequence[Range]]) -> list[tuple[int, int, str]]
     return groups
 
 
-def around_the_clock(weekly: Sequence[Sequence[Range]], holiday_set: str | None) -> bool:
-    """Open every minute of every day, no holidays: described as :data:`AROUND_THE_CLOCK`."""
-    return not holiday_set and all([tuple(r) for r in day] == [(0, DAY_MINUTES)] for day in weekly)
-
-
-def describe_hours(weekly: Sequence[Sequence[Range]], holiday_set: str | None) -> str:
-    """``Mon–Fri 09:00–17:00; closed on NL holidays``: the weekly pattern in the core's own
-    English (a calendar's ``description``, the facts ``catalog diff`` compares). What a
-    person reads is worded in their language by ``meldpunt.contracts.hours_words``."""
-    if around_the_clock(weekly, holiday_set):
-        return AROUND_THE_CLOCK
-    parts = [f"{DAY_ABBREVIATIONS[a]}{'–' + DAY_ABBREVIATIONS[b] if b != a else ''} {text}"
-             for a, b, text in hour_groups(weekly)]
+def describe_hours(weekly: Sequence[Sequence[Range]], holiday_set: str | None,
+                   translate: Callable[[str], str] = lambda text: text) -> str:
+    """``Mon–Fri 09:00–17:00; closed on NL holidays``: the weekly pattern, its words passed
+    through ``translate`` (default: the core's English, a calendar's ``description``; an app
+    passes gettext, ``meldpunt.contracts.hours_words``). Open every minute of every day
+    without holidays reads :data:`AROUND_THE_CLOCK`."""
+    if not holiday_set and all([tuple(r) for r in day] == [(0, DAY_MINUTES)] for day in weekly):
+        return translate(AROUND_THE_CLOCK)
+    parts = [f"{translate(DAY_ABBREVIATIONS[a])}{'–' + translate(DAY_ABBREVIATIONS[b]) if b != a else ''} {text}"
+             for a, b, text in _hour_groups(weekly)]
     if holiday_set:
-        parts.append(CLOSED_ON_HOLIDAYS % {"holidays": holiday_set})
+        parts.append(translate(CLOSED_ON_HOLIDAYS) % {"holidays": holiday_set})
     return "; ".join(parts)
 
 

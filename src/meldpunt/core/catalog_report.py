@@ -87,8 +87,7 @@ ALL = Words(gettext_noop("all"))
 
 
 class WeeklyHours(Words):
-    """A calendar's weekly hours as a fact; English by :func:`describe_hours`, in another
-    language by the app (``contracts.hours_words``)."""
+    """A calendar's weekly hours as a fact, worded by :func:`describe_hours`."""
 
     __slots__ = ("weekly",)
 
@@ -97,7 +96,7 @@ class WeeklyHours(Words):
         self.weekly = tuple(tuple(day) for day in weekly)
 
     def word(self, translate: Callable[[str], str]) -> str:
-        return describe_hours(self.weekly, None)
+        return describe_hours(self.weekly, None, translate)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, WeeklyHours) and self.weekly == other.weekly
