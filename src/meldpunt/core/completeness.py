@@ -50,7 +50,7 @@ class Requirement:
     def text(self, language: str, names: Mapping[str, str] = FIELDS) -> str:
         """What we ask for: the catalog's ``ask`` in ``language`` (else its English one), else
         the field's name from ``names`` (English unless the app passes them worded)."""
-        return self.ask.get(language) or self.ask.get("en") or names.get(self.field) or FIELDS[self.field]
+        return self.ask.get(language) or self.ask.get("en") or names[self.field]
 
     def asked(self, problem: str, language: str, names: Mapping[str, str] = FIELDS) -> str:
         """:meth:`text`, with the catalog's ``hint`` when the value given does not look right."""
