@@ -4,7 +4,6 @@ few times per hour, and nobody gets thousands; a confirmation never quotes a lon
 
 import pytest
 
-from meldpunt.contracts.models import Contact
 from meldpunt.intake.models import InboundMail, Mailbox, OutboundMail
 from meldpunt.intake.services import discard, ingest, release
 from meldpunt.tickets.models import Ticket, TicketEvent
@@ -16,10 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def jan():
-    org = f.organisation("Bakkerij De Vries", language="nl")
-    contact = Contact.objects.create(organisation=org, name="Jan de Vries", email="jan@devries.test", language="nl")
-    f.agreement(org, "erpm", "medium", addons=["premium"])
-    return contact
+    return f.mail_sender("medium", addons=["premium"])
 
 
 def forged(n: int) -> bytes:

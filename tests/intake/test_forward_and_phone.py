@@ -2,7 +2,6 @@
 
 import pytest
 
-from meldpunt.contracts.models import Contact
 from meldpunt.intake.contact_log import channel_states, channels_open, log_contact
 from meldpunt.intake.services import register_forward
 from meldpunt.tickets.models import Ticket
@@ -15,10 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def jan():
-    org = f.organisation("Bakkerij De Vries", language="nl")
-    contact = Contact.objects.create(organisation=org, name="Jan de Vries", email="jan@devries.test", language="nl")
-    f.agreement(org, "erpm", "small")
-    return contact
+    return f.mail_sender()
 
 
 def test_forwarded_mail_is_registered_as_the_customers_request_and_confirmed(jan, smtp_sink):

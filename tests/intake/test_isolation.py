@@ -11,7 +11,6 @@ import pytest
 from django.db import connection, transaction
 
 from meldpunt.cli import main
-from meldpunt.contracts.models import Contact
 from meldpunt.intake import imap
 from meldpunt.intake.bulk import ingest_many
 from meldpunt.intake.models import InboundMail, Mailbox
@@ -28,10 +27,7 @@ LONG = "x" * 300 + "@devries.test"
 
 @pytest.fixture
 def jan():
-    org = f.organisation("Bakkerij De Vries", language="nl")
-    contact = Contact.objects.create(organisation=org, name="Jan de Vries", email="jan@devries.test", language="nl")
-    f.agreement(org, "erpm", "medium", addons=["premium"])
-    return contact
+    return f.mail_sender("medium", addons=["premium"])
 
 
 def jans(n: int, **kw) -> bytes:

@@ -9,7 +9,6 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from meldpunt.contracts.models import Contact
 from meldpunt.intake.models import InboundMail
 from meldpunt.intake.services import handle_held, ingest
 from meldpunt.tickets.models import Ticket, TicketEvent
@@ -21,14 +20,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def jan():
-    org = f.organisation("Bakkerij De Vries", language="nl")
-    contact = Contact.objects.create(organisation=org, name="Jan de Vries", email="jan@devries.test", language="nl")
-    f.agreement(org, "erpm", "small")
-    return contact
+    return f.mail_sender()
 
 
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _page(client, url: str, language: str) -> str:
+    client.cookies["django_language"] = language
+    return _text(client.get(url).content.decode())
 
 
 def _forward(client, raw: bytes, language: str) -> str:
@@ -59,12 +60,10 @@ def test_a_released_mail_reads_in_each_agents_language_in_the_admin(jan, client,
     assert [n["code"] for n in row.notes] == ["held", "released", "new"]
     client.force_login(admin)
     url = f"/admin/intake/inboundmail/{row.pk}/change/"
-    client.cookies["django_language"] = "en"
-    english = _text(client.get(url).content.decode())
+    english = _page(client, url, "en")
     assert ("held: more than 1 mails from jan@devries.test in an hour; an agent releases or discards it; "
             "released by lisa; new request from Jan de Vries (Bakkerij De Vries)") in english
-    client.cookies["django_language"] = "nl"
-    dutch = _text(client.get(url).content.decode())
+    dutch = _page(client, url, "nl")
     assert ("vastgehouden: meer dan 1 mails van jan@devries.test in een uur; een medewerker geeft het vrij of "
             "verwerpt het; vrijgegeven door lisa; nieuwe melding van Jan de Vries (Bakkerij De Vries)") in dutch
 
@@ -88,12 +87,10 @@ def test_a_withheld_confirmation_reads_in_the_agents_language_on_the_ticket(clie
     assert event.data["reason"] == {"code": "not_confirmed_address", "count": 1, "address": "victim@elsewhere.test"}
     client.force_login(f.staff_user())
     url = f"/console/tickets/{results[1].ticket}/"
-    client.cookies["django_language"] = "nl"
-    dutch = _text(client.get(url).content.decode())
+    dutch = _page(client, url, "nl")
     assert ("Bevestiging aan victim@elsewhere.test niet verstuurd: niet bevestigd: al 1 bevestigingen aan "
             "victim@elsewhere.test in het afgelopen uur") in dutch
-    client.cookies["django_language"] = "en"
-    english = _text(client.get(url).content.decode())
+    english = _page(client, url, "en")
     assert ("Confirmation to victim@elsewhere.test not sent: not confirmed: 1 confirmations to "
             "victim@elsewhere.test in the last hour already") in english
 

@@ -60,6 +60,15 @@ def contact(org: Organisation, *, coordinator: bool = True, username: str | None
     )
 
 
+def mail_sender(package: str = "small", addons=()) -> Contact:
+    """Jan de Vries of Bakkerij De Vries, a Dutch customer who mails from jan@devries.test
+    (the ``mail()`` samples' sender), with an ERP.M agreement; no portal account."""
+    org = organisation("Bakkerij De Vries", language="nl")
+    jan = Contact.objects.create(organisation=org, name="Jan de Vries", email="jan@devries.test", language="nl")
+    agreement(org, "erpm", package, addons=addons)
+    return jan
+
+
 def agreement(org: Organisation, vendor: str = "erpm", package: str = "small", addons=(), *,
               version: CatalogVersion | None = None, **extra) -> Agreement:
     """``version``: a catalog version of the test's own (:func:`catalog_version`) instead of
