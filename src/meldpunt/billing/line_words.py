@@ -12,10 +12,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from meldpunt import localformat
 from meldpunt.contracts.catalog_words import unit_words
 from meldpunt.core.billing import LineDraft
-from meldpunt.localformat import money
+from meldpunt.localformat import duration, money
 
 
 def line_words(draft: LineDraft, language: str) -> tuple[str, str]:
@@ -39,7 +38,7 @@ def _fee(draft: LineDraft, language: str) -> tuple[str, str]:
 
 def _time(f, language: str) -> tuple[str, str]:
     n = len(f["entries"])
-    words = {"n": n, "billed": localformat.duration(f["billed"], language), "worked": localformat.duration(f["worked"], language),
+    words = {"n": n, "billed": duration(f["billed"], language), "worked": duration(f["worked"], language),
              "ids": ", ".join(f"#{pk}" for pk in f["entries"])}
     source = "; ".join([
         ngettext("%(n)s time entry, %(billed)s billed (%(worked)s worked)",

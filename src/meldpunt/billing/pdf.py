@@ -8,11 +8,10 @@ from datetime import timedelta
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from meldpunt import localformat
 from meldpunt.billing.models import Invoice, VendorProfile
 from meldpunt.billing.selectors import invoice_lines
 from meldpunt.contracts.catalogs import newest_version
-from meldpunt.localformat import day, month_words
+from meldpunt.localformat import day, money, month_words, quantity
 from meldpunt.pdf import write_pdf
 
 
@@ -29,14 +28,14 @@ def invoice_context(invoice: Invoice) -> dict:
     lang = invoice.language
 
     def fmt(value):
-        return localformat.money(value, invoice.currency, lang)
+        return money(value, invoice.currency, lang)
 
     vendor = vendor_details(invoice.vendor)
     lines = [{
         "position": line.position,
         "description": line.description,
         "source": line.source,
-        "quantity": localformat.quantity(line.quantity, lang),
+        "quantity": quantity(line.quantity, lang),
         "unit_price": fmt(line.unit_price),
         "amount": fmt(line.amount),
     } for line in invoice_lines(invoice)]
@@ -47,7 +46,7 @@ def invoice_context(invoice: Invoice) -> dict:
         "net": fmt(invoice.net),
         "vat": fmt(invoice.vat),
         "total": fmt(invoice.total),
-        "vat_rate": localformat.quantity(invoice.vat_rate, lang),
+        "vat_rate": quantity(invoice.vat_rate, lang),
         "period": month_words(invoice.period, lang),
         "due_on": invoice.issued_on + timedelta(days=vendor.payment_days),
         "issued": day(invoice.issued_on, lang),

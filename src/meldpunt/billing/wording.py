@@ -14,8 +14,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from meldpunt import localformat
-from meldpunt.localformat import money
+from meldpunt.localformat import duration, money
 
 
 def session_words(*, minutes: int, billed_minutes: int, unit_minutes: int, rate: Decimal | None, amount: Decimal,
@@ -23,7 +22,7 @@ def session_words(*, minutes: int, billed_minutes: int, unit_minutes: int, rate:
     """Why a billable session costs what it costs, in ``language`` (None: the active one)."""
     language = (language or translation.get_language() or "en")[:2]
     with translation.override(language):
-        params = {"worked": localformat.duration(minutes, language), "billed": localformat.duration(billed_minutes, language),
+        params = {"worked": duration(minutes, language), "billed": duration(billed_minutes, language),
                   "unit": unit_minutes, "rate": money(rate, currency, language),
                   "amount": money(amount, currency, language)}
         if unit_minutes > 1:
